@@ -1,0 +1,128 @@
+"""Provenance checks: every fact sits in the named graph of a source passage
+or an external citation, and every quoted passage occurs verbatim in its
+source text at the lines it claims.
+
+A passage's quote matches when, with runs of white space folded to one space,
+it is a substring of the text of its line span (line breaks inside a quote are
+written as ``\\n``).
+
+>>> from lscp_kg.store import load_knowledge_graph
+>>> check_provenance(load_knowledge_graph())
+[]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .namespaces import LSCP, ONTOLOGY_IRI, PREFIXES
+from .store import KnowledgeGraph
+
+_SPACE = re.compile(r"\s+")
+#: Kinds of named graph allowed to hold facts: each graph describes itself.
+PROVENANCE_CLASSES = ("SourcePassage", "ExternalCitation", "SourceDocument")
+
+
+@dataclass(frozen=True)
+class ProvenanceProblem:
+    """One failed provenance check, with the graph (and file, if known) concerned."""
+
+    graph: str
+    message: str
+    file: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}: " if self.file else ""
+        return f"{where}{self.graph}: {self.message}"
+
+
+def fold_space(text: str) -> str:
+    """Fold runs of white space to single spaces.
+
+    >>> fold_space("a\\n\\n  b ")
+    'a b'
+    """
+    return _SPACE.sub(" ", text).strip()
+
+
+def source_texts(kg: KnowledgeGraph, owners: dict[str, Path]) -> tuple[dict[str, list[str]], list[ProvenanceProblem]]:
+    """Read the text file of every lscp:SourceDocument, as a list of lines."""
+    texts: dict[str, list[str]] = {}
+    problems: list[ProvenanceProblem] = []
+    rows = kg.query(f"SELECT ?doc ?file WHERE {{ ?doc a <{LSCP}SourceDocument> . OPTIONAL {{ ?doc <{LSCP}textFile> ?file }} }}")
+    for row in rows:
+        doc = row["doc"].value
+        owner = owners.get(doc)
+        if row["file"] is None:
+            problems.append(ProvenanceProblem(doc, "source document has no lscp:textFile", str(owner) if owner else None))
+            continue
+        candidates = [owner.parent / row["file"].value] if owner else []
+        candidates += [p.parent / row["file"].value for p in kg.files]
+        text_path = next((c for c in candidates if c.is_file()), None)
+        if text_path is None:
+            problems.append(ProvenanceProblem(doc, f"text file {row['file'].value!r} not found", str(owner) if owner else None))
+            continue
+        texts[doc] = text_path.read_text(encoding="utf-8").split("\n")
+    return texts, problems
+
+
+def check_provenance(kg: KnowledgeGraph) -> list[ProvenanceProblem]:
+    """Every check described in the module docstring; an empty list means all pass."""
+    owners = kg.graph_files
+    problems: list[ProvenanceProblem] = []
+
+    def problem(graph: str, message: str) -> None:
+        owner = owners.get(graph)
+        problems.append(ProvenanceProblem(graph, message, str(owner) if owner else None))
+
+    # 1. No fact outside a named graph (the ontology has its own graph).
+    for row in kg.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 5", use_default_graph_as_union=False):
+        problem("default graph", f"triple has no provenance graph: {row['s']} {row['p']} {row['o']}")
+
+    # 2. Every named graph describes itself as a passage, citation or source document.
+    kinds = " ".join(f"<{LSCP}{c}>" for c in PROVENANCE_CLASSES)
+    query = f"""SELECT ?g (COUNT(?kind) AS ?n) WHERE {{
+        GRAPH ?g {{ ?any ?p ?o }}
+        OPTIONAL {{ GRAPH ?g {{ ?g a ?kind VALUES ?kind {{ {kinds} }} }} }}
+    }} GROUP BY ?g"""
+    for row in kg.query(query, use_default_graph_as_union=False):
+        graph = row["g"].value
+        if graph == ONTOLOGY_IRI:
+            continue
+        if int(row["n"].value) == 0:
+            problem(graph, "named graph does not describe itself as lscp:SourcePassage, lscp:ExternalCitation or lscp:SourceDocument")
+
+    # 3. Citations name what they cite.
+    for row in kg.query(f"""SELECT ?g WHERE {{ GRAPH ?g {{ ?g a <{LSCP}ExternalCitation> .
+            FILTER NOT EXISTS {{ ?g <{PREFIXES['dcterms']}bibliographicCitation> ?c }} }} }}"""):
+        problem(row["g"].value, "external citation has no dcterms:bibliographicCitation")
+
+    # 4. Passages: quote verbatim within their line span of their source text.
+    texts, text_problems = source_texts(kg, owners)
+    problems.extend(text_problems)
+    passages = kg.query(f"""SELECT ?g ?src ?quote ?start ?end WHERE {{ GRAPH ?g {{ ?g a <{LSCP}SourcePassage> .
+        OPTIONAL {{ ?g <{LSCP}source> ?src }} OPTIONAL {{ ?g <{PREFIXES['prov']}value> ?quote }}
+        OPTIONAL {{ ?g <{LSCP}startLine> ?start }} OPTIONAL {{ ?g <{LSCP}endLine> ?end }} }} }}""")
+    for row in passages:
+        graph = row["g"].value
+        if None in (row["src"], row["quote"], row["start"], row["end"]):
+            problem(graph, "passage needs lscp:source, prov:value, lscp:startLine and lscp:endLine")
+            continue
+        lines = texts.get(row["src"].value)
+        if lines is None:
+            if not any(p.graph == row["src"].value for p in text_problems):
+                problem(graph, f"source {row['src'].value} is not a known lscp:SourceDocument")
+            continue
+        start, end = int(row["start"].value), int(row["end"].value)
+        if not 1 <= start <= end <= len(lines):
+            problem(graph, f"line span {start}-{end} is outside the source's {len(lines)} lines")
+            continue
+        span = fold_space("\n".join(lines[start - 1 : end]))
+        quote = fold_space(row["quote"].value)
+        if not quote or quote not in span:
+            problem(graph, f"quote not found verbatim in lines {start}-{end} of the source: {row['quote'].value[:80]!r}")
+    return problems

@@ -1,0 +1,178 @@
+"""Load the ontology and data files into an embedded pyoxigraph store.
+
+Data files are Turtle/TriG (or N-Triples/N-Quads) with IRIs relative to a
+configurable base. Every file is parsed before anything is added, so a bad
+file is refused with its name, line and the parser's message and an existing
+store is never half-updated.
+
+>>> kg = load_knowledge_graph()
+>>> kg.base_iri
+'https://lscp-kg.example.org/'
+>>> len(kg) > 1000
+True
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import pyoxigraph as ox
+
+from .namespaces import DEFAULT_BASE_IRI, ONTOLOGY_IRI
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+try:  # the folders ship as the packages lscp_kg.ontology and lscp_kg.graph_data
+    from lscp_kg import graph_data as _graph_data, ontology as _ontology
+
+    ONTOLOGY_DIR = Path(_ontology.__file__).resolve().parent
+    SHIPPED_DATA_DIR = Path(_graph_data.__file__).resolve().parent
+except ImportError:  # running from a source tree that is not installed
+    ONTOLOGY_DIR = PACKAGE_ROOT.parent / "ontology"
+    SHIPPED_DATA_DIR = PACKAGE_ROOT.parent / "graph_data"
+
+ONTOLOGY_FILE = ONTOLOGY_DIR / "lscp.ttl"
+SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
+
+RDF_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+}
+
+
+class DataFileError(Exception):
+    """A data file that cannot be read or parsed: names the file and line."""
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None, column: int | None = None):
+        self.path, self.line, self.column, self.message = Path(path), line, column, message
+        where = f"{self.path}:{line}" if line else str(self.path)
+        if line and column:
+            where += f":{column}"
+        super().__init__(f"{where}: {message}")
+
+
+def data_files(paths: Iterable[Path | str]) -> list[Path]:
+    """Expand files and folders into the RDF files they hold, in a stable order.
+
+    >>> [p.name for p in data_files([ONTOLOGY_DIR]) if p.suffix == ".ttl"][:1]
+    ['lscp.ttl']
+    """
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in RDF_FORMATS and p.is_file()))
+        elif path.is_file():
+            if path.suffix not in RDF_FORMATS:
+                raise DataFileError(path, f"unsupported file type {path.suffix!r}; use one of {', '.join(RDF_FORMATS)}")
+            found.append(path)
+        else:
+            raise DataFileError(path, "no such file or folder")
+    return found
+
+
+def parse_file(path: Path, base_iri: str, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
+    """Parse one file into quads; triples of Turtle files go into ``graph`` (default graph if None)."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise DataFileError(path, f"cannot read: {error.strerror or error}") from error
+    fmt = RDF_FORMATS[path.suffix]
+    try:
+        # Blank node labels are scoped to their file, as RDF says they are.
+        parsed = ox.parse(data, format=fmt, base_iri=base_iri, rename_blank_nodes=True)
+        quads = list(parsed)
+    except SyntaxError as error:
+        raise DataFileError(path, str(error.msg), error.lineno, error.offset) from error
+    except (ValueError, UnicodeDecodeError) as error:
+        raise DataFileError(path, str(error)) from error
+    if graph is not None:
+        quads = [ox.Quad(q.subject, q.predicate, q.object, graph) if isinstance(q.graph_name, ox.DefaultGraph) else q for q in quads]
+    return quads
+
+
+@dataclass
+class KnowledgeGraph:
+    """The loaded graph: a pyoxigraph store plus where its facts came from.
+
+    Queries see the union of all named graphs as their default graph, because
+    each fact lives in the named graph of the source passage that states it.
+    """
+
+    store: ox.Store
+    base_iri: str = DEFAULT_BASE_IRI
+    files: tuple[Path, ...] = ()
+    #: The data file that declared each named graph, for error messages.
+    graph_files: dict[str, Path] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def query(self, sparql: str, substitutions: dict | None = None, **options):
+        """Run a SPARQL query over the union of all graphs.
+
+        >>> kg = load_knowledge_graph()
+        >>> from pyoxigraph import Variable, NamedNode
+        >>> rows = kg.query("SELECT ?x ?l WHERE { ?x rdfs:label ?l }",
+        ...     substitutions={Variable("x"): NamedNode(kg.iri("id/partnership/lewisham"))})
+        >>> [str(r["l"].value) for r in rows]
+        ['Lewisham Safeguarding Children Partnership']
+        """
+        options.setdefault("use_default_graph_as_union", True)
+        options.setdefault("base_iri", self.base_iri)
+        options.setdefault("prefixes", _DEFAULT_PREFIXES)
+        return self.store.query(sparql, substitutions=substitutions, **options)
+
+    def iri(self, relative: str) -> str:
+        """The absolute IRI of a path relative to the base (``id/...``)."""
+        return self.base_iri + relative.lstrip("/")
+
+    def replace_with(self, other: "KnowledgeGraph") -> None:
+        """Swap in a fully loaded graph in one step (reloads never expose half a graph)."""
+        with self._lock:
+            self.store, self.files, self.base_iri = other.store, other.files, other.base_iri
+            self.graph_files = other.graph_files
+
+
+def _default_prefixes() -> dict[str, str]:
+    from .namespaces import PREFIXES
+
+    return dict(PREFIXES)
+
+
+_DEFAULT_PREFIXES = _default_prefixes()
+
+
+def load_knowledge_graph(
+    extra_data: Sequence[Path | str] = (),
+    *,
+    base_iri: str = DEFAULT_BASE_IRI,
+    include_shipped: bool = True,
+    include_ontology: bool = True,
+) -> KnowledgeGraph:
+    """Load the ontology, the shipped data and any extra files into a new store.
+
+    Raises :class:`DataFileError` (file, line, message) before touching any store.
+    """
+    files: list[Path] = []
+    quads: list[ox.Quad] = []
+    graph_files: dict[str, Path] = {}
+    if include_ontology:
+        quads.extend(parse_file(ONTOLOGY_FILE, base_iri, ox.NamedNode(ONTOLOGY_IRI)))
+        files.append(ONTOLOGY_FILE)
+    sources = ([SHIPPED_DATA_DIR] if include_shipped else []) + list(extra_data)
+    for path in data_files(sources):
+        file_quads = parse_file(path, base_iri)
+        for quad in file_quads:
+            if isinstance(quad.graph_name, ox.NamedNode):
+                graph_files.setdefault(quad.graph_name.value, path)
+        quads.extend(file_quads)
+        files.append(path)
+    store = ox.Store()
+    store.bulk_extend(quads)
+    return KnowledgeGraph(store=store, base_iri=base_iri, files=tuple(files), graph_files=graph_files)

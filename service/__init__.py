@@ -1,0 +1,1 @@
+"""The Flask query service (``lscp-kg serve``)."""

@@ -1,0 +1,1 @@
+"""Network views of the graph (networkx analyses, pyvis explorer)."""
