@@ -36,6 +36,11 @@ except ImportError:  # running from a source tree that is not installed
 ONTOLOGY_FILE = ONTOLOGY_DIR / "lscp.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 
+
+def ontology_files() -> list[Path]:
+    """The ontology modules (every ``ontology/*.ttl`` but the SHACL shapes)."""
+    return sorted(p for p in ONTOLOGY_DIR.glob("*.ttl") if p != SHAPES_FILE)
+
 RDF_FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
     ".trig": ox.RdfFormat.TRIG,
@@ -163,8 +168,9 @@ def load_knowledge_graph(
     quads: list[ox.Quad] = []
     graph_files: dict[str, Path] = {}
     if include_ontology:
-        quads.extend(parse_file(ONTOLOGY_FILE, base_iri, ox.NamedNode(ONTOLOGY_IRI)))
-        files.append(ONTOLOGY_FILE)
+        for path in ontology_files():
+            quads.extend(parse_file(path, base_iri, ox.NamedNode(ONTOLOGY_IRI)))
+            files.append(path)
     sources = ([SHIPPED_DATA_DIR] if include_shipped else []) + list(extra_data)
     for path in data_files(sources):
         file_quads = parse_file(path, base_iri)
