@@ -1,0 +1,258 @@
+"""The ONE place that turns the RDF graph into networkx.
+
+Nodes are the entities of the kinds in :data:`NODE_TYPES` (typed from their
+``rdf:type`` through the ontology's ``rdfs:subClassOf`` hierarchy); edges are
+the triples between them, keyed by relation, each with the source passages
+(``GRAPH ?g { ?s ?p ?o } ?g prov:value ?quote``) that state it.
+
+>>> from lscp_kg.store import load_knowledge_graph
+>>> kg = load_knowledge_graph()
+>>> graph = project(kg)
+>>> graph.nodes[kg.iri("id/lewisham/body/mace")]["type"]
+'subgroup'
+>>> [d["relation"] for _, _, d in graph.out_edges(kg.iri("id/lewisham/body/mace"), data=True)
+...  if d["relation"] == "org:reportsTo"]
+['org:reportsTo', 'org:reportsTo']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import networkx as nx
+
+from lscp_kg.namespaces import LSCP, ONTOLOGY_IRI, PREFIXES
+from lscp_kg.store import KnowledgeGraph
+
+ORG = PREFIXES["org"]
+FOAF = PREFIXES["foaf"]
+
+
+@dataclass(frozen=True)
+class NodeType:
+    key: str
+    label: str
+    classes: tuple[str, ...]
+
+
+#: Kinds of node, in order of precedence: an entity takes the first kind any of
+#: its classes (or their superclasses) belongs to. "partner organisation" is an
+#: organisation that a partnership names as lscp:safeguardingPartner.
+NODE_TYPES: tuple[NodeType, ...] = (
+    NodeType("seat", "Seat", (LSCP + "Seat",)),
+    NodeType("report step", "Report step", (LSCP + "ReportStep",)),
+    NodeType("subgroup", "Subgroup", (LSCP + "Subgroup",)),
+    NodeType("body", "Body", (LSCP + "Body",)),
+    NodeType("partnership", "Partnership", (LSCP + "SafeguardingPartnership",)),
+    NodeType("partner organisation", "Partner organisation", ()),
+    NodeType("organisation", "Organisation", (ORG + "Organization",)),
+    NodeType("group", "Group of people", (FOAF + "Group",)),
+    NodeType("post", "Post", (ORG + "Post",)),
+    NodeType("person", "Person", (FOAF + "Person",)),
+    NodeType("priority", "Priority", (LSCP + "StrategicPriority", LSCP + "OverarchingPriority")),
+    NodeType("legislation", "Legislation", (LSCP + "Legislation",)),
+    NodeType("guidance", "Guidance", (LSCP + "Guidance",)),
+    NodeType("report", "Report or document", (LSCP + "AnnualReport", LSCP + "InspectionReport",
+                                              LSCP + "ArrangementsDocument", LSCP + "DocumentSeries")),
+    NodeType("programme", "Programme", (LSCP + "Programme",)),
+)
+TYPE_LABELS = {t.key: t.label for t in NODE_TYPES}
+
+_TYPES_QUERY = f"""
+SELECT DISTINCT ?node ?class ?g WHERE {{
+  GRAPH ?g {{ ?node a ?direct }}
+  ?direct rdfs:subClassOf* ?class .
+  FILTER (isIRI(?node) && ?g != <{ONTOLOGY_IRI}>)
+}}"""
+_LABELS_QUERY = """
+SELECT DISTINCT ?node ?label WHERE {
+  { ?node rdfs:label ?label } UNION { ?node skos:prefLabel ?label } UNION { ?node foaf:name ?label }
+  FILTER (isIRI(?node))
+}"""
+_PASSAGES_QUERY = """
+SELECT DISTINCT ?g ?quote ?start ?end WHERE {
+  { ?g prov:value ?quote OPTIONAL { ?g lscp:startLine ?start ; lscp:endLine ?end } }
+  UNION { ?g a lscp:ExternalCitation ; dcterms:bibliographicCitation ?quote }
+}"""
+_EDGES_QUERY = f"""
+SELECT DISTINCT ?s ?p ?o ?g WHERE {{
+  GRAPH ?g {{ ?s ?p ?o }}
+  FILTER (isIRI(?s) && isIRI(?o) && ?p != rdf:type && ?g != <{ONTOLOGY_IRI}> && ?s != ?g)
+}}"""
+_PARTNERS_QUERY = "SELECT DISTINCT ?org WHERE { ?partnership lscp:safeguardingPartner ?org }"
+_ROLES_QUERY = """
+SELECT DISTINCT ?node ?role ?roleLabel WHERE {
+  ?node org:role ?role . OPTIONAL { ?role rdfs:label ?roleLabel }
+}"""
+_ORDER_QUERY = "SELECT ?node (MIN(?o) AS ?order) WHERE { ?node lscp:stepOrder ?o } GROUP BY ?node"
+_PROPERTY_LABELS_QUERY = f"""
+SELECT DISTINCT ?p ?label WHERE {{ GRAPH <{ONTOLOGY_IRI}> {{ ?p rdfs:label ?label }} }}"""
+
+
+def curie(iri: str) -> str:
+    """A prefixed name for an IRI of a known vocabulary, else the IRI.
+
+    >>> curie("http://www.w3.org/ns/org#reportsTo")
+    'org:reportsTo'
+    """
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and re.fullmatch(r"[A-Za-z_][\w-]*", iri[len(namespace):]):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+def words_of(name: str) -> str:
+    """'reportsTo' -> 'reports to': a readable relation name when the ontology gives none."""
+    local = re.split(r"[#/:]", name)[-1]
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local).lower()
+
+
+def passage_record(iri: str, quote: str, start, end) -> dict:
+    lines = "" if start is None else (f"{start}" if start == end else f"{start}-{end}")
+    return {"passage": iri, "quote": quote, "lines": lines}
+
+
+def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
+    """The typed network of the graph: one node per entity of a known kind.
+
+    Node attributes: ``iri``, ``label``, ``type`` (a key of :data:`NODE_TYPES`),
+    ``type_label``, ``role`` (labels of its org:role, if any), ``roles`` (their IRIs), ``order``
+    (lscp:stepOrder of a report step), ``sources``
+    (passages that introduce it). Edge key = relation; edge attributes:
+    ``relation`` (prefixed name), ``relation_iri``, ``relation_label``,
+    ``sources`` (the passages stating it, each ``{passage, quote, lines}``).
+    """
+    passages: dict[str, dict] = {}
+    for row in kg.query(_PASSAGES_QUERY):
+        g = row["g"].value
+        start, end = row["start"], row["end"]
+        passages.setdefault(g, passage_record(g, row["quote"].value, start and int(start.value), end and int(end.value)))
+
+    classes: dict[str, set[str]] = {}
+    typing_graphs: dict[str, set[str]] = {}
+    for row in kg.query(_TYPES_QUERY):
+        node = row["node"].value
+        classes.setdefault(node, set()).add(row["class"].value)
+        typing_graphs.setdefault(node, set()).add(row["g"].value)
+    partners = {row["org"].value for row in kg.query(_PARTNERS_QUERY)}
+
+    graph = nx.MultiDiGraph(base_iri=kg.base_iri)
+    for node, node_classes in classes.items():
+        kind = node_type(node_classes, node in partners)
+        if kind:
+            sources = [passages[g] for g in sorted(typing_graphs[node]) if g in passages]
+            graph.add_node(node, iri=node, label=None, type=kind, type_label=TYPE_LABELS[kind], role="", roles=(),
+                           sources=sources)
+
+    labels: dict[str, str] = {}
+    for row in kg.query(_LABELS_QUERY):
+        node, text = row["node"].value, row["label"].value
+        if node in graph and (node not in labels or (len(text), text) < (len(labels[node]), labels[node])):
+            labels[node] = text
+    for node, attrs in graph.nodes(data=True):
+        attrs["label"] = labels.get(node) or words_of(node) or node
+    for row in kg.query(_ROLES_QUERY):
+        if row["node"].value in graph:
+            attrs = graph.nodes[row["node"].value]
+            role = row["roleLabel"].value if row["roleLabel"] is not None else words_of(row["role"].value)
+            attrs["role"] = ", ".join(sorted({*filter(None, attrs["role"].split(", ")), role}))
+            attrs["roles"] = tuple(sorted({*attrs["roles"], row["role"].value}))
+
+    for row in kg.query(_ORDER_QUERY):
+        if row["node"].value in graph:
+            graph.nodes[row["node"].value]["order"] = int(row["order"].value)
+
+    relation_labels = {row["p"].value: row["label"].value for row in kg.query(_PROPERTY_LABELS_QUERY)}
+    for row in kg.query(_EDGES_QUERY):
+        s, p, o, g = row["s"].value, row["p"].value, row["o"].value, row["g"].value
+        if s not in graph or o not in graph:
+            continue
+        key = curie(p)
+        if not graph.has_edge(s, o, key):
+            graph.add_edge(s, o, key=key, relation=key, relation_iri=p,
+                           relation_label=relation_labels.get(p, words_of(p)), sources=[])
+        if g in passages:
+            graph.edges[s, o, key]["sources"].append(passages[g])
+    for _, _, attrs in graph.edges(data=True):
+        attrs["sources"].sort(key=lambda source: source["passage"])
+    return graph
+
+
+#: The accountability relation, step for step as queries/accountability-chain.rq
+#: defines it: ``(org:reportsTo | ^org:organization/lscp:seatPost | org:holds |
+#: ^lscp:delegatesTo)*``, then ``lscp:accountableFor`` from a lead
+#: representative's post to its agency, which ends the chain.
+ACCOUNTABILITY_STEPS = ("org:reportsTo", "lscp:seatPost", "org:holds", "lscp:delegatedBy", "lscp:accountableFor")
+LEAD_REPRESENTATIVE_ROLE = LSCP + "LeadRepresentativeRole"
+
+
+def accountability_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Who answers to whom: an edge per step of :data:`ACCOUNTABILITY_STEPS`, pointing upwards.
+
+    A body reaches the posts that hold its seats (``^org:organization/lscp:seatPost``)
+    and a delegated officer's post reaches the lead representative's post that
+    delegated to it (``^lscp:delegatesTo``, named lscp:delegatedBy).
+    """
+    steps = nx.MultiDiGraph()
+    steps.add_nodes_from(graph.nodes(data=True))
+
+    def step(source, target, relation, sources):
+        steps.add_edge(source, target, key=relation, relation=relation, relation_label=words_of(relation),
+                       sources=sources)
+
+    for s, o, key, attrs in graph.edges(keys=True, data=True):
+        if key in ("org:reportsTo", "org:holds", "lscp:accountableFor"):
+            step(s, o, key, attrs["sources"])
+        elif key == "lscp:delegatesTo":
+            step(o, s, "lscp:delegatedBy", attrs["sources"])
+        elif key == "org:organization" and graph.nodes[s]["type"] == "seat":
+            for _, post, seat_key, seat_attrs in graph.out_edges(s, keys=True, data=True):
+                if seat_key == "lscp:seatPost":
+                    step(o, post, "lscp:seatPost", seat_attrs["sources"])
+    return steps
+
+
+def is_lead_representative(graph: nx.MultiDiGraph, node: str) -> bool:
+    return LEAD_REPRESENTATIVE_ROLE in graph.nodes[node].get("roles", ())
+
+
+def node_type(node_classes: set[str], is_partner: bool) -> str | None:
+    """The first kind in :data:`NODE_TYPES` that the classes belong to.
+
+    >>> node_type({ORG + "Organization"}, is_partner=True)
+    'partner organisation'
+    >>> node_type({LSCP + "Subgroup", LSCP + "Body", ORG + "Organization"}, is_partner=False)
+    'subgroup'
+    """
+    for kind in NODE_TYPES:
+        if kind.key == "partner organisation":
+            if is_partner and ORG + "Organization" in node_classes:
+                return kind.key
+        elif node_classes.intersection(kind.classes):
+            return kind.key
+    return None
+
+
+def quote_text(sources: list[dict]) -> str:
+    """All the passages of a node or edge as one plain text, each with its lines."""
+    return "\n\n".join(f"[{s['lines']}] {s['quote']}" if s["lines"] else s["quote"] for s in sources)
+
+
+def graph_for_graphml(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy whose attribute values are strings, as GraphML (Gephi, yEd) needs."""
+    flat = nx.MultiDiGraph()
+    for node, attrs in graph.nodes(data=True):
+        flat.add_node(node, label=attrs["label"], type=attrs["type"], type_label=attrs["type_label"],
+                      iri=attrs["iri"], role=attrs["role"], quote=quote_text(attrs["sources"]),
+                      passages=" ".join(s["passage"] for s in attrs["sources"]))
+    for s, o, key, attrs in graph.edges(keys=True, data=True):
+        flat.add_edge(s, o, key=key, relation=attrs["relation"], relation_iri=attrs["relation_iri"],
+                      label=attrs["relation_label"], quote=quote_text(attrs["sources"]),
+                      passages=" ".join(src["passage"] for src in attrs["sources"]))
+    return flat
+
+
+def graphml_bytes(kg: KnowledgeGraph) -> bytes:
+    """The projection as GraphML, for Gephi or yEd users."""
+    return "\n".join(nx.generate_graphml(graph_for_graphml(project(kg)))).encode("utf-8") + b"\n"

@@ -1,0 +1,240 @@
+"""The views: which part of the projection each picture shows, and how it is laid out.
+
+A view is a subgraph of the projection whose nodes carry either ``x``/``y``
+(computed here) or ``level`` (a top-down hierarchy that vis-network draws).
+
+>>> from lscp_kg.store import load_knowledge_graph
+>>> from lscp_kg.visualisations.projection import project
+>>> view = build_view(project(load_knowledge_graph()), "reporting")
+>>> view.layout, view.graph.number_of_edges() > 0
+('hierarchical', True)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from .layout import column_positions, spring_positions, top_down_levels
+from .projection import accountability_graph, is_lead_representative
+
+BODY_TYPES = ("body", "subgroup")
+DOCUMENT_TYPES = ("legislation", "guidance")
+MAX_DEPTH = 3
+MAX_PATHS = 10
+
+
+class ViewError(ValueError):
+    """A view that cannot be drawn for these parameters (unknown view or entity)."""
+
+
+@dataclass
+class View:
+    name: str
+    title: str
+    description: str
+    graph: nx.MultiDiGraph
+    layout: str = "computed"  # or "hierarchical"
+    steps: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def subgraph(graph: nx.MultiDiGraph, nodes, relations=None) -> nx.MultiDiGraph:
+    """A copy of the graph on ``nodes``, keeping only edges of ``relations`` (all if None)."""
+    part = nx.MultiDiGraph(graph.graph)
+    part.add_nodes_from((n, dict(graph.nodes[n])) for n in nodes)
+    part.add_edges_from((s, o, k, dict(a)) for s, o, k, a in graph.edges(keys=True, data=True)
+                        if s in part and o in part and (relations is None or k in relations))
+    return part
+
+
+def with_positions(part: nx.MultiDiGraph, positions: dict) -> nx.MultiDiGraph:
+    for node, (x, y) in positions.items():
+        part.nodes[node]["x"], part.nodes[node]["y"] = x, y
+    return part
+
+
+def with_levels(part: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Levels for a top-down drawing of edges that point upwards (reports to, answers to)."""
+    upward = nx.DiGraph(part.edges())
+    upward.add_nodes_from(part)
+    for node, level in top_down_levels(upward).items():
+        part.nodes[node]["level"] = level
+    return part
+
+
+def nodes_of(graph: nx.MultiDiGraph, *types: str) -> list[str]:
+    return [n for n, t in graph.nodes(data="type") if t in types]
+
+
+def structure(graph, **_):
+    part = subgraph(graph, graph.nodes)
+    return View("structure", "The whole structure", "Every partner, body, post, person, seat, priority, "
+                "document and programme in the graph, and how they relate.", with_positions(part, spring_positions(part)))
+
+
+def accountability(graph, **_):
+    steps = accountability_graph(graph)
+    bodies = nodes_of(graph, *BODY_TYPES)
+    keep = set(bodies).union(*(nx.descendants(steps, b) for b in bodies))
+    keep |= {n for n in graph if is_lead_representative(graph, n)}
+    keep |= {s for s, o in steps.edges() if o in keep and graph.nodes[s]["type"] == "person"}
+    part = subgraph(steps, keep)
+    for s, o, k, attrs in graph.edges(keys=True, data=True):  # the Executive is supported by the Partnership Group
+        if k == "lscp:supportedBy" and s in part and o in part and {graph.nodes[s]["type"], graph.nodes[o]["type"]} <= set(BODY_TYPES):
+            part.add_edge(o, s, key=k, **dict(attrs, display_only=True))
+    for node in part:
+        ends_here = part.out_degree(node) == 0 and not is_lead_representative(graph, node) and not any(
+            k == "lscp:accountableFor" for _, _, k in part.in_edges(node, keys=True))
+        part.nodes[node]["dead_end"] = ends_here
+    lifted = nx.MultiDiGraph(part)  # people hold posts: draw them beside, not above, their post
+    holders = [(s, o) for s, o, k in part.edges(keys=True) if k == "org:holds"]
+    lifted.remove_edges_from([(s, o, "org:holds") for s, o in holders])
+    with_levels(lifted)
+    for node in part:
+        part.nodes[node]["level"] = lifted.nodes[node]["level"]
+    for person, post in holders:
+        part.nodes[person]["level"] = part.nodes[post]["level"]
+    return View("accountability", "Accountability", "Who answers to whom, top down: lead representatives, the officers "
+                "they delegate to, the Executive, the Partnership Group and the subgroups (steps as in the "
+                "accountability-chain query). A red border marks where a chain stops short of a lead representative.",
+                part, layout="hierarchical",
+                notes=["Edges point the way accountability runs; 'seat post' joins a body to the post that holds "
+                       "one of its seats, 'delegated by' joins an officer's post to the lead representative's."])
+
+
+def reporting(graph, **_):
+    lines = [(s, o) for s, o, k in graph.edges(keys=True) if k == "org:reportsTo"]
+    keep = set(nodes_of(graph, *BODY_TYPES)).union(*lines)
+    return View("reporting", "Reporting lines", "Every body, and the bodies and posts it reports to (org:reportsTo).",
+                with_levels(subgraph(graph, keep, {"org:reportsTo"})), layout="hierarchical")
+
+
+def seats(graph, body: str | None = None, **_):
+    seat_of = {s: o for s, o, k in graph.edges(keys=True) if k == "org:organization" and graph.nodes[s]["type"] == "seat"}
+    if body is None:
+        counts = {b: sum(1 for o in seat_of.values() if o == b) for b in set(seat_of.values())}
+        body = max(sorted(counts), key=counts.get, default=None)
+    if body not in graph:
+        raise ViewError(f"no such entity in the network: {body}")
+    on_body = sorted(s for s, b in seat_of.items() if b == body)
+    groups: dict[str, list[str]] = {}
+    keep = {body, *on_body}
+    for seat in on_body:
+        linked = {k: o for _, o, k in graph.out_edges(seat, keys=True)}
+        member = linked.get("org:member")
+        groups.setdefault(member or "", []).append(seat)
+        keep.update(o for k, o in linked.items() if k in ("org:member", "lscp:seatPost", "lscp:representedBy"))
+        if "lscp:seatPost" in linked:
+            keep.update(s for s, _, k in graph.in_edges(linked["lscp:seatPost"], keys=True) if k == "org:holds")
+    part = subgraph(graph, keep, {"org:organization", "org:member", "lscp:seatPost", "lscp:representedBy", "org:holds"})
+    order = sorted(groups, key=lambda g: (-len(groups[g]), graph.nodes[g]["label"].casefold() if g else "~"))
+    columns = [[body], [g for g in order if g], [s for g in order for s in groups[g]]]
+    posts = [o for s in columns[2] for _, o, k in part.out_edges(s, keys=True) if k in ("lscp:seatPost", "lscp:representedBy")]
+    columns.append(list(dict.fromkeys(posts)))
+    columns.append([s for p in columns[3] for s, _, k in part.in_edges(p, keys=True) if k == "org:holds"])
+    for member, members in groups.items():
+        for seat in members:
+            part.nodes[seat]["group"] = graph.nodes[member]["label"] if member else "no member organisation"
+    member_count = sum(len(v) for g, v in groups.items() if g)
+    return View("seats", f"Seats of {graph.nodes[body]['label']} by organisation",
+                f"{len(on_body)} seats: {member_count} held by an organisation as member, grouped by organisation; "
+                f"{len(groups.get('', []))} with no member organisation (held through a post only).",
+                with_positions(part, column_positions([c for c in columns if c], row=46)))
+
+
+def priorities(graph, **_):
+    chosen = nodes_of(graph, "priority")
+    addressing = {s for p in chosen for s, _ in graph.in_edges(p)}
+    part = subgraph(graph, set(chosen) | addressing)
+    unaddressed = [p for p in chosen if part.in_degree(p) == 0]
+    notes = [f"{len(unaddressed)} of {len(chosen)} priorities are addressed by no body in the graph."] if chosen else []
+    columns = [sorted(addressing, key=lambda n: graph.nodes[n]["label"]), sorted(chosen, key=lambda n: graph.nodes[n]["label"])]
+    return View("priorities", "Priorities and the bodies that address them", "The partnership's strategic and "
+                "overarching priorities, and every body or programme that addresses or refers to one.",
+                with_positions(part, column_positions(columns)), notes=notes)
+
+
+def legislation(graph, **_):
+    documents = nodes_of(graph, *DOCUMENT_TYPES)
+    resting = {s for d in documents for s, _ in graph.in_edges(d)}
+    part = subgraph(graph, set(documents) | resting)
+    by_label = lambda nodes: sorted(nodes, key=lambda n: graph.nodes[n]["label"])  # noqa: E731
+    columns = [by_label(resting - set(documents)), by_label(n for n in documents if graph.nodes[n]["type"] == "legislation"),
+               by_label(n for n in documents if graph.nodes[n]["type"] == "guidance")]
+    return View("legislation", "Legislation, guidance and what rests on them", "Acts and guidance, and the "
+                "partnership, bodies and programmes that are created by, underpinned by, follow or implement them.",
+                with_positions(part, column_positions([c for c in columns if c])))
+
+
+def report_path(graph, **_):
+    steps = [n for n in graph if graph.nodes[n]["type"] == "report step"]
+    series = {s for st in steps for s, _, k in graph.in_edges(st, keys=True) if k == "lscp:reportStep"}
+    actors = {o for st in steps for _, o, k in graph.out_edges(st, keys=True) if k == "lscp:actor"}
+    reports = {s for se in series for s, _, k in graph.in_edges(se, keys=True) if k == "dcterms:isPartOf"}
+    part = subgraph(graph, set(steps) | series | actors | reports,
+                    {"lscp:reportStep", "lscp:actor", "dcterms:isPartOf", "lscp:scrutinisedBy"})
+    for node in part:
+        part.nodes[node]["level"] = 0
+    for step in steps:
+        part.nodes[step]["level"] = graph.nodes[step].get("order", 0) + 1
+    for actor in actors:
+        orders = [part.nodes[s]["level"] for s, _, k in part.in_edges(actor, keys=True) if k == "lscp:actor"]
+        part.nodes[actor]["level"] = min(orders)
+    return View("report-path", "The annual report's path", "From independent scrutiny to endorsement, presentation, "
+                "publication and distribution: each step in order, with who takes it.", part, layout="hierarchical")
+
+
+def entity(graph, iri: str | None = None, depth: int | str = 1, **_):
+    if not iri or iri not in graph:
+        raise ViewError(f"no such entity in the network: {iri}")
+    try:
+        depth = max(1, min(MAX_DEPTH, int(depth)))
+    except (TypeError, ValueError):
+        raise ViewError("depth must be a whole number from 1 to 3") from None
+    near = nx.ego_graph(graph.to_undirected(as_view=True), iri, radius=depth)
+    part = subgraph(graph, near.nodes)
+    part.nodes[iri]["focus"] = True
+    return View("entity", f"Around {graph.nodes[iri]['label']}", f"Everything within {depth} step(s) of this entity, "
+                "whichever way the relations run.", with_positions(part, spring_positions(part)))
+
+
+def path(graph, source: str | None = None, target: str | None = None, **_):
+    for end in (source, target):
+        if not end or end not in graph:
+            raise ViewError(f"no such entity in the network: {end}")
+    undirected = nx.Graph(graph.to_undirected(as_view=True))
+    try:
+        paths = list(nx.all_shortest_paths(undirected, source, target))[:MAX_PATHS]
+    except nx.NetworkXNoPath:
+        paths = []
+    keep = {source, target}.union(*paths)
+    pairs = {frozenset(p) for found in paths for p in zip(found, found[1:])}
+    part = subgraph(graph, keep)
+    part.remove_edges_from([(s, o, k) for s, o, k in part.edges(keys=True) if frozenset((s, o)) not in pairs])
+    step_list = [{"path": i + 1, "from": a, "to": b, "relations": [
+                     {"relation": k, "label": attrs["relation_label"], "forward": s == a, "sources": attrs["sources"]}
+                     for s, o, k, attrs in part.edges(keys=True, data=True) if {s, o} == {a, b}]}
+                 for i, found in enumerate(paths) for a, b in zip(found, found[1:])]
+    distance = {n: min((p.index(n) for p in paths if n in p), default=0) for n in keep}
+    columns = [sorted((n for n in keep if distance[n] == d), key=lambda n: graph.nodes[n]["label"])
+               for d in range(max(distance.values()) + 1)]
+    notes = [] if paths else ["There is no path between these two entities in the network."]
+    return View("path", f"From {graph.nodes[source]['label']} to {graph.nodes[target]['label']}",
+                f"The shortest paths ({len(paths)} found, each {max(len(paths[0]) - 1, 0) if paths else 0} steps), "
+                "whichever way each relation runs.", with_positions(part, column_positions(columns, gap=380)),
+                steps=step_list, notes=notes)
+
+
+VIEWS = {"structure": structure, "accountability": accountability, "reporting": reporting, "seats": seats,
+         "priorities": priorities, "legislation": legislation, "report-path": report_path, "entity": entity, "path": path}
+#: Views that need no parameters (the ones the explorer lists and ``lscp-kg visualise`` can draw alone).
+FIXED_VIEWS = ("structure", "accountability", "reporting", "seats", "priorities", "legislation", "report-path")
+
+
+def build_view(graph: nx.MultiDiGraph, name: str, **params) -> View:
+    """Build a view by name; ``entity`` takes iri/depth, ``path`` source/target, ``seats`` body."""
+    if name not in VIEWS:
+        raise ViewError(f"unknown view {name!r}; choose one of {', '.join(VIEWS)}")
+    return VIEWS[name](graph, **params)
