@@ -1,0 +1,275 @@
+"""Scrutiny checks: the arrangements against statute and against themselves.
+
+A rule is a SPARQL SELECT query in ``queries/scrutiny/*.rq`` whose ``#+``
+header (the named-query header, see :mod:`lscp_kg.named_queries`) also says::
+
+    #+ id: CEASED-ORG                 # unique rule id
+    #+ kind: consistency              # or "requirement" (a statutory/guidance check)
+    #+ severity: should               # must | should | note | requirement (= the checked requirement's severity)
+    #+ requirement: id/requirement/pub    # the lscp:Requirement it checks (relative to the base)
+    #+ entities: [organisation, mention]  # columns naming the entities concerned, focus first
+    #+ group_by: [organisation]       # rows agreeing on these columns make one result
+    #+ messages: {fail: "{organisation} ... {mention|count} ... {asof}"}
+    #+ params: {asof: {type: date}}   # every rule takes the as-of date
+
+A row's ``?outcome`` column says what it is: ``pass`` (a requirement met, with
+its evidence) or anything else, a finding, whose message is ``messages[outcome]``
+(or ``messages["fail"]``); rows without ``?outcome`` are findings. Columns
+whose name starts with ``passage`` hold named graphs (source passages or
+external citations) given as evidence. In a message, ``{x}`` is the label of
+the IRI (or the text of the literal) in column x, the distinct values of the
+result's rows joined; ``{x|count}`` is how many there are.
+
+As-of dates: ``asof`` is bound as an xsd:date with
+:meth:`lscp_kg.named_queries.NamedQuery.bind`. A thing exists on D when it has
+no start or started by D, and has no end or had not ended by D. Dates are
+compared by their text at the precision given: a start ``2024`` (xsd:gYear) or
+``2024-03`` counts from its first day; an end ``2023`` or ``2025-03`` lasts to
+its last day (a period "2022-2023" ends with 2023-12-31); a full-date end
+(schema:endDate, lscp:ceasedNoLaterThan) is the day the thing ended, so on that
+day it no longer exists.
+
+JSON (``ScrutinyReport.to_dict()``)::
+
+    {"asof": "2026-11-26",
+     "summary": {"must": 1, "should": 6, "note": 9, "passes": 20},
+     "findings": [RESULT, ...], "passes": [RESULT, ...],
+     "requirements": [{"iri", "id", "label", "text", "binding", "severity",
+                       "cited_part", "citation", "sources": [iri], "uncertainty",
+                       "status": "pass|fail|not checked|no result", "rules": [rule id]}],
+     "rules": [{"id", "title", "kind", "severity", "requirement", "description"}]}
+    RESULT = {"id", "rule", "title", "kind", "severity", "outcome", "passed", "message",
+              "requirement": {"iri", "id", "label", "citation", "cited_part", "uncertainty"},
+              "entities": [{"iri", "label"}],
+              "evidence": [{"graph", "kind": "passage|citation", "quote", "start_line", "end_line",
+                            "source", "citation"}]}
+
+>>> from lscp_kg.store import load_knowledge_graph
+>>> report = run_scrutiny(load_knowledge_graph(), "2026-11-26")
+>>> "CEASED-ORG" in {f.rule for f in report.findings}
+True
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import pyoxigraph as ox
+import yaml
+
+from .named_queries import QUERIES_DIR, NamedQuery, ParameterError, QueryFileError, parse_query_file
+from .store import KnowledgeGraph
+
+RULES_DIR = QUERIES_DIR / "scrutiny"
+SEVERITIES = ("must", "should", "note")
+KINDS = ("requirement", "consistency", "curator")
+_FIELD = re.compile(r"\{(\w+)(\|count)?\}")
+
+
+class RuleFileError(QueryFileError):
+    """A scrutiny rule whose header is incomplete or inconsistent."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    kind: str
+    severity: str  # must | should | note | requirement
+    requirement: str
+    entities: tuple[str, ...]
+    group_by: tuple[str, ...]
+    messages: dict
+    query: NamedQuery
+
+    @property
+    def title(self) -> str:
+        return self.query.title
+
+
+def _header(text: str) -> dict:
+    lines = [line[3:] if line.startswith("#+ ") else line[2:] for line in text.splitlines() if line.startswith("#+")]
+    return yaml.safe_load("\n".join(lines)) or {}
+
+
+def parse_rule_file(path: Path) -> Rule:
+    """Read one rule: the named query plus the scrutiny fields of its header."""
+    query = parse_query_file(path)
+    meta = _header(path.read_text(encoding="utf-8"))
+    missing = [k for k in ("id", "kind", "severity", "requirement", "messages") if not meta.get(k)]
+    if missing:
+        raise RuleFileError(f"{path}: header needs {', '.join(missing)}")
+    if meta["kind"] not in KINDS or meta["severity"] not in SEVERITIES + ("requirement",):
+        raise RuleFileError(f"{path}: kind must be one of {KINDS}, severity one of {SEVERITIES + ('requirement',)}")
+    if "asof" not in {p.name for p in query.parameters}:
+        raise RuleFileError(f"{path}: every rule takes the parameter 'asof' (type date)")
+    messages = meta["messages"]
+    if not isinstance(messages, dict) or not all(isinstance(v, str) for v in messages.values()):
+        raise RuleFileError(f"{path}: messages must map outcomes to message templates")
+    entities = tuple(meta.get("entities") or ())
+    return Rule(id=str(meta["id"]), kind=meta["kind"], severity=meta["severity"], requirement=str(meta["requirement"]),
+                entities=entities, group_by=tuple(meta.get("group_by") or entities), messages=messages, query=query)
+
+
+def load_rules(directory: Path = RULES_DIR) -> list[Rule]:
+    """Every rule in the folder, in file order; ids must be unique."""
+    rules = [parse_rule_file(p) for p in sorted(Path(directory).glob("*.rq"))]
+    seen: dict[str, str] = {}
+    for rule in rules:
+        if rule.id in seen:
+            raise RuleFileError(f"rule id {rule.id!r} is used by {seen[rule.id]} and {rule.query.path}")
+        seen[rule.id] = str(rule.query.path)
+    return rules
+
+
+@dataclass
+class Result:
+    """A finding (``passed`` false) or a met requirement, with what it concerns and the evidence."""
+
+    id: str
+    rule: str
+    title: str
+    kind: str
+    severity: str
+    outcome: str
+    passed: bool
+    message: str
+    requirement: dict
+    entities: list[dict] = field(default_factory=list)
+    evidence: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class ScrutinyReport:
+    asof: str
+    results: list[Result]
+    requirements: list[dict]
+    rules: list[dict]
+
+    @property
+    def findings(self) -> list[Result]:
+        order = {s: i for i, s in enumerate(SEVERITIES)}
+        return sorted((r for r in self.results if not r.passed), key=lambda r: (order.get(r.severity, 9), r.rule, r.message))
+
+    @property
+    def passes(self) -> list[Result]:
+        return [r for r in self.results if r.passed]
+
+    def summary(self) -> dict:
+        counts = {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES}
+        return {**counts, "passes": len(self.passes)}
+
+    def to_dict(self) -> dict:
+        return {"asof": self.asof, "summary": self.summary(),
+                "findings": [asdict(r) for r in self.findings], "passes": [asdict(r) for r in self.passes],
+                "requirements": self.requirements, "rules": self.rules}
+
+
+def parse_asof(value: Any = None) -> str:
+    """The as-of date as YYYY-MM-DD (default today); a clear error for anything else.
+
+    >>> parse_asof("2024-05-01")
+    '2024-05-01'
+    """
+    if value in (None, ""):
+        return _dt.date.today().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    try:
+        return _dt.date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        raise ParameterError("asof", "expected a date as YYYY-MM-DD") from None
+
+
+def run_scrutiny(kg: KnowledgeGraph, asof: Any = None, rules: Iterable[Rule] | None = None) -> ScrutinyReport:
+    """Run every rule as of a date and collect the results, requirements and evidence."""
+    from .scrutiny_evidence import describe_graphs, labels_of, requirements_in
+
+    asof = parse_asof(asof)
+    rules = load_rules() if rules is None else list(rules)
+    requirements = requirements_in(kg)
+    raw: list[tuple[Rule, str, list[dict]]] = []
+    for rule in rules:
+        result = kg.query(rule.query.sparql, substitutions=rule.query.bind({"asof": asof}, kg.base_iri))
+        columns = [v.value for v in result.variables]
+        unknown = [c for c in rule.entities + rule.group_by if c not in columns]
+        if unknown:
+            raise RuleFileError(f"{rule.query.path}: entities/group_by name columns the query does not project: {unknown}")
+        rows = [{c: row[c] for c in columns if row[c] is not None} for row in result]
+        groups: dict[tuple, list[dict]] = {}
+        for row in rows:
+            key = tuple(_text(row.get(c)) for c in rule.group_by + ("outcome",))
+            groups.setdefault(key, []).append(row)
+        raw.extend((rule, "|".join(key), members) for key, members in groups.items())
+    iris = {t.value for _, _, members in raw for row in members for t in row.values() if isinstance(t, ox.NamedNode)}
+    labels = labels_of(kg, iris)
+    graphs = describe_graphs(kg, {row[c].value for _, _, members in raw for row in members for c in row
+                                  if c.startswith("passage") and isinstance(row[c], ox.NamedNode)})
+    results = [_result(rule, key, members, asof, labels, graphs, requirements, kg.base_iri) for rule, key, members in raw]
+    _set_statuses(requirements, results, rules, kg.base_iri)
+    return ScrutinyReport(asof=asof, results=results, requirements=list(requirements.values()),
+                          rules=[{"id": r.id, "title": r.title, "kind": r.kind, "severity": r.severity,
+                                  "requirement": _absolute(r.requirement, kg.base_iri), "description": r.query.description}
+                                 for r in rules])
+
+
+def _absolute(iri: str, base_iri: str) -> str:
+    return iri if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri) else base_iri + iri.lstrip("/")
+
+
+def _text(term) -> str:
+    return "" if term is None else term.value
+
+
+def _result(rule: Rule, key: str, rows: list[dict], asof: str, labels: dict, graphs: dict, requirements: dict, base: str) -> Result:
+    outcome = _text(rows[0].get("outcome")) or "fail"
+    passed = outcome == "pass"
+    requirement = requirements.get(_absolute(rule.requirement, base), {"iri": _absolute(rule.requirement, base)})
+    severity = requirement.get("severity", "should") if rule.severity == "requirement" else rule.severity
+
+    def values(column: str) -> list:
+        seen: dict[str, Any] = {}
+        for row in rows:
+            if column in row:
+                seen.setdefault(row[column].value, row[column])
+        return list(seen.values())
+
+    def show(term) -> str:
+        return labels.get(term.value, term.value) if isinstance(term, ox.NamedNode) else term.value
+
+    def fill(match: re.Match) -> str:
+        name, count = match.group(1), match.group(2)
+        if name == "asof":
+            return asof
+        found = values(name)
+        return str(len(found)) if count else (", ".join(show(t) for t in found) or "(none)")
+
+    template = rule.messages.get(outcome) or rule.messages.get("fail") or next(iter(rule.messages.values()))
+    entities = [{"iri": t.value, "label": labels.get(t.value, t.value)} for c in rule.entities for t in values(c)
+                if isinstance(t, ox.NamedNode)]
+    entities = list({e["iri"]: e for e in entities}.values())
+    evidence = sorted({g: graphs[g] for row in rows for c, t in row.items()
+                       if c.startswith("passage") and t.value in graphs for g in [t.value]}.values(),
+                      key=lambda e: (e["kind"] != "passage", e.get("start_line") or 0, e["graph"]))
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+    brief = {k: requirement.get(k) for k in ("iri", "id", "label", "citation", "cited_part", "uncertainty")}
+    return Result(id=f"{rule.id.lower()}-{digest}", rule=rule.id, title=rule.title, kind=rule.kind, severity=severity,
+                  outcome=outcome, passed=passed, message=_FIELD.sub(fill, template).strip(), requirement=brief,
+                  entities=entities, evidence=evidence)
+
+
+def _set_statuses(requirements: dict, results: list[Result], rules: list[Rule], base: str) -> None:
+    """A requirement fails if a requirement check of it found something, passes if its checks all passed."""
+    for req in requirements.values():
+        req["rules"] = [r.id for r in rules if _absolute(r.requirement, base) == req["iri"]]
+        checks = [r for r in results if r.kind == "requirement" and r.requirement.get("iri") == req["iri"]]
+        if not any(r.kind == "requirement" and _absolute(r.requirement, base) == req["iri"] for r in rules):
+            req["status"] = "not checked"
+        elif not checks:
+            req["status"] = "no result"
+        else:
+            req["status"] = "pass" if all(r.passed for r in checks) else "fail"
