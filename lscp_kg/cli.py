@@ -90,3 +90,34 @@ def export(fmt: str, output: Path | None, data: tuple[Path, ...], base_iri: str)
         output.write_bytes(payload)
     else:
         sys.stdout.buffer.write(payload)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True)
+@click.option("--as-of", "asof", metavar="YYYY-MM-DD", help="Judge the arrangements as they stood on this date (default: today).")
+@click.option("-v", "--verbose", is_flag=True, help="Text format: full quotes and citations.")
+@data_option
+@base_option
+def scrutinise(fmt: str, asof: str | None, verbose: bool, data: tuple[Path, ...], base_iri: str) -> None:
+    """Check the arrangements against statute and guidance, and against themselves.
+
+    Findings are reported, not treated as errors: the exit code is 0 whatever
+    is found, and non-zero only when the data or the date cannot be read.
+    """
+    import json
+
+    from .named_queries import ParameterError
+    from .scrutiny import parse_asof, run_scrutiny
+    from .scrutiny_render import render_html, render_text
+
+    try:
+        asof = parse_asof(asof)
+    except ParameterError as error:
+        raise click.BadParameter(str(error).split(": ", 1)[-1], param_hint="--as-of") from None
+    report = run_scrutiny(load_or_exit(data, base_iri), asof)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    elif fmt == "html":
+        click.echo(render_html(report), nl=False)
+    else:
+        click.echo(render_text(report, verbose=verbose), nl=False)

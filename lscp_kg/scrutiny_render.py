@@ -1,0 +1,92 @@
+"""Scrutiny reports for people: plain text for the terminal, and a standalone
+HTML document (the same report template as the service's /scrutiny page).
+
+>>> from lscp_kg.store import load_knowledge_graph
+>>> from lscp_kg.scrutiny import run_scrutiny
+>>> text = render_text(run_scrutiny(load_knowledge_graph(), "2026-11-26"))
+>>> text.splitlines()[0]
+'Scrutiny of the arrangements as of 2026-11-26'
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+
+from .scrutiny import SEVERITIES, Result, ScrutinyReport
+
+try:  # the service folder ships as the package lscp_kg.service
+    from lscp_kg import service as _service
+
+    TEMPLATES_DIR = Path(_service.__file__).resolve().parent / "templates"
+except ImportError:  # pragma: no cover - source tree not installed
+    TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "service" / "templates"
+
+_WRAP = textwrap.TextWrapper(width=100, initial_indent="    ", subsequent_indent="    ")
+
+
+def _lines_of(evidence: dict) -> str:
+    if evidence["kind"] != "passage":
+        return "citation"
+    start, end = evidence.get("start_line"), evidence.get("end_line")
+    return f"L{start}" if start == end else f"L{start}-{end}"
+
+
+def _result_text(result: Result, verbose: bool) -> list[str]:
+    lines = textwrap.wrap(f"[{result.rule}] {result.message}", width=100, initial_indent="  ", subsequent_indent="    ")
+    req = result.requirement
+    cited = "; ".join(x for x in (req.get("cited_part"), req.get("citation")) if x) if verbose else req.get("cited_part")
+    lines += _WRAP.wrap(f"requirement: {req.get('id') or req.get('iri')}" + (f" ({cited})" if cited else ""))
+    if req.get("uncertainty"):
+        lines += _WRAP.wrap(f"unverified: {req['uncertainty']}")
+    for entity in result.entities:
+        lines.append(f"    entity: {entity['label']} <{entity['iri']}>")
+    for evidence in result.evidence:
+        text = evidence["quote"] if evidence["kind"] == "passage" else evidence["citation"]
+        text = " ".join((text or "").split())
+        if not verbose and len(text) > 160:
+            text = text[:157] + "..."
+        lines += _WRAP.wrap(f"{_lines_of(evidence)}: {text}")
+    return lines
+
+
+def render_text(report: ScrutinyReport, verbose: bool = False) -> str:
+    """The findings by severity, then every requirement with its status and the evidence for passes."""
+    summary = report.summary()
+    lines = [f"Scrutiny of the arrangements as of {report.asof}",
+             f"{sum(summary[s] for s in SEVERITIES)} findings: " + ", ".join(f"{summary[s]} {s}" for s in SEVERITIES)
+             + f"; {summary['passes']} requirement checks passed", ""]
+    for severity in SEVERITIES:
+        found = [f for f in report.findings if f.severity == severity]
+        if found:
+            lines.append(f"{severity.upper()} ({len(found)})")
+            for finding in found:
+                lines += _result_text(finding, verbose)
+            lines.append("")
+    lines.append("REQUIREMENTS")
+    for req in report.requirements:
+        lines.append(f"  {req['id']:<9} {req['status']:<12} {req['label']}")
+        if req.get("uncertainty"):
+            lines += _WRAP.wrap(f"unverified: {req['uncertainty']}")
+        for result in report.results:
+            if result.requirement.get("iri") == req["iri"] and result.kind == "requirement":
+                mark = "pass" if result.passed else "FAIL"
+                where = ", ".join(_lines_of(e) for e in result.evidence)
+                lines += _WRAP.wrap(f"{mark}: {result.message}" + (f" [{where}]" if where else ""))
+    return "\n".join(lines) + "\n"
+
+
+def report_environment(loader: jinja2.BaseLoader | None = None) -> jinja2.Environment:
+    """A Jinja environment that can render the scrutiny report templates outside Flask."""
+    return jinja2.Environment(loader=loader or jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+                              autoescape=jinja2.select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+
+
+def render_html(report: ScrutinyReport, entity_href: Callable[[str], str | None] = lambda iri: None) -> str:
+    """A standalone HTML document (no scripts, no external assets) of the report."""
+    template = report_environment().get_template("scrutiny/standalone.html")
+    return template.render(report=report.to_dict(), severities=SEVERITIES, entity_href=entity_href,
+                           network_href=lambda iris: None, page_href=None)
