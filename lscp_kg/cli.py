@@ -72,7 +72,7 @@ EXPORT_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nqu
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(sorted(EXPORT_FORMATS)), default="trig", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(sorted([*EXPORT_FORMATS, "graphml"])), default="trig", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: standard output).")
 @data_option
 @base_option
@@ -81,11 +81,17 @@ def export(fmt: str, output: Path | None, data: tuple[Path, ...], base_iri: str)
 
     TriG, N-Quads and JSON-LD keep each fact in the named graph of its source
     passage; Turtle has no named graphs, so each fact is also written as an
-    rdf:Statement with prov:wasDerivedFrom its passage.
+    rdf:Statement with prov:wasDerivedFrom its passage. GraphML is the networkx
+    projection (typed nodes, relations with their quotes) for Gephi or yEd.
     """
     from .export import export_graph
 
-    payload = export_graph(load_or_exit(data, base_iri), EXPORT_FORMATS[fmt])
+    if fmt == "graphml":
+        from .visualisations.projection import graphml_bytes
+
+        payload = graphml_bytes(load_or_exit(data, base_iri))
+    else:
+        payload = export_graph(load_or_exit(data, base_iri), EXPORT_FORMATS[fmt])
     if output:
         output.write_bytes(payload)
     else:
@@ -121,3 +127,52 @@ def scrutinise(fmt: str, asof: str | None, verbose: bool, data: tuple[Path, ...]
         click.echo(render_html(report), nl=False)
     else:
         click.echo(render_text(report, verbose=verbose), nl=False)
+
+
+@main.command()
+@click.argument("view")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False), help="HTML file to write.")
+@click.option("--iri", help="entity view: the entity (IRI, absolute or relative to the base).")
+@click.option("--depth", default="1", show_default=True, help="entity view: how many steps around the entity (1-3).")
+@click.option("--from", "source", help="path view: the first entity.")
+@click.option("--to", "target", help="path view: the second entity.")
+@click.option("--body", help="seats view: the body (default: the body with most seats).")
+@click.option("--service-url", help="Link nodes to the entity pages of a running service, e.g. http://127.0.0.1:5000 (default: no links).")
+@data_option
+@base_option
+def visualise(view: str, output: Path, iri, depth, source, target, body, service_url, data, base_iri) -> None:
+    """Write a network view as one HTML file that opens from disk with no network.
+
+    VIEW: structure, accountability, reporting, seats, priorities, legislation,
+    report-path, entity (--iri, --depth) or path (--from, --to).
+    """
+    from .visualisations.projection import project
+    from .visualisations.render import render_page
+    from .visualisations.views import ViewError, build_view, view_parameters
+
+    kg = load_or_exit(data, base_iri)
+    raw = {"iri": iri, "depth": depth if view == "entity" else None, "from": source, "to": target, "body": body}
+    try:
+        drawn = build_view(project(kg), view, **view_parameters(view, raw, kg.base_iri))
+    except ViewError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    output.write_text(render_page(drawn, kg.base_iri, standalone=True, service_url=service_url or None), encoding="utf-8")
+    click.echo(f"wrote {output}: {drawn.title} ({drawn.graph.number_of_nodes()} nodes, {drawn.graph.number_of_edges()} edges)")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@data_option
+@base_option
+def analyse(fmt: str, data: tuple[Path, ...], base_iri: str) -> None:
+    """Network analyses: broken accountability chains, reporting cycles, bodies with no
+    reporting line, posts with no holder, organisations with most seats, centrality."""
+    import json
+
+    from .visualisations.analysis import analyse as run_analyses
+    from .visualisations.analysis import as_text
+    from .visualisations.projection import project
+
+    report = run_analyses(project(load_or_exit(data, base_iri)))
+    click.echo(json.dumps(report, indent=2, ensure_ascii=False) if fmt == "json" else as_text(report))

@@ -27,19 +27,43 @@ SPACING = 140
 
 
 def spring_positions(graph: nx.Graph, seed: int = 7) -> dict:
-    """x/y in pixels for every node of ``graph`` (directions and parallel edges ignored)."""
+    """x/y in pixels for every node of ``graph`` (directions and parallel edges ignored).
+
+    Each connected component is laid out on its own and the components are then
+    packed in rows, largest first, so that loose nodes do not squeeze the rest.
+    """
     simple = nx.Graph(graph)
     simple.remove_edges_from(nx.selfloop_edges(simple))
-    n = simple.number_of_nodes()
-    if n == 0:
-        return {}
+    components = sorted((sorted(c, key=str) for c in nx.connected_components(simple)), key=lambda c: (-len(c), str(c[0])))
+    return pack([component_positions(simple.subgraph(c), seed) for c in components])
+
+
+def component_positions(component: nx.Graph, seed: int) -> dict:
+    n = component.number_of_nodes()
     if n == 1:
-        return {next(iter(simple)): (0.0, 0.0)}
+        return {next(iter(component)): (0.0, 0.0)}
     if n <= SPRING_LIMIT:
-        raw = nx.spring_layout(simple, seed=seed, iterations=100)
-        scale = SPACING * math.sqrt(n) / 2
+        raw = nx.spring_layout(component, seed=seed, iterations=100)
+        scale = SPACING * math.sqrt(n) / 1.5
         return {node: (float(x) * scale, float(y) * scale) for node, (x, y) in raw.items()}
-    return grid_force_layout(simple, seed)
+    return grid_force_layout(component, seed)
+
+
+def pack(layouts: list[dict], margin: float = SPACING) -> dict:
+    """Place laid-out components side by side in rows (shelf packing), largest first."""
+    boxes = []
+    for layout in layouts:
+        xs, ys = [p[0] for p in layout.values()], [p[1] for p in layout.values()]
+        boxes.append((min(xs), min(ys), max(xs) - min(xs) + margin, max(ys) - min(ys) + margin))
+    width = max([b[2] for b in boxes] + [math.sqrt(sum(b[2] * b[3] for b in boxes)) * 1.3], default=0)
+    positions, x, y, row_height = {}, 0.0, 0.0, 0.0
+    for layout, (left, top, w, h) in zip(layouts, boxes):
+        if x > 0 and x + w > width:
+            x, y, row_height = 0.0, y + row_height, 0.0
+        for node, (px, py) in layout.items():
+            positions[node] = (px - left + x, py - top + y)
+        x, row_height = x + w, max(row_height, h)
+    return positions
 
 
 def grid_force_layout(simple: nx.Graph, seed: int = 7, iterations: int = 80) -> dict:
@@ -68,7 +92,7 @@ def grid_force_layout(simple: nx.Graph, seed: int = 7, iterations: int = 80) -> 
         length = np.maximum(np.sqrt((disp ** 2).sum(axis=1)), 1e-9)
         pos += disp / length[:, None] * np.minimum(length, step)[:, None]
         step *= cooling
-    pos = (pos - pos.mean(axis=0)) * SPACING
+    pos = pos * SPACING
     return {node: (float(x), float(y)) for node, (x, y) in zip(nodes, pos)}
 
 
@@ -104,3 +128,35 @@ def top_down_levels(upward: nx.DiGraph) -> dict:
             height[above] = max(height[above], height[component] + 1)
     top = max(height.values(), default=0)
     return {node: top - height[dag.graph["mapping"][node]] for node in upward}
+
+
+def layered_positions(graph: nx.Graph, levels: dict, per_row: int = 8, gap: float = 230,
+                      level_gap: float = 190, row_gap: float = 110) -> dict:
+    """x/y for a top-down hierarchy: one band per level, ordered to keep neighbours
+    above each other (barycentre of the nodes already placed), and wrapped into rows
+    of at most ``per_row`` so that a wide level stays readable.
+
+    >>> layered_positions(nx.path_graph(2), {0: 0, 1: 1})
+    {0: (0.0, 0.0), 1: (0.0, 190.0)}
+    """
+    undirected = nx.Graph(graph)
+    order: dict = {}
+    positions = {}
+    y = 0.0
+    for level in sorted(set(levels.values())):
+        band = [n for n in levels if levels[n] == level]
+
+        def barycentre(node):
+            placed = [order[m] for m in undirected.neighbors(node) if m in order]
+            return sum(placed) / len(placed) if placed else float("inf")
+
+        band.sort(key=lambda n: (barycentre(n), str(graph.nodes[n].get("label", n)).casefold(), str(n)))
+        for row_start in range(0, len(band), per_row):
+            row = band[row_start:row_start + per_row]
+            for i, node in enumerate(row):
+                x = (i - (len(row) - 1) / 2) * gap
+                positions[node] = (float(x), y)
+                order[node] = x
+            y += row_gap
+        y += level_gap - row_gap
+    return positions

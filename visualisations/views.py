@@ -16,13 +16,16 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .layout import column_positions, spring_positions, top_down_levels
+from lscp_kg.named_queries import Parameter, ParameterError
+
+from .layout import column_positions, layered_positions, spring_positions, top_down_levels
 from .projection import accountability_graph, is_lead_representative
 
 BODY_TYPES = ("body", "subgroup")
 DOCUMENT_TYPES = ("legislation", "guidance")
 MAX_DEPTH = 3
 MAX_PATHS = 10
+SEAT_ROW = 62
 
 
 class ViewError(ValueError):
@@ -42,7 +45,8 @@ class View:
 
 def subgraph(graph: nx.MultiDiGraph, nodes, relations=None) -> nx.MultiDiGraph:
     """A copy of the graph on ``nodes``, keeping only edges of ``relations`` (all if None)."""
-    part = nx.MultiDiGraph(graph.graph)
+    part = nx.MultiDiGraph()
+    part.graph.update(graph.graph)
     part.add_nodes_from((n, dict(graph.nodes[n])) for n in nodes)
     part.add_edges_from((s, o, k, dict(a)) for s, o, k, a in graph.edges(keys=True, data=True)
                         if s in part and o in part and (relations is None or k in relations))
@@ -61,7 +65,12 @@ def with_levels(part: nx.MultiDiGraph) -> nx.MultiDiGraph:
     upward.add_nodes_from(part)
     for node, level in top_down_levels(upward).items():
         part.nodes[node]["level"] = level
-    return part
+    return with_tiers(part)
+
+
+def with_tiers(part: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Positions for a hierarchy whose nodes have levels: one band per level, top down."""
+    return with_positions(part, layered_positions(part, {n: part.nodes[n]["level"] for n in part}))
 
 
 def nodes_of(graph: nx.MultiDiGraph, *types: str) -> list[str]:
@@ -81,8 +90,9 @@ def accountability(graph, **_):
     keep |= {n for n in graph if is_lead_representative(graph, n)}
     keep |= {s for s, o in steps.edges() if o in keep and graph.nodes[s]["type"] == "person"}
     part = subgraph(steps, keep)
+    seated = {o for s, o, k in graph.edges(keys=True) if k == "org:organization"}
     for s, o, k, attrs in graph.edges(keys=True, data=True):  # the Executive is supported by the Partnership Group
-        if k == "lscp:supportedBy" and s in part and o in part and {graph.nodes[s]["type"], graph.nodes[o]["type"]} <= set(BODY_TYPES):
+        if k == "lscp:supportedBy" and s in part and o in seated and {graph.nodes[s]["type"], graph.nodes[o]["type"]} <= set(BODY_TYPES):
             part.add_edge(o, s, key=k, **dict(attrs, display_only=True))
     for node in part:
         ends_here = part.out_degree(node) == 0 and not is_lead_representative(graph, node) and not any(
@@ -96,6 +106,7 @@ def accountability(graph, **_):
         part.nodes[node]["level"] = lifted.nodes[node]["level"]
     for person, post in holders:
         part.nodes[person]["level"] = part.nodes[post]["level"]
+    with_tiers(part)
     return View("accountability", "Accountability", "Who answers to whom, top down: lead representatives, the officers "
                 "they delegate to, the Executive, the Partnership Group and the subgroups (steps as in the "
                 "accountability-chain query). A red border marks where a chain stops short of a lead representative.",
@@ -130,18 +141,34 @@ def seats(graph, body: str | None = None, **_):
             keep.update(s for s, _, k in graph.in_edges(linked["lscp:seatPost"], keys=True) if k == "org:holds")
     part = subgraph(graph, keep, {"org:organization", "org:member", "lscp:seatPost", "lscp:representedBy", "org:holds"})
     order = sorted(groups, key=lambda g: (-len(groups[g]), graph.nodes[g]["label"].casefold() if g else "~"))
-    columns = [[body], [g for g in order if g], [s for g in order for s in groups[g]]]
-    posts = [o for s in columns[2] for _, o, k in part.out_edges(s, keys=True) if k in ("lscp:seatPost", "lscp:representedBy")]
-    columns.append(list(dict.fromkeys(posts)))
-    columns.append([s for p in columns[3] for s, _, k in part.in_edges(p, keys=True) if k == "org:holds"])
-    for member, members in groups.items():
-        for seat in members:
+    row, positions = 0, {body: (0.0, 0.0)}
+    for member in order:
+        first = row
+        for seat in groups[member]:
+            y = row * SEAT_ROW
             part.nodes[seat]["group"] = graph.nodes[member]["label"] if member else "no member organisation"
+            part.nodes[seat]["short_label"] = part.nodes[seat]["role"] or "Seat"
+            positions[seat] = (700.0, y)
+            for _, post, k in part.out_edges(seat, keys=True):
+                if k in ("lscp:seatPost", "lscp:representedBy") and post not in positions:
+                    positions[post] = (1050.0, y)
+                    suffix = ", " + graph.nodes[member]["label"] if member else ""
+                    if suffix and part.nodes[post]["label"].endswith(suffix):
+                        part.nodes[post]["short_label"] = part.nodes[post]["label"][: -len(suffix)]
+                    for holder, _, k2 in part.in_edges(post, keys=True):
+                        if k2 == "org:holds" and holder not in positions:
+                            positions[holder] = (1400.0, y)
+            row += 1
+        if member:
+            positions[member] = (350.0, (first + row - 1) / 2 * SEAT_ROW)
+    centre = (row - 1) / 2 * SEAT_ROW
+    positions = {n: (x, y - centre) for n, (x, y) in positions.items()}
+    positions[body] = (0.0, 0.0)
     member_count = sum(len(v) for g, v in groups.items() if g)
     return View("seats", f"Seats of {graph.nodes[body]['label']} by organisation",
                 f"{len(on_body)} seats: {member_count} held by an organisation as member, grouped by organisation; "
-                f"{len(groups.get('', []))} with no member organisation (held through a post only).",
-                with_positions(part, column_positions([c for c in columns if c], row=46)))
+                f"{len(groups.get('', []))} with no member organisation (held through a post only). Seats are "
+                "labelled by role; hover for the row of the source.", with_positions(part, positions))
 
 
 def priorities(graph, **_):
@@ -182,6 +209,7 @@ def report_path(graph, **_):
     for actor in actors:
         orders = [part.nodes[s]["level"] for s, _, k in part.in_edges(actor, keys=True) if k == "lscp:actor"]
         part.nodes[actor]["level"] = min(orders)
+    with_tiers(part)
     return View("report-path", "The annual report's path", "From independent scrutiny to endorsement, presentation, "
                 "publication and distribution: each step in order, with who takes it.", part, layout="hierarchical")
 
@@ -238,3 +266,35 @@ def build_view(graph: nx.MultiDiGraph, name: str, **params) -> View:
     if name not in VIEWS:
         raise ViewError(f"unknown view {name!r}; choose one of {', '.join(VIEWS)}")
     return VIEWS[name](graph, **params)
+
+
+#: The parameters of the views that take any, with their types (as named queries type theirs)
+#: and the keyword each becomes: ``/explore/path?from=...&to=...``.
+VIEW_PARAMETERS = {
+    "entity": {"iri": ("iri", "iri"), "depth": ("integer", "depth")},
+    "path": {"from": ("iri", "source"), "to": ("iri", "target")},
+    "seats": {"body": ("iri", "body")},
+}
+
+
+def view_parameters(name: str, raw: dict, base_iri: str) -> dict:
+    """Check and convert a view's raw parameters (IRIs may be relative to the base).
+
+    >>> view_parameters("path", {"from": "id/a", "to": "http://x/b"}, "http://base/")
+    {'source': 'http://base/id/a', 'target': 'http://x/b'}
+    """
+    known = VIEW_PARAMETERS.get(name, {})
+    converted = {}
+    for key, value in raw.items():
+        if value is None or value == "":
+            continue
+        if key not in known:
+            raise ViewError(f"the {name} view takes no parameter {key!r}"
+                            + (f"; it takes {', '.join(known)}" if known else ""))
+        kind, keyword = known[key]
+        try:
+            term = Parameter(key, kind).to_term(value, base_iri)
+        except ParameterError as error:
+            raise ViewError(str(error)) from None
+        converted[keyword] = int(term.value) if kind == "integer" else term.value
+    return converted
