@@ -176,3 +176,45 @@ def analyse(fmt: str, data: tuple[Path, ...], base_iri: str) -> None:
 
     report = run_analyses(project(load_or_exit(data, base_iri)))
     click.echo(json.dumps(report, indent=2, ensure_ascii=False) if fmt == "json" else as_text(report))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, type=click.IntRange(0, 65535), show_default=True, help="Port (0: any free port).")
+@click.option("--threads", default=8, type=click.IntRange(1, 256), show_default=True, help="Request threads.")
+@click.option("--workers", default=2, type=click.IntRange(1, 64), show_default=True, help="Query worker processes.")
+@click.option("--time-limit", default=5.0, type=click.FloatRange(0.1, 3600), show_default=True,
+              help="Seconds a query may run before it is stopped (503).")
+@click.option("--row-cap", default=10_000, type=click.IntRange(1), show_default=True,
+              help="Most rows or triples in one answer (X-Truncated: true past it).")
+@click.option("--max-request-bytes", default=1024 * 1024, type=click.IntRange(1024), show_default=True,
+              help="Largest request body accepted (413 past it).")
+@click.option("--max-query-length", default=100_000, type=click.IntRange(16), show_default=True,
+              help="Longest SPARQL text accepted, in characters (413 past it).")
+@click.option("--cors-origin", "cors_origins", multiple=True,
+              help="Origin allowed to call the API from a browser (repeatable; default: any).")
+@data_option
+@base_option
+def serve(host, port, threads, workers, time_limit, row_cap, max_request_bytes, max_query_length, cors_origins,
+          data, base_iri) -> None:
+    """Run the query service (SPARQL endpoint, named queries, entity pages) under waitress."""
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    import waitress
+
+    from lscp_kg.service.app import create_app
+    from lscp_kg.service.state import ServiceState
+
+    app = create_app({
+        "KNOWLEDGE_GRAPH": load_or_exit(data, base_iri), "QUERY_WORKERS": workers, "QUERY_TIME_LIMIT": time_limit,
+        "QUERY_ROW_CAP": row_cap, "MAX_CONTENT_LENGTH": max_request_bytes, "MAX_QUERY_LENGTH": max_query_length,
+        "CORS_ORIGINS": tuple(cors_origins) or ("*",),
+    })
+    state: ServiceState = app.extensions["lscp_kg"]
+    state.pool.start()
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="lscp-kg",
+                       max_request_body_size=max_request_bytes, channel_timeout=max(120, int(time_limit) * 4))
+    finally:
+        state.pool.close()

@@ -1,0 +1,86 @@
+"""The Flask application factory of the query service.
+
+>>> from lscp_kg.service.app import create_app
+>>> app = create_app({"TESTING": True})
+>>> app.test_client().get("/health").json["status"]
+'ok'
+
+Config keys (besides Flask's own and those of :mod:`limits`):
+
+``KNOWLEDGE_GRAPH`` an already loaded :class:`KnowledgeGraph` (else it is loaded);
+``DATA`` extra data files or folders; ``BASE_IRI`` the base of entity IRIs;
+``QUERIES_DIR`` the folder of named queries (default: the shipped ``queries/``);
+``CORS_ORIGINS`` origins that browsers may call the API from (default ``("*",)``).
+"""
+
+from __future__ import annotations
+
+import atexit
+from typing import Mapping
+
+from flask import Flask, request
+
+from lscp_kg.named_queries import QUERIES_DIR, load_named_queries
+from lscp_kg.namespaces import DEFAULT_BASE_IRI
+from lscp_kg.service.errors import register_error_handlers
+from lscp_kg.service.limits import Limits
+from lscp_kg.service.pool import QueryPool
+from lscp_kg.service.request_log import register_request_log
+from lscp_kg.service.state import ServiceState
+from lscp_kg.store import load_knowledge_graph
+
+#: Pages of this service may load scripts, styles and data from the service itself only.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; "
+                           "frame-ancestors 'none'")
+CORS_PATHS = ("/sparql", "/api/", "/openapi.json", "/id/", "/entity", "/ontology", "/health")
+OWN_BLUEPRINTS = ("sparql", "queries", "entities", "pages")
+
+
+def register_http_policy(app: Flask, origins: tuple[str, ...]) -> None:
+    """CORS for browser integrators, and a strict content security policy on this service's pages."""
+
+    @app.after_request
+    def _headers(response):
+        if request.path.startswith(CORS_PATHS):
+            origin = request.headers.get("Origin")
+            allowed = "*" if "*" in origins else (origin if origin in origins else None)
+            if allowed:
+                response.headers["Access-Control-Allow-Origin"] = allowed
+                response.headers["Access-Control-Expose-Headers"] = "X-Truncated, X-Row-Cap, Content-Type"
+                if allowed != "*":
+                    response.vary.add("Origin")
+                if request.method == "OPTIONS":
+                    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+                    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+                    response.headers["Access-Control-Max-Age"] = "600"
+        if response.mimetype == "text/html" and (request.blueprint in OWN_BLUEPRINTS or request.blueprint is None):
+            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    """Build the service: load the graph and named queries, set limits, register the blueprints."""
+    app = Flask(__name__)
+    app.config.from_mapping(BASE_IRI=DEFAULT_BASE_IRI, DATA=(), QUERIES_DIR=None, CORS_ORIGINS=("*",),
+                            MAX_CONTENT_LENGTH=Limits.max_request_bytes)
+    app.config.from_mapping(config or {})
+    kg = app.config.get("KNOWLEDGE_GRAPH") or load_knowledge_graph(app.config["DATA"], base_iri=app.config["BASE_IRI"])
+    limits = Limits.from_config(app.config)
+    app.config["MAX_CONTENT_LENGTH"] = limits.max_request_bytes
+    pool = QueryPool(kg, limits)
+    atexit.register(pool.close)
+    origins = tuple(app.config["CORS_ORIGINS"])
+    app.extensions["lscp_kg"] = ServiceState(kg=kg, named_queries=load_named_queries(app.config["QUERIES_DIR"] or QUERIES_DIR),
+                                             limits=limits, pool=pool, cors_origins=origins)
+
+    register_error_handlers(app)
+    register_request_log(app)
+    register_http_policy(app, origins)
+    from lscp_kg.service import entities, explore, links, pages, queries, sparql
+
+    for blueprint in (sparql.bp, queries.bp, entities.bp, pages.bp, explore.bp):
+        app.register_blueprint(blueprint)
+    app.jinja_env.globals.update(entity_url=links.entity_url, short_iri=links.short_iri)
+    return app

@@ -1,0 +1,157 @@
+"""Entity pages: every IRI of the graph resolves in the service.
+
+``/id/<path>`` is the IRI ``<base>id/<path>``; ``/entity?iri=...`` any other IRI.
+People get HTML (label, types, every statement in and out as links, each with
+the source quote or citation that states it); programs get Turtle, JSON-LD,
+N-Triples, RDF/XML, or TriG/N-Quads (which keep each fact's source graph),
+by ``Accept`` or ``?format=``. An IRI the graph does not use answers 404.
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, render_template, request
+
+from lscp_kg.namespaces import ONTOLOGY_IRI, PREFIXES
+from lscp_kg.service.errors import HttpError
+from lscp_kg.service.formats import HTML, PAGE_FORMATS, NotAcceptable, negotiate
+from lscp_kg.service.state import service_state
+
+bp = Blueprint("entities", __name__)
+
+STATEMENT_CAP = 2000  # per direction; a page is for reading
+RDF_TYPE = PREFIXES["rdf"] + "type"
+LABEL_PROPERTIES = [ox.NamedNode(PREFIXES[p] + n) for p, n in
+                    (("rdfs", "label"), ("skos", "prefLabel"), ("foaf", "name"), ("dcterms", "title"), ("schema", "name"))]
+PROV_VALUE, CITATION = ox.NamedNode(PREFIXES["prov"] + "value"), ox.NamedNode(PREFIXES["dcterms"] + "bibliographicCitation")
+START, END = ox.NamedNode(PREFIXES["lscp"] + "startLine"), ox.NamedNode(PREFIXES["lscp"] + "endLine")
+
+
+def _first(iterator):
+    return next(iter(iterator), None)
+
+
+class EntityView:
+    """The statements about one IRI, with labels and sources looked up once each."""
+
+    def __init__(self, store: ox.Store, node: ox.NamedNode):
+        self.store, self.node = store, node
+        self.outgoing = list(islice(store.quads_for_pattern(node, None, None, None), STATEMENT_CAP + 1))
+        self.incoming = list(islice(store.quads_for_pattern(None, None, node, None), STATEMENT_CAP + 1))
+        self.in_graph = list(islice(store.quads_for_pattern(None, None, None, node), STATEMENT_CAP + 1))
+        self.as_property = _first(store.quads_for_pattern(None, node, None, None)) is not None
+        self._labels: dict = {}
+        self._sources: dict = {}
+
+    def exists(self) -> bool:
+        return bool(self.outgoing or self.incoming or self.in_graph or self.as_property)
+
+    def truncated(self) -> bool:
+        return any(len(q) > STATEMENT_CAP for q in (self.outgoing, self.incoming, self.in_graph))
+
+    def label(self, term) -> str | None:
+        if not isinstance(term, ox.NamedNode):
+            return None
+        if term not in self._labels:
+            literals = [q.object for p in LABEL_PROPERTIES for q in self.store.quads_for_pattern(term, p, None, None)
+                        if isinstance(q.object, ox.Literal)]
+            # An English or untagged label first, in the order of LABEL_PROPERTIES.
+            literals.sort(key=lambda lit: lit.language not in (None, "en", "en-gb"))
+            self._labels[term] = literals[0].value if literals else None
+        return self._labels[term]
+
+    def source(self, graph) -> dict:
+        """The passage quote, citation or ontology a statement's graph stands for."""
+        if graph not in self._sources:
+            if isinstance(graph, ox.DefaultGraph):
+                info = {"iri": None, "text": "(no source recorded: default graph)"}
+            elif graph.value == ONTOLOGY_IRI:
+                info = {"iri": graph.value, "text": "the lscp ontology", "ontology": True}
+            else:
+                def value(p):
+                    quad = _first(self.store.quads_for_pattern(graph, p, None, graph))
+                    return quad.object.value if quad else None
+                start, end = value(START), value(END)
+                info = {"iri": graph.value, "quote": value(PROV_VALUE), "citation": value(CITATION),
+                        "lines": (f"line {start}" if start == end else f"lines {start}-{end}") if start else None,
+                        "label": self.label(graph)}
+            self._sources[graph] = info
+        return self._sources[graph]
+
+    def term(self, term) -> dict:
+        if isinstance(term, ox.NamedNode):
+            return {"iri": term.value, "label": self.label(term)}
+        if isinstance(term, ox.BlankNode):
+            return {"text": f"_:{term.value}"}
+        if isinstance(term, ox.Literal):
+            return {"text": term.value, "language": term.language,
+                    "datatype": None if term.language else term.datatype.value}
+        return {"text": str(term)}
+
+    def statements(self, quads, other: str) -> list[dict]:
+        """Group quads by (property, other end); each group lists its sources."""
+        grouped: dict = {}
+        for quad in quads[:STATEMENT_CAP]:
+            key = (quad.predicate, getattr(quad, other))
+            grouped.setdefault(key, []).append(self.source(quad.graph_name))
+        rows = [{"property": self.term(p), "other": self.term(o), "sources": sources}
+                for (p, o), sources in grouped.items()]
+        rows.sort(key=lambda r: (r["property"]["iri"] != RDF_TYPE, r["property"]["label"] or r["property"]["iri"],
+                                 r["other"].get("label") or r["other"].get("iri") or r["other"].get("text") or ""))
+        return rows
+
+    def quads(self) -> list[ox.Quad]:
+        """The statements in and out, plus each source's description of itself (for TriG/N-Quads)."""
+        quads = self.outgoing[:STATEMENT_CAP] + self.incoming[:STATEMENT_CAP]
+        graphs = {q.graph_name for q in quads if isinstance(q.graph_name, ox.NamedNode)} - {ox.NamedNode(ONTOLOGY_IRI)}
+        for graph in graphs:
+            quads += list(islice(self.store.quads_for_pattern(graph, None, None, graph), 50))
+        return list(dict.fromkeys(quads))
+
+
+def entity_answer(iri: str):
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError as error:
+        raise HttpError(400, f"iri: {iri!r} is not an absolute IRI ({error})") from None
+    view = EntityView(service_state().kg.store, node)
+    if not view.exists():
+        raise HttpError(404, f"The graph does not use the IRI {iri}.")
+    try:
+        fmt = negotiate(PAGE_FORMATS, request.args.getlist("format"), request.headers.get("Accept"))
+    except NotAcceptable as refusal:
+        raise HttpError(406, str(refusal)) from None
+    if fmt is HTML:
+        types = [view.term(q.object) for q in view.outgoing if q.predicate.value == RDF_TYPE]
+        body = render_template("entity.html", iri=iri, label=view.label(node), types=list({t["iri"]: t for t in types}.values()),
+                               outgoing=view.statements(view.outgoing, "object"),
+                               incoming=view.statements(view.incoming, "subject"),
+                               in_graph=[{"subject": view.term(q.subject), "property": view.term(q.predicate),
+                                          "object": view.term(q.object)} for q in view.in_graph[:STATEMENT_CAP]],
+                               as_property=view.as_property, truncated=view.truncated(), cap=STATEMENT_CAP)
+        response = Response(body, mimetype="text/html")
+    elif fmt.kind == "dataset":
+        response = Response(ox.serialize(view.quads(), format=fmt.oxigraph,
+                                         prefixes=PREFIXES if fmt.name == "trig" else None), mimetype=fmt.media_type)
+    else:
+        triples = list(dict.fromkeys(q.triple for q in view.quads() if q.subject == node or q.object == node))
+        response = Response(ox.serialize(triples, format=fmt.oxigraph,
+                                         prefixes=PREFIXES if fmt.name in ("turtle", "rdfxml") else None),
+                            mimetype=fmt.media_type)
+    response.vary.add("Accept")
+    return response
+
+
+@bp.get("/id/<path:rest>")
+def by_path(rest: str):
+    return entity_answer(service_state().kg.base_iri + "id/" + rest)
+
+
+@bp.get("/entity")
+def by_iri():
+    iris = request.args.getlist("iri")
+    if len(iris) != 1 or not iris[0].strip():
+        raise HttpError(400, "Give exactly one 'iri' parameter: /entity?iri=<absolute IRI>.")
+    return entity_answer(iris[0].strip())

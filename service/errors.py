@@ -1,0 +1,57 @@
+"""Clear error answers: one exception for every refusal, rendered as text, JSON or HTML.
+
+Blueprints raise :class:`HttpError` (or let Werkzeug raise its own 4xx); the
+handler below answers with the message in the form the client asked for:
+JSON under ``/api/``, text elsewhere, HTML for browsers, unless ``Accept``
+says otherwise. Never a stack trace, never a bare HTML page for an API client.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Flask, Response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from lscp_kg.service.formats import error_media_type
+
+
+class HttpError(Exception):
+    """A refusal with an HTTP status and a message meant for the person or program that asked."""
+
+    def __init__(self, status: int, message: str, headers: dict | None = None):
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, dict(headers or {})
+
+
+def _preferred_error_type() -> str:
+    if request.path.startswith(("/api/", "/openapi.json", "/health")):
+        return "application/json"
+    if request.path.startswith("/sparql"):
+        return "text/plain"
+    return "text/html"
+
+
+def error_response(status: int, message: str, headers: dict | None = None) -> Response:
+    """The error answer for the current request."""
+    media_type = error_media_type(request.headers.get("Accept"), _preferred_error_type())
+    if media_type == "application/json":
+        body = json.dumps({"error": message, "status": status}, ensure_ascii=False) + "\n"
+    elif media_type == "text/html":
+        body = render_template("error.html", status=status, message=message)
+    else:
+        body = message + "\n"
+    response = Response(body, status=status, mimetype=media_type)
+    response.headers.update(headers or {})
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(HttpError)
+    def _http_error(error: HttpError):
+        return error_response(error.status, error.message, error.headers)
+
+    @app.errorhandler(HTTPException)
+    def _werkzeug_error(error: HTTPException):
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        return error_response(error.code or 500, error.description or error.name, headers)

@@ -1,0 +1,139 @@
+"""Content negotiation: the one place that picks a response format.
+
+Every endpoint offers a list of :class:`Format` s; :func:`negotiate` picks one
+from the ``format`` parameter (which wins) or from ``Accept`` (q-values and
+wildcards, via Werkzeug), and raises :class:`NotAcceptable` (406) otherwise.
+The first format offered is the default for ``*/*`` or no ``Accept``.
+
+>>> negotiate(RESULT_FORMATS, accept="text/csv;q=0.9, application/sparql-results+xml").name
+'xml'
+>>> negotiate(GRAPH_FORMATS, accept="*/*").name
+'turtle'
+>>> negotiate(RESULT_FORMATS, ["tsv", "text/tab-separated-values"], accept="application/json").name
+'tsv'
+>>> negotiate(RESULT_FORMATS, accept="image/png")  # doctest: +IGNORE_EXCEPTION_DETAIL
+Traceback (most recent call last):
+NotAcceptable: none of the requested media types (image/png) is offered here
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import pyoxigraph as ox
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+
+@dataclass(frozen=True)
+class Format:
+    """A response format: its name (for ``?format=``), media types and pyoxigraph format."""
+
+    name: str
+    media_type: str
+    kind: str  # "results" (SELECT/ASK), "graph" (CONSTRUCT/DESCRIBE), "dataset", "page", "api"
+    extension: str
+    aliases: tuple[str, ...] = ()  # other names and media types that select this format
+
+    @property
+    def oxigraph(self):
+        """The pyoxigraph format object (``None`` for HTML and the API's JSON)."""
+        if self.kind == "results":
+            return ox.QueryResultsFormat.from_media_type(self.media_type)
+        if self.kind in ("graph", "dataset"):
+            return ox.RdfFormat.from_media_type(self.media_type)
+        return None
+
+    def names(self) -> tuple[str, ...]:
+        return (self.name, self.media_type, *self.aliases)
+
+
+JSON = Format("json", "application/sparql-results+json", "results", "srj",
+              ("srj", "application/json", "text/javascript", "application/javascript"))
+XML = Format("xml", "application/sparql-results+xml", "results", "srx", ("srx", "application/xml", "text/xml"))
+CSV = Format("csv", "text/csv", "results", "csv")
+TSV = Format("tsv", "text/tab-separated-values", "results", "tsv")
+TURTLE = Format("turtle", "text/turtle", "graph", "ttl", ("ttl", "application/turtle", "application/x-turtle",
+                                                          "n3", "text/n3", "text/rdf+n3", "application/n3"))
+NTRIPLES = Format("ntriples", "application/n-triples", "graph", "nt", ("nt", "n-triples", "text/plain"))
+RDFXML = Format("rdfxml", "application/rdf+xml", "graph", "rdf", ("rdf+xml", "rdf", "xml", "application/xml"))
+JSONLD = Format("jsonld", "application/ld+json", "graph", "jsonld", ("json-ld", "json", "application/x-json+ld",
+                                                                      "application/json"))
+TRIG = Format("trig", "application/trig", "dataset", "trig")
+NQUADS = Format("nquads", "application/n-quads", "dataset", "nq", ("nq", "n-quads"))
+HTML = Format("html", "text/html", "page", "html", ("application/xhtml+xml",))
+#: The named-query API's own JSON: SPARQL JSON results plus ``truncated`` and ``query``.
+API_JSON = Format("json", "application/json", "api", "json")
+PLAIN = Format("text", "text/plain", "page", "txt")
+
+#: SELECT and ASK results, default SPARQL JSON.
+RESULT_FORMATS = (JSON, XML, CSV, TSV)
+#: CONSTRUCT and DESCRIBE results, default Turtle.
+GRAPH_FORMATS = (TURTLE, NTRIPLES, RDFXML, JSONLD)
+#: Entity pages and the ontology: HTML for people, RDF for machines (TriG/N-Quads keep the source graphs).
+PAGE_FORMATS = (HTML, *GRAPH_FORMATS, TRIG, NQUADS)
+#: The named-query API: its JSON (default), then every /sparql format.
+API_FORMATS = (API_JSON, CSV, JSON, XML, TSV, *GRAPH_FORMATS)
+
+BY_NAME = {f.name: f for f in (*RESULT_FORMATS, *GRAPH_FORMATS, TRIG, NQUADS)}
+
+
+class NotAcceptable(Exception):
+    """No offered format matches the request: answer 406 with this message."""
+
+
+def _describe(offers: Sequence[Format]) -> str:
+    return ", ".join(f"{f.name} ({f.media_type})" for f in offers)
+
+
+def _by_format_parameter(offers: Sequence[Format], values: Sequence[str]) -> Format:
+    # SPARQLWrapper repeats the parameter and may send comma-separated media types.
+    tokens = [t.strip().lower() for v in values for t in v.split(",") if t.strip()]
+    for token in tokens:
+        for fmt in offers:
+            if token in fmt.names():
+                return fmt
+    raise NotAcceptable(f"format={', '.join(tokens) or '(empty)'} is not offered here; offered: {_describe(offers)}")
+
+
+def negotiate(offers: Sequence[Format], format_values: Sequence[str] = (), accept: str | None = None) -> Format:
+    """Pick the response format from ``?format=`` values, else the ``Accept`` header."""
+    if format_values:
+        return _by_format_parameter(offers, format_values)
+    if not accept or not accept.strip():
+        return offers[0]
+    parsed = parse_accept_header(accept, MIMEAccept)
+    # Candidates in offer order, each format's own media type before its aliases.
+    candidates: list[tuple[str, Format]] = []
+    for fmt in offers:
+        candidates += [(m, fmt) for m in (fmt.media_type, *fmt.aliases) if "/" in m]
+    best = parsed.best_match([m for m, _ in candidates])
+    if best is None:
+        asked = ", ".join(value for value, _q in parsed) or accept
+        raise NotAcceptable(f"none of the requested media types ({asked}) is offered here; offered: {_describe(offers)}")
+    return next(fmt for m, fmt in candidates if m == best)
+
+
+def negotiate_or_none(offers: Sequence[Format], format_values: Sequence[str] = (), accept: str | None = None):
+    """Like :func:`negotiate`, but ``(None, message)`` instead of raising."""
+    try:
+        return negotiate(offers, format_values, accept), None
+    except NotAcceptable as refusal:
+        return None, str(refusal)
+
+
+def error_media_type(accept: str | None, preferred: str = "text/plain") -> str:
+    """Media type for an error answer: ``preferred`` unless ``Accept`` prefers another of JSON, text or HTML.
+
+    >>> error_media_type("application/json")
+    'application/json'
+    >>> error_media_type("*/*", preferred="application/json")
+    'application/json'
+    >>> error_media_type("text/html,*/*;q=0.8")
+    'text/html'
+    """
+    kinds = [preferred] + [m for m in ("text/plain", "application/json", "text/html") if m != preferred]
+    if not accept or not accept.strip():
+        return preferred
+    return parse_accept_header(accept, MIMEAccept).best_match(kinds) or preferred

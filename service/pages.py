@@ -1,0 +1,113 @@
+"""Pages and small endpoints: home, the query page, /ontology, /health, /openapi.json, editor assets.
+
+The query page's editor is CodeMirror 5 with its SPARQL mode, served from the
+installed ``djangocodemirror`` distribution (which ships CodeMirror's files;
+Django itself is never imported), so nothing is fetched from another host.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
+
+from lscp_kg.namespaces import PREFIXES
+from lscp_kg.service.errors import HttpError
+from lscp_kg.service.formats import HTML, PAGE_FORMATS, NotAcceptable, negotiate
+from lscp_kg.service.ontology_doc import ontology_documentation, ontology_triples
+from lscp_kg.service.state import service_state
+
+bp = Blueprint("pages", __name__)
+EDITOR_FILES = ("lib/codemirror.js", "lib/codemirror.css", "mode/sparql/sparql.js", "LICENSE")
+
+
+def codemirror_dir() -> Path | None:
+    """CodeMirror's folder inside the installed djangocodemirror package (None if not installed)."""
+    spec = importlib.util.find_spec("djangocodemirror")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(list(spec.submodule_search_locations)[0]) / "static" / "CodeMirror"
+    return folder if (folder / "lib" / "codemirror.js").is_file() else None
+
+
+def example_text(query) -> str:
+    """A named query as an editor example: its text with its default parameters as a trailing VALUES clause.
+
+    The defaults come from the query file, are turned into RDF terms by
+    ``NamedQuery.bind`` and written by pyoxigraph, so the text stays valid SPARQL.
+    """
+    bound = query.bind({}, service_state().kg.base_iri)
+    lines = [line for line in query.sparql.splitlines() if not line.startswith("#+")]
+    text = "\n".join(lines).strip() + "\n"
+    if bound:
+        names = " ".join(str(v) for v in bound)
+        terms = " ".join(str(t) for t in bound.values())
+        text += f"VALUES ({names}) {{ ({terms}) }}\n"
+    return text
+
+
+@bp.get("/")
+def home():
+    state = service_state()
+    return render_template("index.html", triples=len(state.kg), queries=list(state.named_queries.values()))
+
+
+@bp.get("/query")
+def query_page():
+    state = service_state()
+    examples = [{"name": q.name, "title": q.title, "text": example_text(q)} for q in state.named_queries.values()]
+    initial = request.args.get("query") or (examples[0]["text"] if examples else "SELECT * WHERE { ?s ?p ?o } LIMIT 10")
+    return render_template("query_page.html", examples=examples, initial=initial, kg_base=state.kg.base_iri,
+                           autorun=bool(request.args.get("query")), editor=codemirror_dir() is not None)
+
+
+@bp.get("/vendor/codemirror/<path:filename>")
+def codemirror_asset(filename: str):
+    folder = codemirror_dir()
+    if folder is None or filename not in EDITOR_FILES:
+        abort(404)
+    response = send_from_directory(folder, filename, max_age=86400)
+    return response
+
+
+@bp.get("/ontology")
+def ontology():
+    state = service_state()
+    try:
+        fmt = negotiate(PAGE_FORMATS, request.args.getlist("format"), request.headers.get("Accept"))
+    except NotAcceptable as refusal:
+        raise HttpError(406, str(refusal)) from None
+    if fmt is HTML:
+        html = ontology_documentation(state.kg, state.cache)
+        if html is None:
+            return render_template("ontology.html", triples=len(ontology_triples(state.kg)))
+        response = Response(html, mimetype="text/html")
+        # pyLODE's page carries its own inline styles; it may not load anything from anywhere.
+        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    else:
+        triples = ontology_triples(state.kg)
+        if fmt.kind == "dataset":
+            from lscp_kg.namespaces import ONTOLOGY_IRI
+            triples = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(ONTOLOGY_IRI)) for t in triples]
+        prefixes = PREFIXES if fmt.name in ("turtle", "rdfxml", "trig") else None
+        response = Response(ox.serialize(triples, format=fmt.oxigraph, prefixes=prefixes), mimetype=fmt.media_type)
+    response.vary.add("Accept")
+    return response
+
+
+@bp.get("/health")
+def health():
+    state = service_state()
+    body = {"status": "ok", "triples": len(state.kg), "named_graphs": sum(1 for _ in state.kg.store.named_graphs()),
+            "named_queries": len(state.named_queries), "workers": state.pool.size,
+            "workers_replaced": state.pool.replaced, "workers_network_isolated": state.pool.network_isolated,
+            "limits": state.limits.describe()}
+    return Response(json.dumps(body), mimetype="application/json")
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return send_from_directory(Path(current_app.root_path) / "static", "openapi.json", mimetype="application/json")

@@ -1,0 +1,200 @@
+"""Worker processes that run queries, so that a query over its time limit really stops.
+
+pyoxigraph cannot interrupt a query from another thread and has no timeout,
+so each query runs in one of a few long-lived worker processes holding their
+own copy of the store. The request thread waits at most the time limit for
+the answer; past it, the worker is killed (SIGKILL) and a fresh one is started
+in the background, while the other workers keep serving other clients.
+
+A worker is a fresh interpreter (``python -c``, never a fork of the
+multi-threaded web server) talking over a socket pair; it loads the graph from
+N-Quads in a few milliseconds and then, where the system allows it, moves into
+an empty network namespace: even a query that got past :mod:`query_guard`
+could not reach another host from there.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import queue
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from multiprocessing.connection import Connection
+
+import pyoxigraph as ox
+
+from lscp_kg.service.errors import HttpError
+from lscp_kg.service.limits import Limits
+from lscp_kg.service.results import NotAcceptableResult, QueryJob, QueryOutcome, run_job
+from lscp_kg.store import KnowledgeGraph
+
+log = logging.getLogger(__name__)
+CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
+STARTUP_TIMEOUT = 60.0
+WORKER_COMMAND = "import sys; from lscp_kg.service.pool import worker_main; worker_main(int(sys.argv[1]))"
+
+
+def isolate_from_network() -> bool:
+    """Move this (single-threaded) process into a new, empty network namespace; False if not allowed."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return any(libc.unshare(flags) == 0 for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET))
+    except (OSError, AttributeError):
+        return False
+
+
+def worker_main(fd: int) -> None:
+    """A worker's life: isolate, load the graph sent first, then answer jobs until the socket closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
+    isolated = isolate_from_network()
+    conn = Connection(fd)
+    dataset, base_iri, memory_limit = conn.recv()
+    if memory_limit:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    store = ox.Store()
+    store.bulk_extend(ox.parse(dataset, format=ox.RdfFormat.N_QUADS))
+    kg = KnowledgeGraph(store=store, base_iri=base_iri)
+    del dataset
+    conn.send(("ready", isolated))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply = ("ok", run_job(kg, job))
+        except SyntaxError as error:
+            reply = ("syntax", str(error))
+        except NotAcceptableResult as error:
+            reply = ("not-acceptable", str(error))
+        except MemoryError:
+            reply = ("limit", "The query needed more memory than this service allows.")
+        except (ValueError, TypeError, RuntimeError) as error:
+            reply = ("query-error", str(error))
+        except Exception as error:  # noqa: BLE001 - a worker must answer, whatever happened
+            reply = ("error", f"{type(error).__name__}: {error}")
+        conn.send(reply)
+
+
+class Worker:
+    def __init__(self, process: subprocess.Popen, conn: Connection, isolated: bool):
+        self.process, self.conn, self.isolated = process, conn, isolated
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.conn.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL is not refused
+            log.error("query worker %s did not exit after SIGKILL", self.process.pid)
+
+
+class QueryPool:
+    """A few worker processes; :meth:`run` answers a job within the time limit or raises :class:`HttpError`."""
+
+    def __init__(self, kg: KnowledgeGraph, limits: Limits):
+        self.dataset = ox.serialize(kg.store.quads_for_pattern(None, None, None, None), format=ox.RdfFormat.N_QUADS)
+        self.base_iri, self.limits = kg.base_iri, limits
+        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._workers: set[Worker] = set()
+        self._lock = threading.Lock()
+        self._started = self._closed = False
+        self.replaced = 0  # workers killed over a limit, for /health
+        self.start_error: str | None = None
+
+    def start(self) -> None:
+        """Start the workers (once; in the background)."""
+        with self._lock:
+            if self._started or self._closed:
+                return
+            self._started = True
+        for _ in range(self.limits.workers):
+            self._spawn_in_background()
+
+    def _spawn_in_background(self) -> None:
+        threading.Thread(target=self._spawn, name="lscp-kg-worker-start", daemon=True).start()
+
+    def _spawn(self) -> None:
+        ours, theirs = socket.socketpair()
+        conn, process = Connection(ours.detach()), None
+        try:
+            with theirs:
+                process = subprocess.Popen([sys.executable, "-c", WORKER_COMMAND, str(theirs.fileno())],
+                                           pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
+            conn.send((self.dataset, self.base_iri, self.limits.memory_limit))
+            if not conn.poll(STARTUP_TIMEOUT):
+                raise RuntimeError("worker did not start in time")
+            _status, isolated = conn.recv()
+        except Exception as error:  # noqa: BLE001 - reported by /health and the 503 below
+            self.start_error = f"{type(error).__name__}: {error}"
+            log.error("query worker failed to start: %s", self.start_error)
+            conn.close()
+            if process is not None:
+                process.kill()
+                process.wait()
+            return
+        worker = Worker(process, conn, isolated)
+        with self._lock:
+            if self._closed:
+                worker.kill()
+                return
+            self._workers.add(worker)
+        self._idle.put(worker)
+
+    def _replace(self, worker: Worker) -> None:
+        with self._lock:
+            self._workers.discard(worker)
+            self.replaced += 1
+        threading.Thread(target=worker.kill, daemon=True).start()
+        if not self._closed:
+            self._spawn_in_background()
+
+    @property
+    def size(self) -> int:
+        with self._lock:
+            return len(self._workers)
+
+    @property
+    def network_isolated(self) -> bool:
+        with self._lock:
+            return bool(self._workers) and all(w.isolated for w in self._workers)
+
+    def run(self, job: QueryJob) -> QueryOutcome:
+        self.start()
+        try:
+            worker = self._idle.get(timeout=self.limits.queue_wait)
+        except queue.Empty:
+            detail = f" ({self.start_error})" if self.start_error else ""
+            raise HttpError(503, f"Every query worker is busy; please try again shortly{detail}.",
+                            {"Retry-After": "2"}) from None
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(self.limits.time_limit):
+                self._replace(worker)
+                raise HttpError(503, f"The query was stopped: it ran longer than this service's time limit "
+                                     f"of {self.limits.time_limit:g} seconds.")
+            status, payload = worker.conn.recv()
+        except (EOFError, OSError):
+            self._replace(worker)
+            raise HttpError(503, "The query stopped its worker (it may have needed more memory than allowed).") from None
+        self._idle.put(worker)
+        if status == "ok":
+            return payload
+        raise HttpError(*{
+            "syntax": (400, f"SPARQL syntax error: {payload}"),
+            "not-acceptable": (406, payload),
+            "query-error": (400, f"The query could not be evaluated: {payload}"),
+            "limit": (503, payload),
+        }.get(status, (500, f"The query failed: {payload}")))
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            workers, self._workers = list(self._workers), set()
+        for worker in workers:
+            worker.kill()

@@ -1,0 +1,52 @@
+"""One log line per query: time, query name or hash, status, duration, rows.
+
+Views call :func:`note_query` with the named query's name or the SPARQL text;
+the line is written once the response exists (errors included), e.g.::
+
+    2025-01-31T10:12:03Z query=sha256:3f2a9c01d4e5 status=200 duration_ms=12.4 rows=3 truncated=false
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from datetime import datetime, timezone
+
+from flask import Flask, g
+
+log = logging.getLogger("lscp_kg.service.queries")
+
+
+def query_label(sparql: str) -> str:
+    """A short stable name for an ad-hoc query.
+
+    >>> query_label("ASK {}")
+    'sha256:819ea91ed5f1'
+    """
+    return "sha256:" + hashlib.sha256(sparql.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def note_query(label: str) -> None:
+    g.query_label = label
+
+
+def note_result(rows: int, truncated: bool) -> None:
+    g.query_rows, g.query_truncated = rows, truncated
+
+
+def register_request_log(app: Flask) -> None:
+    @app.before_request
+    def _start_clock():
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def _log_query(response):
+        label = g.pop("query_label", None)
+        if label is not None:
+            elapsed = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
+            now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            log.info("%s query=%s status=%d duration_ms=%.1f rows=%s truncated=%s", now, label,
+                     response.status_code, elapsed, g.get("query_rows", "-"),
+                     str(g.get("query_truncated", False)).lower())
+        return response

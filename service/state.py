@@ -1,0 +1,30 @@
+"""What the app holds: the loaded graph, the named queries, the limits and the query workers.
+
+Blueprints reach it with :func:`service_state` (``current_app.extensions["lscp_kg"]``);
+other areas' blueprints use ``service_state().kg`` for the read-only graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import current_app
+
+from lscp_kg.named_queries import NamedQuery
+from lscp_kg.service.limits import Limits
+from lscp_kg.service.pool import QueryPool
+from lscp_kg.store import KnowledgeGraph
+
+
+@dataclass
+class ServiceState:
+    kg: KnowledgeGraph
+    named_queries: dict[str, NamedQuery]
+    limits: Limits
+    pool: QueryPool
+    cors_origins: tuple[str, ...] = ("*",)
+    cache: dict = field(default_factory=dict)  # generated pages (the ontology documentation)
+
+
+def service_state() -> ServiceState:
+    return current_app.extensions["lscp_kg"]
