@@ -48,3 +48,91 @@ def run_named(kg, named_queries):
         return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in result]
 
     return run
+
+
+# --- The query service ------------------------------------------------------------------------
+# ``app`` is session-wide because it starts query worker processes; tests must not change it.
+
+import importlib.util  # noqa: E402
+import re  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+#: Limits of the test app and the live server: small, so that the limit tests are quick.
+SERVICE_TEST_LIMITS = {"QUERY_TIME_LIMIT": 2.0, "QUERY_ROW_CAP": 500, "MAX_CONTENT_LENGTH": 64 * 1024,
+                       "MAX_QUERY_LENGTH": 20_000, "QUERY_WORKERS": 2}
+
+
+@pytest.fixture(scope="session")
+def app(kg):
+    """The Flask app over the session's graph, with the small test limits above."""
+    from lscp_kg.service.app import create_app
+
+    application = create_app({"TESTING": True, "KNOWLEDGE_GRAPH": kg, **SERVICE_TEST_LIMITS})
+    yield application
+    application.extensions["lscp_kg"].pool.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner():
+    """Runs ``lscp-kg`` commands in-process: ``runner.invoke(main, ["query", "ASK {}"])``."""
+    from click.testing import CliRunner
+
+    return CliRunner()
+
+
+@dataclass
+class LiveServer:
+    """A real ``lscp-kg serve`` (waitress) on a free 127.0.0.1 port; ``url`` has no trailing slash."""
+
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def log(self) -> str:
+        """What the server wrote so far (waitress's lines and one line per query)."""
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Start ``lscp-kg serve --port 0`` in a subprocess with the test limits; stop it after the session."""
+    log_path = tmp_path_factory.mktemp("live-server") / "server.log"
+    limits = SERVICE_TEST_LIMITS
+    command = [sys.executable, "-c", "from lscp_kg.cli import main; main()", "serve", "--host", "127.0.0.1", "--port", "0",
+               "--time-limit", str(limits["QUERY_TIME_LIMIT"]), "--row-cap", str(limits["QUERY_ROW_CAP"]),
+               "--max-request-bytes", str(limits["MAX_CONTENT_LENGTH"]),
+               "--max-query-length", str(limits["MAX_QUERY_LENGTH"]), "--workers", str(limits["QUERY_WORKERS"])]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    url = None
+    deadline = time.monotonic() + 60
+    while url is None and time.monotonic() < deadline and process.poll() is None:
+        found = re.search(r"Serving on (http://127\.0\.0\.1:\d+)", log_path.read_text(errors="replace"))
+        url = found.group(1) if found else time.sleep(0.05)
+    if url is None:
+        process.kill()
+        pytest.fail(f"lscp-kg serve did not start:\n{log_path.read_text(errors='replace')}")
+    yield LiveServer(url, process, log_path)
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+# --- Headless Chromium (tests/browser_support.py), for every area's browser tests --------------
+# Loaded by path (the tests folder is not a package); ``import browser_support`` works after this.
+_browser_spec = importlib.util.spec_from_file_location("browser_support", Path(__file__).with_name("browser_support.py"))
+browser_support = importlib.util.module_from_spec(_browser_spec)
+sys.modules["browser_support"] = browser_support
+_browser_spec.loader.exec_module(browser_support)
+chromium = browser_support.chromium
+browser = browser_support.browser
