@@ -252,9 +252,14 @@ def _result(rule: Rule, key: str, rows: list[dict], asof: str, labels: dict, gra
     entities = [{"iri": t.value, "label": labels.get(t.value, t.value)} for c in rule.entities for t in values(c)
                 if isinstance(t, ox.NamedNode)]
     entities = list({e["iri"]: e for e in entities}.values())
-    evidence = sorted({g: graphs[g] for row in rows for c, t in row.items()
-                       if c.startswith("passage") and t.value in graphs for g in [t.value]}.values(),
-                      key=lambda e: (e["kind"] != "passage", e.get("start_line") or 0, e["graph"]))
+    # One entry per passage, and one per citation text (two graphs may cite the same source alike).
+    cited: dict[str, dict] = {}
+    for row in rows:
+        for column, term in row.items():
+            if column.startswith("passage") and term.value in graphs:
+                found = graphs[term.value]
+                cited.setdefault(found["graph"] if found["kind"] == "passage" else found["citation"], found)
+    evidence = sorted(cited.values(), key=lambda e: (e["kind"] != "passage", e.get("start_line") or 0, e["graph"]))
     digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
     brief = {k: requirement.get(k) for k in ("iri", "id", "label", "citation", "cited_part", "uncertainty")}
     return Result(id=f"{rule.id.lower()}-{digest}", rule=rule.id, title=rule.title, kind=rule.kind, severity=severity,

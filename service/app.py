@@ -78,9 +78,9 @@ def create_app(config: Mapping | None = None) -> Flask:
     register_error_handlers(app)
     register_request_log(app)
     register_http_policy(app, origins)
-    from lscp_kg.service import entities, explore, links, pages, queries, sparql
+    from lscp_kg.service import entities, explore, links, pages, queries, scrutiny, sparql
 
-    for blueprint in (sparql.bp, queries.bp, entities.bp, pages.bp, explore.bp):
+    for blueprint in (sparql.bp, queries.bp, entities.bp, pages.bp, explore.bp, scrutiny.bp):
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(entity_url=links.entity_url, short_iri=links.short_iri)
     return app

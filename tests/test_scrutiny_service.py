@@ -1,0 +1,94 @@
+"""/scrutiny and /scrutiny.json: the findings as a page and as JSON, as of a date, linked to
+entity pages and network views; bad input is a clear 400."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def page(app):
+    response = app.test_client().get("/scrutiny?asof=2026-11-26")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_page_lists_findings_by_severity_with_quotes(page):
+    must, should, note = (page.index(f'id="severity-{s}"') for s in ("must", "should", "note"))
+    assert must < should < note
+    ccg = page.index("NHS Lewisham Clinical Commissioning Group is still named")
+    assert should < ccg < note
+    assert "NHS Lewisham CCG - Joint Chair Managing Director" in page
+    assert "replaced by integrated care boards on 1 July 2022" in page
+
+
+def test_page_has_no_scripts_and_a_strict_policy(client):
+    response = client.get("/scrutiny?asof=2026-11-26")
+    assert "<script" not in response.get_data(as_text=True)
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_findings_link_to_entity_pages_that_resolve(client, page):
+    assert 'href="/id/org/nhs-lewisham-ccg"' in page
+    assert client.get("/id/org/nhs-lewisham-ccg").status_code == 200
+    assert 'href="/id/lewisham/passage/L123"' in page
+
+
+def test_each_finding_opens_as_a_network_view_of_its_entities(client, page):
+    links = re.findall(r'<a class="network" href="([^"]+)"', page)
+    assert len(links) >= 10
+    views = set(links)
+    assert any("iri=https://lscp-kg.example.org/id/org/nhs-lewisham-ccg" in link.replace("%3A", ":").replace("%2F", "/")
+               for link in views)
+    for link in sorted(views)[:3]:
+        assert client.get(link.replace("&amp;", "&")).status_code == 200
+
+
+def test_requirements_table_shows_status_and_evidence(page):
+    assert re.search(r'id="requirement-YR" class="status-fail"', page)
+    assert re.search(r'id="requirement-SP-DEF" class="status-pass"', page)
+    assert re.search(r'id="requirement-LSP-SIGN" class="status-not-checked"', page)
+    assert "Unverified: Who may hold the chair" in page
+
+
+def test_page_is_reachable_from_the_nav_of_other_pages(client):
+    for path in ("/", "/explore/", "/id/org/nhs-lewisham-ccg"):
+        assert 'href="/scrutiny"' in client.get(path).get_data(as_text=True), path
+
+
+def test_json_has_the_findings_with_links(client):
+    data = client.get("/scrutiny.json?asof=2026-11-26").json
+    assert data["asof"] == "2026-11-26" and data["summary"]["must"] == 1
+    finding = next(f for f in data["findings"] if f["rule"] == "CEASED-ORG"
+                   and f["entities"][0]["iri"].endswith("/id/org/nhs-lewisham-ccg"))
+    assert finding["entities"][0]["href"] == "/id/org/nhs-lewisham-ccg"
+    assert finding["network"].startswith("/explore/entity?")
+    assert any(e["quote"] == "NHS Lewisham CCG - Joint Chair Managing Director" for e in finding["evidence"])
+
+
+def test_json_by_content_negotiation_and_as_of_changes_the_answer(client):
+    earlier = client.get("/scrutiny?asof=2022-06-01", headers={"Accept": "application/json"})
+    assert earlier.mimetype == "application/json" and earlier.json["asof"] == "2022-06-01"
+    ceased = {e["iri"] for f in earlier.json["findings"] if f["rule"] == "CEASED-ORG" for e in f["entities"][:1]}
+    assert not any(iri.endswith("/id/org/nhs-lewisham-ccg") for iri in ceased)
+    assert any(iri.endswith("/community-rehabilitation-company") for iri in ceased)
+
+
+def test_default_date_is_today(client):
+    import datetime as dt
+
+    assert client.get("/scrutiny.json").json["asof"] == dt.date.today().isoformat()
+
+
+@pytest.mark.parametrize("query", ["asof=2026-13-01", "asof=yesterday", "asof=<script>", "when=2026-01-01"])
+def test_bad_parameters_are_a_clear_400(client, query):
+    response = client.get(f"/scrutiny.json?{query}", headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    assert "<script>" not in response.get_data(as_text=True)
+    assert client.get(f"/scrutiny?{query}").status_code == 400
+
+
+def test_unacceptable_format_is_406(client):
+    assert client.get("/scrutiny", headers={"Accept": "image/png"}).status_code == 406
