@@ -163,7 +163,7 @@ def template() -> jinja2.Template:
 
 
 def render_page(view: View, base_iri: str, *, standalone: bool = False, asset_url: str = "/explore/assets",
-                service_url: str | None = "", links: list[tuple[str, str]] | None = None) -> str:
+                service_url: str | None = "", links: list[tuple[str, str, bool]] | None = None) -> str:
     """The HTML page of a view.
 
     ``standalone`` inlines every script and style and sets a Content-Security-Policy

@@ -108,7 +108,7 @@
     legendEntry(edgeTypes, entry.label, entry.count, "→", null, hiddenRelations, entry.relation);
   });
 
-  /* Search by name: exact name first, then the first name that contains the words. */
+  /* Search by name. */
   var names = document.getElementById("node-names");
   var seen = new Set();
   data.nodes.forEach(function (node) {
@@ -123,9 +123,15 @@
     event.preventDefault();
     var wanted = document.getElementById("search").value.trim().toLowerCase();
     if (!wanted) return;
-    var visible = nodeView.get();
-    var found = visible.find(function (n) { return n.full_label.toLowerCase() === wanted; }) ||
-                visible.find(function (n) { return n.full_label.toLowerCase().indexOf(wanted) !== -1; });
+    var found = null, bestRank = 4;
+    nodeView.forEach(function (n) {  // exact name, then a name that starts so, then one that contains it; shortest first
+      var name = n.full_label.toLowerCase(), at = name.indexOf(wanted);
+      var rank = name === wanted ? 0 : at === 0 ? 1 : at > 0 ? 2 : 4;
+      if (rank < bestRank || (rank === bestRank && rank < 4 && n.full_label.length < found.full_label.length)) {
+        found = n;
+        bestRank = rank;
+      }
+    });
     if (!found) {
       status.textContent = "No shown node matches “" + wanted + "”.";
       delete container.dataset.selected;
