@@ -62,7 +62,7 @@ from typing import Any, Iterable
 import pyoxigraph as ox
 import yaml
 
-from .named_queries import QUERIES_DIR, NamedQuery, ParameterError, QueryFileError, parse_query_file
+from .named_queries import QUERIES_DIR, NamedQuery, Parameter, ParameterError, QueryFileError, parse_query_file
 from .store import KnowledgeGraph
 
 RULES_DIR = QUERIES_DIR / "scrutiny"
@@ -218,7 +218,8 @@ def run_scrutiny(kg: KnowledgeGraph, asof: Any = None, rules: Iterable[Rule] | N
 
 
 def _absolute(iri: str, base_iri: str) -> str:
-    return iri if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri) else base_iri + iri.lstrip("/")
+    """A rule's requirement IRI, resolved against the base as an iri parameter would be."""
+    return Parameter("requirement", "iri").to_term(iri, base_iri).value
 
 
 def _text(term) -> str:
