@@ -41,14 +41,20 @@ def report_for(asof: str) -> ScrutinyReport:
 
 
 def network_href(iris: list[str]) -> str | None:
-    """The network view around the first of these entities that the network shows (None if none does)."""
-    try:
-        from lscp_kg.service.explore import network
-    except ImportError:  # pragma: no cover - the explorer is part of the service
-        return None
+    """The network view around the first of these entities that the network shows, deep enough
+    (up to the explorer's limit) to take in the others; None if the network shows none of them."""
+    import networkx as nx
+
+    from lscp_kg.service.explore import network
+    from lscp_kg.visualisations.views import MAX_DEPTH
+
     graph = network()
-    focus = next((iri for iri in iris if iri in graph), None)
-    return url_for("explore.view", name="entity", iri=focus, depth=1) if focus else None
+    shown = [iri for iri in iris if iri in graph]
+    if not shown:
+        return None
+    reach = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), shown[0], cutoff=MAX_DEPTH)
+    depth = max([1] + [reach[iri] for iri in shown[1:] if iri in reach])
+    return url_for("explore.view", name="entity", iri=shown[0], depth=depth)
 
 
 def _asof() -> str:

@@ -92,3 +92,12 @@ def test_bad_parameters_are_a_clear_400(client, query):
 
 def test_unacceptable_format_is_406(client):
     assert client.get("/scrutiny", headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_network_view_is_deep_enough_to_take_in_the_entities_concerned(client):
+    data = client.get("/scrutiny.json?asof=2026-11-26").json
+    outside = next(f for f in data["findings"] if f["rule"] == "CHAIR-OUTSIDE")
+    # The seat, the CCG and the Partnership Group are one step apart; the Executive is two away.
+    assert outside["network"].endswith("depth=2")
+    page = client.get(outside["network"]).get_data(as_text=True)
+    assert "LSCP Executive Partnership" in page and "NHS Lewisham Clinical Commissioning Group" in page
