@@ -53,7 +53,7 @@ NODE_STYLES = {
     "report": ("#3949ab", "square"), "report step": ("#795548", "dot"), "programme": ("#00695c", "hexagon"),
 }
 LABEL_LENGTH = 80
-#: Above this many edges, edges are drawn straight and hidden while dragging.
+#: Above this many edges, edges are hidden while the view is dragged or zoomed, so that it stays fluid.
 LARGE = 1000
 
 
@@ -74,7 +74,8 @@ def vis_options(view: View, edge_count: int) -> dict:
         "autoResize": True,
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False},
-        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": large, "keyboard": True},
+        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": large, "hideEdgesOnZoom": large,
+                        "keyboard": True},
         "nodes": {"size": 14, "borderWidth": 1, "font": {"size": 14, "face": "sans-serif"},
                   "widthConstraint": {"maximum": 170}},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "width": 1,

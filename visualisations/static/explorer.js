@@ -51,7 +51,8 @@
   window.lscpExplorer = explorer;
 
   network.once("afterDrawing", function () {
-    explorer.firstRenderMs = performance.now() - started;
+    explorer.firstRenderMs = performance.now() - started;  // from this script's start
+    explorer.renderedAt = performance.now();                 // from the start of navigation
     container.dataset.state = "rendered";
     container.dataset.nodeCount = String(nodeView.length);
   });
