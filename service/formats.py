@@ -97,22 +97,41 @@ def _by_format_parameter(offers: Sequence[Format], values: Sequence[str]) -> For
     raise NotAcceptable(f"format={', '.join(tokens) or '(empty)'} is not offered here; offered: {_describe(offers)}")
 
 
+def _match(accepted: list[tuple[str, float]], media_type: str, exact_only: bool = False) -> tuple[float, int]:
+    """(quality, specificity) of the most specific ``Accept`` entry that covers ``media_type``."""
+    major = media_type.split("/")[0]
+    best = (0.0, -1)
+    for value, quality in accepted:
+        value = value.split(";")[0].strip().lower()
+        specificity = 2 if value == media_type else 1 if value == f"{major}/*" else 0 if value in ("*/*", "*") else -1
+        if specificity > best[1] and (specificity == 2 or not exact_only):
+            best = (quality, specificity)
+    return best
+
+
 def negotiate(offers: Sequence[Format], format_values: Sequence[str] = (), accept: str | None = None) -> Format:
-    """Pick the response format from ``?format=`` values, else the ``Accept`` header."""
+    """Pick the response format from ``?format=`` values, else the ``Accept`` header.
+
+    Highest quality wins, then the most specific entry (``text/csv`` over
+    ``text/*`` over ``*/*``), then the order of ``offers``. A format's other
+    media types (aliases) count only when named exactly, so ``text/*`` picks
+    CSV, not SPARQL JSON under its old alias ``text/javascript``.
+    """
     if format_values:
         return _by_format_parameter(offers, format_values)
     if not accept or not accept.strip():
         return offers[0]
-    parsed = parse_accept_header(accept, MIMEAccept)
-    # Candidates in offer order, each format's own media type before its aliases.
-    candidates: list[tuple[str, Format]] = []
+    accepted = list(parse_accept_header(accept, MIMEAccept))
+    best, best_score = None, (0.0, -1)
     for fmt in offers:
-        candidates += [(m, fmt) for m in (fmt.media_type, *fmt.aliases) if "/" in m]
-    best = parsed.best_match([m for m, _ in candidates])
+        score = max([_match(accepted, fmt.media_type)] +
+                    [_match(accepted, alias, exact_only=True) for alias in fmt.aliases if "/" in alias])
+        if score[0] > 0 and score > best_score:
+            best, best_score = fmt, score
     if best is None:
-        asked = ", ".join(value for value, _q in parsed) or accept
+        asked = ", ".join(value for value, _q in accepted) or accept
         raise NotAcceptable(f"none of the requested media types ({asked}) is offered here; offered: {_describe(offers)}")
-    return next(fmt for m, fmt in candidates if m == best)
+    return best
 
 
 def negotiate_or_none(offers: Sequence[Format], format_values: Sequence[str] = (), accept: str | None = None):

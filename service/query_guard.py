@@ -7,16 +7,20 @@ is only ever a bare word. That is enough to find
 
 * the query form (the first bare word after ``BASE``/``PREFIX``/``VERSION``);
 * SPARQL Update (``INSERT``, ``LOAD``, ``DROP`` ... are never query words);
-* ``SERVICE``, which would make Oxigraph send an HTTP request to another host.
+* ``SERVICE``, which would make Oxigraph send an HTTP request to another host;
+* ``FROM``/``FROM NAMED``, so that a query's own dataset clause is honoured
+  (the store's default is the union of all graphs, which would ignore it).
 
 Code point escapes (``\\u0053ERVICE``) are checked decoded as well.
 
 >>> inspect_query("PREFIX s: <http://x/service> SELECT ?service WHERE { ?s s:service 'SERVICE' } # SERVICE")
-QueryShape(form='select', update=False, service=False)
+QueryShape(form='select', update=False, service=False, dataset=False)
 >>> inspect_query("select * { service <http://example.org/sparql> { ?s ?p ?o } }").service
 True
 >>> inspect_query("LOAD <http://example.org/data.ttl>")
-QueryShape(form=None, update=True, service=False)
+QueryShape(form=None, update=True, service=False, dataset=False)
+>>> inspect_query("SELECT * FROM <http://example.org/g> { ?s ?p ?o }").dataset
+True
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ class QueryShape:
     form: str | None  # "select", "ask", "construct", "describe"; None if not a query we recognise
     update: bool
     service: bool
+    dataset: bool = False  # has FROM / FROM NAMED
 
 
 def bare_words(text: str) -> list[str]:
@@ -85,8 +90,8 @@ def decode_escapes(text: str) -> str:
 def _shape(text: str) -> QueryShape:
     words = bare_words(text)
     first = next((w for w in words if w not in PROLOGUE_WORDS), None)
-    return QueryShape(form=first if first in QUERY_FORMS else None,
-                      update=any(w in UPDATE_WORDS for w in words), service="service" in words)
+    return QueryShape(form=first if first in QUERY_FORMS else None, update=any(w in UPDATE_WORDS for w in words),
+                      service="service" in words, dataset="from" in words)
 
 
 def inspect_query(text: str) -> QueryShape:
@@ -95,7 +100,8 @@ def inspect_query(text: str) -> QueryShape:
     decoded = decode_escapes(text)
     if decoded != text:
         other = _shape(decoded)
-        shape = QueryShape(shape.form or other.form, shape.update or other.update, shape.service or other.service)
+        shape = QueryShape(shape.form or other.form, shape.update or other.update, shape.service or other.service,
+                           shape.dataset or other.dataset)
     return shape
 
 

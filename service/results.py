@@ -38,6 +38,8 @@ class QueryJob:
     substitutions: dict | None = None
     default_graph: tuple[str, ...] | None = None  # protocol default-graph-uri (None: union of all graphs)
     named_graphs: tuple[str, ...] | None = None  # protocol named-graph-uri (None: every named graph)
+    #: without protocol graphs: default graph = union of all graphs, unless the query has FROM / FROM NAMED
+    union_default_graph: bool = True
     row_cap: int = 10_000
     #: why each kind is not acceptable, for the 406 message
     refusals: dict = field(default_factory=dict)
@@ -80,7 +82,8 @@ def solutions_json(variables: list[str], rows) -> dict:
 
 def _dataset_options(job: QueryJob) -> dict:
     if job.default_graph is None and job.named_graphs is None:
-        return {}  # the knowledge graph's default: union of all graphs, every named graph
+        # The knowledge graph's default is the union of all graphs; a query's FROM clause overrides it.
+        return {} if job.union_default_graph else {"use_default_graph_as_union": False}
     return {"use_default_graph_as_union": False,
             "default_graph": [ox.NamedNode(i) for i in job.default_graph or ()],
             "named_graphs": [ox.NamedNode(i) for i in job.named_graphs or ()]}

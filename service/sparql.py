@@ -1,8 +1,9 @@
 """``/sparql``: a read-only SPARQL 1.1 Protocol query endpoint.
 
 * query by GET (``?query=``), URL-encoded POST, or direct POST (``application/sparql-query``);
-* ``default-graph-uri`` / ``named-graph-uri`` set the dataset (without them the
-  default graph is the union of all named graphs);
+* ``default-graph-uri`` / ``named-graph-uri`` set the dataset; without them a
+  query's ``FROM``/``FROM NAMED`` does, and without those the default graph is
+  the union of all named graphs;
 * the answer's format comes from ``format`` (wins) or ``Accept``, see :mod:`formats`;
 * GET with no query answers the service description (browsers go to the query page).
 
@@ -128,5 +129,6 @@ def endpoint():
         sparql=text, formats=formats, refusals=refusals, row_cap=state.limits.row_cap,
         default_graph=_graph_iris(default_graphs, "default-graph-uri") if custom_dataset else None,
         named_graphs=_graph_iris(named_graphs, "named-graph-uri") if custom_dataset else None,
+        union_default_graph=not shape.dataset,
     )
     return answer(state.pool.run(job))

@@ -1,0 +1,217 @@
+"""The limits that protect the service, against the real server (time limit 2 s, row cap 500,
+64 KiB requests, 20000-character queries: see ``SERVICE_TEST_LIMITS`` in conftest), and the
+guarantee that no query makes the service contact another host or read a local file."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+import requests
+
+from lscp_kg.service.errors import HttpError
+from lscp_kg.service.limits import Limits
+from lscp_kg.service.pool import QueryPool
+from lscp_kg.service.results import QueryJob
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+QUICK = "SELECT ?l WHERE { <https://lscp-kg.example.org/id/partnership/lewisham> rdfs:label ?l }"
+
+
+@pytest.fixture(scope="module")
+def endpoint(live_server):
+    return live_server.url + "/sparql"
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that counts connections: a query that fetches anything shows here."""
+
+    def __init__(self):
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(8)
+        self.socket.settimeout(0.2)
+        self.port = self.socket.getsockname()[1]
+        self.connections = 0
+        self._stop = False
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self):
+        while not self._stop:
+            try:
+                connection, _ = self.socket.accept()
+            except (socket.timeout, OSError):
+                continue
+            self.connections += 1
+            connection.close()
+
+    def close(self):
+        self._stop = True
+        self._thread.join(timeout=2)
+        self.socket.close()
+
+
+@pytest.fixture
+def listener():
+    opened = Listener()
+    yield opened
+    opened.close()
+
+
+# --- Time limit -------------------------------------------------------------------------------------
+
+def test_runaway_query_is_stopped_near_its_limit_while_another_client_is_served(endpoint, live_server):
+    limit = 2.0
+    runaway = {}
+
+    def run_away():
+        started = time.monotonic()
+        response = requests.get(endpoint, params={"query": RUNAWAY}, timeout=30)
+        runaway.update(status=response.status_code, text=response.text, elapsed=time.monotonic() - started,
+                       finished=time.monotonic())
+
+    replaced_before = requests.get(live_server.url + "/health", timeout=10).json()["workers_replaced"]
+    thread = threading.Thread(target=run_away)
+    thread.start()
+    time.sleep(0.3)  # the runaway is now holding a worker
+    other = requests.Session()  # another client, on its own connection
+    started = time.monotonic()
+    quick = other.get(endpoint, params={"query": QUICK}, timeout=30)
+    quick_finished = time.monotonic()
+    thread.join(timeout=30)
+
+    assert quick.status_code == 200 and "Lewisham" in quick.text
+    assert quick_finished - started < 1.0
+    assert quick_finished < runaway["finished"], "the other client was answered while the runaway ran"
+    assert runaway["status"] == 503 and "time limit of 2 seconds" in runaway["text"]
+    assert limit <= runaway["elapsed"] < limit + 1.5, runaway["elapsed"]
+    health = requests.get(live_server.url + "/health", timeout=10).json()
+    assert health["workers_replaced"] == replaced_before + 1
+    # The killed worker is replaced: queries keep being answered.
+    assert all(requests.get(endpoint, params={"query": QUICK}, timeout=10).status_code == 200 for _ in range(4))
+
+
+def test_named_query_api_has_the_same_time_limit(app, kg, tmp_path):
+    (tmp_path / "slow.rq").write_text("#+ title: Slow\n" + RUNAWAY + "\n")
+    from lscp_kg.service.app import create_app
+
+    slow = create_app({"TESTING": True, "KNOWLEDGE_GRAPH": kg, "QUERIES_DIR": tmp_path, "QUERY_TIME_LIMIT": 0.5,
+                       "QUERY_WORKERS": 1})
+    try:
+        started = time.monotonic()
+        response = slow.test_client().get("/api/queries/slow")
+        assert response.status_code == 503 and "time limit" in response.json["error"]
+        assert time.monotonic() - started < 3
+    finally:
+        slow.extensions["lscp_kg"].pool.close()
+
+
+# --- Row cap -------------------------------------------------------------------------------------------
+
+def test_select_is_cut_at_the_row_cap_and_flagged(endpoint, kg):
+    assert len(kg) > 500
+    response = requests.get(endpoint, params={"query": "SELECT * WHERE { ?s ?p ?o }"}, timeout=10)
+    assert response.status_code == 200
+    assert response.headers["X-Truncated"] == "true" and response.headers["X-Row-Cap"] == "500"
+    assert len(response.json()["results"]["bindings"]) == 500
+    as_csv = requests.get(endpoint, params={"query": "SELECT * WHERE { ?s ?p ?o }", "format": "csv"}, timeout=10)
+    assert as_csv.headers["X-Truncated"] == "true" and len(as_csv.text.strip().splitlines()) == 501
+
+
+def test_construct_is_cut_at_the_row_cap(endpoint):
+    response = requests.get(endpoint, params={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "ntriples"}, timeout=10)
+    assert response.headers["X-Truncated"] == "true"
+    assert len(response.text.strip().splitlines()) == 500
+
+
+def test_small_answers_are_not_flagged(endpoint):
+    response = requests.get(endpoint, params={"query": QUICK}, timeout=10)
+    assert response.headers["X-Truncated"] == "false"
+
+
+# --- Request size -------------------------------------------------------------------------------------------
+
+def test_request_body_over_the_limit_is_413(endpoint):
+    padding = "#" + "x" * (70 * 1024) + "\n"
+    form = requests.post(endpoint, data={"query": padding + "ASK {}"}, timeout=10)
+    direct = requests.post(endpoint, data=(padding + "ASK {}").encode(), timeout=10,
+                           headers={"Content-Type": "application/sparql-query"})
+    assert form.status_code == 413 and direct.status_code == 413
+
+
+def test_query_over_the_length_limit_is_413(endpoint):
+    long_query = "ASK {}" + " " * 20_001
+    response = requests.get(endpoint, params={"query": long_query}, timeout=10)
+    assert response.status_code == 413 and "at most 20000" in response.text
+    assert requests.post(endpoint, data={"query": long_query}, timeout=10).status_code == 413
+
+
+# --- No other host, no local file --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("template", [
+    "SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+    "select * where {{ service silent <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ BIND(<http://127.0.0.1:{port}/sparql> AS ?e) SeRvIcE ?e {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ \\u0053ERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+])
+def test_service_is_refused_and_nothing_is_contacted(endpoint, listener, template):
+    response = requests.get(endpoint, params={"query": template.format(port=listener.port)}, timeout=10)
+    assert response.status_code == 400 and "SERVICE" in response.text
+    time.sleep(0.3)
+    assert listener.connections == 0
+
+
+def test_load_is_refused_and_nothing_is_contacted(endpoint, listener):
+    response = requests.post(endpoint, data={"query": f"LOAD <http://127.0.0.1:{listener.port}/data.ttl>"}, timeout=10)
+    assert response.status_code == 400
+    time.sleep(0.3)
+    assert listener.connections == 0
+
+
+def test_from_fetches_nothing_and_reads_no_file(endpoint, listener):
+    remote = requests.get(endpoint, params={"query": f"SELECT * FROM <http://127.0.0.1:{listener.port}/data.ttl> "
+                                                     "WHERE { ?s ?p ?o }"}, timeout=10)
+    local = requests.get(endpoint, params={"query": "SELECT * FROM <file:///etc/passwd> FROM NAMED <file:///etc/hostname> "
+                                                    "WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"}, timeout=10)
+    assert remote.status_code == 200 and remote.json()["results"]["bindings"] == []
+    assert local.status_code == 200 and local.json()["results"]["bindings"] == []
+    time.sleep(0.3)
+    assert listener.connections == 0
+
+
+def test_worker_cannot_reach_another_host_even_past_the_guard(kg, listener):
+    """Defence in depth: a SERVICE query handed straight to a worker (skipping query_guard) reaches nothing."""
+    pool = QueryPool(kg, Limits(time_limit=10, workers=1))
+    try:
+        pool.start()
+        job = QueryJob(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}",
+                       {"results": "json", "graph": None})
+        with pytest.raises(HttpError):
+            pool.run(job)
+        if not pool.network_isolated:
+            pytest.skip("this system does not allow a network namespace; the query guard alone refuses SERVICE")
+        time.sleep(0.3)
+        assert listener.connections == 0
+    finally:
+        pool.close()
+
+
+# --- The request log ---------------------------------------------------------------------------------------------
+
+def test_one_log_line_per_query_with_hash_status_and_duration(endpoint, live_server):
+    from lscp_kg.service.request_log import query_label
+
+    query = "ASK { ?s ?p ?o } # log-line test"
+    requests.get(endpoint, params={"query": query}, timeout=10)
+    requests.get(live_server.url + "/api/queries/statutory-partners", timeout=10)
+    requests.get(endpoint, params={"query": "SELEC log-line test"}, timeout=10)
+    time.sleep(0.2)
+    log = live_server.log()
+    line = next(line for line in log.splitlines() if query_label(query) in line)
+    assert " status=200 " in line and "duration_ms=" in line and line[:4].isdigit()  # starts with the time
+    assert any("query=named:statutory-partners status=200" in line for line in log.splitlines())
+    bad = query_label("SELEC log-line test")
+    assert any(bad in line and "status=400" in line for line in log.splitlines())
