@@ -104,3 +104,19 @@ def test_every_named_query_runs_with_its_defaults(kg, named_queries):
 
 def test_every_competency_question_has_a_case():
     assert {c["id"] for c in CASES} == set(range(1, 23))
+
+
+@pytest.mark.parametrize("asof,expected", [
+    ("2019-06-28", {"Lewisham Safeguarding Children Board": "current", "Lewisham Safeguarding Children Partnership": "not yet started"}),
+    ("2019-06-29", {"Lewisham Safeguarding Children Board": "ended", "Lewisham Safeguarding Children Partnership": "current"}),
+    ("2023-12-31", {"LSCP Memorandum of Understanding Document 2022-2023": "current"}),
+    ("2024-01-01", {"LSCP Memorandum of Understanding Document 2022-2023": "ended"}),
+    ("2022-06-30", {"NHS Lewisham Clinical Commissioning Group": "current"}),
+    ("2022-07-01", {"NHS Lewisham Clinical Commissioning Group": "ended"}),
+])
+def test_facts_as_of_a_date(run_named, asof, expected):
+    """As-of status at the edges: a year lasts to its last day; a full end date is the first day gone."""
+    rows = run_named("facts-as-of", asof=asof)
+    status = {r["thingLabel"]: r["status"] for r in rows}
+    for label, want in expected.items():
+        assert status[label] == want, (label, asof)
