@@ -140,7 +140,12 @@ def path_steps_for_page(view: View, base_iri: str, service_url: str | None) -> l
         href = None if service_url is None else entity_href(node, base_iri, service_url)
         return {"label": view.graph.nodes[node]["label"], "iri": node, "href": href}
 
-    return [dict(step, **{"from": named(step["from"]), "to": named(step["to"])}) for step in view.steps]
+    def quotes(step):  # one passage often states two relations ("report to and inform"): show it once
+        unique = {(s["passage"], s["quote"], s["lines"]) for r in step["relations"] for s in r["sources"]}
+        return [{"quote": q, "lines": lines} for _, q, lines in sorted(unique)]
+
+    return [dict(step, quotes=quotes(step), **{"from": named(step["from"]), "to": named(step["to"])})
+            for step in view.steps]
 
 
 @lru_cache(maxsize=None)

@@ -51,6 +51,7 @@
   window.lscpExplorer = explorer;
 
   network.once("afterDrawing", function () {
+    network.fit({ animation: false });  // again, now that the page around the picture has its final size
     explorer.firstRenderMs = performance.now() - started;  // from this script's start
     explorer.renderedAt = performance.now();                 // from the start of navigation
     container.dataset.state = "rendered";
