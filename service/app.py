@@ -10,7 +10,8 @@ Config keys (besides Flask's own and those of :mod:`limits`):
 ``KNOWLEDGE_GRAPH`` an already loaded :class:`KnowledgeGraph` (else it is loaded);
 ``DATA`` extra data files or folders; ``BASE_IRI`` the base of entity IRIs;
 ``QUERIES_DIR`` the folder of named queries (default: the shipped ``queries/``);
-``CORS_ORIGINS`` origins that browsers may call the API from (default ``("*",)``).
+``CORS_ORIGINS`` origins that browsers may call the API from (default ``("*",)``);
+``CACHE_MAX_AGE`` and ``RESPONSE_CACHE_BYTES``, see :mod:`cache`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from flask import Flask, request
 
 from lscp_kg.named_queries import QUERIES_DIR, load_named_queries
 from lscp_kg.namespaces import DEFAULT_BASE_IRI
+from lscp_kg.service.cache import register_response_cache
 from lscp_kg.service.errors import register_error_handlers
 from lscp_kg.service.limits import Limits
 from lscp_kg.service.pool import QueryPool
@@ -83,4 +85,5 @@ def create_app(config: Mapping | None = None) -> Flask:
     for blueprint in (sparql.bp, queries.bp, entities.bp, pages.bp, explore.bp, scrutiny.bp):
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(entity_url=links.entity_url, short_iri=links.short_iri)
+    register_response_cache(app, pool.dataset)
     return app

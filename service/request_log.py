@@ -13,9 +13,11 @@ import logging
 import time
 from datetime import datetime, timezone
 
-from flask import Flask, g
+from flask import Flask, g, request
 
 log = logging.getLogger("lscp_kg.service.queries")
+#: Where a request's log details wait for the response cache (a WSGI environ key).
+QUERY_LOG_KEY = "lscp_kg.query_log"
 
 
 def query_label(sparql: str) -> str:
@@ -35,6 +37,13 @@ def note_result(rows: int, truncated: bool) -> None:
     g.query_rows, g.query_truncated = rows, truncated
 
 
+def write_query_line(label: str, status: int, elapsed_ms: float, rows, truncated: bool, cached: bool = False) -> None:
+    """Write one query's log line (``cached=true`` is added for an answer served from the response cache)."""
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    log.info("%s query=%s status=%d duration_ms=%.1f rows=%s truncated=%s%s", now, label, status, elapsed_ms,
+             rows, str(truncated).lower(), " cached=true" if cached else "")
+
+
 def register_request_log(app: Flask) -> None:
     @app.before_request
     def _start_clock():
@@ -45,8 +54,7 @@ def register_request_log(app: Flask) -> None:
         label = g.pop("query_label", None)
         if label is not None:
             elapsed = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
-            now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-            log.info("%s query=%s status=%d duration_ms=%.1f rows=%s truncated=%s", now, label,
-                     response.status_code, elapsed, g.get("query_rows", "-"),
-                     str(g.get("query_truncated", False)).lower())
+            rows, truncated = g.get("query_rows", "-"), g.get("query_truncated", False)
+            write_query_line(label, response.status_code, elapsed, rows, truncated)
+            request.environ[QUERY_LOG_KEY] = (label, rows, truncated)  # for answers served again from the cache
         return response
