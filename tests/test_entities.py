@@ -1,0 +1,145 @@
+"""Entity pages: every IRI of the graph resolves; HTML for people with sources, RDF by negotiation."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+PERSON = "id/person/ceri-jacob"
+LEGISLATION = "http://www.legislation.gov.uk/id/ukpga/2004/31"
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.hrefs += [v for k, v in attrs if k == "href" and v]
+
+
+def links_of(html: str) -> list[str]:
+    parser = Links()
+    parser.feed(html)
+    return parser.hrefs
+
+
+def test_person_page_shows_label_statements_links_and_quotes(client, kg):
+    response = client.get(f"/{PERSON}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert "<h1>Ceri Jacob</h1>" in page
+    assert "Statements about it" in page and "Statements that refer to it" in page
+    # Each statement shows the passage that states it, with its verbatim quote.
+    row = kg.query(f"SELECT ?quote WHERE {{ GRAPH ?g {{ <{kg.iri(PERSON)}> ?p ?o }} ?g prov:value ?quote }} LIMIT 1")
+    quote = next(iter(row))["quote"].value
+    assert f"<blockquote>{quote.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')}" in \
+        page.replace("&#39;", "'").replace("&#34;", '"')
+    hrefs = links_of(page)
+    assert "/id/lewisham/passage/" in " ".join(hrefs)
+    assert any(h.startswith("/entity?iri=") for h in hrefs)  # types and properties outside the base
+
+
+def test_every_link_on_an_entity_page_resolves(client):
+    page = client.get(f"/{PERSON}").get_data(as_text=True)
+    targets = {h for h in links_of(page) if h.startswith(("/id/", "/entity?"))}
+    assert len(targets) > 10
+    for href in targets:
+        assert client.get(href).status_code == 200, href
+
+
+def test_every_iri_of_the_graph_resolves(client, kg):
+    iris = set()
+    for quad in kg.store.quads_for_pattern(None, None, None, None):
+        iris |= {t.value for t in (quad.subject, quad.predicate, quad.object, quad.graph_name) if isinstance(t, ox.NamedNode)}
+    assert len(iris) > 300
+    local = kg.base_iri + "id/"
+    for iri in sorted(iris):
+        path = f"/id/{iri[len(local):]}" if iri.startswith(local) and "#" not in iri and "?" not in iri else None
+        response = client.get(path or "/entity", query_string={"format": "ntriples"} if path else
+                              {"iri": iri, "format": "ntriples"})
+        assert response.status_code == 200, iri
+
+
+def test_legislation_and_ontology_terms_resolve(client):
+    legislation = client.get("/entity", query_string={"iri": LEGISLATION})
+    assert legislation.status_code == 200 and "Children Act 2004" in legislation.get_data(as_text=True)
+    term = client.get("/entity", query_string={"iri": "https://lscp-kg.example.org/ontology#Seat"})
+    assert term.status_code == 200 and "the lscp ontology" in term.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("how", ["accept", "format"])
+def test_turtle_and_jsonld_by_negotiation(client, kg, how):
+    subject = rdflib.URIRef(kg.iri(PERSON))
+    for media_type, name, parser in (("text/turtle", "turtle", "turtle"), ("application/ld+json", "jsonld", "json-ld")):
+        kwargs = {"headers": {"Accept": media_type}} if how == "accept" else {"query_string": {"format": name}}
+        response = client.get(f"/{PERSON}", **kwargs)
+        assert response.status_code == 200 and response.mimetype == media_type
+        graph = rdflib.Graph().parse(data=response.get_data(as_text=True), format=parser)
+        assert (subject, rdflib.RDFS.label, rdflib.Literal("Ceri Jacob")) in graph
+        assert (None, None, subject) in graph  # statements that refer to it, too
+    assert "Vary" in response.headers and "Accept" in response.headers["Vary"]
+
+
+def test_trig_keeps_each_statement_in_its_source_graph(client, kg):
+    response = client.get(f"/{PERSON}", query_string={"format": "trig"})
+    dataset = rdflib.Dataset()
+    dataset.parse(data=response.get_data(as_text=True), format="trig")
+    graphs = {str(g.identifier) for g in dataset.graphs() if len(g)}
+    assert any("/passage/" in g for g in graphs)
+    prov = rdflib.Namespace("http://www.w3.org/ns/prov#")
+    assert any(True for _ in dataset.quads((None, prov.value, None, None)))  # the passages' quotes come along
+
+
+def test_unknown_iri_is_404_and_bad_requests_are_400(client):
+    assert client.get("/id/person/nobody-at-all").status_code == 404
+    assert client.get("/entity", query_string={"iri": "http://example.org/nothing"}).status_code == 404
+    assert client.get("/entity").status_code == 400
+    assert client.get("/entity", query_string={"iri": "not an iri"}).status_code == 400
+    assert client.get(f"/{PERSON}", headers={"Accept": "image/png"}).status_code == 406
+    not_found = client.get("/id/person/nobody-at-all", headers={"Accept": "application/json"})
+    assert not_found.json["status"] == 404
+
+
+@pytest.fixture(scope="module")
+def hostile_app(tmp_path_factory):
+    from lscp_kg.service.app import create_app
+
+    data = tmp_path_factory.mktemp("hostile") / "hostile.trig"
+    data.write_text(
+        '@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n@prefix prov: <http://www.w3.org/ns/prov#> .\n'
+        '<id/test/passage/x> {\n'
+        '  <id/test/passage/x> prov:value "<script>alert(\'quote\')</script>" .\n'
+        '  <id/test/evil> rdfs:label "<img src=x onerror=alert(1)>" ;\n'
+        '      rdfs:comment "</td><script>alert(2)</script>" ;\n'
+        '      rdfs:seeAlso <javascript:alert(3)> .\n'
+        '}\n')
+    application = create_app({"TESTING": True, "DATA": [data], "QUERY_WORKERS": 1})
+    yield application
+    application.extensions["lscp_kg"].pool.close()
+
+
+def test_hostile_labels_and_quotes_show_as_text(hostile_app):
+    client = hostile_app.test_client()
+    page = client.get("/id/test/evil").get_data(as_text=True)
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<img" not in page and "<script>" not in page
+    assert "&lt;script&gt;alert(&#39;quote&#39;)&lt;/script&gt;" in page
+    assert 'href="javascript:' not in page  # an IRI is only ever linked through its entity page
+    assert "/entity?iri=javascript:alert(3)" in page.replace("%3A", ":").replace("%28", "(").replace("%29", ")")
+    table = client.get("/api/queries/source-of-fact", query_string={"entity": "id/test/evil"}).json
+    assert "<img src=x onerror=alert(1)>" in json.dumps(table, ensure_ascii=False)  # data stays data in JSON
+
+
+def test_entity_pages_forbid_scripts_from_anywhere_else(client):
+    policy = client.get(f"/{PERSON}").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "default-src 'self'" in policy
+    assert all(urlsplit(h).netloc in ("", "localhost") for h in re.findall(r'(?:src|href)="([^"]+)"',
+                                                                             client.get(f"/{PERSON}").get_data(as_text=True)))
