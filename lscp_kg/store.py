@@ -1,4 +1,4 @@
-"""Load the ontology and data files into an embedded pyoxigraph store.
+"""Load the ontology and data files into a store (embedded pyoxigraph by default).
 
 Data files are Turtle/TriG (or N-Triples/N-Quads) with IRIs relative to a
 configurable base. Every file is parsed before anything is added, so a bad
@@ -15,12 +15,13 @@ True
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import pyoxigraph as ox
 
+from .backends import StoreBackend, StoreSettings
+from .backends.embedded import EmbeddedBackend, open_on_disk
 from .namespaces import DEFAULT_BASE_IRI, ONTOLOGY_IRI
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -100,26 +101,49 @@ def parse_file(path: Path, base_iri: str, graph: ox.NamedNode | None = None) -> 
     return quads
 
 
-@dataclass
 class KnowledgeGraph:
-    """The loaded graph: a pyoxigraph store plus where its facts came from.
+    """The loaded graph: a store (see :mod:`lscp_kg.backends`) plus where its facts came from.
 
     Queries see the union of all named graphs as their default graph, because
     each fact lives in the named graph of the source passage that states it.
+    ``KnowledgeGraph(store=pyoxigraph.Store())`` wraps an embedded store;
+    ``KnowledgeGraph(backend=...)`` takes any backend.
     """
 
-    store: ox.Store
-    base_iri: str = DEFAULT_BASE_IRI
-    files: tuple[Path, ...] = ()
-    #: The data file that declared each named graph, for error messages.
-    graph_files: dict[str, Path] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    def __init__(self, store: ox.Store | None = None, base_iri: str = DEFAULT_BASE_IRI, files: tuple[Path, ...] = (),
+                 graph_files: dict[str, Path] | None = None, *, backend: StoreBackend | None = None):
+        if backend is None:
+            if store is None:
+                raise TypeError("KnowledgeGraph needs a store or a backend")
+            backend = EmbeddedBackend(store)
+        self.backend, self.base_iri, self.files = backend, base_iri, tuple(files)
+        #: The data file that declared each named graph, for error messages (empty for a remote store).
+        self.graph_files: dict[str, Path] = dict(graph_files or {})
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"KnowledgeGraph({self.backend.describe()}, base_iri={self.base_iri!r})"
+
+    @property
+    def store(self) -> ox.Store:
+        """The pyoxigraph store of an embedded graph (a remote graph has none: use :meth:`query`, :meth:`quads`)."""
+        if isinstance(self.backend, EmbeddedBackend):
+            return self.backend.store
+        raise AttributeError(f"the graph lives in a remote store ({self.backend.describe()}); "
+                             "use kg.query(...) or kg.quads()")
+
+    @property
+    def is_remote(self) -> bool:
+        return bool(self.backend.needs_network)
 
     def __len__(self) -> int:
-        return len(self.store)
+        return len(self.backend)
 
     def query(self, sparql: str, substitutions: dict | None = None, **options):
         """Run a SPARQL query over the union of all graphs.
+
+        Options are pyoxigraph's ``Store.query`` options, plus ``timeout`` (seconds;
+        passed on to a remote store, which is also cut off at that time).
 
         >>> kg = load_knowledge_graph()
         >>> from pyoxigraph import Variable, NamedNode
@@ -131,7 +155,11 @@ class KnowledgeGraph:
         options.setdefault("use_default_graph_as_union", True)
         options.setdefault("base_iri", self.base_iri)
         options.setdefault("prefixes", _DEFAULT_PREFIXES)
-        return self.store.query(sparql, substitutions=substitutions, **options)
+        return self.backend.query(sparql, substitutions=substitutions, **options)
+
+    def quads(self):
+        """Every quad of the graph, named graphs included."""
+        return self.backend.quads()
 
     def iri(self, relative: str) -> str:
         """The absolute IRI of a path relative to the base (``id/...``)."""
@@ -140,8 +168,16 @@ class KnowledgeGraph:
     def replace_with(self, other: "KnowledgeGraph") -> None:
         """Swap in a fully loaded graph in one step (reloads never expose half a graph)."""
         with self._lock:
-            self.store, self.files, self.base_iri = other.store, other.files, other.base_iri
+            self.backend, self.files, self.base_iri = other.backend, other.files, other.base_iri
             self.graph_files = other.graph_files
+
+    # Picklable (for the service's worker processes): the backend decides how it travels.
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_lock"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
 
 
 def _default_prefixes() -> dict[str, str]:
@@ -153,32 +189,60 @@ def _default_prefixes() -> dict[str, str]:
 _DEFAULT_PREFIXES = _default_prefixes()
 
 
+def input_files(extra_data: Sequence[Path | str] = (), *, include_shipped: bool = True,
+                include_ontology: bool = True) -> tuple[list[Path], list[Path]]:
+    """The ontology modules and the data files a graph is built from (missing paths raise DataFileError)."""
+    sources = ([SHIPPED_DATA_DIR] if include_shipped else []) + list(extra_data)
+    return (ontology_files() if include_ontology else []), data_files(sources)
+
+
+def parse_inputs(ontology: Sequence[Path], data: Sequence[Path], base_iri: str) -> tuple[list[ox.Quad], dict[str, Path]]:
+    """Parse every input file: the quads, and the file that declared each named graph."""
+    quads: list[ox.Quad] = []
+    graph_files: dict[str, Path] = {}
+    for path in ontology:
+        quads.extend(parse_file(path, base_iri, ox.NamedNode(ONTOLOGY_IRI)))
+    for path in data:
+        file_quads = parse_file(path, base_iri)
+        for quad in file_quads:
+            if isinstance(quad.graph_name, ox.NamedNode):
+                graph_files.setdefault(quad.graph_name.value, path)
+        quads.extend(file_quads)
+    return quads, graph_files
+
+
 def load_knowledge_graph(
     extra_data: Sequence[Path | str] = (),
     *,
     base_iri: str = DEFAULT_BASE_IRI,
     include_shipped: bool = True,
     include_ontology: bool = True,
+    settings: StoreSettings | None = None,
 ) -> KnowledgeGraph:
     """Load the ontology, the shipped data and any extra files into a new store.
 
+    ``settings`` (from ``--store``/``--store-path``) chooses the store: by default
+    a new in-memory store; ``store_path`` an on-disk store, built only when the
+    inputs changed; ``store`` a remote store already holding the published graph
+    (nothing is loaded; the local input files serve only to find source texts).
+
     Raises :class:`DataFileError` (file, line, message) before touching any store.
     """
-    files: list[Path] = []
-    quads: list[ox.Quad] = []
-    graph_files: dict[str, Path] = {}
-    if include_ontology:
-        for path in ontology_files():
-            quads.extend(parse_file(path, base_iri, ox.NamedNode(ONTOLOGY_IRI)))
-            files.append(path)
-    sources = ([SHIPPED_DATA_DIR] if include_shipped else []) + list(extra_data)
-    for path in data_files(sources):
-        file_quads = parse_file(path, base_iri)
-        for quad in file_quads:
-            if isinstance(quad.graph_name, ox.NamedNode):
-                graph_files.setdefault(quad.graph_name.value, path)
-        quads.extend(file_quads)
-        files.append(path)
+    ontology, data = input_files(extra_data, include_shipped=include_shipped, include_ontology=include_ontology)
+    files = tuple(ontology) + tuple(data)
+    if settings is not None and settings.remote_url:
+        if extra_data:
+            raise ValueError("--data adds files to an embedded graph; to add them to a remote store, "
+                             "publish them: lscp-kg publish --store URL --data PATH")
+        from .backends.remote import RemoteBackend  # imports an HTTP client: only when needed
+
+        backend = RemoteBackend(settings.remote_url, settings.update_url)
+        return KnowledgeGraph(backend=backend, base_iri=base_iri, files=files)
+    if settings is not None and settings.store_path:
+        backend, graph_files, _built = open_on_disk(settings.store_path, list(files), base_iri,
+                                                    lambda: parse_inputs(ontology, data, base_iri))
+        return KnowledgeGraph(backend=backend, base_iri=base_iri, files=files, graph_files=graph_files)
+    quads, graph_files = parse_inputs(ontology, data, base_iri)
     store = ox.Store()
     store.bulk_extend(quads)
-    return KnowledgeGraph(store=store, base_iri=base_iri, files=tuple(files), graph_files=graph_files)
+    return KnowledgeGraph(store=store, base_iri=base_iri, files=files, graph_files=graph_files)
