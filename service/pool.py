@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import os
 import queue
 import resource
 import signal
@@ -36,7 +37,9 @@ from lscp_kg.store import KnowledgeGraph
 log = logging.getLogger(__name__)
 CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
 STARTUP_TIMEOUT = 60.0
-WORKER_COMMAND = "import sys; from lscp_kg.service.pool import worker_main; worker_main(int(sys.argv[1]))"
+WORKER_COMMAND = ("import sys; from lscp_kg.service.pool import worker_main; "
+                  "worker_main(int(sys.argv[1]), int(sys.argv[2]))")
+PR_SET_PDEATHSIG = 1
 
 
 def isolate_from_network() -> bool:
@@ -48,8 +51,19 @@ def isolate_from_network() -> bool:
         return False
 
 
-def worker_main(fd: int) -> None:
+def die_with_parent(parent: int) -> None:
+    """Be killed when the server dies, even in the middle of a runaway query."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # it died before we asked
+        os._exit(0)
+
+
+def worker_main(fd: int, parent: int) -> None:
     """A worker's life: isolate, load the graph sent first, then answer jobs until the socket closes."""
+    die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
     isolated = isolate_from_network()
     conn = Connection(fd)
@@ -104,6 +118,8 @@ class QueryPool:
         self._workers: set[Worker] = set()
         self._lock = threading.Lock()
         self._started = self._closed = False
+        self._spawner: threading.Thread | None = None
+        self._to_spawn: queue.Queue[bool] = queue.Queue()
         self.replaced = 0  # workers killed over a limit, for /health
         self.start_error: str | None = None
 
@@ -117,14 +133,24 @@ class QueryPool:
             self._spawn_in_background()
 
     def _spawn_in_background(self) -> None:
-        threading.Thread(target=self._spawn, name="lscp-kg-worker-start", daemon=True).start()
+        # Workers are started by one long-lived thread: Linux sends the parent-death signal when the
+        # *thread* that started a worker ends, so a short-lived starter thread would kill its worker.
+        with self._lock:
+            if self._spawner is None:
+                self._spawner = threading.Thread(target=self._spawn_forever, name="lscp-kg-worker-starter", daemon=True)
+                self._spawner.start()
+        self._to_spawn.put(True)
+
+    def _spawn_forever(self) -> None:
+        while self._to_spawn.get() and not self._closed:
+            self._spawn()
 
     def _spawn(self) -> None:
         ours, theirs = socket.socketpair()
         conn, process = Connection(ours.detach()), None
         try:
             with theirs:
-                process = subprocess.Popen([sys.executable, "-c", WORKER_COMMAND, str(theirs.fileno())],
+                process = subprocess.Popen([sys.executable, "-c", WORKER_COMMAND, str(theirs.fileno()), str(os.getpid())],
                                            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
             conn.send((self.dataset, self.base_iri, self.limits.memory_limit))
             if not conn.poll(STARTUP_TIMEOUT):
@@ -196,5 +222,6 @@ class QueryPool:
         with self._lock:
             self._closed = True
             workers, self._workers = list(self._workers), set()
+        self._to_spawn.put(False)  # the starter thread ends
         for worker in workers:
             worker.kill()

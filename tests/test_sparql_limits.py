@@ -5,6 +5,8 @@ guarantee that no query makes the service contact another host or read a local f
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -107,6 +109,39 @@ def test_named_query_api_has_the_same_time_limit(app, kg, tmp_path):
         assert time.monotonic() - started < 3
     finally:
         slow.extensions["lscp_kg"].pool.close()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[1][0] not in "ZX"  # a zombie has stopped
+    except FileNotFoundError:
+        return False
+
+
+def test_workers_die_with_the_server_even_mid_query():
+    server = subprocess.Popen([sys.executable, "-c", f"""
+import time
+from lscp_kg.store import load_knowledge_graph
+from lscp_kg.service.limits import Limits
+from lscp_kg.service.pool import QueryPool
+from lscp_kg.service.results import QueryJob
+pool = QueryPool(load_knowledge_graph(), Limits(workers=1, time_limit=600))
+pool.start()
+while pool.size < 1:
+    time.sleep(0.01)
+print(*[w.process.pid for w in pool._workers], flush=True)
+pool.run(QueryJob({RUNAWAY!r}, {{"results": "json", "graph": None}}))
+"""], stdout=subprocess.PIPE, text=True)
+    worker = int(server.stdout.readline())
+    time.sleep(0.5)  # the worker is deep in the runaway query now
+    assert _alive(worker)
+    server.kill()
+    server.wait()
+    deadline = time.monotonic() + 5
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(worker), "a worker outlived its server"
 
 
 # --- Row cap -------------------------------------------------------------------------------------------
