@@ -48,7 +48,7 @@ def cell(binding: dict | None, label: str | None = None) -> dict:
         parts = binding["value"]
         return {"text": " ".join(cell(parts[k])["text"] for k in ("subject", "predicate", "object")),
                 "href": None, "title": None}
-    return {"text": value, "href": None, "title": binding.get("datatype") or binding.get("xml:lang")}
+    return {"text": value, "href": None, "title": binding.get("datatype") or binding.get("xml:lang"), "long": len(value) > 120}
 
 
 def result_table(document: dict, truncated: bool = False) -> dict:

@@ -61,6 +61,7 @@ def query_page():
     examples = [{"name": q.name, "title": q.title, "text": example_text(q)} for q in state.named_queries.values()]
     initial = request.args.get("query") or (examples[0]["text"] if examples else "SELECT * WHERE { ?s ?p ?o } LIMIT 10")
     return render_template("query_page.html", examples=examples, initial=initial, kg_base=state.kg.base_iri,
+                           prefixes=PREFIXES,
                            autorun=bool(request.args.get("query")), editor=codemirror_dir() is not None)
 
 

@@ -10,6 +10,7 @@
   var downloads = document.getElementById("downloads");
   var endpoint = form.dataset.endpoint;
   var examples = JSON.parse(document.getElementById("examples").textContent);
+  var prefixes = JSON.parse(document.getElementById("prefixes").textContent);
   var editor = null;
   if (window.CodeMirror) {
     editor = window.CodeMirror.fromTextArea(textarea, {mode: "application/sparql-query", lineNumbers: true,
@@ -28,6 +29,16 @@
     return form.dataset.entity + "?iri=" + encodeURIComponent(iri);
   }
 
+  // An IRI as a person reads it: id/... under the graph's base, prefix:name for the usual vocabularies.
+  function shortIri(iri) {
+    if (iri.indexOf(form.dataset.kgBase + "id/") === 0) { return iri.slice(form.dataset.kgBase.length); }
+    for (var prefix in prefixes) {
+      var local = iri.slice(prefixes[prefix].length);
+      if (iri.indexOf(prefixes[prefix]) === 0 && /^[A-Za-z_][\w.-]*$/.test(local)) { return prefix + ":" + local; }
+    }
+    return iri;
+  }
+
   function cell(binding, label) {
     var td = document.createElement("td");
     if (!binding) { return td; }
@@ -35,10 +46,11 @@
       var a = document.createElement("a");
       a.href = entityHref(binding.value);
       a.title = binding.value;
-      a.textContent = label || binding.value;
+      a.textContent = label || shortIri(binding.value);
       td.appendChild(a);
     } else {
       td.textContent = binding.type === "bnode" ? "_:" + binding.value : String(binding.value);
+      if (td.textContent.length > 120) { td.className = "long"; }
     }
     return td;
   }
