@@ -111,6 +111,19 @@ def test_named_query_api_has_the_same_time_limit(app, kg, tmp_path):
         slow.extensions["lscp_kg"].pool.close()
 
 
+def test_query_over_the_memory_limit_stops_its_worker_only(kg):
+    pool = QueryPool(kg, Limits(time_limit=30, workers=1, memory_limit=400 * 1024**2))
+    greedy = ("SELECT (STRLEN(GROUP_CONCAT(?x)) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . "
+              "BIND(CONCAT(STR(?c), STR(?f)) AS ?x) }")
+    try:
+        with pytest.raises(HttpError) as stopped:
+            pool.run(QueryJob(greedy, {"results": "json", "graph": None}))
+        assert stopped.value.status == 503 and "memory" in stopped.value.message
+        assert pool.run(QueryJob("ASK {}", {"results": "json", "graph": None})).body == b'{"head":{},"boolean":true}'
+    finally:
+        pool.close()
+
+
 def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as stat:
