@@ -108,7 +108,9 @@ def label_app(kg, tmp_path_factory):
         "#+ params:\n"
         "#+   label: {type: string, required: true, description: The exact label}\n"
         "SELECT ?label ?thing WHERE { ?thing rdfs:label ?label }\n")
-    application = create_app({"TESTING": True, "KNOWLEDGE_GRAPH": kg, "QUERIES_DIR": folder, "QUERY_WORKERS": 1})
+    (folder / "everything.rq").write_text("#+ title: Every statement\nSELECT ?s ?p ?o WHERE { ?s ?p ?o }\n")
+    application = create_app({"TESTING": True, "KNOWLEDGE_GRAPH": kg, "QUERIES_DIR": folder, "QUERY_WORKERS": 1,
+                              "QUERY_ROW_CAP": 50})
     yield application
     application.extensions["lscp_kg"].pool.close()
 
@@ -126,6 +128,16 @@ def test_string_injection_leaves_the_query_meaning_unchanged(label_app, attempt)
     injected = client.get("/api/queries/by-label", query_string={"label": attempt}).json
     assert injected["results"]["bindings"] == []  # no such label: the text stayed one literal
     assert client.get("/api/queries/by-label").status_code == 400  # required
+
+
+def test_named_query_answer_cut_at_the_row_cap_says_so(label_app):
+    client = label_app.test_client()
+    document = client.get("/api/queries/everything").json
+    assert document["truncated"] is True and len(document["results"]["bindings"]) == 50
+    as_csv = client.get("/api/queries/everything", query_string={"format": "csv"})
+    assert as_csv.headers["X-Truncated"] == "true"
+    page = client.get("/queries/everything").get_data(as_text=True)
+    assert "cut at the row cap" in page
 
 
 # --- Pages ------------------------------------------------------------------------------------------------
