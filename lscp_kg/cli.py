@@ -1,8 +1,11 @@
 """The ``lscp-kg`` command line.
 
 Every command that loads the graph takes ``--data PATH`` (repeatable: a
-Turtle/TriG file or a folder of them, added to the shipped data) and
-``--base IRI`` (the base for relative entity IRIs; ``LSCP_KG_BASE``).
+Turtle/TriG file or a folder of them, added to the shipped data),
+``--base IRI`` (the base for relative entity IRIs; ``LSCP_KG_BASE``) and the
+store options (:func:`store_options`): ``--store-path DIR`` for an on-disk
+embedded store, or ``--store sparql+http://host:port/path`` for a remote
+SPARQL store that ``lscp-kg publish`` loaded.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
+from .backends import StoreError, StoreSettings, store_settings
 from .namespaces import DEFAULT_BASE_IRI
 from .store import DataFileError, KnowledgeGraph, load_knowledge_graph
 
@@ -22,16 +26,82 @@ base_option = click.option("--base", "base_iri", default=DEFAULT_BASE_IRI, envva
                            help="Base IRI for the entity IRIs of the data.")
 
 
-def load_or_exit(data: tuple[Path, ...], base_iri: str) -> KnowledgeGraph:
-    """Load the graph for a command, or print the file, line and parser message and exit 2."""
+STORE_SETTINGS = "lscp_kg.store_settings"
+
+
+def _remember_store_option(ctx: click.Context, param: click.Parameter, value):
+    ctx.meta.setdefault(STORE_SETTINGS, {})[param.name] = value
+    return value
+
+
+def store_options(command):
+    """``--store``, ``--store-update`` and ``--store-path``: where the graph lives.
+
+    They reach :func:`load_or_exit` through the click context, so a command
+    only adds this decorator; its signature does not change.
+    """
+    options = [
+        click.option("--store", "store", metavar="URL", envvar="LSCP_KG_STORE", expose_value=False,
+                     callback=_remember_store_option,
+                     help="A remote SPARQL 1.1 store holding the published graph: sparql+http://host:port/path "
+                          "(its query endpoint; credentials from LSCP_KG_STORE_USER / LSCP_KG_STORE_PASSWORD)."),
+        click.option("--store-update", "store_update", metavar="URL", envvar="LSCP_KG_STORE_UPDATE",
+                     expose_value=False, callback=_remember_store_option,
+                     help="The store's update endpoint, if not the --store URL (publish only)."),
+        click.option("--store-path", "store_path", metavar="DIR", envvar="LSCP_KG_STORE_PATH", expose_value=False,
+                     callback=_remember_store_option, type=click.Path(path_type=Path, file_okay=False),
+                     help="Keep the embedded store on disk in DIR: built once (again when the data changes), "
+                          "then reopened fast."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def load_or_exit(data: tuple[Path, ...], base_iri: str, settings: StoreSettings | None = None) -> KnowledgeGraph:
+    """Load the graph for a command, or print a clear message and exit 2.
+
+    Where it lives comes from ``settings``, else from the command's
+    :func:`store_options`; a remote store is asked once, so that a wrong
+    address, refused credentials or another base IRI stop the command now.
+    """
+    if settings is None:
+        context = click.get_current_context(silent=True)
+        chosen = context.meta.get(STORE_SETTINGS, {}) if context else {}
     try:
-        return load_knowledge_graph(data, base_iri=base_iri)
-    except DataFileError as error:
+        if settings is None:
+            settings = store_settings(**chosen)
+        kg = load_knowledge_graph(data, base_iri=base_iri, settings=settings)
+        if kg.is_remote:
+            _check_remote(kg)
+        return kg
+    except (DataFileError, ValueError, StoreError) as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
 
 
-@click.group()
+def _check_remote(kg: KnowledgeGraph) -> None:
+    published = kg.backend.published(refresh=True)
+    if published is None:
+        click.echo(f"note: {kg.backend.describe()} has no lscp-kg registry: queries use the store's own dataset",
+                   err=True)
+    elif published.base_iri and published.base_iri != kg.base_iri:
+        raise ValueError(f"the store's graph was published with --base {published.base_iri}; "
+                         f"use the same base (this command has {kg.base_iri})")
+
+
+class _Commands(click.Group):
+    """Every command: a remote store that fails mid-command gets a clear message, not a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except StoreError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Commands)
 @click.version_option(package_name="lscp-kg")
 def main() -> None:
     """Knowledge graph of safeguarding children partnership arrangements."""
@@ -40,6 +110,7 @@ def main() -> None:
 @main.command()
 @data_option
 @base_option
+@store_options
 def validate(data: tuple[Path, ...], base_iri: str) -> None:
     """Check SHACL conformance and the provenance of every fact."""
     from .validation import validate_graph
@@ -54,6 +125,7 @@ def validate(data: tuple[Path, ...], base_iri: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @data_option
 @base_option
+@store_options
 def query(sparql: str, fmt: str, data: tuple[Path, ...], base_iri: str) -> None:
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) and print the result."""
     from .results import render_cli_result
@@ -76,6 +148,7 @@ EXPORT_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nqu
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: standard output).")
 @data_option
 @base_option
+@store_options
 def export(fmt: str, output: Path | None, data: tuple[Path, ...], base_iri: str) -> None:
     """Write the whole graph, provenance included.
 
@@ -104,6 +177,7 @@ def export(fmt: str, output: Path | None, data: tuple[Path, ...], base_iri: str)
 @click.option("-v", "--verbose", is_flag=True, help="Text format: full quotes and citations.")
 @data_option
 @base_option
+@store_options
 def scrutinise(fmt: str, asof: str | None, verbose: bool, data: tuple[Path, ...], base_iri: str) -> None:
     """Check the arrangements against statute and guidance, and against themselves.
 
@@ -140,6 +214,7 @@ def scrutinise(fmt: str, asof: str | None, verbose: bool, data: tuple[Path, ...]
 @click.option("--service-url", help="Link nodes to the entity pages of a running service, e.g. http://127.0.0.1:5000 (default: no links).")
 @data_option
 @base_option
+@store_options
 def visualise(view: str, output: Path, iri, depth, source, target, body, service_url, data, base_iri) -> None:
     """Write a network view as one HTML file that opens from disk with no network.
 
@@ -165,6 +240,7 @@ def visualise(view: str, output: Path, iri, depth, source, target, body, service
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @data_option
 @base_option
+@store_options
 def analyse(fmt: str, data: tuple[Path, ...], base_iri: str) -> None:
     """Network analyses: broken accountability chains, reporting cycles, bodies with no
     reporting line, posts with no holder, organisations with most seats, centrality."""
@@ -195,6 +271,7 @@ def analyse(fmt: str, data: tuple[Path, ...], base_iri: str) -> None:
               help="Origin allowed to call the API from a browser (repeatable; default: any).")
 @data_option
 @base_option
+@store_options
 def serve(host, port, threads, workers, time_limit, row_cap, max_request_bytes, max_query_length, cors_origins,
           data, base_iri) -> None:
     """Run the query service (SPARQL endpoint, named queries, entity pages) under waitress."""
@@ -218,3 +295,46 @@ def serve(host, port, threads, workers, time_limit, row_cap, max_request_bytes, 
                        max_request_body_size=max_request_bytes, channel_timeout=max(120, int(time_limit) * 4))
     finally:
         state.pool.close()
+
+
+@main.command()
+@click.option("--store", "store", metavar="URL", envvar="LSCP_KG_STORE", required=True,
+              help="The remote store's SPARQL query endpoint: sparql+http://host:port/path.")
+@click.option("--store-update", "store_update", metavar="URL", envvar="LSCP_KG_STORE_UPDATE",
+              help="Its update endpoint, if not the same URL (Virtuoso: .../sparql-auth).")
+@click.option("--batch-size", default=500, type=click.IntRange(1, 100_000), show_default=True,
+              help="Quads per SPARQL Update request (halved automatically if the store refuses a batch).")
+@data_option
+@base_option
+def publish(store: str, store_update: str | None, batch_size: int, data: tuple[Path, ...], base_iri: str) -> None:
+    """Validate the graph, then load it into a remote store, replacing the previous version in one step.
+
+    Each source passage keeps its named graph. Readers using lscp-kg see the
+    old version or the new one, never a mix (see docs/remote-store.md).
+    Credentials: LSCP_KG_STORE_UPDATE_USER / LSCP_KG_STORE_UPDATE_PASSWORD
+    (or LSCP_KG_STORE_USER / LSCP_KG_STORE_PASSWORD), never options.
+    """
+    from .backends.remote import RemoteBackend
+    from .publish import publish as publish_graph
+    from .validation import validate_graph
+
+    try:
+        settings = store_settings(store=store, store_update=store_update)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--store") from None
+    kg = load_or_exit(data, base_iri, StoreSettings())
+    report = validate_graph(kg)
+    if not report.ok:
+        click.echo(report.as_text(), err=True)
+        click.echo("error: the graph does not validate; nothing was published", err=True)
+        sys.exit(1)
+    remote = RemoteBackend(settings.remote_url, settings.update_url)
+    click.echo(f"publishing {len(kg)} quads to {remote.describe()}", err=True)
+    try:
+        with click.progressbar(length=len(kg), label="loading", file=sys.stderr) as bar:
+            result = publish_graph(kg, remote, progress=lambda done, total: bar.update(done - bar.pos),
+                                   batch_size=batch_size)
+    except (StoreError, SyntaxError) as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    click.echo(result.as_text())

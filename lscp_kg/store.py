@@ -126,11 +126,9 @@ class KnowledgeGraph:
 
     @property
     def store(self) -> ox.Store:
-        """The pyoxigraph store of an embedded graph (a remote graph has none: use :meth:`query`, :meth:`quads`)."""
-        if isinstance(self.backend, EmbeddedBackend):
-            return self.backend.store
-        raise AttributeError(f"the graph lives in a remote store ({self.backend.describe()}); "
-                             "use kg.query(...) or kg.quads()")
+        """The pyoxigraph store; for a remote graph, a read-only stand-in with the same reading methods
+        (:class:`~lscp_kg.backends.remote_view.RemoteStoreView`)."""
+        return self.backend.store
 
     @property
     def is_remote(self) -> bool:

@@ -43,6 +43,8 @@ class StoreBackend(Protocol):
 
     #: True when a query needs the network (the service then keeps its workers' network).
     needs_network: bool
+    #: pyoxigraph's Store, or a read-only stand-in with its reading methods
+    store: object
 
     def query(self, sparql: str, substitutions: dict | None = None, **options):
         """Run a query: QuerySolutions, QueryBoolean or QueryTriples, as pyoxigraph's ``Store.query``.

@@ -50,20 +50,22 @@ class Published:
     default_graph: str | None = None
     quads: int = 0
     published: str | None = None
+    base_iri: str | None = None
 
     @property
     def ready(self) -> bool:
         return self.state == "ready"
 
 
-READ_QUERY = f"""SELECT ?token ?state ?version ?graph ?default ?quads ?published WHERE {{
+READ_QUERY = f"""SELECT ?token ?state ?version ?graph ?default ?quads ?published ?base WHERE {{
   GRAPH <{REGISTRY_GRAPH}> {{
     <{REGISTRY_GRAPH}> <{REG}token> ?token ; <{REG}state> ?state .
     OPTIONAL {{ <{REGISTRY_GRAPH}> <{REG}current> ?version .
       OPTIONAL {{ ?version <{REG}graph> ?graph }}
       OPTIONAL {{ ?version <{REG}defaultGraph> ?default }}
       OPTIONAL {{ ?version <{REG}quads> ?quads }}
-      OPTIONAL {{ ?version <{REG}published> ?published }} }}
+      OPTIONAL {{ ?version <{REG}published> ?published }}
+      OPTIONAL {{ ?version <{REG}baseIri> ?base }} }}
   }}
 }}"""
 
@@ -81,7 +83,7 @@ def parse_registry(rows: list[dict]) -> Published | None:
     graphs = sorted({r["graph"] for r in rows if r.get("graph")})
     return Published(token=first["token"], state=first["state"], version=first.get("version"),
                      graphs=tuple(graphs), default_graph=first.get("default"),
-                     quads=int(first.get("quads") or 0), published=first.get("published"))
+                     quads=int(first.get("quads") or 0), published=first.get("published"), base_iri=first.get("base"))
 
 
 def _literal(text: str) -> str:

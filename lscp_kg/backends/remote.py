@@ -47,7 +47,11 @@ class RemoteBackend:
     needs_network = True
 
     def __init__(self, url: str, update_url: str | None = None, timeout: float = 60.0):
+        from .remote_view import RemoteStoreView
+
         self.url, self.update_url, self.timeout = url, update_url or url, timeout
+        #: ``kg.store`` for code written against pyoxigraph's Store (reading only)
+        self.store = RemoteStoreView(self)
         self._reset()
 
     def _reset(self) -> None:
@@ -71,8 +75,8 @@ class RemoteBackend:
         stale = self._published is None and time.monotonic() - self._checked_at > NO_REGISTRY_RECHECK
         if refresh or stale:
             response = self.post([("query", READ_QUERY)], RESULTS_JSON, deadline or self._deadline(None))
-            rows = [{n: (row[n].value if row[n] is not None else None) for n in ("token", "state", "version", "graph",
-                     "default", "quads", "published")} for row in solutions_from_json(response.content)]
+            rows = [{v.value: term.value for v, term in zip(answer.variables, row) if term is not None}
+                    for answer in [solutions_from_json(response.content)] for row in answer]
             self._published, self._checked_at = parse_registry(rows), time.monotonic()
         return self._published
 

@@ -1,0 +1,212 @@
+"""`lscp-kg publish`: load the (validated) graph into a remote store, replacing the previous version in one step.
+
+1. Every named graph (and ``urn:lscp-kg:union``, each triple once, copied
+   inside the store) is loaded under a fresh staging name
+   (``urn:lscp-kg:staging:<version>:<n>``, noted in the registry first so an
+   interrupted publish is cleaned up by the next one), in batches of SPARQL
+   Update; quads that share a blank node always travel in the same batch, so
+   blank nodes keep their identity. Readers do not see staging graphs: they
+   query the graphs the registry lists.
+2. The staged quads are counted against the graph.
+3. The swap: the registry is marked ``publishing``; one SPARQL Update request
+   then ``MOVE``\\ s each staging graph onto its real name (the passage IRI,
+   which the queries rely on), drops graphs of the old version that the new
+   one lacks and points the registry at the new version, marked ``ready``.
+
+Guarantee: an lscp-kg process reading the store (service, CLI, views) answers
+every query from exactly one version, old or new, never a mix: it checks the
+registry token after each query and runs the query again if a swap started
+or ended meanwhile, and waits while the registry says ``publishing``. Other
+clients of the store see the swap as atomic where the store applies an
+update request atomically (SPARQL 1.1 Update asks it to; Virtuoso does);
+when the swap has to be split over several requests (more than
+:data:`SWAP_OPERATIONS_PER_REQUEST` graphs) only lscp-kg readers keep the guarantee.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+
+import pyoxigraph as ox
+
+from .backends import StoreError
+from .backends.registry import (DEFAULT_GRAPH_HOLDER, REGISTRY_GRAPH, STAGING_PREFIX, STAGING_QUERY, UNION_GRAPH,
+                                VERSION_PREFIX,
+                                forget_staging, forget_version, staging_note, state_update, version_description)
+from .backends.remote import RemoteBackend
+from .backends.remote_results import solutions_from_json
+from .store import KnowledgeGraph
+
+#: Virtuoso refuses updates whose generated SQL passes 10000 lines (about 1000-1500 quads).
+BATCH_QUADS = 500
+SWAP_OPERATIONS_PER_REQUEST = 2000
+UPDATE_TIMEOUT = 600.0
+
+
+@dataclass(frozen=True)
+class PublishReport:
+    version: str
+    graphs: int
+    quads: int
+    dropped: int
+    seconds: float
+
+    def as_text(self) -> str:
+        return (f"Published {self.quads} quads in {self.graphs} named graphs as {self.version} "
+                f"({self.dropped} graph(s) of the previous version dropped) in {self.seconds:.1f} s.")
+
+
+def batches(quads: list[ox.Quad], size: int = BATCH_QUADS) -> list[list[ox.Quad]]:
+    """Quads in batches of about ``size``; quads linked by a blank node stay in one batch.
+
+    >>> b = ox.BlankNode()
+    >>> g = ox.NamedNode("http://x/g")
+    >>> qs = [ox.Quad(ox.NamedNode("http://x/a"), ox.NamedNode("http://x/p"), b, g),
+    ...       ox.Quad(ox.NamedNode("http://x/c"), ox.NamedNode("http://x/p"), ox.Literal("1"), g),
+    ...       ox.Quad(b, ox.NamedNode("http://x/p"), ox.Literal("2"), g)]
+    >>> [len(batch) for batch in batches(qs, size=1)]
+    [2, 1]
+    """
+    parent: dict = {}
+
+    def find(node):
+        while parent.get(node, node) != node:
+            parent[node] = parent.get(parent[node], parent[node])  # path halving
+            node = parent[node]
+        return node
+
+    def blanks(quad: ox.Quad) -> list:
+        return [t for t in (quad.subject, quad.object, quad.graph_name) if isinstance(t, ox.BlankNode)]
+
+    for quad in quads:
+        linked = blanks(quad)
+        for other in linked[1:]:
+            first, second = find(linked[0]), find(other)
+            if first != second:
+                parent[second] = first
+    merged: dict = {}
+    for index, quad in enumerate(quads):
+        linked = blanks(quad)
+        merged.setdefault(find(linked[0]) if linked else index, []).append(quad)
+    out: list[list[ox.Quad]] = [[]]
+    for group in merged.values():
+        if out[-1] and len(out[-1]) + len(group) > size:
+            out.append([])
+        out[-1].extend(group)
+    return [batch for batch in out if batch]
+
+
+def insert_text(batch: list[ox.Quad], staging: dict[str, str]) -> str:
+    """One SPARQL Update for a batch, each quad into the staging graph of its graph.
+
+    ``INSERT { } WHERE { }`` rather than ``INSERT DATA`` when blank nodes are
+    present: some stores (Virtuoso) refuse blank nodes in INSERT DATA.
+    """
+    by_graph: dict[str, list[str]] = {}
+    for quad in batch:
+        target = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else DEFAULT_GRAPH_HOLDER
+        by_graph.setdefault(staging[target], []).append(f"{quad.subject} {quad.predicate} {quad.object} .")
+    body = "\n".join(f"GRAPH <{g}> {{\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items())
+    if any(isinstance(t, ox.BlankNode) for q in batch for t in (q.subject, q.object)):
+        return f"INSERT {{\n{body}\n}} WHERE {{ }}"
+    return f"INSERT DATA {{\n{body}\n}}"
+
+
+def publish(kg: KnowledgeGraph, remote: RemoteBackend, progress: Callable[[int, int], None] | None = None,
+            batch_size: int = BATCH_QUADS) -> PublishReport:
+    """Publish ``kg`` (already validated) to ``remote``; see the module docstring for the steps."""
+    started = time.monotonic()
+    deadline = lambda: time.monotonic() + UPDATE_TIMEOUT  # noqa: E731 - each request gets its own
+    quads = list(kg.quads())
+    targets = sorted({q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)})
+    has_default = any(isinstance(q.graph_name, ox.DefaultGraph) for q in quads)
+    version_id = uuid.uuid4().hex
+    staging = {target: f"{STAGING_PREFIX}{version_id}:{n}" for n, target in enumerate(targets)}
+    if has_default:
+        staging[DEFAULT_GRAPH_HOLDER] = f"{STAGING_PREFIX}{version_id}:default"
+    union_note = (f"{STAGING_PREFIX}{version_id}:union", UNION_GRAPH)
+
+    previous = remote.published(refresh=True)
+    if previous is None:
+        remote.update(state_update(uuid.uuid4().hex, "ready"), deadline())
+    _drop_stale_staging(remote, deadline)
+    remote.update(f"INSERT DATA {{ GRAPH <{REGISTRY_GRAPH}> {{ {staging_note([(s, t) for t, s in staging.items()] + [union_note])} }} }}",
+                  deadline())
+
+    done = 0
+    for batch in batches(quads, batch_size):
+        _insert(remote, batch, staging, deadline)
+        done += len(batch)
+        if progress:
+            progress(done, len(quads))
+    staged = count_quads(remote, list(staging.values()))
+    if staged != len(quads):
+        raise StoreError(f"the store holds {staged} of the {len(quads)} quads loaded; the published graph is unchanged")
+    union_staging = f"{STAGING_PREFIX}{version_id}:union"
+    _copy_into(remote, list(staging.values()), union_staging, deadline)
+    triples = len({q.triple for q in quads})
+    if count_quads(remote, [union_staging]) != triples:
+        raise StoreError("the store's union graph does not hold every triple once; the published graph is unchanged")
+    staging[UNION_GRAPH] = union_staging
+
+    old_graphs = set(previous.graphs) if previous else set()
+    if previous and previous.default_graph:
+        old_graphs.add(previous.default_graph)
+    dropped = sorted(old_graphs - set(staging))  # the union graph is in both: always moved onto
+    version = VERSION_PREFIX + version_id
+    published_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    operations = [f"DROP SILENT GRAPH <{g}>" for g in dropped]
+    operations += [f"MOVE SILENT GRAPH <{s}> TO GRAPH <{t}>" for t, s in staging.items()]
+    description = version_description(version, targets, DEFAULT_GRAPH_HOLDER if has_default else None,
+                                      len(quads), published_at, kg.base_iri)
+    finish = [forget_version(previous.version)] if previous and previous.version else []
+    finish += [f"INSERT DATA {{ GRAPH <{REGISTRY_GRAPH}> {{ {description} }} }}",
+               forget_staging(list(staging.values())), state_update(uuid.uuid4().hex, "ready")]
+
+    remote.update(state_update(uuid.uuid4().hex, "publishing"), deadline())
+    chunks = [operations[i:i + SWAP_OPERATIONS_PER_REQUEST] for i in range(0, len(operations), SWAP_OPERATIONS_PER_REQUEST)]
+    for chunk in chunks[:-1]:
+        remote.update(" ;\n".join(chunk), deadline())
+    remote.update(" ;\n".join(chunks[-1] + finish), deadline())
+    return PublishReport(version, len(targets), len(quads), len(dropped), time.monotonic() - started)
+
+
+def _insert(remote: RemoteBackend, batch: list[ox.Quad], staging: dict[str, str], deadline) -> None:
+    """Insert a batch; if the store refuses it as too big, insert it in halves (blank node groups kept whole)."""
+    try:
+        remote.update(insert_text(batch, staging), deadline())
+    except (SyntaxError, StoreError):
+        halves = batches(batch, max(1, len(batch) // 2))
+        if len(halves) < 2:
+            raise
+        for half in halves:
+            _insert(remote, half, staging, deadline)
+
+
+def count_quads(remote: RemoteBackend, graphs: list[str]) -> int:
+    """How many quads the store holds in these graphs (asked directly, outside the published dataset)."""
+    named = "".join(f"FROM NAMED <{g}>\n" for g in graphs)
+    form = [("query", f"SELECT (COUNT(*) AS ?n) {named}WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}")]
+    response = remote.post(form, "application/sparql-results+json", time.monotonic() + UPDATE_TIMEOUT)
+    return int(next(iter(solutions_from_json(response.content)))["n"].value)
+
+
+def _copy_into(remote: RemoteBackend, graphs: list[str], target: str, deadline, per_request: int = 200) -> None:
+    """Copy the triples of ``graphs`` into ``target`` inside the store (a set: each triple once)."""
+    for start in range(0, len(graphs), per_request):
+        values = " ".join(f"<{g}>" for g in graphs[start:start + per_request])
+        remote.update(f"INSERT {{ GRAPH <{target}> {{ ?s ?p ?o }} }} WHERE {{ VALUES ?g {{ {values} }} "
+                      f"GRAPH ?g {{ ?s ?p ?o }} }}", deadline())
+
+
+def _drop_stale_staging(remote: RemoteBackend, deadline) -> None:
+    """Drop the staging graphs an interrupted publish left behind."""
+    response = remote.post([("query", STAGING_QUERY)], "application/sparql-results+json", deadline())
+    stale = [row["staging"].value for row in solutions_from_json(response.content)]
+    for start in range(0, len(stale), SWAP_OPERATIONS_PER_REQUEST):
+        chunk = stale[start:start + SWAP_OPERATIONS_PER_REQUEST]
+        remote.update(" ;\n".join([f"DROP SILENT GRAPH <{g}>" for g in chunk] + [forget_staging(chunk)]), deadline())
