@@ -85,5 +85,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     for blueprint in (sparql.bp, queries.bp, entities.bp, pages.bp, explore.bp, scrutiny.bp):
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(entity_url=links.entity_url, short_iri=links.short_iri)
-    register_response_cache(app, pool.dataset)
+    if kg.is_remote:  # a remote store gets new versions under us: no answers kept in memory (ETags still hold)
+        app.config["RESPONSE_CACHE_BYTES"] = 0
+    register_response_cache(app, pool.dataset if isinstance(pool.dataset, bytes) else kg.backend.url.encode())
     return app

@@ -13,6 +13,7 @@ import json
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from lscp_kg.backends import StoreError
 from lscp_kg.service.formats import error_media_type
 
 
@@ -50,6 +51,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HttpError)
     def _http_error(error: HttpError):
         return error_response(error.status, error.message, error.headers)
+
+    @app.errorhandler(StoreError)
+    def _store_error(error: StoreError):  # a remote store that failed a page's own queries
+        return error_response(503, f"The store could not answer: {error}.", {"Retry-After": "5"})
 
     @app.errorhandler(HTTPException)
     def _werkzeug_error(error: HTTPException):

@@ -29,6 +29,7 @@ from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
+from lscp_kg.backends import StoreError
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.limits import Limits
 from lscp_kg.service.results import NotAcceptableResult, QueryJob, QueryOutcome, run_job
@@ -65,14 +66,19 @@ def worker_main(fd: int, parent: int) -> None:
     """A worker's life: isolate, load the graph sent first, then answer jobs until the socket closes."""
     die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
-    isolated = isolate_from_network()
     conn = Connection(fd)
     dataset, base_iri, memory_limit = conn.recv()
+    # A graph in a remote store arrives as a KnowledgeGraph holding only the store's address (each
+    # worker opens its own connections): such a worker keeps its network, to reach that one store.
+    isolated = False if isinstance(dataset, KnowledgeGraph) else isolate_from_network()
     if memory_limit:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-    store = ox.Store()
-    store.bulk_extend(ox.parse(dataset, format=ox.RdfFormat.N_QUADS))
-    kg = KnowledgeGraph(store=store, base_iri=base_iri)
+    if isinstance(dataset, KnowledgeGraph):
+        kg = dataset
+    else:
+        store = ox.Store()
+        store.bulk_extend(ox.parse(dataset, format=ox.RdfFormat.N_QUADS))
+        kg = KnowledgeGraph(store=store, base_iri=base_iri)
     del dataset
     conn.send(("ready", isolated))
     while True:
@@ -88,6 +94,8 @@ def worker_main(fd: int, parent: int) -> None:
             reply = ("not-acceptable", str(error))
         except MemoryError:
             reply = ("limit", "The query needed more memory than this service allows.")
+        except StoreError as error:  # a remote store past the time limit, or unreachable
+            reply = ("limit", f"The store could not answer: {error}.")
         except (ValueError, TypeError, RuntimeError) as error:
             reply = ("query-error", str(error))
         except Exception as error:  # noqa: BLE001 - a worker must answer, whatever happened
@@ -112,7 +120,11 @@ class QueryPool:
     """A few worker processes; :meth:`run` answers a job within the time limit or raises :class:`HttpError`."""
 
     def __init__(self, kg: KnowledgeGraph, limits: Limits):
-        self.dataset = ox.serialize(kg.store.quads_for_pattern(None, None, None, None), format=ox.RdfFormat.N_QUADS)
+        if kg.is_remote:  # the workers query the store themselves, within the service's time limit
+            kg.backend.timeout = limits.time_limit * 0.9  # answer (503) before the worker is killed
+            self.dataset = kg
+        else:
+            self.dataset = ox.serialize(kg.store.quads_for_pattern(None, None, None, None), format=ox.RdfFormat.N_QUADS)
         self.base_iri, self.limits = kg.base_iri, limits
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._workers: set[Worker] = set()
