@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
 
-from lscp_kg.namespaces import PREFIXES
+from lscp_kg.namespaces import ONTOLOGY_IRI, PREFIXES
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.formats import HTML, PAGE_FORMATS, NotAcceptable, negotiate
 from lscp_kg.service.ontology_doc import ontology_documentation, ontology_triples
@@ -70,8 +70,7 @@ def codemirror_asset(filename: str):
     folder = codemirror_dir()
     if folder is None or filename not in EDITOR_FILES:
         abort(404)
-    response = send_from_directory(folder, filename, max_age=86400)
-    return response
+    return send_from_directory(folder, filename, max_age=86400)
 
 
 @bp.get("/ontology")
@@ -91,7 +90,6 @@ def ontology():
     else:
         triples = ontology_triples(state.kg)
         if fmt.kind == "dataset":
-            from lscp_kg.namespaces import ONTOLOGY_IRI
             triples = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(ONTOLOGY_IRI)) for t in triples]
         prefixes = PREFIXES if fmt.name in ("turtle", "rdfxml", "trig") else None
         response = Response(ox.serialize(triples, format=fmt.oxigraph, prefixes=prefixes), mimetype=fmt.media_type)
