@@ -35,7 +35,7 @@ from lscp_kg.store import load_knowledge_graph
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                            "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; "
                            "frame-ancestors 'none'")
-CORS_PATHS = ("/sparql", "/api/", "/openapi.json", "/id/", "/entity", "/ontology", "/health")
+CORS_PATHS = ("/sparql", "/api/", "/openapi.json", "/id/", "/entity", "/ontology", "/health", "/scrutiny")
 OWN_BLUEPRINTS = ("sparql", "queries", "entities", "pages")
 
 
@@ -84,8 +84,15 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     for blueprint in (sparql.bp, queries.bp, entities.bp, pages.bp, explore.bp, scrutiny.bp):
         app.register_blueprint(blueprint)
-    app.jinja_env.globals.update(entity_url=links.entity_url, short_iri=links.short_iri)
+    app.jinja_env.globals.update(entity_url=links.entity_url, short_iri=links.short_iri,
+                                 source_documents=source_documents(kg))
     if kg.is_remote:  # a remote store gets new versions under us: no answers kept in memory (ETags still hold)
         app.config["RESPONSE_CACHE_BYTES"] = 0
     register_response_cache(app, pool.dataset if isinstance(pool.dataset, bytes) else kg.backend.url.encode())
     return app
+
+
+def source_documents(kg) -> list[dict]:
+    """The documents the facts come from, for the footer of every page (as Datasette shows its source)."""
+    rows = kg.query("SELECT DISTINCT ?doc ?label WHERE { ?doc a lscp:SourceDocument ; rdfs:label ?label } ORDER BY ?label")
+    return [{"iri": row["doc"].value, "label": row["label"].value} for row in rows]
