@@ -67,7 +67,8 @@ def post(url: str, form: list[tuple[str, str]], accept: str, deadline: float, pu
     """
     session = _session()
     creds = credentials(purpose)
-    auth = _local.auth.get((url, purpose)) if creds else None
+    key = (url, creds)  # the credentials of this call: the environment may have changed since the last
+    auth = _local.auth.get(key) if creds else None
     for attempt in (1, 2):
         remaining = deadline - time.monotonic()
         if remaining <= 0:
@@ -80,7 +81,7 @@ def post(url: str, form: list[tuple[str, str]], accept: str, deadline: float, pu
         except requests.RequestException as error:
             raise StoreUnavailable(f"cannot reach the store at {url}: {type(error).__name__}") from None
         if response.status_code == 401 and creds and attempt == 1 and auth is None:
-            auth = _local.auth[(url, purpose)] = _auth_for(url, creds, response.headers.get("WWW-Authenticate"))
+            auth = _local.auth[key] = _auth_for(url, creds, response.headers.get("WWW-Authenticate"))
             continue
         break
     if response.status_code in (401, 403):

@@ -125,7 +125,9 @@ class RemoteBackend:
     def post(self, form: list[tuple[str, str]], accept: str, deadline: float, purpose: str = "query"):
         """One protocol request as it is (no rewriting, no dataset): for the registry and publishing."""
         if self._virtuoso and purpose == "query":
-            form = form + [("timeout", str(max(1, int((deadline - time.monotonic()) * 1000))))]
+            # Virtuoso stops the query itself a little before our deadline (it rounds up to 2 s steps):
+            # its partial "anytime" answer is refused below, and it does not run on after we stop waiting.
+            form = form + [("timeout", str(max(1000, int((deadline - time.monotonic()) * 800))))]
         response = http.post(self.url if purpose == "query" else self.update_url, form, accept, deadline, purpose)
         self._virtuoso = response.headers.get("Server", "").startswith("Virtuoso")
         if response.headers.get("X-SQL-State") == "S1TAT":  # Virtuoso's "anytime" answer: partial rows
