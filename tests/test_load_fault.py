@@ -1,0 +1,201 @@
+"""Load and faults on a real server of its own: many clients and runaway queries at once, and query workers
+killed mid-query. The service stays up, answers everyone it can (a query cut by a limit or a killed worker
+gets a clear 503), replaces the workers, and its data is unchanged.
+
+The default versions are short, for CI; ``-m slow`` runs longer, heavier ones.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psutil
+import pytest
+import requests
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+FINGERPRINT = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+NAMED = ["statutory-partners", "accountability-chain", "members-of-body", "reports", "facts-as-of", "person"]
+TIME_LIMIT = 2.0
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """``lscp-kg serve`` with 2 workers and a 2 s time limit, only for these tests (they kill its workers)."""
+    log = tmp_path_factory.mktemp("load-fault") / "server.log"
+    command = [sys.executable, "-c", "from lscp_kg.cli import main; main()", "serve", "--host", "127.0.0.1",
+               "--port", "0", "--workers", "2", "--time-limit", str(TIME_LIMIT), "--threads", "16"]
+    with open(log, "wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    url, deadline = None, time.monotonic() + 60
+    while url is None and time.monotonic() < deadline and process.poll() is None:
+        found = re.search(r"Serving on (http://127\.0\.0\.1:\d+)", log.read_text(errors="replace"))
+        url = found.group(1) if found else time.sleep(0.05)
+    if url is None:
+        process.kill()
+        pytest.fail(f"server did not start: {log.read_text(errors='replace')}")
+    wait_for_workers(url, 2)
+    yield url, process
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def health(url: str) -> dict:
+    return requests.get(url + "/health", timeout=10).json()
+
+
+def wait_for_workers(url: str, count: int, timeout: float = 60) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = health(url)
+        if state["workers"] >= count:
+            return state
+        time.sleep(0.1)
+    raise AssertionError(f"workers not back: {health(url)}")
+
+
+def fingerprint(url: str) -> str:
+    response = requests.get(url + "/sparql", params={"query": FINGERPRINT},
+                            headers={"Accept": "text/csv", "Cache-Control": "no-cache"}, timeout=30)
+    assert response.status_code == 200
+    return response.text
+
+
+def named(url: str, name: str, fresh: bool) -> requests.Response:
+    headers = {"Cache-Control": "no-cache"} if fresh else {}
+    return requests.get(f"{url}/api/queries/{name}", headers=headers, timeout=60)
+
+
+def storm(url: str, *, clients: int, requests_each: int, runaways: int) -> tuple[list, list]:
+    """``clients`` clients asking named queries (half afresh) while ``runaways`` runaway queries run."""
+    def client(k: int) -> list:
+        session, statuses = requests.Session(), []
+        for i in range(requests_each):
+            name = NAMED[(k + i) % len(NAMED)]
+            response = session.get(f"{url}/api/queries/{name}", timeout=60,
+                                   headers={"Cache-Control": "no-cache"} if (k + i) % 2 else {})
+            statuses.append((response.status_code, response.text[:200]))
+        return statuses
+
+    def run_away(_k: int) -> tuple:
+        response = requests.get(url + "/sparql", params={"query": RUNAWAY}, timeout=60)
+        return response.status_code, response.text
+
+    with ThreadPoolExecutor(max_workers=clients + runaways) as pool:
+        stuck = [pool.submit(run_away, k) for k in range(runaways)]
+        answered = [pool.submit(client, k) for k in range(clients)]
+        return [s for future in answered for s in future.result()], [future.result() for future in stuck]
+
+
+def check_storm(url: str, normal: list, runaway: list, replaced_before: int, print_=None) -> None:
+    assert all(status == 503 and "time limit" in text for status, text in runaway), runaway
+    bad = [s for s in normal if s[0] != 200 and not (s[0] == 503 and "busy" in s[1])]
+    assert not bad, bad[:5]
+    assert sum(s[0] == 200 for s in normal) >= 0.9 * len(normal), "nearly everyone is answered"
+    state = wait_for_workers(url, 2)
+    assert state["workers_replaced"] >= replaced_before + len(runaway)
+
+
+def test_many_clients_and_runaway_queries_at_once(server):
+    url, _process = server
+    before, replaced = fingerprint(url), health(url)["workers_replaced"]
+    normal, runaway = storm(url, clients=12, requests_each=15, runaways=2)
+    check_storm(url, normal, runaway, replaced)
+    assert fingerprint(url) == before
+
+
+def test_cached_answers_keep_flowing_while_every_worker_is_stuck(server):
+    url, _process = server
+    named(url, "statutory-partners", fresh=False)  # now in the response cache
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(
+        requests.get(url + "/sparql", params={"query": RUNAWAY}, timeout=60).status_code)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.5)  # both workers now hold a runaway
+    started = time.monotonic()
+    cached = [named(url, "statutory-partners", fresh=False) for _ in range(20)]
+    elapsed = time.monotonic() - started
+    for thread in threads:
+        thread.join()
+    assert all(r.status_code == 200 and r.headers.get("X-Cache") == "hit" for r in cached)
+    assert elapsed < TIME_LIMIT, "answered from the cache, not queued behind the runaways"
+    assert results == [503, 503]
+    wait_for_workers(url, 2)
+
+
+def _workers(process: subprocess.Popen) -> list[psutil.Process]:
+    return [child for child in psutil.Process(process.pid).children(recursive=True) if "worker_main" in " ".join(child.cmdline())]
+
+
+def test_a_worker_killed_mid_query_is_replaced_and_nothing_is_lost(server):
+    url, process = server
+    before, replaced = fingerprint(url), health(url)["workers_replaced"]
+    workers = _workers(process)
+    assert len(workers) == 2
+    answers = []
+    thread = threading.Thread(target=lambda: answers.append(
+        requests.get(url + "/sparql", params={"query": RUNAWAY}, timeout=60)))
+    thread.start()
+    time.sleep(0.5)
+    busy = max(workers, key=lambda w: w.cpu_percent(interval=0.2))
+    busy.kill()
+    thread.join(timeout=30)
+    assert answers and answers[0].status_code == 503 and "worker" in answers[0].text
+    state = wait_for_workers(url, 2)
+    assert state["workers_replaced"] == replaced + 1
+    assert busy.pid not in {w.pid for w in _workers(process)}
+    # Everything is answered again, from both workers, with the same data.
+    assert all(named(url, name, fresh=True).status_code == 200 for name in NAMED * 2)
+    assert fingerprint(url) == before
+
+
+def test_every_worker_killed_at_once_is_survived(server):
+    url, process = server
+    before = fingerprint(url)
+    for worker in _workers(process):
+        worker.kill()
+    # Requests meanwhile wait for the replacements (or get a clear 503), never a hang or a 500.
+    responses = [named(url, "members-of-body", fresh=True) for _ in range(4)]
+    assert all(r.status_code == 200 or (r.status_code == 503 and "worker" in r.text) for r in responses)
+    wait_for_workers(url, 2)
+    assert fingerprint(url) == before
+    assert named(url, "accountability-chain", fresh=True).status_code == 200
+
+
+@pytest.mark.slow
+def test_long_storm_with_runaways_and_killed_workers(server):
+    url, process = server
+    before, replaced = fingerprint(url), health(url)["workers_replaced"]
+    stop = threading.Event()
+
+    def killer():
+        while not stop.wait(3.0):
+            workers = _workers(process)
+            if workers:
+                workers[0].kill()
+
+    thread = threading.Thread(target=killer)
+    thread.start()
+    try:
+        normal, runaway = storm(url, clients=48, requests_each=60, runaways=6)
+    finally:
+        stop.set()
+        thread.join()
+    # Killed workers turn a few in-flight queries into a clear 503 as well.
+    bad = [s for s in normal if s[0] != 200 and not (s[0] == 503 and ("busy" in s[1] or "worker" in s[1]))]
+    assert not bad, bad[:5]
+    assert sum(s[0] == 200 for s in normal) >= 0.8 * len(normal)
+    assert all(status == 503 for status, _ in runaway)
+    state = wait_for_workers(url, 2)
+    assert state["workers_replaced"] > replaced
+    assert fingerprint(url) == before
