@@ -88,7 +88,7 @@ def create_app(config: Mapping | None = None) -> Flask:
                                  source_documents=source_documents(kg))
     if kg.is_remote:  # a remote store gets new versions under us: no answers kept in memory (ETags still hold)
         app.config["RESPONSE_CACHE_BYTES"] = 0
-    register_response_cache(app, pool.dataset if isinstance(pool.dataset, bytes) else kg.backend.url.encode())
+    register_response_cache(app, pool.fingerprint)
     return app
 
 

@@ -8,7 +8,10 @@ in the background, while the other workers keep serving other clients.
 
 A worker is a fresh interpreter (``python -c``, never a fork of the
 multi-threaded web server) talking over a socket pair; it loads the graph from
-N-Quads in a few milliseconds and then, where the system allows it, moves into
+an N-Quads file the pool writes once (so that the server does not keep a second
+copy of the graph in memory; the file is unlinked at once and lives while the
+server holds it open) in a few milliseconds and then, where the system allows
+it, moves into
 an empty network namespace: even a query that got past :mod:`query_guard`
 could not reach another host from there.
 """
@@ -16,6 +19,7 @@ could not reach another host from there.
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import logging
 import os
 import queue
@@ -24,6 +28,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from multiprocessing.connection import Connection
 
@@ -77,8 +82,10 @@ def worker_main(fd: int, parent: int) -> None:
         kg = dataset
     else:
         store = ox.Store()
-        store.bulk_extend(ox.parse(dataset, format=ox.RdfFormat.N_QUADS))
+        store.bulk_load(path=f"/proc/self/fd/{dataset}", format=ox.RdfFormat.N_QUADS)  # its own offset
+        os.close(dataset)
         kg = KnowledgeGraph(store=store, base_iri=base_iri)
+        release_freed_memory()
     del dataset
     conn.send(("ready", isolated))
     while True:
@@ -103,6 +110,30 @@ def worker_main(fd: int, parent: int) -> None:
         conn.send(reply)
 
 
+def release_freed_memory() -> None:
+    """Give the pages freed after loading (the parsed quads) back to the system, where glibc allows it."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def write_dataset(kg: KnowledgeGraph) -> tuple[int, bytes]:
+    """Write the graph as N-Quads to an unlinked temporary file: its open descriptor and a fingerprint of its content.
+
+    Unlinked, the file disappears with the server however it ends; workers inherit the descriptor.
+    """
+    handle, path = tempfile.mkstemp(prefix="lscp-kg-dataset-", suffix=".nq")
+    os.unlink(path)
+    with os.fdopen(os.dup(handle), "wb") as out:
+        ox.serialize(kg.store.quads_for_pattern(None, None, None, None), out, format=ox.RdfFormat.N_QUADS)
+    digest = hashlib.sha256()
+    with open(f"/proc/self/fd/{handle}", "rb") as data:
+        for block in iter(lambda: data.read(1 << 20), b""):
+            digest.update(block)
+    return handle, digest.digest()
+
+
 class Worker:
     def __init__(self, process: subprocess.Popen, conn: Connection, isolated: bool):
         self.process, self.conn, self.isolated = process, conn, isolated
@@ -122,9 +153,10 @@ class QueryPool:
     def __init__(self, kg: KnowledgeGraph, limits: Limits):
         if kg.is_remote:  # the workers query the store themselves, within the service's time limit
             kg.backend.timeout = limits.time_limit * 0.9  # answer (503) before the worker is killed
-            self.dataset = kg
-        else:
-            self.dataset = ox.serialize(kg.store.quads_for_pattern(None, None, None, None), format=ox.RdfFormat.N_QUADS)
+            self.dataset, self.fingerprint = kg, kg.backend.url.encode()
+        else:  # a file each worker loads itself: the server keeps no second copy of the graph
+            self.dataset, self.fingerprint = write_dataset(kg)
+            release_freed_memory()
         self.base_iri, self.limits = kg.base_iri, limits
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._workers: set[Worker] = set()
@@ -162,8 +194,9 @@ class QueryPool:
         conn, process = Connection(ours.detach()), None
         try:
             with theirs:
+                inherited = (theirs.fileno(),) + ((self.dataset,) if isinstance(self.dataset, int) else ())
                 process = subprocess.Popen([sys.executable, "-c", WORKER_COMMAND, str(theirs.fileno()), str(os.getpid())],
-                                           pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
+                                           pass_fds=inherited, stdin=subprocess.DEVNULL)
             conn.send((self.dataset, self.base_iri, self.limits.memory_limit))
             if not conn.poll(STARTUP_TIMEOUT):
                 raise RuntimeError("worker did not start in time")
@@ -237,3 +270,8 @@ class QueryPool:
         self._to_spawn.put(False)  # the starter thread ends
         for worker in workers:
             worker.kill()
+        if isinstance(self.dataset, int):
+            try:
+                os.close(self.dataset)
+            except OSError:
+                pass
