@@ -1,0 +1,197 @@
+"""Run every benchmark in one go on this machine and write ``docs/benchmarks.md``.
+
+    pip install -e '.[bench]' && apt-get install wrk   # wrk is optional (see load.py)
+    python benchmarks/run.py                           # about 15 minutes on 2 cores
+
+Sections: latency of every named query and of the competency suite by engine
+(pyoxigraph in-process, rdflib in-process, the service over HTTP, the Oxigraph
+server over HTTP); throughput under 1, 8 and 64 concurrent clients for a cheap
+and an expensive named query, against the service and the Oxigraph server;
+start-up to the first answer; and scale with N = 1, 10, 150 synthetic
+partnerships over 10 years (quads, load time, peak memory, every named query,
+and the service's memory and latency at the largest N). ``--quick`` cuts every
+repetition count and duration (for trying the script, not for the table).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import pyoxigraph as ox  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+
+import latency  # noqa: E402
+import load  # noqa: E402
+from harness import REPO, OxigraphServer, Service, fastest_inlining, machine, named_query_path  # noqa: E402
+from report import write_report  # noqa: E402
+from synthetic import generate, sample_parameters  # noqa: E402
+
+CHEAP, EXPENSIVE = "statutory-partners", "accountability-chain"
+SCALES = (1, 10, 150)
+YEARS = 10
+
+
+def timing_dict(timing) -> dict:
+    return {"median": timing.median, "p99": timing.p99, "runs": len(timing), "timed_out": timing.timed_out}
+
+
+def bench_latency(kg, named_queries, quick: bool, bar) -> dict:
+    cases = latency.named_cases(named_queries)
+    competency = latency.competency_cases()
+    unique = list(dict.fromkeys(cases + competency))
+    budget = {"reps": 10 if quick else 200, "budget": 0.2 if quick else 1.0}
+    results: dict = {"cases": {}, "named": [c.label for c in cases], "competency": [c.label for c in competency]}
+    rdflib = latency.RdflibEngine(ox.serialize(kg.quads(), format=ox.RdfFormat.N_QUADS))
+    results["rdflib_load_seconds"] = rdflib.load_seconds
+    service, server = Service(), OxigraphServer(ox.serialize(kg.quads(), format=ox.RdfFormat.N_QUADS))
+    try:
+        service.wait_ready()
+        service.warm_workers()
+        for case in unique:
+            bar.set_postfix_str(f"latency {case.label[:40]}")
+            row = {
+                "pyoxigraph": timing_dict(latency.time_pyoxigraph(kg, named_queries, case, **budget)),
+                "http_fresh": timing_dict(latency.time_service(service.port, case, fresh=True, **budget)),
+                "http_revalidate": timing_dict(latency.time_service(service.port, case, fresh=False, **budget)),
+                "http_cached": timing_dict(latency.time_service_cached(service.port, case, **budget)),
+                "oxigraph_server": timing_dict(latency.time_oxigraph_server(server, kg, named_queries, case, **budget)),
+                "rdflib": timing_dict(rdflib.time(named_queries, kg.base_iri, case, reps=1 if quick else 3,
+                                                  budget=0.1 if quick else 2.0, limit=10 if quick else 60)),
+            }
+            results["cases"][case.label] = row
+            bar.update(1)
+    finally:
+        service.stop()
+        server.stop()
+    return results
+
+
+def bench_throughput(kg, named_queries, quick: bool, bar) -> list[dict]:
+    seconds = 2 if quick else 5
+    rows = []
+    service, server = Service(), OxigraphServer(ox.serialize(kg.quads(), format=ox.RdfFormat.N_QUADS))
+    try:
+        service.wait_ready()
+        service.warm_workers()
+        for name in (CHEAP, EXPENSIVE):
+            query = named_queries[name]
+            sparql = fastest_inlining(server.port, query.sparql, query.bind({}, kg.base_iri))
+            targets = (("service (cache, revalidation)", service.port, named_query_path(name, {}), {}),
+                       ("service, answered afresh (no-cache)", service.port, named_query_path(name, {}),
+                        {"Cache-Control": "no-cache"}),
+                       ("Oxigraph server", server.port, server.path(sparql), {}))
+            for target, port, path, headers in targets:
+                for clients in (1, 8, 64):
+                    bar.set_postfix_str(f"load {name} {target[:20]} x{clients}")
+                    result = load.run_load(port, path, clients=clients, seconds=seconds,
+                                           headers={"Accept": "application/sparql-results+json", **headers})
+                    rows.append({"query": name, "target": target, "clients": clients, **result})
+                    bar.update(1)
+    finally:
+        service.stop()
+        server.stop()
+    return rows
+
+
+def bench_startup(quick: bool, bar, data=(), runs: int = 5) -> dict:
+    samples = []
+    for _ in range(1 if quick else runs):
+        service = Service(data=list(data))
+        try:
+            samples.append(service.wait_ready())
+        finally:
+            service.stop()
+        bar.update(1)
+    return {"samples": samples, "median": sorted(samples)[len(samples) // 2], "max": max(samples)}
+
+
+def bench_scale(named_queries, quick: bool, bar, workdir: Path) -> dict:
+    results = {}
+    for n in SCALES:
+        folder = workdir / f"synthetic-{n}"
+        started = time.perf_counter()
+        generate(n, YEARS, folder)
+        generate_seconds = time.perf_counter() - started
+        bar.set_postfix_str(f"scale N={n}")
+        reps, budget = ("5", "0.2") if quick else ("30", "1.0")
+        output = subprocess.run([sys.executable, str(HERE / "scale.py"), str(folder), "--partnership",
+                                 str(max(1, n // 2)), "--reps", reps, "--budget", budget],
+                                capture_output=True, text=True, check=True, cwd=REPO).stdout
+        results[n] = {"generate_seconds": generate_seconds, **json.loads(output)}
+        bar.update(1)
+    # The service at the largest N: memory once every worker is up, start-up, and every named query over HTTP.
+    largest = SCALES[-1]
+    service = Service(data=[workdir / f"synthetic-{largest}"])
+    try:
+        first_answer = service.wait_ready()
+        service.warm_workers()
+        rss_ready = service.rss()
+        params = sample_parameters(max(1, largest // 2))
+        http = {}
+        for name in named_queries:
+            bar.set_postfix_str(f"service N={largest} {name}")
+            case = latency.Case(name, tuple(sorted(params.get(name, {}).items())))
+            timing = latency.time_service(service.port, case, fresh=True, reps=5 if quick else 30,
+                                          budget=0.5 if quick else 2.0, warmup=1)
+            http[name] = timing_dict(timing)
+        results["service"] = {"partnerships": largest, "first_answer_seconds": first_answer, "rss_ready": rss_ready,
+                              "rss_after_queries": service.rss(), "queries": http}
+        bar.update(1)
+    finally:
+        service.stop()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="few repetitions: a smoke run, not for the table")
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks.md")
+    parser.add_argument("--json", type=Path, default=REPO / "docs" / "benchmarks.json", help="raw results")
+    parser.add_argument("--render", action="store_true",
+                        help="only write the Markdown again from the raw results of the last run (--json)")
+    args = parser.parse_args()
+    if args.render:
+        results = json.loads(args.json.read_text(encoding="utf-8"))
+        results["scale"] = {(int(k) if k.isdigit() else k): v for k, v in results["scale"].items()}
+        write_report(results, args.out)
+        print(f"wrote {args.out} from {args.json}")
+        return
+
+    from lscp_kg.named_queries import load_named_queries
+    from lscp_kg.store import load_knowledge_graph
+
+    kg, named_queries = load_knowledge_graph(), load_named_queries()
+    unique_cases = len(dict.fromkeys(latency.named_cases(named_queries) + latency.competency_cases()))
+    steps = unique_cases + 2 * 3 * 3 + (1 if args.quick else 5) + len(SCALES) + 1 + 1
+    results = {"machine": machine(), "started": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+               "command": "python " + " ".join(shlex.quote(a) for a in ["benchmarks/run.py", *sys.argv[1:]]),
+               "quick": args.quick, "load_tool": load.TOOL, "quads": len(kg), "years": YEARS}
+    started = time.monotonic()
+    with tqdm(total=steps, unit="step", desc="benchmarks") as bar, tempfile.TemporaryDirectory() as workdir:
+        results["latency"] = bench_latency(kg, named_queries, args.quick, bar)
+        results["throughput"] = bench_throughput(kg, named_queries, args.quick, bar)
+        bar.set_postfix_str("start-up")
+        results["startup"] = bench_startup(args.quick, bar)
+        results["scale"] = bench_scale(named_queries, args.quick, bar, Path(workdir))
+        results["startup_largest"] = bench_startup(True, bar, data=[Path(workdir) / f"synthetic-{SCALES[-1]}"])
+    results["minutes"] = (time.monotonic() - started) / 60
+    results["load_after"] = machine()["load"]
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+    write_report(results, args.out)
+    print(f"wrote {args.out} and {args.json} in {results['minutes']:.1f} minutes")
+
+
+if __name__ == "__main__":
+    main()
