@@ -9,9 +9,12 @@
    query the graphs the registry lists.
 2. The staged quads are counted against the graph.
 3. The swap: the registry is marked ``publishing``; one SPARQL Update request
-   then ``MOVE``\\ s each staging graph onto its real name (the passage IRI,
+   then ``COPY``\\ s each staging graph onto its real name (the passage IRI,
    which the queries rely on), drops graphs of the old version that the new
    one lacks and points the registry at the new version, marked ``ready``.
+   Every operation of it can be repeated without harm, so a request the
+   store failed is sent again (:data:`SWAP_ATTEMPTS`). The staging graphs are
+   dropped afterwards.
 
 Guarantee: an lscp-kg process reading the store (service, CLI, views) answers
 every query from exactly one version, old or new, never a mix: it checks the
@@ -44,6 +47,8 @@ from .store import KnowledgeGraph
 #: Virtuoso refuses updates whose generated SQL passes 10000 lines (about 1000-1500 quads).
 BATCH_QUADS = 500
 SWAP_OPERATIONS_PER_REQUEST = 2000
+#: Tries of each swap request (1 s, 2 s, 4 s apart) before publish gives up.
+SWAP_ATTEMPTS = 4
 UPDATE_TIMEOUT = 600.0
 
 
@@ -160,18 +165,20 @@ def publish(kg: KnowledgeGraph, remote: RemoteBackend, progress: Callable[[int, 
     version = VERSION_PREFIX + version_id
     published_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     operations = [f"DROP SILENT GRAPH <{g}>" for g in dropped]
-    operations += [f"MOVE SILENT GRAPH <{s}> TO GRAPH <{t}>" for t, s in staging.items()]
+    # COPY, not MOVE: every operation of the swap can be sent again without harm, so a swap the store
+    # refused (Virtuoso times out a transaction under heavy reads) or whose answer was lost is retried.
+    operations += [f"COPY SILENT GRAPH <{s}> TO GRAPH <{t}>" for t, s in staging.items()]
     description = version_description(version, targets, DEFAULT_GRAPH_HOLDER if has_default else None,
                                       len(quads), published_at, kg.base_iri)
     finish = [forget_version(previous.version)] if previous and previous.version else []
-    finish += [f"INSERT DATA {{ GRAPH <{REGISTRY_GRAPH}> {{ {description} }} }}",
-               forget_staging(list(staging.values())), state_update(uuid.uuid4().hex, "ready")]
+    finish += [f"INSERT DATA {{ GRAPH <{REGISTRY_GRAPH}> {{ {description} }} }}", state_update(uuid.uuid4().hex, "ready")]
 
-    remote.update(state_update(uuid.uuid4().hex, "publishing"), deadline())
+    _retried(remote, state_update(uuid.uuid4().hex, "publishing"), deadline)
     chunks = [operations[i:i + SWAP_OPERATIONS_PER_REQUEST] for i in range(0, len(operations), SWAP_OPERATIONS_PER_REQUEST)]
     for chunk in chunks[:-1]:
-        remote.update(" ;\n".join(chunk), deadline())
-    remote.update(" ;\n".join(chunks[-1] + finish), deadline())
+        _retried(remote, " ;\n".join(chunk), deadline)
+    _retried(remote, " ;\n".join(chunks[-1] + finish), deadline)
+    _drop_staging(remote, list(staging.values()), deadline)
     return PublishReport(version, len(targets), len(quads), len(dropped), time.monotonic() - started)
 
 
@@ -203,10 +210,25 @@ def _copy_into(remote: RemoteBackend, graphs: list[str], target: str, deadline, 
                       f"GRAPH ?g {{ ?s ?p ?o }} }}", deadline())
 
 
+def _retried(remote: RemoteBackend, update: str, deadline, attempts: int = SWAP_ATTEMPTS) -> None:
+    """Send an update that may be sent twice, again after a pause if the store failed it."""
+    for attempt in range(1, attempts + 1):
+        try:
+            remote.update(update, deadline())
+            return
+        except StoreError:
+            if attempt == attempts:
+                raise
+            time.sleep(0.5 * 2 ** (attempt - 1))
+
+
+def _drop_staging(remote: RemoteBackend, graphs: list[str], deadline) -> None:
+    for start in range(0, len(graphs), SWAP_OPERATIONS_PER_REQUEST):
+        chunk = graphs[start:start + SWAP_OPERATIONS_PER_REQUEST]
+        _retried(remote, " ;\n".join([f"DROP SILENT GRAPH <{g}>" for g in chunk] + [forget_staging(chunk)]), deadline)
+
+
 def _drop_stale_staging(remote: RemoteBackend, deadline) -> None:
     """Drop the staging graphs an interrupted publish left behind."""
     response = remote.post([("query", STAGING_QUERY)], "application/sparql-results+json", deadline())
-    stale = [row["staging"].value for row in solutions_from_json(response.content)]
-    for start in range(0, len(stale), SWAP_OPERATIONS_PER_REQUEST):
-        chunk = stale[start:start + SWAP_OPERATIONS_PER_REQUEST]
-        remote.update(" ;\n".join([f"DROP SILENT GRAPH <{g}>" for g in chunk] + [forget_staging(chunk)]), deadline())
+    _drop_staging(remote, [row["staging"].value for row in solutions_from_json(response.content)], deadline)

@@ -56,6 +56,7 @@ DirsAllowed = {d}
 NumberOfBuffers = 10000
 MaxDirtyBuffers = 6000
 ThreadsPerQuery = 2
+MaxQueryMem = 1G
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
