@@ -243,6 +243,13 @@ def test_virtuoso_partial_anytime_answers_are_refused(remote_kg):
         remote_kg.query(HEAVY, timeout=5)
 
 
+def test_an_answer_larger_than_allowed_is_refused_not_cut(remote_kg):
+    from lscp_kg.backends import StoreError
+
+    with pytest.raises(StoreError, match="larger than 0.25 MiB"):
+        remote_kg.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", max_answer_bytes=2**20 // 4)
+
+
 def test_updates_never_reach_the_store(remote_kg, published, kg):
     with pytest.raises(SyntaxError):
         remote_kg.query("INSERT DATA { GRAPH <http://example.org/g> { <http://x/a> <http://x/b> <http://x/c> } }")

@@ -50,7 +50,8 @@ class StoreBackend(Protocol):
         """Run a query: QuerySolutions, QueryBoolean or QueryTriples, as pyoxigraph's ``Store.query``.
 
         Options are pyoxigraph's (``use_default_graph_as_union``, ``default_graph``,
-        ``named_graphs``, ``base_iri``, ``prefixes``) plus ``timeout`` (seconds).
+        ``named_graphs``, ``base_iri``, ``prefixes``) plus ``timeout`` (seconds) and
+        ``max_answer_bytes`` (the largest answer a remote store may send).
         """
 
     def quads(self) -> Iterator[ox.Quad]:

@@ -44,6 +44,7 @@ class EmbeddedBackend:
 
     def query(self, sparql: str, substitutions: dict | None = None, **options):
         options.pop("timeout", None)  # pyoxigraph has none: the service's workers enforce the limit
+        options.pop("max_answer_bytes", None)  # nothing travels: the answer is read as it is used
         return self.store.query(sparql, substitutions=substitutions, **options)
 
     def quads(self) -> Iterator[ox.Quad]:

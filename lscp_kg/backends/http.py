@@ -26,6 +26,8 @@ from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 from . import StoreError, StoreTimeout, StoreUnavailable
 
 CONNECT_TIMEOUT = 5.0
+#: The largest answer a query may bring back (the service's row cap applies after it arrives).
+MAX_ANSWER_BYTES = 64 * 2**20
 _local = threading.local()
 
 
@@ -58,11 +60,14 @@ def _auth_for(url: str, creds: tuple[str, str], challenge: str | None):
     return HTTPDigestAuth(*creds) if scheme == "digest" else HTTPBasicAuth(*creds)
 
 
-def post(url: str, form: list[tuple[str, str]], accept: str, deadline: float, purpose: str = "query") -> requests.Response:
+def post(url: str, form: list[tuple[str, str]], accept: str, deadline: float, purpose: str = "query",
+         max_bytes: int = MAX_ANSWER_BYTES) -> requests.Response:
     """POST a form to the endpoint before ``deadline`` (a ``time.monotonic()``), answering on 2xx only.
 
-    Raises :class:`StoreTimeout` past the deadline, :class:`StoreUnavailable` if
-    the store cannot be reached or refuses the credentials, :class:`SyntaxError`
+    The whole answer is read before the deadline and within ``max_bytes`` (a
+    read timeout alone would only bound the wait for each piece). Raises
+    :class:`StoreTimeout` past the deadline, :class:`StoreUnavailable` if the
+    store cannot be reached or refuses the credentials, :class:`SyntaxError`
     for a 400 (the store's message), :class:`StoreError` otherwise.
     """
     session = _session()
@@ -74,8 +79,9 @@ def post(url: str, form: list[tuple[str, str]], accept: str, deadline: float, pu
         if remaining <= 0:
             raise StoreTimeout("the store did not answer within the time limit")
         try:
-            response = session.post(url, data=form, headers={"Accept": accept}, auth=auth,
+            response = session.post(url, data=form, headers={"Accept": accept}, auth=auth, stream=True,
                                     timeout=(min(CONNECT_TIMEOUT, remaining), remaining))
+            _read_whole(response, deadline, max_bytes)
         except requests.Timeout:
             raise StoreTimeout("the store did not answer within the time limit") from None
         except requests.RequestException as error:
@@ -92,6 +98,21 @@ def post(url: str, form: list[tuple[str, str]], accept: str, deadline: float, pu
     if response.status_code >= 300:
         raise StoreError(f"the store at {url} answered HTTP {response.status_code}: {_message(response)}")
     return response
+
+
+def _read_whole(response: requests.Response, deadline: float, max_bytes: int) -> None:
+    body = bytearray()
+    try:
+        for chunk in response.iter_content(1 << 16):
+            body += chunk
+            if len(body) > max_bytes:
+                raise StoreError(f"the store's answer is larger than {max_bytes / 2**20:g} MiB, more than this "
+                                 "service takes in one answer")
+            if time.monotonic() > deadline:
+                raise StoreTimeout("the store did not answer within the time limit")
+    finally:
+        response.close()
+    response._content = bytes(body)  # what requests itself keeps once a body is read: .content and .text work
 
 
 def _message(response: requests.Response) -> str:

@@ -37,6 +37,8 @@ from .sparql_text import PreparedQuery, prepare
 
 RESULTS_JSON = "application/sparql-results+json"
 GRAPH_TYPES = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8"
+#: The largest answer for the whole graph (export, validate): far beyond one query's answer.
+EXPORT_BYTES = 4 * 2**30
 #: How long a process trusts "this store has no registry" before looking again.
 NO_REGISTRY_RECHECK = 10.0
 
@@ -122,13 +124,15 @@ class RemoteBackend:
     def _deadline(self, timeout: float | None) -> float:
         return time.monotonic() + (timeout if timeout is not None else self.timeout)
 
-    def post(self, form: list[tuple[str, str]], accept: str, deadline: float, purpose: str = "query"):
+    def post(self, form: list[tuple[str, str]], accept: str, deadline: float, purpose: str = "query",
+             max_bytes: int = http.MAX_ANSWER_BYTES):
         """One protocol request as it is (no rewriting, no dataset): for the registry and publishing."""
         if self._virtuoso and purpose == "query":
             # Virtuoso stops the query itself a little before our deadline (it rounds up to 2 s steps):
             # its partial "anytime" answer is refused below, and it does not run on after we stop waiting.
             form = form + [("timeout", str(max(1000, int((deadline - time.monotonic()) * 800))))]
-        response = http.post(self.url if purpose == "query" else self.update_url, form, accept, deadline, purpose)
+        response = http.post(self.url if purpose == "query" else self.update_url, form, accept, deadline, purpose,
+                             max_bytes)
         self._virtuoso = response.headers.get("Server", "").startswith("Virtuoso")
         if response.headers.get("X-SQL-State") == "S1TAT":  # Virtuoso's "anytime" answer: partial rows
             raise StoreTimeout("the query ran past the store's time limit (the store's partial answer was discarded)")
@@ -147,7 +151,8 @@ class RemoteBackend:
                 published = self.published(deadline, refresh=True)
                 continue
             text = query.text(*self._dataset(published, query, options))
-            response = self.post([("query", text)], accept, deadline)
+            response = self.post([("query", text)], accept, deadline,
+                                 max_bytes=options.get("max_answer_bytes") or http.MAX_ANSWER_BYTES)
             if accept == RESULTS_JSON:
                 result = solutions_from_json(response.content)
             else:
@@ -173,10 +178,11 @@ class RemoteBackend:
     def quads(self) -> Iterator[ox.Quad]:
         """Every quad, in two answers (named graphs, then the default graph); a capped answer is an error."""
         published = self.published(refresh=True)
-        rows = list(self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"))
+        rows = list(self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", max_answer_bytes=EXPORT_BYTES))
         quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
         quads += [ox.Quad(r["s"], r["p"], r["o"]) for r in self.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }",
-                                                                        use_default_graph_as_union=False)]
+                                                                        use_default_graph_as_union=False,
+                                                                        max_answer_bytes=EXPORT_BYTES)]
         if published is not None and published.quads and len(quads) < published.quads:
             raise StoreError(f"the store returned {len(quads)} of the {published.quads} published quads: "
                              "it caps the rows of an answer (Virtuoso: raise ResultSetMaxRows)")
