@@ -18,7 +18,8 @@ from lscp_kg.backends import StoreSettings, endpoint_url, store_settings
 from lscp_kg.backends.registry import EMPTY_GRAPH, UNION_GRAPH, Published
 from lscp_kg.backends.remote import RemoteBackend
 from lscp_kg.backends.remote_results import solutions_from_json, triples_from_rdf
-from lscp_kg.backends.sparql_text import QueryRefused, prepare
+from lscp_kg.backends.query_rewrite import prepare
+from lscp_kg.backends.sparql_text import QueryRefused
 from lscp_kg.cli import main
 from lscp_kg.namespaces import PREFIXES
 from lscp_kg.publish import batches, insert_text

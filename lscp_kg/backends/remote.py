@@ -1,6 +1,6 @@
 """A remote triple store that speaks the SPARQL 1.1 Protocol (Virtuoso, GraphDB, Fuseki, Neptune, QLever...).
 
-Queries are rewritten as :mod:`.sparql_text` explains (explicit prologue,
+Queries are rewritten as :mod:`.query_rewrite` explains (explicit prologue,
 parameters as VALUES) and sent by POST with the dataset written into the
 query as FROM / FROM NAMED clauses: the published graphs that the
 :mod:`.registry` lists, and its union graph as the default graph. (Not as
@@ -33,7 +33,7 @@ import pyoxigraph as ox
 from . import StoreError, StoreTimeout, http
 from .registry import EMPTY_GRAPH, READ_QUERY, UNION_GRAPH, Published, check_query, parse_registry
 from .remote_results import solutions_from_json, triples_from_rdf
-from .sparql_text import PreparedQuery, prepare
+from .query_rewrite import PreparedQuery, prepare
 
 RESULTS_JSON = "application/sparql-results+json"
 GRAPH_TYPES = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8"

@@ -25,7 +25,7 @@ import re
 
 import pyoxigraph as ox
 
-from .sparql_text import VIRTUOSO_BNODE
+from .query_rewrite import VIRTUOSO_BNODE
 
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 _VALID_BNODE = re.compile(r"^[A-Za-z0-9_][\w.-]*(?<!\.)$")
