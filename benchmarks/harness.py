@@ -235,6 +235,7 @@ def inline_parameters(sparql: str, bound: dict, leading: bool = False) -> str:
     >>> inline_parameters("SELECT ?x WHERE { ?x ?p ?o }", {ox.Variable("x"): ox.NamedNode("http://e/a")}, leading=True)
     'SELECT ?x WHERE { VALUES (?x) { (<http://e/a>) } ?x ?p ?o }'
     """
+    sparql = "\n".join(line for line in sparql.splitlines() if not line.startswith("#+"))  # the header is comments
     if not bound:
         return sparql
     names = " ".join(str(v) for v in bound)

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 
 from harness import parse_wrk
 
@@ -65,9 +66,13 @@ def _once(port: int, path: str, clients: int, seconds: float, headers: dict) -> 
                    "--timeout", "30s"]
         for name, value in headers.items():
             command += ["-H", f"{name}: {value}"]
-        output = subprocess.run(command + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
-                                check=True).stdout
-        return parse_wrk(output)
+        for attempt in range(2):  # a rare failure to connect is retried once, then reported in the row
+            done = subprocess.run(command + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True)
+            if done.returncode == 0 and "Requests/sec" in done.stdout:
+                return parse_wrk(done.stdout)
+            time.sleep(1)
+        return {"rps": 0.0, "p50": float("nan"), "p99": float("nan"), "errors": 1, "requests": 0,
+                "failure": (done.stderr or done.stdout)[-300:]}
     output = subprocess.run([sys.executable, "-c", _PYTHON_CLIENT, str(port), path, json.dumps(headers), str(clients),
                              str(seconds)], capture_output=True, text=True, check=True).stdout
     return json.loads(output)

@@ -10,6 +10,8 @@ import math
 from pathlib import Path
 
 ANALYSIS = Path(__file__).resolve().parent / "analysis.md"
+#: The remote-store benchmark (benchmarks/store_backends.py) writes its own page; it is folded in as it stands.
+STORE_BACKENDS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks-store-backends.md"
 MB = 1024 * 1024
 
 
@@ -106,8 +108,9 @@ def latency_table(results: dict, labels: list[str]) -> list[str]:
 def throughput_table(results: dict) -> list[str]:
     lines = ["| query | target | clients | req/s | p50 ms | p99 ms | errors | requests |", "|---|---|---|---|---|---|---|---|"]
     for r in results["throughput"]:
-        lines.append(f"| {r['query']} | {r['target']} | {r['clients']} | {r['rps']:,.0f} | {ms(r['p50'])} | {ms(r['p99'])} | "
-                     f"{r['errors']} | {r['requests']:,} |")
+        failed = f" (load run failed: {r['failure'].strip().splitlines()[-1][:80]})" if r.get("failure") else ""
+        lines.append(f"| {r['query']} | {r['target']}{failed} | {r['clients']} | {r['rps']:,.0f} | {ms(r['p50'])} | "
+                     f"{ms(r['p99'])} | {r['errors']} | {r['requests']:,} |")
     return lines
 
 
@@ -183,5 +186,12 @@ def write_report(results: dict, out: Path) -> None:
     ]
     if ANALYSIS.exists():
         lines += [ANALYSIS.read_text(encoding="utf-8").rstrip(), ""]
+    if STORE_BACKENDS.exists():
+        folded = STORE_BACKENDS.read_text(encoding="utf-8").rstrip().split("\n")
+        lines += ["## Remote store (Virtuoso): a separate run", "",
+                  f"Copied from [`docs/{STORE_BACKENDS.name}`]({STORE_BACKENDS.name}), written by "
+                  "`benchmarks/store_backends.py` (its own command, date and machine below).", ""]
+        lines += [("###" + line[1:]) if line.startswith("# ") else ("#" + line if line.startswith("##") else line)
+                  for line in folded[1:]] + [""]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines), encoding="utf-8")

@@ -178,16 +178,21 @@ def main() -> None:
                "command": "python " + " ".join(shlex.quote(a) for a in ["benchmarks/run.py", *sys.argv[1:]]),
                "quick": args.quick, "load_tool": load.TOOL, "quads": len(kg), "years": YEARS}
     started = time.monotonic()
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+
+    def keep(name, value):  # raw results are saved after every section
+        results[name] = value
+        args.json.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+
     with tqdm(total=steps, unit="step", desc="benchmarks") as bar, tempfile.TemporaryDirectory() as workdir:
-        results["latency"] = bench_latency(kg, named_queries, args.quick, bar)
-        results["throughput"] = bench_throughput(kg, named_queries, args.quick, bar)
+        keep("latency", bench_latency(kg, named_queries, args.quick, bar))
+        keep("throughput", bench_throughput(kg, named_queries, args.quick, bar))
         bar.set_postfix_str("start-up")
-        results["startup"] = bench_startup(args.quick, bar)
-        results["scale"] = bench_scale(named_queries, args.quick, bar, Path(workdir))
-        results["startup_largest"] = bench_startup(True, bar, data=[Path(workdir) / f"synthetic-{SCALES[-1]}"])
+        keep("startup", bench_startup(args.quick, bar))
+        keep("scale", bench_scale(named_queries, args.quick, bar, Path(workdir)))
+        keep("startup_largest", bench_startup(True, bar, data=[Path(workdir) / f"synthetic-{SCALES[-1]}"]))
     results["minutes"] = (time.monotonic() - started) / 60
     results["load_after"] = machine()["load"]
-    args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
     write_report(results, args.out)
     print(f"wrote {args.out} and {args.json} in {results['minutes']:.1f} minutes")
