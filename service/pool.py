@@ -75,7 +75,9 @@ def worker_main(fd: int, parent: int) -> None:
     dataset, base_iri, memory_limit = conn.recv()
     # A graph in a remote store arrives as a KnowledgeGraph holding only the store's address (each
     # worker opens its own connections): such a worker keeps its network, to reach that one store.
-    isolated = False if isinstance(dataset, KnowledgeGraph) else isolate_from_network()
+    # An on-disk store (--store-path) arrives as its folder, which the worker opens read-only.
+    remote = isinstance(dataset, KnowledgeGraph) and dataset.is_remote
+    isolated = False if remote else isolate_from_network()
     if memory_limit:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     if isinstance(dataset, KnowledgeGraph):
@@ -154,6 +156,8 @@ class QueryPool:
         if kg.is_remote:  # the workers query the store themselves, within the service's time limit
             kg.backend.timeout = limits.time_limit * 0.9  # answer (503) before the worker is killed
             self.dataset, self.fingerprint = kg, kg.backend.url.encode()
+        elif getattr(kg.backend, "path", None):  # on disk: each worker opens the same store, read-only
+            self.dataset, self.fingerprint = kg, str(kg.backend.path).encode()
         else:  # a file each worker loads itself: the server keeps no second copy of the graph
             self.dataset, self.fingerprint = write_dataset(kg)
             release_freed_memory()

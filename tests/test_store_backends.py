@@ -248,3 +248,19 @@ def test_cli_query_on_a_store_path(runner, tmp_path):
                                       "--format", "csv", "--store-path", str(folder)])
         assert result.exit_code == 0, result.output
         assert result.output.splitlines()[1] == "3"
+
+
+def test_the_service_runs_on_a_store_path_with_workers_opening_it_read_only(tmp_path, kg):
+    from lscp_kg.service.app import create_app
+
+    on_disk = load_knowledge_graph(settings=store_settings(store_path=tmp_path / "store"))
+    app = create_app({"KNOWLEDGE_GRAPH": on_disk, "QUERY_WORKERS": 1, "QUERY_TIME_LIMIT": 5})
+    local = create_app({"KNOWLEDGE_GRAPH": kg, "QUERY_WORKERS": 1, "QUERY_TIME_LIMIT": 5})
+    try:
+        path = "/api/queries/members-of-body"
+        got, want = app.test_client().get(path), local.test_client().get(path)
+        assert got.status_code == 200 and got.get_json() == want.get_json()
+        assert app.test_client().get("/health").get_json()["triples"] == len(kg)
+    finally:
+        app.extensions["lscp_kg"].pool.close()
+        local.extensions["lscp_kg"].pool.close()
