@@ -97,6 +97,14 @@ def test_the_query_own_dataset_is_taken_out_and_reported():
     assert "FROM <urn:u>\nFROM NAMED <urn:n>\nWHERE" in text
 
 
+@pytest.mark.parametrize("text", ["ASK{}", "SELECT*{?s ?p ?o}", "CONSTRUCT{?s ?p ?o}WHERE{?s ?p ?o}",
+                                  "DESCRIBE<http://x/a>", "SELECT(COUNT(*)AS?n){?s ?p ?o}"])
+def test_dataset_clauses_fit_queries_written_without_spaces(kg, text):
+    """The rewritten text, dataset clauses inserted, is still a query (pyoxigraph parses and runs it here)."""
+    rewritten = prepare(text, None, kg.base_iri, PREFIXES).text(["urn:lscp-kg:no-graph"], ["urn:lscp-kg:no-graph"])
+    kg.query(rewritten, use_default_graph_as_union=False)
+
+
 def test_a_where_group_that_is_one_subselect_gets_values_beside_it(kg):
     text = prepare("SELECT ?x WHERE { SELECT ?x WHERE { BIND(1 AS ?y) } }", {ox.Variable("x"): ox.Literal("v")},
                    None, {}).text(None, None)

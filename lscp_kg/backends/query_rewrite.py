@@ -148,10 +148,8 @@ class PreparedQuery:
     >>> q = prepare("SELECT ?s FROM <g> WHERE { ?s ?p ?o }", None, "http://b/", {})
     >>> q.form, q.query_from, q.query_from_named
     ('select', ('http://b/g',), ())
-    >>> print(q.text(["http://b/u"], None))
-    BASE <http://b/>
-    SELECT ?s  FROM <http://b/u>
-    WHERE { ?s ?p ?o }
+    >>> q.text(["http://b/u"], None).splitlines()
+    ['BASE <http://b/>', 'SELECT ?s  ', 'FROM <http://b/u>', 'WHERE { ?s ?p ?o }']
     """
 
     form: str
@@ -165,7 +163,7 @@ class PreparedQuery:
     def text(self, default_graphs: list[str] | None, named_graphs: list[str] | None) -> str:
         """The text to send, with these FROM / FROM NAMED graphs (None: none of that kind)."""
         clauses = [f"FROM <{g}>" for g in default_graphs or ()] + [f"FROM NAMED <{g}>" for g in named_graphs or ()]
-        dataset = "".join(clause + "\n" for clause in clauses)
+        dataset = "".join(f"\n{clause}" for clause in clauses) + ("\n" if clauses else "")
         at = self._dataset_at
         return self._head + self._body[:at] + dataset + self._body[at:]
 

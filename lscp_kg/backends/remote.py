@@ -128,9 +128,11 @@ class RemoteBackend:
              max_bytes: int = http.MAX_ANSWER_BYTES):
         """One protocol request as it is (no rewriting, no dataset): for the registry and publishing."""
         if self._virtuoso and purpose == "query":
-            # Virtuoso stops the query itself a little before our deadline (it rounds up to 2 s steps):
-            # its partial "anytime" answer is refused below, and it does not run on after we stop waiting.
-            form = form + [("timeout", str(max(1000, int((deadline - time.monotonic()) * 800))))]
+            # Virtuoso stops the query itself before our deadline, so it does not run on after we stop
+            # waiting; its partial "anytime" answer is refused below. It rounds the limit up to whole
+            # 2-second steps, so the limit given is a whole number of steps within 90% of the time left.
+            steps = int((deadline - time.monotonic()) * 0.9 / 2)
+            form = form + [("timeout", str(max(1, steps) * 2000))]
         response = http.post(self.url if purpose == "query" else self.update_url, form, accept, deadline, purpose,
                              max_bytes)
         self._virtuoso = response.headers.get("Server", "").startswith("Virtuoso")
