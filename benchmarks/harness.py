@@ -208,7 +208,7 @@ class OxigraphServer:
         self.port = free_port()
         self.process = subprocess.Popen(
             [binary, "serve-read-only", "--location", str(self.folder / "store"), "--bind", f"127.0.0.1:{self.port}",
-             "--union-default-graph", "--timeout-s", "30"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
         wait_for(self.port, "/query?query=" + urllib.parse.quote("ASK {}"), time.monotonic() + 60, self.process)
 
     @staticmethod

@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
@@ -95,6 +96,7 @@ def worker_main(fd: int, parent: int) -> None:
             job = conn.recv()
         except (EOFError, OSError):
             return
+        started = time.monotonic()
         try:
             reply = ("ok", run_job(kg, job))
         except SyntaxError as error:
@@ -110,6 +112,8 @@ def worker_main(fd: int, parent: int) -> None:
         except Exception as error:  # noqa: BLE001 - a worker must answer, whatever happened
             reply = ("error", f"{type(error).__name__}: {error}")
         conn.send(reply)
+        if time.monotonic() - started > 0.02:  # a big query leaves much freed memory: return it (a few ms, after answering)
+            release_freed_memory()
 
 
 def release_freed_memory() -> None:
