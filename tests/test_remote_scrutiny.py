@@ -1,0 +1,107 @@
+"""Scrutiny on a real Virtuoso gives the same findings as on the embedded store.
+
+The whole scrutiny (every rule in ``queries/scrutiny/``, through
+:func:`lscp_kg.scrutiny.run_scrutiny`) runs on the embedded store and on a
+private Virtuoso (tests/virtuoso_support.py) holding the same graph, for
+several as-of dates. Two graphs: the shipped Lewisham graph, and the small
+scrutiny test graphs with every flaw added (so each rule has something to
+find). Skipped only where Virtuoso is not installed (CI installs it).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from lscp_kg.backends import store_settings
+from lscp_kg.backends.remote import RemoteBackend
+from lscp_kg.publish import publish
+from lscp_kg.scrutiny import ScrutinyReport, load_rules, run_scrutiny
+from lscp_kg.store import SHIPPED_DATA_DIR, load_knowledge_graph
+
+HERE = Path(__file__).resolve().parent
+SCRUTINY_FIXTURES = HERE / "fixtures" / "scrutiny"
+
+
+def _load(name: str, filename: str):
+    spec = importlib.util.spec_from_file_location(name, HERE / filename)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+virtuoso_support = _load("virtuoso_support", "virtuoso_support.py")
+pytestmark = pytest.mark.skipif(not virtuoso_support.virtuoso_available(),
+                                reason="Virtuoso Open Source (Debian: apt-get install virtuoso-opensource) is not installed")
+
+GRAPHS = {
+    "lewisham": lambda: load_knowledge_graph(),
+    "test-graphs": lambda: load_knowledge_graph(
+        [SHIPPED_DATA_DIR / "common", SCRUTINY_FIXTURES / "exampleshire.trig", SCRUTINY_FIXTURES / "bareshire.trig",
+         SCRUTINY_FIXTURES / "flaws"], include_shipped=False),
+}
+#: Rules Virtuoso 7.2 still answers differently (docs/remote-store.md, "Known gaps"): on the test graphs
+#: CHAIR-OUTSIDE loses its finding there. Checked on its own below, expected to differ (strict: the day it
+#: agrees, the test says so and the rule moves out of this list).
+KNOWN_GAPS = {"CHAIR-OUTSIDE": "test-graphs"}
+#: Before the 2018 Act's partnerships, around the ICBs' start (2022-07-01), and later.
+ASOF_DATES = ["2019-06-30", "2022-07-01", "2024-05-01", "2026-11-26"]
+
+
+@pytest.fixture(scope="module", params=sorted(GRAPHS))
+def both_stores(request, tmp_path_factory):
+    """(embedded graph, the same graph published to its own Virtuoso and read through the remote backend).
+
+    One server per graph: Virtuoso 7.2's answers can depend on what the store held before (its plans
+    follow its statistics), so each graph is published to a fresh store, as a store would be set up.
+    """
+    embedded = GRAPHS[request.param]()
+    server = virtuoso_support.VirtuosoServer(tmp_path_factory.mktemp("virtuoso")).start()
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            for name, value in server.publisher_environment.items():
+                patch.setenv(name, value)
+            publish(embedded, RemoteBackend(server.query_url, server.update_url))
+        remote = load_knowledge_graph(settings=store_settings(store=f"sparql+{server.query_url}"))
+        assert len(remote) == len(embedded)
+        yield embedded, remote
+    finally:
+        server.stop()
+
+
+def outcomes(report: ScrutinyReport) -> dict:
+    """What a report says, in a form that does not depend on the order rows came in."""
+    # Evidence: each passage, and each citation by its text (the runner keeps one graph per citation text,
+    # the first in row order, and rows come in the store's order).
+    results = sorted((r.rule, r.severity, r.outcome, r.passed, tuple(sorted(e["iri"] for e in r.entities)),
+                      tuple(sorted(e["graph"] if e["kind"] == "passage" else e["citation"] for e in r.evidence)))
+                     for r in report.results)
+    return {"summary": report.summary(), "results": results,
+            "requirements": sorted((q["iri"], q["status"], tuple(q["rules"])) for q in report.requirements)}
+
+
+def scrutiny_outcomes(kg, asof: str, rules) -> dict:
+    return outcomes(run_scrutiny(kg, asof, rules=rules))
+
+
+@pytest.mark.parametrize("asof", ASOF_DATES)
+def test_scrutiny_gives_the_same_findings_on_virtuoso(both_stores, asof):
+    embedded, remote = both_stores
+    rules = [r for r in load_rules() if r.id not in KNOWN_GAPS]
+    expected, got = scrutiny_outcomes(embedded, asof, rules), scrutiny_outcomes(remote, asof, rules)
+    differing = sorted({r[0] for r in set(expected["results"]) ^ set(got["results"])})
+    assert differing == [], f"rules answered differently on Virtuoso: {differing}"
+    assert got == expected
+
+
+@pytest.mark.parametrize("rule_id", sorted(KNOWN_GAPS))
+def test_known_gap_still_differs_on_virtuoso(both_stores, rule_id, request):
+    if request.node.callspec.params["both_stores"] != KNOWN_GAPS[rule_id]:
+        pytest.skip(f"{rule_id} differs only on the {KNOWN_GAPS[rule_id]} graph")
+    embedded, remote = both_stores
+    rules = [r for r in load_rules() if r.id == rule_id]
+    request.applymarker(pytest.mark.xfail(strict=True, reason=f"{rule_id}: a known gap on Virtuoso 7.2"))
+    assert [scrutiny_outcomes(remote, asof, rules) for asof in ASOF_DATES] == \
+        [scrutiny_outcomes(embedded, asof, rules) for asof in ASOF_DATES]
