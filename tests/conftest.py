@@ -53,7 +53,6 @@ def run_named(kg, named_queries):
 # --- The query service ------------------------------------------------------------------------
 # ``app`` is session-wide because it starts query worker processes; tests must not change it.
 
-import importlib.util  # noqa: E402
 import re  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -129,10 +128,4 @@ def live_server(tmp_path_factory):
 
 
 # --- Headless Chromium (tests/browser_support.py), for every area's browser tests --------------
-# Loaded by path (the tests folder is not a package); ``import browser_support`` works after this.
-_browser_spec = importlib.util.spec_from_file_location("browser_support", Path(__file__).with_name("browser_support.py"))
-browser_support = importlib.util.module_from_spec(_browser_spec)
-sys.modules["browser_support"] = browser_support
-_browser_spec.loader.exec_module(browser_support)
-chromium = browser_support.chromium
-browser = browser_support.browser
+from browser_support import browser, chromium  # noqa: E402,F401 - fixtures, shared by every test module

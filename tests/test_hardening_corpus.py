@@ -8,48 +8,19 @@ connections), the store is unchanged, and the server still answers.
 
 from __future__ import annotations
 
-import socket
-import threading
 from urllib.parse import quote
 
 import pytest
 import requests
+
+from network_support import ConnectionCounter
 
 SPARQL_QUERY = "application/sparql-query"
 SECRET_MARKERS = ("root:x:0:0", "[build-system]", "import click", "BEGIN RSA", "def create_app")
 FINGERPRINT = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 
 
-class CountingListener:
-    """A TCP listener on 127.0.0.1 that counts connections: a query that fetches anything shows here."""
-
-    def __init__(self):
-        self.socket = socket.socket()
-        self.socket.bind(("127.0.0.1", 0))
-        self.socket.listen(16)
-        self.socket.settimeout(0.2)
-        self.port = self.socket.getsockname()[1]
-        self.connections = 0
-        self._stop = False
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self):
-        while not self._stop:
-            try:
-                connection, _ = self.socket.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            connection.close()
-
-    def close(self):
-        self._stop = True
-        self._thread.join(timeout=2)
-        self.socket.close()
-
-
-LISTENER = CountingListener()
+LISTENER = ConnectionCounter()
 HOST = f"http://127.0.0.1:{LISTENER.port}"
 
 

@@ -10,7 +10,6 @@ find). Skipped only where Virtuoso is not installed (CI installs it).
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -25,14 +24,8 @@ HERE = Path(__file__).resolve().parent
 SCRUTINY_FIXTURES = HERE / "fixtures" / "scrutiny"
 
 
-def _load(name: str, filename: str):
-    spec = importlib.util.spec_from_file_location(name, HERE / filename)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+import virtuoso_support  # noqa: E402 - tests/ is on the path (pyproject's pythonpath)
 
-
-virtuoso_support = _load("virtuoso_support", "virtuoso_support.py")
 pytestmark = pytest.mark.skipif(not virtuoso_support.virtuoso_available(),
                                 reason="Virtuoso Open Source (Debian: apt-get install virtuoso-opensource) is not installed")
 

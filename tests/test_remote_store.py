@@ -10,11 +10,9 @@ Skipped only where Virtuoso is not installed (CI installs it).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import threading
 import time
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -31,20 +29,13 @@ from lscp_kg.namespaces import PREFIXES
 from lscp_kg.publish import publish
 from lscp_kg.store import load_knowledge_graph
 
-HERE = Path(__file__).resolve().parent
 
 
-def _load(name: str, filename: str):
-    """Load a module of this (non-package) tests folder by path."""
-    spec = importlib.util.spec_from_file_location(name, HERE / filename)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+# tests/ is on the path (pyproject's pythonpath): the support and check modules beside this one.
+import test_competency as competency  # noqa: E402
+import test_store_backends as backends  # noqa: E402
+import virtuoso_support  # noqa: E402
 
-
-virtuoso_support = _load("virtuoso_support", "virtuoso_support.py")
-competency = _load("competency_checks", "test_competency.py")
-backends = _load("store_backend_checks", "test_store_backends.py")
 answer_rows = backends.answer_rows
 RUNS = backends.named_query_runs(load_named_queries())
 pytestmark = pytest.mark.skipif(not virtuoso_support.virtuoso_available(),

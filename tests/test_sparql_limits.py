@@ -4,7 +4,6 @@ guarantee that no query makes the service contact another host or read a local f
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import threading
@@ -12,6 +11,7 @@ import time
 
 import pytest
 import requests
+from network_support import ConnectionCounter
 
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.limits import Limits
@@ -27,38 +27,9 @@ def endpoint(live_server):
     return live_server.url + "/sparql"
 
 
-class Listener:
-    """A TCP listener on 127.0.0.1 that counts connections: a query that fetches anything shows here."""
-
-    def __init__(self):
-        self.socket = socket.socket()
-        self.socket.bind(("127.0.0.1", 0))
-        self.socket.listen(8)
-        self.socket.settimeout(0.2)
-        self.port = self.socket.getsockname()[1]
-        self.connections = 0
-        self._stop = False
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self):
-        while not self._stop:
-            try:
-                connection, _ = self.socket.accept()
-            except (socket.timeout, OSError):
-                continue
-            self.connections += 1
-            connection.close()
-
-    def close(self):
-        self._stop = True
-        self._thread.join(timeout=2)
-        self.socket.close()
-
-
 @pytest.fixture
 def listener():
-    opened = Listener()
+    opened = ConnectionCounter()
     yield opened
     opened.close()
 
