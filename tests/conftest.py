@@ -53,11 +53,10 @@ def run_named(kg, named_queries):
 # --- The query service ------------------------------------------------------------------------
 # ``app`` is session-wide because it starts query worker processes; tests must not change it.
 
-import re  # noqa: E402
 import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
+
+from server_support import start_server, stop_server  # noqa: E402
 
 #: Limits of the test app and the live server: small, so that the limit tests are quick.
 SERVICE_TEST_LIMITS = {"QUERY_TIME_LIMIT": 2.0, "QUERY_ROW_CAP": 500, "MAX_CONTENT_LENGTH": 64 * 1024,
@@ -105,26 +104,15 @@ def live_server(tmp_path_factory):
     """Start ``lscp-kg serve --port 0`` in a subprocess with the test limits; stop it after the session."""
     log_path = tmp_path_factory.mktemp("live-server") / "server.log"
     limits = SERVICE_TEST_LIMITS
-    command = [sys.executable, "-c", "from lscp_kg.cli import main; main()", "serve", "--host", "127.0.0.1", "--port", "0",
-               "--time-limit", str(limits["QUERY_TIME_LIMIT"]), "--row-cap", str(limits["QUERY_ROW_CAP"]),
-               "--max-request-bytes", str(limits["MAX_CONTENT_LENGTH"]),
-               "--max-query-length", str(limits["MAX_QUERY_LENGTH"]), "--workers", str(limits["QUERY_WORKERS"])]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    url = None
-    deadline = time.monotonic() + 60
-    while url is None and time.monotonic() < deadline and process.poll() is None:
-        found = re.search(r"Serving on (http://127\.0\.0\.1:\d+)", log_path.read_text(errors="replace"))
-        url = found.group(1) if found else time.sleep(0.05)
-    if url is None:
-        process.kill()
-        pytest.fail(f"lscp-kg serve did not start:\n{log_path.read_text(errors='replace')}")
-    yield LiveServer(url, process, log_path)
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        url, process = start_server(
+            ["--time-limit", str(limits["QUERY_TIME_LIMIT"]), "--row-cap", str(limits["QUERY_ROW_CAP"]),
+             "--max-request-bytes", str(limits["MAX_CONTENT_LENGTH"]),
+             "--max-query-length", str(limits["MAX_QUERY_LENGTH"]), "--workers", str(limits["QUERY_WORKERS"])], log_path)
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    yield LiveServer(url, process, log_path)
+    stop_server(process)
 
 
 # --- Headless Chromium (tests/browser_support.py), for every area's browser tests --------------

@@ -7,17 +7,15 @@ The default versions are short, for CI; ``-m slow`` runs longer, heavier ones.
 
 from __future__ import annotations
 
-import re
 import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import psutil
 import pytest
 import requests
+from server_support import start_server, stop_server
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 FINGERPRINT = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
@@ -29,24 +27,13 @@ TIME_LIMIT = 2.0
 def server(tmp_path_factory):
     """``lscp-kg serve`` with 2 workers and a 2 s time limit, only for these tests (they kill its workers)."""
     log = tmp_path_factory.mktemp("load-fault") / "server.log"
-    command = [sys.executable, "-c", "from lscp_kg.cli import main; main()", "serve", "--host", "127.0.0.1",
-               "--port", "0", "--workers", "2", "--time-limit", str(TIME_LIMIT), "--threads", "16"]
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    url, deadline = None, time.monotonic() + 60
-    while url is None and time.monotonic() < deadline and process.poll() is None:
-        found = re.search(r"Serving on (http://127\.0\.0\.1:\d+)", log.read_text(errors="replace"))
-        url = found.group(1) if found else time.sleep(0.05)
-    if url is None:
-        process.kill()
-        pytest.fail(f"server did not start: {log.read_text(errors='replace')}")
+    try:
+        url, process = start_server(["--workers", "2", "--time-limit", str(TIME_LIMIT), "--threads", "16"], log)
+    except RuntimeError as error:
+        pytest.fail(str(error))
     wait_for_workers(url, 2)
     yield url, process
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    stop_server(process)
 
 
 def health(url: str) -> dict:

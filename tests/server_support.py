@@ -1,0 +1,40 @@
+"""Start and stop a real ``lscp-kg serve`` process for tests that talk to it over HTTP."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+SERVING = re.compile(r"Serving on (http://127\.0\.0\.1:\d+)")
+
+
+def start_server(options: list[str], log_path: Path, timeout: float = 60) -> tuple[str, subprocess.Popen]:
+    """``lscp-kg serve --host 127.0.0.1 --port 0 <options>``; returns its URL (read from its log) and process.
+
+    Raises RuntimeError, with the server's log, if it does not start in time.
+    """
+    command = [sys.executable, "-c", "from lscp_kg.cli import main; main()", "serve", "--host", "127.0.0.1",
+               "--port", "0", *options]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        found = SERVING.search(log_path.read_text(errors="replace"))
+        if found:
+            return found.group(1), process
+        time.sleep(0.05)
+    process.kill()
+    raise RuntimeError(f"lscp-kg serve did not start:\n{log_path.read_text(errors='replace')}")
+
+
+def stop_server(process: subprocess.Popen, timeout: float = 10) -> None:
+    """Ask the server to stop; kill it if it has not within ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
