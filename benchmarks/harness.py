@@ -178,14 +178,19 @@ class Service:
         return tree_rss(self.process.pid)
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
         self.log.close()
         os.unlink(self.log.name)
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 15) -> None:
+    """Ask a server process to stop; kill it if it has not within ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def oxigraph_binary() -> str | None:
@@ -216,12 +221,7 @@ class OxigraphServer:
         return "/query?query=" + urllib.parse.quote(sparql)
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
