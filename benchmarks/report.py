@@ -53,6 +53,9 @@ def targets(results: dict) -> list[str]:
     at64 = {(r["query"], r["target"]): r for r in results["throughput"] if r["clients"] == 64}
     ours = [r for (q, t), r in at64.items() if t.startswith("service (cache")]
     load_ok = all(r["rps"] >= 2000 and r["errors"] == 0 and r["p99"] < 50 for r in ours)
+    # The same target for answers computed afresh: a polling integrator gets the cached row, a new question this one.
+    fresh = [r for (q, t), r in at64.items() if t.startswith("service, answered afresh")]
+    fresh_load_ok = all(r["rps"] >= 2000 and r["errors"] == 0 and r["p99"] < 50 for r in fresh)
     service = results["scale"]["service"]
     slow = {name: t["p99"] for name, t in service["queries"].items() if not t["p99"] < 50}
     rss = max(service["rss_ready"], service["rss_after_queries"])
@@ -61,8 +64,13 @@ def targets(results: dict) -> list[str]:
     for (query, target), row in at64.items():
         if target.startswith("service (cache"):
             peer = at64[(query, "Oxigraph server")]
-            stretch.append(f"{query}: {row['rps']:,.0f} vs {peer['rps']:,.0f} req/s")
-    stretch_ok = all(at64[(q, t)]["rps"] >= at64[(q, "Oxigraph server")]["rps"] for q, t in at64 if t.startswith("service (cache"))
+            afresh = at64.get((query, "service, answered afresh (no-cache)"))
+            note = " (no answer of the peer completed within the run: not counted as a win)" if peer["rps"] < 1 else ""
+            stretch.append(f"{query}: cached {row['rps']:,.0f}"
+                           + (f", afresh {afresh['rps']:,.0f}" if afresh else "") + f" vs {peer['rps']:,.0f} req/s{note}")
+    # Met only where the peer was really measured, for answers from the cache; the afresh figures are shown beside.
+    stretch_ok = all(at64[(q, t)]["rps"] >= at64[(q, "Oxigraph server")]["rps"] >= 1
+                     for q, t in at64 if t.startswith("service (cache"))
     lines = [
         "| target | measured | |",
         "|---|---|---|",
@@ -73,9 +81,12 @@ def targets(results: dict) -> list[str]:
         f"| Competency suite through HTTP faster than rdflib in-process | {ms(http_suite)} ms vs "
         f"{'more than ' if stopped else ''}{ms(rdflib_suite)} ms (sum of medians, {len(results['latency']['competency'])} "
         f"questions) | {yes(http_suite < rdflib_suite)} |",
-        f"| >= 2,000 named-query req/s, no errors, p99 < 50 ms at 64 clients (2 cores) | "
+        f"| >= 2,000 named-query req/s, no errors, p99 < 50 ms at 64 clients (2 cores), from the response cache | "
         + "; ".join(f"{r['query']}: {r['rps']:,.0f} req/s, p99 {ms(r['p99'])} ms, {r['errors']} errors" for r in ours)
         + f" | {yes(load_ok)} |",
+        f"| ... the same, every answer computed afresh (no-cache) | "
+        + "; ".join(f"{r['query']}: {r['rps']:,.0f} req/s, p99 {ms(r['p99'])} ms, {r['errors']} errors" for r in fresh)
+        + f" | {yes(fresh_load_ok)} |",
         f"| N = {service['partnerships']}, Y = {results['years']}: every named query p99 < 50 ms (service, afresh) | "
         + (f"{len(slow)} over: " + ", ".join(f"{n} {ms(v)} ms" for n, v in sorted(slow.items(), key=lambda x: -x[1]))
            if slow else "all under") + f" | {yes(not slow)} |",
@@ -83,7 +94,8 @@ def targets(results: dict) -> list[str]:
         f"workers, resident) | {yes(rss < 1024 * MB)} |",
         f"| Start-up to first answer under 2 s (Lewisham) | median {startup:.2f} s, max "
         f"{results['startup']['max']:.2f} s | {yes(startup < 2)} |",
-        f"| Stretch: service throughput >= Oxigraph server (64 clients) | {'; '.join(stretch)} | {yes(stretch_ok)} |",
+        f"| Stretch: service throughput >= Oxigraph server (64 clients), from the cache | {'; '.join(stretch)} | "
+        f"{yes(stretch_ok)} |",
     ]
     return lines
 
