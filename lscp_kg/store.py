@@ -42,6 +42,7 @@ def ontology_files() -> list[Path]:
     """The ontology modules (every ``ontology/*.ttl`` but the SHACL shapes)."""
     return sorted(p for p in ONTOLOGY_DIR.glob("*.ttl") if p != SHAPES_FILE)
 
+
 RDF_FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
     ".trig": ox.RdfFormat.TRIG,

@@ -91,7 +91,8 @@ def view(name: str):
 
 
 def page_for(drawn, base_iri: str) -> str:
-    links = [(url_for("explore.index"), "All views", False), (url_for("explore.analysis_page"), "Analyses", False)] + [
+    links = [(url_for("explore.index"), "All views", False), (url_for("explore.analysis_page"), "Analyses", False),
+             (url_for("scrutiny.page"), "Scrutiny", False)] + [
         (url_for("explore.view", name=name), VIEW_TITLES[name], name == drawn.name) for name in FIXED_VIEWS]
     return render_page(drawn, base_iri, asset_url=url_for("explore.index").rstrip("/") + "/assets",
                        service_url=request.script_root, links=links)

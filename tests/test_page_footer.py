@@ -24,3 +24,10 @@ def test_scrutiny_json_allows_browser_integrators(client):
     response = client.get("/scrutiny.json", headers={"Origin": "https://example.org"})
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize("path", ["/explore/accountability", "/explore/entity?iri=id/lewisham/body/mace"])
+def test_network_views_link_to_the_scrutiny_page(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert 'href="/scrutiny"' in response.get_data(as_text=True)
