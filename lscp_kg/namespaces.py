@@ -6,6 +6,8 @@
 'http://www.w3.org/ns/org#'
 """
 
+import re
+
 LSCP = "https://lscp-kg.example.org/ontology#"
 ONTOLOGY_IRI = "https://lscp-kg.example.org/ontology"
 #: Default base for entity IRIs; data files use IRIs relative to it, so a
@@ -28,6 +30,23 @@ PREFIXES = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "sh": "http://www.w3.org/ns/shacl#",
 }
+
+
+_LOCAL_NAME = re.compile(r"[A-Za-z_](?:[\w.-]*[\w-])?")
+
+
+def curie(iri: str) -> str:
+    """A prefixed name for an IRI of a known vocabulary, else the IRI.
+
+    >>> curie("http://www.w3.org/ns/org#reportsTo")
+    'org:reportsTo'
+    >>> curie("http://example.org/x")
+    'http://example.org/x'
+    """
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and _LOCAL_NAME.fullmatch(iri[len(namespace):]):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
 
 
 def sparql_prologue() -> str:

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from .backends import StoreBackend, StoreSettings
 from .backends.embedded import EmbeddedBackend, open_on_disk
-from .namespaces import DEFAULT_BASE_IRI, ONTOLOGY_IRI
+from .namespaces import DEFAULT_BASE_IRI, ONTOLOGY_IRI, PREFIXES
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 try:  # the folders ship as the packages lscp_kg.ontology and lscp_kg.graph_data
@@ -179,13 +179,7 @@ class KnowledgeGraph:
         self._lock = threading.Lock()
 
 
-def _default_prefixes() -> dict[str, str]:
-    from .namespaces import PREFIXES
-
-    return dict(PREFIXES)
-
-
-_DEFAULT_PREFIXES = _default_prefixes()
+_DEFAULT_PREFIXES = dict(PREFIXES)
 
 
 def input_files(extra_data: Sequence[Path | str] = (), *, include_shipped: bool = True,

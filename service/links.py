@@ -10,7 +10,7 @@ import re
 
 from flask import url_for
 
-from lscp_kg.namespaces import PREFIXES
+from lscp_kg.namespaces import curie
 from lscp_kg.service.state import service_state
 
 _PLAIN_PATH = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=:@/-]+$")
@@ -29,10 +29,7 @@ def short_iri(iri: str) -> str:
     base = service_state().kg.base_iri
     if iri.startswith(base + "id/"):
         return iri[len(base):]
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and re.fullmatch(r"[A-Za-z_][\w.-]*", iri[len(namespace):]):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri
+    return curie(iri)
 
 
 def cell(binding: dict | None, label: str | None = None) -> dict:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from lscp_kg.namespaces import LSCP, ONTOLOGY_IRI, PREFIXES
+from lscp_kg.namespaces import LSCP, ONTOLOGY_IRI, PREFIXES, curie
 from lscp_kg.store import KnowledgeGraph
 
 ORG = PREFIXES["org"]
@@ -88,18 +88,6 @@ SELECT DISTINCT ?node ?role ?roleLabel WHERE {
 _ORDER_QUERY = "SELECT ?node (MIN(?o) AS ?order) WHERE { ?node lscp:stepOrder ?o } GROUP BY ?node"
 _PROPERTY_LABELS_QUERY = f"""
 SELECT DISTINCT ?p ?label WHERE {{ GRAPH <{ONTOLOGY_IRI}> {{ ?p rdfs:label ?label }} }}"""
-
-
-def curie(iri: str) -> str:
-    """A prefixed name for an IRI of a known vocabulary, else the IRI.
-
-    >>> curie("http://www.w3.org/ns/org#reportsTo")
-    'org:reportsTo'
-    """
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and re.fullmatch(r"[A-Za-z_][\w-]*", iri[len(namespace):]):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri
 
 
 def words_of(name: str) -> str:
