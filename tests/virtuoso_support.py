@@ -26,6 +26,8 @@ from pathlib import Path
 
 import requests
 
+from server_support import stop_server
+
 VIRTUOSO = "virtuoso-t"
 ISQL = "isql-vt"
 PUBLISHER = "lscp_publisher"
@@ -142,11 +144,6 @@ class VirtuosoServer:
     def stop(self) -> None:
         if self.process is None:
             return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        stop_server(self.process, timeout=30)  # Virtuoso checkpoints on the way out: give it longer
         self.process = None
         self.log.close()
