@@ -1,0 +1,106 @@
+"""axe-core in the browser tests: run Deque's accessibility engine in the page Chromium has open.
+
+axe-core is not committed: its ``axe.min.js`` comes from an installed registry
+package, the PyPI package ``axe-playwright-python`` (the ``test`` extra; only
+its copy of axe-core is used, Playwright itself is never imported), or from
+npm's ``axe-core`` when ``AXE_CORE_JS`` names its ``axe.min.js``. The script is
+injected through the WebDriver execute-script API that ``browser_support`` uses
+(not subject to the page's Content-Security-Policy), and ``axe.run`` is limited
+to the WCAG 2.0, 2.1 and 2.2 level A and AA rules::
+
+    violations = run_axe(browser)
+    assert not serious(violations), describe(serious(violations))
+
+A violation is ``{"id", "impact", "help", "nodes": [{"target", "html", "summary"}]}``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+#: The WCAG 2.0/2.1/2.2 A and AA rules (axe-core's own tag names; 2.2 adds only AA rules).
+WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
+BLOCKING = ("critical", "serious")
+PACKAGES = ("axe_playwright_python", "axe_core_python")  # PyPI packages that ship axe.min.js, newest axe first
+
+RUN_AXE = """
+const [tags, context] = arguments;
+return axe.run(context || document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
+  .then(result => ({version: axe.version, violations: result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => ({target: n.target.map(String), html: n.html.slice(0, 200),
+                              summary: (n.failureSummary || "").slice(0, 300)}))}))}));
+"""
+
+
+def axe_script_path() -> Path | None:
+    """``axe.min.js`` from ``AXE_CORE_JS`` or an installed package; None when there is none.
+
+    >>> path = axe_script_path()
+    >>> path is None or path.name == "axe.min.js"
+    True
+    """
+    named = os.environ.get("AXE_CORE_JS")
+    if named:
+        return Path(named) if Path(named).is_file() else None
+    for package in PACKAGES:
+        spec = importlib.util.find_spec(package)  # finds the folder without importing the package
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            candidate = Path(folder) / "axe.min.js"
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+@lru_cache(maxsize=1)
+def axe_script() -> str:
+    path = axe_script_path()
+    if path is None:
+        pytest.skip("axe-core is not installed: pip install -e '.[test]' (axe-playwright-python ships it), "
+                    "or set AXE_CORE_JS to npm axe-core's axe.min.js")
+    return path.read_text(encoding="utf-8")
+
+
+def run_axe(browser, context: str | None = None) -> list[dict]:
+    """axe-core's WCAG A/AA violations of the open page (or of the element ``context`` selects)."""
+    if not browser.run_js("return typeof window.axe === 'object' && typeof window.axe.run === 'function';"):
+        browser.run_js(axe_script() + "\n;return typeof axe;")
+    return browser.run_js(RUN_AXE, list(WCAG_TAGS), context)["violations"]
+
+
+def serious(violations: list[dict]) -> list[dict]:
+    """The violations that block: impact critical or serious."""
+    return [v for v in violations if v["impact"] in BLOCKING]
+
+
+def describe(violations: list[dict], page: str = "") -> str:
+    """A failure message: one line per rule (id, impact, what it asks), then the selectors of its nodes.
+
+    >>> print(describe([{"id": "label", "impact": "critical", "help": "Form elements must have labels",
+    ...                  "nodes": [{"target": ["#q"], "html": "<input id=q>", "summary": "Fix: add a label"}]}], "/x"))
+    /x: 1 violation(s)
+      label (critical): Form elements must have labels
+        #q  <input id=q>  Fix: add a label
+    """
+    lines = [f"{page}: {len(violations)} violation(s)"]
+    for violation in violations:
+        lines.append(f"  {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"][:8]:
+            summary = " ".join(node["summary"].split())
+            lines.append(f"    {' '.join(node['target'])}  {node['html']}  {summary}"[:400])
+        if len(violation["nodes"]) > 8:
+            lines.append(f"    ... and {len(violation['nodes']) - 8} more")
+    return "\n".join(lines)
+
+
+def assert_accessible(browser, page: str = "") -> list[dict]:
+    """Fail, listing them, if axe-core finds a critical or serious violation; returns the others."""
+    violations = run_axe(browser)
+    blocking = serious(violations)
+    assert not blocking, describe(blocking, page or browser.url)
+    return violations
