@@ -13,8 +13,14 @@
   var prefixes = JSON.parse(document.getElementById("prefixes").textContent);
   var editor = null;
   if (window.CodeMirror) {
+    // contenteditable input: screen readers read it, and the editor's scrolling box holds its focusable text.
     editor = window.CodeMirror.fromTextArea(textarea, {mode: "application/sparql-query", lineNumbers: true,
-                                                       indentUnit: 2, viewportMargin: Infinity});
+                                                       indentUnit: 2, viewportMargin: Infinity,
+                                                       inputStyle: "contenteditable"});
+    var input = editor.getInputField();
+    input.setAttribute("role", "textbox");
+    input.setAttribute("aria-multiline", "true");
+    input.setAttribute("aria-label", document.querySelector("label[for=query]").textContent + " (SPARQL)");
   }
 
   function getQuery() { return editor ? editor.getValue() : textarea.value; }
