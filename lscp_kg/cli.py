@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from .backends import StoreError, StoreSettings, store_settings
 from .namespaces import DEFAULT_BASE_IRI
+from .service.limits import Limits, ServerLimits
 from .store import DataFileError, KnowledgeGraph, load_knowledge_graph
 
 data_option = click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
@@ -254,45 +255,81 @@ def analyse(fmt: str, data: tuple[Path, ...], base_iri: str) -> None:
     click.echo(json.dumps(report, indent=2, ensure_ascii=False) if fmt == "json" else as_text(report))
 
 
+LIMITS, SERVER_LIMITS = Limits(), ServerLimits()  # the one place of the limits' defaults
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8080, type=click.IntRange(0, 65535), show_default=True, help="Port (0: any free port).")
-@click.option("--threads", default=8, type=click.IntRange(1, 256), show_default=True, help="Request threads.")
-@click.option("--workers", default=2, type=click.IntRange(1, 64), show_default=True, help="Query worker processes.")
-@click.option("--time-limit", default=5.0, type=click.FloatRange(0.1, 3600), show_default=True,
-              help="Seconds a query may run before it is stopped (503).")
-@click.option("--row-cap", default=10_000, type=click.IntRange(1), show_default=True,
+@click.option("--threads", default=SERVER_LIMITS.threads, type=click.IntRange(2, 512), show_default=True,
+              help=f"Request threads ({SERVER_LIMITS.reserved_threads} of them never wait for a query worker).")
+@click.option("--workers", default=LIMITS.workers, type=click.IntRange(1, 64), show_default=True,
+              help="Query worker processes.")
+@click.option("--time-limit", default=LIMITS.time_limit, type=click.FloatRange(0.1, 3600), show_default=True,
+              help="Seconds a query (or scrutiny report) may run before it is stopped (503).")
+@click.option("--row-cap", default=LIMITS.row_cap, type=click.IntRange(1), show_default=True,
               help="Most rows or triples in one answer (X-Truncated: true past it).")
-@click.option("--max-request-bytes", default=1024 * 1024, type=click.IntRange(1024), show_default=True,
+@click.option("--max-request-bytes", default=LIMITS.max_request_bytes, type=click.IntRange(1024), show_default=True,
               help="Largest request body accepted (413 past it).")
-@click.option("--max-query-length", default=100_000, type=click.IntRange(16), show_default=True,
+@click.option("--max-query-length", default=LIMITS.max_query_length, type=click.IntRange(16), show_default=True,
               help="Longest SPARQL text accepted, in characters (413 past it).")
+@click.option("--queries-per-client", default=LIMITS.per_client, type=click.IntRange(1, 256), show_default=True,
+              help="Queries one client address may have running or waiting at once (429 past it).")
+@click.option("--connections-per-client", default=SERVER_LIMITS.connections_per_client, type=click.IntRange(0),
+              show_default=True, help="Open connections from one address (0: no limit; use 0 behind a proxy).")
+@click.option("--header-timeout", default=SERVER_LIMITS.header_timeout, type=click.FloatRange(0.5, 600),
+              show_default=True, help="Seconds a client may take to send a request's line and headers.")
+@click.option("--trusted-proxy", metavar="ADDRESS",
+              help="A reverse proxy in front: take the client's address from its X-Forwarded-For.")
+@click.option("--require-network-isolation", is_flag=True,
+              help="Refuse to start where query workers cannot be cut off from the network.")
 @click.option("--cors-origin", "cors_origins", multiple=True,
               help="Origin allowed to call the API from a browser (repeatable; default: any).")
 @data_option
 @base_option
 @store_options
-def serve(host, port, threads, workers, time_limit, row_cap, max_request_bytes, max_query_length, cors_origins,
-          data, base_iri) -> None:
+def serve(host, port, threads, workers, time_limit, row_cap, max_request_bytes, max_query_length, queries_per_client,
+          connections_per_client, header_timeout, trusted_proxy, require_network_isolation, cors_origins, data, base_iri) -> None:
     """Run the query service (SPARQL endpoint, named queries, entity pages) under waitress."""
+    import dataclasses
     import logging
 
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    import waitress
-
     from lscp_kg.service.app import create_app
+    from lscp_kg.service.http_server import make_server
     from lscp_kg.service.state import ServiceState
 
+    server_limits = dataclasses.replace(SERVER_LIMITS, threads=threads, connections_per_client=connections_per_client,
+                                        header_timeout=header_timeout)
+    kg = load_or_exit(data, base_iri)
+    if require_network_isolation and kg.is_remote:
+        click.echo("error: --require-network-isolation: the query workers of a remote store need the network "
+                   "to reach it", err=True)
+        sys.exit(2)
     app = create_app({
-        "KNOWLEDGE_GRAPH": load_or_exit(data, base_iri), "QUERY_WORKERS": workers, "QUERY_TIME_LIMIT": time_limit,
+        "KNOWLEDGE_GRAPH": kg, "QUERY_WORKERS": workers, "QUERY_TIME_LIMIT": time_limit,
         "QUERY_ROW_CAP": row_cap, "MAX_CONTENT_LENGTH": max_request_bytes, "MAX_QUERY_LENGTH": max_query_length,
+        "QUERY_PER_CLIENT": queries_per_client, "QUERY_SLOTS": server_limits.query_slots,
         "CORS_ORIGINS": tuple(cors_origins) or ("*",),
     })
     state: ServiceState = app.extensions["lscp_kg"]
-    state.pool.start()
     try:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="lscp-kg",
-                       max_request_body_size=max_request_bytes, channel_timeout=max(120, int(time_limit) * 4))
+        if require_network_isolation:
+            if not state.pool.wait_until_ready():
+                click.echo(f"error: no query worker started ({state.pool.start_error})", err=True)
+                sys.exit(2)
+            isolation = state.pool.isolation()
+            if not isolation["isolated"]:
+                click.echo("error: --require-network-isolation: this host gives no network namespace, so query "
+                           "workers cannot be cut off from the network; not starting", err=True)
+                sys.exit(2)
+        state.pool.start()
+        proxy = {"trusted_proxy": trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for"},
+                 "clear_untrusted_proxy_headers": True} if trusted_proxy else {}
+        server = make_server(app, host, port, server_limits, ident="lscp-kg",
+                             max_request_body_size=max_request_bytes, **proxy)
+        server.print_listen("Serving on http://{}:{}")
+        server.run()
     finally:
         state.pool.close()
 

@@ -103,6 +103,7 @@ def health():
     body = {"status": "ok", "triples": len(state.kg), "named_graphs": sum(1 for _ in state.kg.store.named_graphs()),
             "named_queries": len(state.named_queries), "workers": state.pool.size,
             "workers_replaced": state.pool.replaced, "workers_network_isolated": state.pool.network_isolated,
+            "network_isolation": state.pool.isolation(), "fairness": state.pool.fairness.describe(),
             "limits": state.limits.describe()}
     return Response(json.dumps(body), mimetype="application/json")
 

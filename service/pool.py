@@ -35,10 +35,11 @@ from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
-from lscp_kg.backends import StoreError
+from lscp_kg.backends import StoreError, StoreTimeout
 from lscp_kg.service.errors import HttpError
+from lscp_kg.service.fairness import Fairness, current_client
 from lscp_kg.service.limits import Limits
-from lscp_kg.service.results import NotAcceptableResult, QueryJob, QueryOutcome, run_job
+from lscp_kg.service.results import NotAcceptableResult, QueryOutcome
 from lscp_kg.store import KnowledgeGraph
 
 log = logging.getLogger(__name__)
@@ -98,15 +99,17 @@ def worker_main(fd: int, parent: int) -> None:
             return
         started = time.monotonic()
         try:
-            reply = ("ok", run_job(kg, job))
+            reply = ("ok", job.run(kg))
         except SyntaxError as error:
             reply = ("syntax", str(error))
         except NotAcceptableResult as error:
             reply = ("not-acceptable", str(error))
         except MemoryError:
             reply = ("limit", "The query needed more memory than this service allows.")
-        except StoreError as error:  # a remote store past the time limit, or unreachable
-            reply = ("limit", f"The store could not answer: {error}.")
+        except StoreTimeout as error:  # a remote store stopped the query at the time limit
+            reply = ("limit", f"The store stopped the query: {error}.")
+        except StoreError as error:  # a remote store unreachable
+            reply = ("store", f"The store could not answer: {error}.")
         except (ValueError, TypeError, RuntimeError) as error:
             reply = ("query-error", str(error))
         except Exception as error:  # noqa: BLE001 - a worker must answer, whatever happened
@@ -153,8 +156,16 @@ class Worker:
             log.error("query worker %s did not exit after SIGKILL", self.process.pid)
 
 
+class StoppedQuery(HttpError):
+    """A query stopped at the time or memory limit, or that stopped its worker: a strike against its client."""
+
+
 class QueryPool:
-    """A few worker processes; :meth:`run` answers a job within the time limit or raises :class:`HttpError`."""
+    """A few worker processes; :meth:`run` answers a job within the time limit or raises :class:`HttpError`.
+
+    Admission goes through :class:`~lscp_kg.service.fairness.Fairness` (a few queries per client, abusive
+    clients slowed); a job is anything with ``run(kg)`` returning something picklable.
+    """
 
     def __init__(self, kg: KnowledgeGraph, limits: Limits):
         if kg.is_remote:  # the workers query the store themselves, within the service's time limit
@@ -174,6 +185,9 @@ class QueryPool:
         self._to_spawn: queue.Queue[bool] = queue.Queue()
         self.replaced = 0  # workers killed over a limit, for /health
         self.start_error: str | None = None
+        self.fairness = Fairness(limits)
+        self.needs_network = kg.is_remote
+        self._first_ready = threading.Event()
 
     def start(self) -> None:
         """Start the workers (once; in the background)."""
@@ -223,7 +237,23 @@ class QueryPool:
                 worker.kill()
                 return
             self._workers.add(worker)
+        if not self._first_ready.is_set():
+            self._first_ready.set()
+            log.info("query workers: %s", self.isolation_text(isolated))
         self._idle.put(worker)
+
+    def isolation_text(self, isolated: bool) -> str:
+        if isolated:
+            return "isolated from the network (each in an empty network namespace)"
+        if self.needs_network:
+            return "not isolated from the network: they query the remote store"
+        return ("NOT isolated from the network: this host gives no network namespace; SERVICE and LOAD are "
+                "still refused by the query guard (lscp-kg serve --require-network-isolation refuses to start here)")
+
+    def wait_until_ready(self, timeout: float = STARTUP_TIMEOUT) -> bool:
+        """Start the workers and wait for the first one (False if none started in time)."""
+        self.start()
+        return self._first_ready.wait(timeout)
 
     def _replace(self, worker: Worker) -> None:
         with self._lock:
@@ -243,7 +273,26 @@ class QueryPool:
         with self._lock:
             return bool(self._workers) and all(w.isolated for w in self._workers)
 
-    def run(self, job: QueryJob) -> QueryOutcome:
+    def isolation(self) -> dict:
+        """For /health: whether the workers are cut off from the network, and why not."""
+        with self._lock:
+            workers = list(self._workers)
+        if not workers:
+            return {"isolated": None, "detail": "no query worker has started yet"}
+        isolated = all(w.isolated for w in workers)
+        return {"isolated": isolated, "detail": self.isolation_text(isolated)}
+
+    def run(self, job, client: str | None = None) -> QueryOutcome:
+        """Run a job for a client (default: the current request's address), within the limits."""
+        client = current_client() if client is None else client
+        with self.fairness.admit(client):
+            try:
+                return self._run(job)
+            except StoppedQuery:
+                self.fairness.strike(client)
+                raise
+
+    def _run(self, job):
         self.start()
         try:
             worker = self._idle.get(timeout=self.limits.queue_wait)
@@ -255,20 +304,22 @@ class QueryPool:
             worker.conn.send(job)
             if not worker.conn.poll(self.limits.time_limit):
                 self._replace(worker)
-                raise HttpError(503, f"The query was stopped: it ran longer than this service's time limit "
-                                     f"of {self.limits.time_limit:g} seconds.")
+                raise StoppedQuery(503, f"The query was stopped: it ran longer than this service's time limit "
+                                        f"of {self.limits.time_limit:g} seconds.")
             status, payload = worker.conn.recv()
         except (EOFError, OSError):
             self._replace(worker)
-            raise HttpError(503, "The query stopped its worker (it may have needed more memory than allowed).") from None
+            raise StoppedQuery(503, "The query stopped its worker (it may have needed more memory than allowed).") from None
         self._idle.put(worker)
         if status == "ok":
             return payload
+        if status == "limit":
+            raise StoppedQuery(503, payload)
         raise HttpError(*{
             "syntax": (400, f"SPARQL syntax error: {payload}"),
             "not-acceptable": (406, payload),
             "query-error": (400, f"The query could not be evaluated: {payload}"),
-            "limit": (503, payload),
+            "store": (503, payload),
         }.get(status, (500, f"The query failed: {payload}")))
 
     def close(self) -> None:

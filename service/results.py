@@ -44,6 +44,23 @@ class QueryJob:
     #: why each kind is not acceptable, for the 406 message
     refusals: dict = field(default_factory=dict)
 
+    def run(self, kg: KnowledgeGraph) -> "QueryOutcome":
+        return run_job(kg, self)
+
+
+@dataclass(frozen=True)
+class ScrutinyJob:
+    """The scrutiny report as of a date (``options`` go to :func:`lscp_kg.scrutiny.run_scrutiny`), in a worker
+    so that it runs under the same time and memory limits as a query."""
+
+    asof: str
+    options: tuple = ()  # (name, value) pairs
+
+    def run(self, kg: KnowledgeGraph):
+        from lscp_kg.scrutiny import run_scrutiny
+
+        return run_scrutiny(kg, self.asof, **dict(self.options))
+
 
 @dataclass(frozen=True)
 class QueryOutcome:

@@ -15,10 +15,11 @@ import json
 from flask import Blueprint, Response, render_template, request, url_for
 
 from lscp_kg.named_queries import ParameterError
-from lscp_kg.scrutiny import SEVERITIES, ScrutinyReport, parse_asof, run_scrutiny
+from lscp_kg.scrutiny import SEVERITIES, ScrutinyReport, parse_asof
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.formats import API_JSON, HTML, NotAcceptable, negotiate
 from lscp_kg.service.links import entity_url
+from lscp_kg.service.results import ScrutinyJob
 from lscp_kg.service.state import service_state
 
 bp = Blueprint("scrutiny", __name__)
@@ -28,15 +29,18 @@ CACHED_REPORTS = 8
 PARAMETERS = ("asof", "format")
 
 
-def report_for(asof: str) -> ScrutinyReport:
-    """The report as of a date, from a small cache tied to the loaded graph (a reload swaps the store)."""
+def report_for(asof: str, **options) -> ScrutinyReport:
+    """The report as of a date (and ``options`` of :func:`run_scrutiny`, e.g. a partnership), from a small
+    cache tied to the loaded graph (a reload swaps the backend); computed in a query worker, under the
+    query time limit."""
     state = service_state()
-    key = ("scrutiny", asof, id(state.kg.store))
+    job = ScrutinyJob(asof, tuple(sorted(options.items())))
+    key = ("scrutiny", job, id(state.kg.backend))
     if key not in state.cache:
         older = [k for k in state.cache if isinstance(k, tuple) and k[:1] == ("scrutiny",)]
         for stale in older[: max(0, len(older) - CACHED_REPORTS + 1)]:
             state.cache.pop(stale, None)
-        state.cache[key] = run_scrutiny(state.kg, asof)
+        state.cache[key] = state.pool.run(job)
     return state.cache[key]
 
 
