@@ -36,7 +36,7 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
                            "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; "
                            "frame-ancestors 'none'")
 CORS_PATHS = ("/sparql", "/api/", "/openapi.json", "/id/", "/entity", "/ontology", "/health", "/scrutiny")
-OWN_BLUEPRINTS = ("sparql", "queries", "entities", "pages")
+OWN_BLUEPRINTS = ("sparql", "queries", "entities", "pages", "source_pages")
 
 
 def register_http_policy(app: Flask, origins: tuple[str, ...]) -> None:
@@ -80,11 +80,12 @@ def create_app(config: Mapping | None = None) -> Flask:
     register_error_handlers(app)
     register_request_log(app)
     register_http_policy(app, origins)
-    from lscp_kg.service import entities, explore, links, pages, queries, scrutiny, sparql
+    from lscp_kg.service import entities, explore, links, pages, queries, scrutiny, source_pages, sparql
 
-    for blueprint in (sparql.bp, queries.bp, entities.bp, pages.bp, explore.bp, scrutiny.bp):
+    for blueprint in (sparql.bp, queries.bp, entities.bp, pages.bp, explore.bp, scrutiny.bp, source_pages.bp):
         app.register_blueprint(blueprint)
-    app.jinja_env.globals.update(entity_url=links.entity_url, short_iri=links.short_iri,
+    app.jinja_env.globals.update(entity_url=links.entity_url, short_iri=links.short_iri, source_url=links.source_url,
+                                 quote_url=links.quote_url,
                                  source_documents=source_documents(kg))
     if kg.is_remote:  # a remote store gets new versions under us: no answers kept in memory (ETags still hold)
         app.config["RESPONSE_CACHE_BYTES"] = 0

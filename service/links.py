@@ -1,7 +1,10 @@
-"""Every IRI shown on a page links to its entity page; results become tables of such links.
+"""Every IRI shown on a page links to its entity page, and every quote to its lines in the source.
 
 IRIs under ``<base>id/`` have a path of their own (``/id/...``); any other IRI
-(legislation.gov.uk, ontology terms) resolves at ``/entity?iri=...``.
+(legislation.gov.uk, ontology terms) resolves at ``/entity?iri=...``. A source
+document's page is ``/source/<name>`` for documents under ``<base>id/source/``,
+else ``/source?doc=<IRI>``; a passage's lines are ``...?lines=144-149#L144``
+(the server marks the lines, and the browser scrolls to the first without JavaScript).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import re
 from flask import url_for
 
 from lscp_kg.namespaces import curie
+from lscp_kg.source_texts import sources_for
 from lscp_kg.service.state import service_state
 
 _PLAIN_PATH = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=:@/-]+$")
@@ -24,37 +28,27 @@ def entity_url(iri: str) -> str:
     return url_for("entities.by_iri", iri=iri)
 
 
+def source_url(document: str, start: int | None = None, end: int | None = None) -> str:
+    """The URL of a source document's page, at a line span if given."""
+    local = service_state().kg.base_iri + "id/source/"
+    tail = document[len(local):] if document.startswith(local) else ""
+    lines = {} if start is None else {"lines": f"{start}-{end or start}" if (end or start) != start else str(start)}
+    if tail and _PLAIN_PATH.match(tail) and "/" not in tail:
+        url = url_for("source_pages.document", name=tail, **lines)
+    else:
+        url = url_for("source_pages.by_iri", doc=document, **lines)
+    return url + (f"#L{start}" if start is not None else "")
+
+
+def quote_url(passage: str | None) -> str | None:
+    """The URL of a passage's lines in its source document (None if the IRI is not a passage)."""
+    found = sources_for(service_state().kg).passage(passage)
+    return source_url(found.document, found.start, found.end) if found else None
+
+
 def short_iri(iri: str) -> str:
     """An IRI as a person can read it: ``lscp:ChairRole``, ``id/person/ceri-jacob``."""
     base = service_state().kg.base_iri
     if iri.startswith(base + "id/"):
         return iri[len(base):]
     return curie(iri)
-
-
-def cell(binding: dict | None, label: str | None = None) -> dict:
-    """One table cell from a SPARQL JSON binding: text, and a link for IRIs."""
-    if binding is None:
-        return {"text": "", "href": None, "title": None}
-    value = binding["value"]
-    if binding["type"] == "uri":
-        return {"text": label or short_iri(value), "href": entity_url(value), "title": value}
-    if binding["type"] == "bnode":
-        return {"text": f"_:{value}", "href": None, "title": None}
-    if binding["type"] == "triple":
-        parts = binding["value"]
-        return {"text": " ".join(cell(parts[k])["text"] for k in ("subject", "predicate", "object")),
-                "href": None, "title": None}
-    return {"text": value, "href": None, "title": binding.get("datatype") or binding.get("xml:lang"), "long": len(value) > 120}
-
-
-def result_table(document: dict, truncated: bool = False) -> dict:
-    """SPARQL JSON results as columns and rows of cells; a column ``xLabel`` becomes the text of ``x``'s links."""
-    variables = document["head"].get("vars", [])
-    labelled = {v for v in variables if f"{v}Label" in variables}
-    columns = [v for v in variables if not (v.endswith("Label") and v[: -len("Label")] in labelled)]
-    rows = []
-    for binding in document.get("results", {}).get("bindings", []):
-        rows.append([cell(binding.get(v), (binding.get(f"{v}Label") or {}).get("value") if v in labelled else None)
-                     for v in columns])
-    return {"columns": columns, "rows": rows, "truncated": truncated, "boolean": document.get("boolean")}

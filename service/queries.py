@@ -20,8 +20,9 @@ from flask import Blueprint, Response, render_template, request, url_for
 from lscp_kg.named_queries import NamedQuery, ParameterError
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.formats import API_FORMATS, API_JSON, NotAcceptable, negotiate
-from lscp_kg.service.links import result_table
+from lscp_kg.service.chains import build_chain, is_chain
 from lscp_kg.service.request_log import note_query
+from lscp_kg.service.result_tables import requested_page, result_table
 from lscp_kg.service.results import QueryJob, QueryOutcome
 from lscp_kg.service.sparql import answer
 from lscp_kg.service.state import service_state
@@ -37,11 +38,11 @@ def named_query(name: str) -> NamedQuery:
     return query
 
 
-def raw_parameters() -> dict[str, str]:
+def raw_parameters(reserved: tuple[str, ...] = RESERVED) -> dict[str, str]:
     """The query-string parameters meant for the query (each given at most once)."""
     raw = {}
     for key in request.args:
-        if key in RESERVED:
+        if key in reserved:
             continue
         values = request.args.getlist(key)
         if len(values) > 1:
@@ -106,19 +107,23 @@ def index():
 @bp.get("/queries/<name>")
 def page(name: str):
     query = named_query(name)
-    raw = raw_parameters()
+    raw = raw_parameters(RESERVED + ("page",))
     values = {p.name: raw.get(p.name, p.default or "") for p in query.parameters}
-    table, graph_text, error, status = None, None, None, 200
+    table, chain, graph_text, error, status = None, None, None, None, 200
     try:
         outcome = run_named(query, raw, {"results": "json", "graph": "turtle"})
         if outcome.kind == "graph":
             graph_text = outcome.body.decode()
         else:
-            table = result_table(json.loads(outcome.body), outcome.truncated)
+            document = json.loads(outcome.body)
+            table = result_table(document, outcome.truncated, requested_page())
+            if is_chain(document):
+                start = next(iter(query.bind(raw, service_state().kg.base_iri).values()), None)
+                chain = build_chain(document, getattr(start, "value", None))
     except HttpError as refusal:
         if refusal.status != 400:
             raise
         error, status = refusal.message, 400
     downloads = {fmt: url_for("queries.run_api", name=name, format=fmt, **raw) for fmt in ("csv", "json", "tsv", "xml")}
-    return render_template("query.html", query=query, values=values, table=table, graph_text=graph_text,
+    return render_template("query.html", query=query, values=values, table=table, chain=chain, graph_text=graph_text,
                            error=error, downloads=downloads), status

@@ -1,0 +1,63 @@
+"""An answer whose rows are steps (``?step ?from ?relation ?to``, as the accountability-chain
+question gives) drawn as a chain: from the start upwards, indented, each step with its quote
+linked to the source lines, and a link to each path drawn as a network.
+
+Steps are read in the order of ``?step`` (the number of entities on the way from the start,
+computed by the query), so the chain reads the same as the JSON answer.
+"""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from lscp_kg.labels import labels_for
+from lscp_kg.service.links import entity_url, quote_url
+from lscp_kg.service.state import service_state
+
+CHAIN_VARIABLES = {"step", "from", "relation", "to"}
+
+
+def is_chain(document: dict) -> bool:
+    return CHAIN_VARIABLES <= set(document.get("head", {}).get("vars", []))
+
+
+def _value(binding: dict, name: str) -> str | None:
+    return (binding.get(name) or {}).get("value")
+
+
+def build_chain(document: dict, start: str | None) -> dict:
+    """The chain's tree: ``{"node", "steps": [{"relation", "targets": [subtree...], "quotes"}]}``."""
+    labels = labels_for(service_state().kg)
+    bindings = sorted(document.get("results", {}).get("bindings", []),
+                      key=lambda b: (int(_value(b, "step") or 0), _value(b, "fromLabel") or "", _value(b, "toLabel") or ""))
+    edges: dict[str, dict[str, dict[str, list]]] = {}  # from -> relation -> to -> quotes
+    names: dict[str, str] = {}
+    for b in bindings:
+        source, relation, target = _value(b, "from"), _value(b, "relation"), _value(b, "to")
+        names.setdefault(source, _value(b, "fromLabel") or labels.label(source) or source)
+        names.setdefault(target, _value(b, "toLabel") or labels.label(target) or target)
+        quotes = edges.setdefault(source, {}).setdefault(relation, {}).setdefault(target, [])
+        quote = {"text": _value(b, "quote"), "href": quote_url(_value(b, "passage"))}
+        if quote["text"] and quote not in quotes:
+            quotes.append(quote)
+    if start is None or start not in edges:
+        start = _value(bindings[0], "from") if bindings else start
+    seen: set[str] = set()
+
+    def node(iri: str) -> dict:
+        item = {"iri": iri, "label": names.get(iri) or labels.label(iri) or iri, "href": entity_url(iri), "steps": []}
+        if iri in seen:
+            item["repeat"] = True
+            return item
+        seen.add(iri)
+        for relation, targets in edges.get(iri, {}).items():
+            item["steps"].append({"relation": labels.relation(relation), "relation_iri": relation,
+                                  "targets": [dict(node(t), quotes=q) for t, q in targets.items()]})
+        return item
+
+    tree = node(start) if start else None
+    ends = [t for t in names if t not in edges]
+    leads = sorted({s for s, rels in edges.items() for r in rels if r.endswith("#accountableFor")}, key=names.get)
+    networks = [{"label": names.get(lead, lead), "href": url_for("explore.view", name="path", **{"from": start, "to": lead})}
+                for lead in leads] if start else []
+    return {"tree": tree, "ends": ends, "networks": networks, "steps": len(bindings)}
