@@ -17,7 +17,8 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from lscp_kg.namespaces import ONTOLOGY_IRI, PREFIXES
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.formats import HTML, PAGE_FORMATS, NotAcceptable, negotiate
-from lscp_kg.service.ontology_doc import ontology_documentation, ontology_triples
+from lscp_kg.service.links import entity_url
+from lscp_kg.service.ontology_doc import ontology_documentation, ontology_triples, vocabularies
 from lscp_kg.service.state import service_state
 
 bp = Blueprint("pages", __name__)
@@ -81,12 +82,10 @@ def ontology():
     except NotAcceptable as refusal:
         raise HttpError(406, str(refusal)) from None
     if fmt is HTML:
-        html = ontology_documentation(state.kg, state.cache)
-        if html is None:
-            return render_template("ontology.html", triples=len(ontology_triples(state.kg)))
-        response = Response(html, mimetype="text/html")
-        # pyLODE's page carries its own inline styles; it may not load anything from anywhere.
-        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+        triples = ontology_triples(state.kg)
+        page = render_template("ontology.html", doc=ontology_documentation(state.kg, state.cache, entity_url),
+                               triples=len(triples), vocabularies=vocabularies(triples), ontology_iri=ONTOLOGY_IRI)
+        response = Response(page, mimetype="text/html")
     else:
         triples = ontology_triples(state.kg)
         if fmt.kind == "dataset":

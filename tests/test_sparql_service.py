@@ -42,7 +42,7 @@ def test_ontology_documentation_and_file(client):
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "pyLODE" in html and "Seat" in html and "Body" in html
     assert not re.search(r'<(?:script|link|img)[^>]+(?:src|href)="https?://', html)  # nothing from another host
-    assert "default-src 'none'" in page.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in page.headers["Content-Security-Policy"]
     turtle = client.get("/ontology", headers={"Accept": "text/turtle"})
     graph = rdflib.Graph().parse(data=turtle.get_data(as_text=True), format="turtle")
     lscp = rdflib.Namespace("https://lscp-kg.example.org/ontology#")
