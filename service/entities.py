@@ -14,17 +14,18 @@ from itertools import islice
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
+from lscp_kg.labels import labels_for
 from lscp_kg.namespaces import ONTOLOGY_IRI, PREFIXES
+from lscp_kg.service.entity_page import page_model
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.formats import HTML, PAGE_FORMATS, NotAcceptable, negotiate
 from lscp_kg.service.state import service_state
+from lscp_kg.source_texts import sources_for
 
 bp = Blueprint("entities", __name__)
 
 STATEMENT_CAP = 2000  # per direction; a page is for reading
 RDF_TYPE = PREFIXES["rdf"] + "type"
-LABEL_PROPERTIES = [ox.NamedNode(PREFIXES[p] + n) for p, n in
-                    (("rdfs", "label"), ("skos", "prefLabel"), ("foaf", "name"), ("dcterms", "title"), ("schema", "name"))]
 PROV_VALUE, CITATION = ox.NamedNode(PREFIXES["prov"] + "value"), ox.NamedNode(PREFIXES["dcterms"] + "bibliographicCitation")
 START, END = ox.NamedNode(PREFIXES["lscp"] + "startLine"), ox.NamedNode(PREFIXES["lscp"] + "endLine")
 
@@ -42,7 +43,6 @@ class EntityView:
         self.incoming = list(islice(store.quads_for_pattern(None, None, node, None), STATEMENT_CAP + 1))
         self.in_graph = list(islice(store.quads_for_pattern(None, None, None, node), STATEMENT_CAP + 1))
         self.as_property = _first(store.quads_for_pattern(None, node, None, None)) is not None
-        self._labels: dict = {}
         self._sources: dict = {}
 
     def exists(self) -> bool:
@@ -52,15 +52,15 @@ class EntityView:
         return any(len(q) > STATEMENT_CAP for q in (self.outgoing, self.incoming, self.in_graph))
 
     def label(self, term) -> str | None:
+        """The term's name from the one label lookup; a passage without one is named by its lines."""
         if not isinstance(term, ox.NamedNode):
             return None
-        if term not in self._labels:
-            literals = [q.object for p in LABEL_PROPERTIES for q in self.store.quads_for_pattern(term, p, None, None)
-                        if isinstance(q.object, ox.Literal)]
-            # An English or untagged label first, in the order of LABEL_PROPERTIES.
-            literals.sort(key=lambda lit: lit.language not in (None, "en", "en-gb"))
-            self._labels[term] = literals[0].value if literals else None
-        return self._labels[term]
+        name = labels_for(service_state().kg).label(term.value)
+        if name is None:
+            passage = sources_for(service_state().kg).passage(term.value)
+            if passage is not None:
+                name = f"line {passage.start}" if passage.start == passage.end else f"lines {passage.start}–{passage.end}"
+        return name
 
     def source(self, graph) -> dict:
         """The passage quote, citation or ontology a statement's graph stands for."""
@@ -90,18 +90,6 @@ class EntityView:
                     "datatype": None if term.language else term.datatype.value}
         return {"text": str(term)}
 
-    def statements(self, quads, other: str) -> list[dict]:
-        """Group quads by (property, other end); each group lists its sources."""
-        grouped: dict = {}
-        for quad in quads[:STATEMENT_CAP]:
-            key = (quad.predicate, getattr(quad, other))
-            grouped.setdefault(key, []).append(self.source(quad.graph_name))
-        rows = [{"property": self.term(p), "other": self.term(o), "sources": sources}
-                for (p, o), sources in grouped.items()]
-        rows.sort(key=lambda r: (r["property"]["iri"] != RDF_TYPE, r["property"]["label"] or r["property"]["iri"],
-                                 r["other"].get("label") or r["other"].get("iri") or r["other"].get("text") or ""))
-        return rows
-
     def quads(self) -> list[ox.Quad]:
         """The statements in and out, plus each source's description of itself (for TriG/N-Quads)."""
         quads = self.outgoing[:STATEMENT_CAP] + self.incoming[:STATEMENT_CAP]
@@ -125,11 +113,13 @@ def entity_answer(iri: str):
         raise HttpError(406, str(refusal)) from None
     if fmt is HTML:
         types = [view.term(q.object) for q in view.outgoing if q.predicate.value == RDF_TYPE]
-        body = render_template("entity.html", iri=iri, label=view.label(node), types=list({t["iri"]: t for t in types}.values()),
-                               outgoing=view.statements(view.outgoing, "object"),
-                               incoming=view.statements(view.incoming, "subject"),
-                               in_graph=[{"subject": view.term(q.subject), "property": view.term(q.predicate),
-                                          "object": view.term(q.object)} for q in view.in_graph[:STATEMENT_CAP]],
+        types = list({t["iri"]: t for t in types}.values())
+        labels = labels_for(service_state().kg)
+        body = render_template("entity.html", iri=iri, label=view.label(node), types=types,
+                               model=page_model(view, iri, types),
+                               in_graph=[{"subject": view.term(q.subject), "relation": labels.relation(q.predicate.value),
+                                          "object": view.term(q.object)} for q in view.in_graph[:STATEMENT_CAP]
+                                         if q.subject != node],
                                as_property=view.as_property, truncated=view.truncated(), cap=STATEMENT_CAP)
         response = Response(body, mimetype="text/html")
     elif fmt.kind == "dataset":

@@ -36,7 +36,7 @@ def test_person_page_shows_label_statements_links_and_quotes(client, kg):
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and response.mimetype == "text/html"
     assert "<h1>Ceri Jacob</h1>" in page
-    assert "Statements about it" in page and "Statements that refer to it" in page
+    assert "What the sources say about it" in page and "What refers to it" in page
     # Each statement shows the passage that states it, with its verbatim quote.
     row = kg.query(f"SELECT ?quote WHERE {{ GRAPH ?g {{ <{kg.iri(PERSON)}> ?p ?o }} ?g prov:value ?quote }} LIMIT 1")
     quote = next(iter(row))["quote"].value
@@ -45,6 +45,53 @@ def test_person_page_shows_label_statements_links_and_quotes(client, kg):
     hrefs = links_of(page)
     assert "/id/lewisham/passage/" in " ".join(hrefs)
     assert any(h.startswith("/entity?iri=") for h in hrefs)  # types and properties outside the base
+
+
+def quotes_of(page: str) -> list[str]:
+    return re.findall(r"<blockquote>(.*?)</blockquote>", page, flags=re.S)
+
+
+def test_each_quote_is_shown_once_with_the_statements_that_rest_on_it(client, kg):
+    page = client.get("/id/lewisham/body/mace").get_data(as_text=True)
+    quotes = quotes_of(page)
+    assert len(quotes) == len(set(quotes)) > 1  # each distinct quote once (13 times before)
+    distinct = kg.query(f"""SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{
+        {{ GRAPH ?g {{ <{kg.iri('id/lewisham/body/mace')}> ?p ?o }} }} UNION {{ GRAPH ?g {{ ?s ?p <{kg.iri('id/lewisham/body/mace')}> }} }}
+        ?g prov:value ?quote }}""")
+    assert len(quotes) == int(next(iter(distinct))["n"].value)
+    assert re.search(r"statements? on this page rests?", page)
+    # every quote links to its lines on the source page
+    assert page.count('of the source</a>') == len(quotes)
+    assert "/source/" in page and "?lines=" in page
+
+
+def test_statements_are_grouped_by_relation_in_plain_english(client):
+    page = client.get("/id/lewisham/body/mace").get_data(as_text=True)
+    facts = dict(re.findall(r'<dt title="([^"]+)">([^<]+)</dt>', page))
+    assert facts["http://www.w3.org/ns/org#reportsTo"] in ("reports to", "is reported to by")
+    assert "reports to" in facts.values()
+    assert not re.search(r">\s*(lscp|org|rdf|rdfs):\w+\s*<", page), "no prefixed names as link text on a human page"
+    executive = client.get("/id/lewisham/body/executive-partnership").get_data(as_text=True)
+    assert ">is reported to by</dt>" in executive
+    assert "Multi-Agency Child Exploitation (MACE)" in executive
+
+
+def test_entity_page_links_to_its_network_view_and_the_questions_about_it(client):
+    page = client.get("/id/lewisham/body/mace").get_data(as_text=True)
+    assert re.search(r'href="/explore/entity\?iri=[^"]*mace">See it in a network view', page)
+    target = re.search(r'href="(/explore/entity\?iri=[^"]*mace)"', page).group(1)
+    assert client.get(target).status_code == 200
+
+
+def test_a_passage_page_shows_its_lines_in_their_surroundings_once(client, kg):
+    page = client.get("/id/lewisham/passage/L15a").get_data(as_text=True)
+    assert "The passage in its source" in page
+    marked = re.findall(r'<div class="line marked"><span class="ln">(\d+)</span>', page)
+    assert marked == ["15"]
+    numbers = [int(n) for n in re.findall(r'<span class="ln">(\d+)</span>', page)]
+    assert numbers == list(range(12, 19))  # three lines either side
+    assert "<blockquote>" not in page  # its text is shown once, in context
+    assert 'href="/source/lewisham-our-partnership-arrangements?lines=15#L15"' in page
 
 
 def test_every_link_on_an_entity_page_resolves(client):

@@ -1,0 +1,140 @@
+"""What an entity's page shows: its statements grouped by relation in plain English (outgoing
+"reports to: ...", incoming "is reported to by: ..."), each distinct quote once with the
+statements that rest on it, a passage's own lines in their surrounding text, the network view,
+and the questions that take such an entity as a parameter.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import url_for
+
+from lscp_kg.labels import labels_for
+from lscp_kg.namespaces import LSCP, ONTOLOGY_IRI, PREFIXES
+from lscp_kg.service.links import quote_url, source_url
+from lscp_kg.service.state import service_state
+from lscp_kg.source_texts import sources_for
+
+RDF_TYPE = PREFIXES["rdf"] + "type"
+SUBCLASS_OF = ox.NamedNode(PREFIXES["rdfs"] + "subClassOf")
+#: Statements the page shows elsewhere (the heading, the kinds, the passage's own text and span).
+SHOWN_ELSEWHERE = {RDF_TYPE, PREFIXES["rdfs"] + "label", PREFIXES["prov"] + "value", LSCP + "startLine", LSCP + "endLine"}
+CONTEXT_LINES = 3
+
+
+def expand(name: str) -> str:
+    """``lscp:Body`` -> the full IRI (full IRIs pass through)."""
+    prefix, _, local = name.partition(":")
+    return PREFIXES[prefix] + local if prefix in PREFIXES and not local.startswith("//") else name
+
+
+def kinds_of(store, types: list[str]) -> set[str]:
+    """The entity's classes and all their superclasses (rdfs:subClassOf, any depth)."""
+    found, todo = set(), list(types)
+    while todo:
+        cls = todo.pop()
+        if cls in found:
+            continue
+        found.add(cls)
+        todo += [q.object.value for q in store.quads_for_pattern(ox.NamedNode(cls), SUBCLASS_OF, None, None)
+                 if isinstance(q.object, ox.NamedNode)]
+    return found
+
+
+def questions_about(types: list[str]) -> list[dict]:
+    """Named queries with a parameter whose declared ``class`` this entity is one of."""
+    state = service_state()
+    kinds = kinds_of(state.kg.store, types)
+    found = []
+    for query in state.named_queries.values():
+        for parameter in query.parameters:
+            cls = parameter.describe().get("class")
+            if cls and expand(str(cls)) in kinds:
+                found.append({"title": query.title, "name": query.name, "parameter": parameter.name})
+                break
+    return found
+
+
+class Citations:
+    """Each distinct source of the page's statements, numbered once, with the statements on it."""
+
+    def __init__(self, view, own: str):
+        self.view, self.own, self.by_graph = view, own, {}
+
+    def cite(self, graph, statement: str) -> dict | None:
+        if isinstance(graph, ox.DefaultGraph):
+            key = None
+        else:
+            key = graph.value
+        if key == self.own:  # a passage's own statements: its text is shown in context above
+            return None
+        entry = self.by_graph.get(key)
+        if entry is None:
+            info = self.view.source(graph)
+            entry = self.by_graph[key] = dict(info, number=len(self.by_graph) + 1, statements=[],
+                                              href=quote_url(key) if key and key != ONTOLOGY_IRI else None)
+        if statement not in entry["statements"]:
+            entry["statements"].append(statement)
+        return entry
+
+    def listed(self) -> list[dict]:
+        return sorted(self.by_graph.values(), key=lambda e: e["number"])
+
+
+def grouped(view, quads, other: str, inverse: bool, citations: Citations, name: str) -> list[dict]:
+    """Statements grouped by relation: ``[{"relation", "values": [{term, notes: [citation numbers]}]}]``."""
+    labels = labels_for(service_state().kg)
+    groups: dict[str, dict] = {}
+    for quad in quads:
+        if quad.predicate.value in SHOWN_ELSEWHERE and not inverse:
+            continue
+        if inverse and quad.predicate.value == RDF_TYPE:
+            continue
+        relation = labels.inverse(quad.predicate.value) if inverse else labels.relation(quad.predicate.value)
+        group = groups.setdefault(quad.predicate.value, {"relation": relation, "iri": quad.predicate.value, "values": {}})
+        term = view.term(getattr(quad, other))
+        key = term.get("iri") or term.get("text")
+        value = group["values"].setdefault(key, {"term": term, "notes": []})
+        shown = term.get("label") or term.get("text") or term.get("iri")
+        forward = labels.relation(quad.predicate.value)
+        if quad.graph_name == quad.subject:  # a passage describing itself: its page shows its text
+            continue
+        entry = citations.cite(quad.graph_name, f"{shown} {forward} {name}" if inverse else f"{name} {forward} {shown}")
+        if entry and entry["number"] not in value["notes"]:
+            value["notes"].append(entry["number"])
+    result = [dict(g, values=sorted(g["values"].values(), key=lambda v: (v["term"].get("label") or v["term"].get("text") or v["term"].get("iri") or "").casefold()))
+              for g in groups.values()]
+    return sorted(result, key=lambda g: g["relation"])
+
+
+def passage_context(iri: str) -> dict | None:
+    """A passage's lines inside the lines around them, and the link to the whole source."""
+    sources = sources_for(service_state().kg)
+    passage = sources.passage(iri)
+    if passage is None:
+        return None
+    lines = sources.lines(passage.document) or []
+    first, last = max(1, passage.start - CONTEXT_LINES), min(len(lines), passage.end + CONTEXT_LINES)
+    document = sources.document(passage.document)
+    return {"start": passage.start, "end": passage.end, "document": document,
+            "lines": [{"number": n, "text": lines[n - 1], "marked": passage.start <= n <= passage.end}
+                      for n in range(first, last + 1)],
+            "href": source_url(passage.document, passage.start, passage.end)}
+
+
+def page_model(view, iri: str, types: list[dict]) -> dict:
+    """Everything ``entity.html`` shows besides the heading."""
+    name = view.label(view.node) or iri
+    citations = Citations(view, iri)
+    outgoing = grouped(view, view.outgoing, "object", False, citations, name)
+    incoming = grouped(view, view.incoming, "subject", True, citations, name)
+    network = url_for("explore.view", name="entity", iri=iri)
+    from lscp_kg.service.explore import network as projection
+
+    try:
+        shown_in_network = iri in projection()
+    except Exception:  # noqa: BLE001 - a page never fails because the network could not be drawn
+        shown_in_network = False
+    return {"outgoing": outgoing, "incoming": incoming, "citations": citations.listed(),
+            "context": passage_context(iri), "network": network if shown_in_network else None,
+            "questions": questions_about([t["iri"] for t in types])}
