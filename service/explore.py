@@ -1,30 +1,39 @@
-"""Network views and analyses: ``/explore/...`` and ``/api/analysis``.
+"""Network views and analyses: ``/explore/...``, ``/api/explore/neighbours`` and ``/api/analysis``.
 
-``/explore/`` lists the views; ``/explore/<view>`` draws one (``entity?iri=&depth=``,
-``path?from=&to=``, ``seats?body=``); ``/explore/analysis`` and ``/api/analysis``
-give the analyses as HTML and JSON. Views load vis-network from the installed
-pyvis package through ``/explore/assets/``, and their Content-Security-Policy
-forbids every other host and every inline script.
+``/explore/`` lists the views; ``/explore/<view>`` draws one (``entity?iri=&depth=``, several
+entities with ``?iri=a&iri=b``, ``path?from=&to=``, ``seats?body=``), with the explorer's state
+in the query string (``expand``, ``hide``, ``focus``, ``focus_depth``, ``hubs``, ``hide_kinds``,
+``hide_relations``, ``layout``: see :mod:`lscp_kg.visualisations.view_state`).
+``/api/explore/neighbours?iri=`` answers what expanding a node adds, from the projection.
+``/explore/analysis`` and ``/api/analysis`` give the analyses as HTML and JSON, each finding
+linked to a view of its entities. Views load vis-network from the installed pyvis package
+through ``/explore/assets/``, and their Content-Security-Policy forbids every other host and
+every inline script.
 """
 
 from __future__ import annotations
 
 import mimetypes
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from lscp_kg.service.errors import HttpError
+from lscp_kg.service.links import entity_url, quote_url
 from lscp_kg.service.state import service_state
 from lscp_kg.visualisations.analysis import analyse
+from lscp_kg.visualisations.marks import marks_of
+from lscp_kg.visualisations.network_data import edge_item, node_item
+from lscp_kg.visualisations.neighbourhood import expansion
 from lscp_kg.visualisations.projection import project
 from lscp_kg.visualisations.render import ASSETS, SERVED_CSP, asset_text, render_page
+from lscp_kg.visualisations.view_state import STATE_PARAMETERS, StateError, ViewState, apply_expansions
 from lscp_kg.visualisations.views import FIXED_VIEWS, VIEW_PARAMETERS, VIEWS, ViewError, build_view, view_parameters
 
 bp = Blueprint("explore", __name__)
 
 VIEW_TITLES = {"structure": "Whole structure", "accountability": "Accountability", "reporting": "Reporting lines",
-               "seats": "Partnership Group seats", "priorities": "Priorities", "legislation": "Legislation",
-               "report-path": "Annual report's path"}
+               "priorities": "Priorities", "legislation": "Legislation", "report-path": "Annual report's path"}
 
 
 def cached(key: str, build):
@@ -40,16 +49,54 @@ def network():
     return cached("projection", lambda: project(service_state().kg))
 
 
+def marks():
+    return cached("marks", lambda: marks_of(network()))
+
+
+def view_title(name: str) -> str:
+    """The views' names in the navigation; the seats view is named after the body it shows."""
+    if name == "seats":
+        return cached("seats-title", lambda: build_view(network(), "seats").title)
+    return VIEW_TITLES[name]
+
+
+def entities_href(iris: list[str]) -> str | None:
+    """A view of exactly these entities, highlighted and joined by their shortest connections;
+    None if the network shows none of them."""
+    graph = network()
+    shown = [iri for iri in dict.fromkeys(iris) if iri in graph]
+    if not shown:
+        return None
+    return url_for("explore.view", name="entity") + "?" + urlencode([("iri", i) for i in shown] + [("depth", "0")])
+
+
+def passage_href(source: dict) -> str:
+    return quote_url(source["passage"]) or entity_url(source["passage"])
+
+
 def strict(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = SERVED_CSP
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
+def picker_groups() -> list[dict]:
+    """Every node of the network by kind and name, for the path view's two pickers."""
+    def build():
+        graph, groups = network(), {}
+        for node, attrs in graph.nodes(data=True):
+            groups.setdefault(attrs["type_label"], []).append({"iri": node, "label": attrs["label"]})
+        return [{"label": kind, "options": sorted(groups[kind], key=lambda o: (o["label"].casefold(), o["iri"]))}
+                for kind in sorted(groups)]
+    return cached("picker-groups", build)
+
+
 @bp.get("/explore/")
 def index():
-    views = [(url_for("explore.view", name=name), VIEW_TITLES[name], VIEWS[name].__name__) for name in FIXED_VIEWS]
-    return strict(Response(render_template("explore/index.html", views=views), mimetype="text/html"))
+    views = [(url_for("explore.view", name=name), view_title(name), name) for name in FIXED_VIEWS]
+    return strict(Response(render_template("explore/index.html", views=views, groups=picker_groups(),
+                                           asset_url=url_for("explore.index").rstrip("/") + "/assets"),
+                           mimetype="text/html"))
 
 
 @bp.get("/explore/assets/<name>")
@@ -61,41 +108,97 @@ def asset(name: str):
     return response
 
 
+def report_with_views():
+    def build():
+        report = analyse(network())
+        for check in report["checks"]:
+            for finding in check["findings"]:
+                finding["view"] = entities_href([e["iri"] for e in finding["entities"]])
+        return report
+    return cached("analysis", build)
+
+
 @bp.get("/explore/analysis")
 def analysis_page():
-    report = cached("analysis", lambda: analyse(network()))
-    return strict(Response(render_template("explore/analysis.html", report=report), mimetype="text/html"))
+    return strict(Response(render_template("explore/analysis.html", report=report_with_views()), mimetype="text/html"))
 
 
 @bp.get("/api/analysis")
 def analysis_api():
-    return jsonify(cached("analysis", lambda: analyse(network())))
+    return jsonify(report_with_views())
+
+
+@bp.get("/api/explore/neighbours")
+def neighbours():
+    """What expanding a node adds: its neighbours and its edges, as the page script draws them."""
+    unknown = sorted(set(request.args) - {"iri"})
+    if unknown:
+        raise HttpError(400, f"unknown parameter {unknown[0]!r}; /api/explore/neighbours takes iri")
+    raw = request.args.get("iri", "")
+    if not raw:
+        raise HttpError(400, "iri is required: the node to expand")
+    graph, base = network(), service_state().kg.base_iri
+    iri = raw if ":" in raw.split("/", 1)[0] else base + raw.lstrip("/")
+    if iri not in graph:
+        raise HttpError(404, f"no such entity in the network: {iri}")
+    found, edges = expansion(graph, iri)
+    node_marks = marks()
+    ordered = sorted(found, key=lambda n: (graph.nodes[n]["label"].casefold(), n))
+    nodes = [dict(node_item(n, dict(graph.nodes[n], focus=False), node_marks.get(n, []), entity_url(n), passage_href),
+                  base=False) for n in ordered]
+    items = [edge_item(0, s, o, k, graph.edges[s, o, k], passage_href) for s, o, k in edges]
+    return jsonify({"iri": iri, "neighbours": sorted(found), "nodes": nodes, "edges": items})
+
+
+def arguments_of(name: str) -> tuple[dict, ViewState]:
+    """The view's own parameters and the explorer's state, each checked."""
+    kg = service_state().kg
+    lists = {key: request.args.getlist(key) for key in request.args}
+    try:
+        state = ViewState.from_args({k: v for k, v in lists.items() if k in STATE_PARAMETERS}, kg.base_iri)
+    except StateError as error:
+        raise HttpError(400, str(error)) from None
+    raw = {k: (v if k == "iri" and name == "entity" else v[-1]) for k, v in lists.items() if k not in STATE_PARAMETERS}
+    try:
+        params = view_parameters(name, raw, kg.base_iri)
+    except ViewError as error:
+        raise HttpError(400, str(error)) from None
+    if name == "entity":
+        params["hubs"] = state.hubs
+    return params, state
 
 
 @bp.get("/explore/<name>")
 def view(name: str):
     if name not in VIEWS:
         raise HttpError(404, f"no view {name!r}; the views are {', '.join(VIEWS)}")
-    kg = service_state().kg
-    raw = {key: request.args.get(key) for key in request.args}
+    params, state = arguments_of(name)
+    simple = name in FIXED_VIEWS and not params and not state.explicit
     try:
-        params = view_parameters(name, raw, kg.base_iri)
-        if name in FIXED_VIEWS and not params:
-            page = cached(f"view:{name}", lambda: page_for(build_view(network(), name), kg.base_iri))
+        if simple:
+            page = cached(f"view:{name}", lambda: page_for(build_view(network(), name), ViewState(), params))
         else:
-            page = page_for(build_view(network(), name, **params), kg.base_iri)
+            page = page_for(build_view(network(), name, **params), state, params)
     except ViewError as error:
         missing = str(error).startswith("no such entity")
         raise HttpError(404 if missing else 400, str(error)) from None
     return strict(Response(page, mimetype="text/html"))
 
 
-def page_for(drawn, base_iri: str) -> str:
+def page_for(drawn, state: ViewState, params: dict) -> str:
+    kg = service_state().kg
+    drawn.brought = apply_expansions(network(), drawn.graph, state.expand)
     links = [(url_for("explore.index"), "All views", False), (url_for("explore.analysis_page"), "Analyses", False),
              (url_for("scrutiny.page"), "Scrutiny", False)] + [
-        (url_for("explore.view", name=name), VIEW_TITLES[name], name == drawn.name) for name in FIXED_VIEWS]
-    return render_page(drawn, base_iri, asset_url=url_for("explore.index").rstrip("/") + "/assets",
-                       service_url=request.script_root, links=links)
+        (url_for("explore.view", name=name), view_title(name), name == drawn.name) for name in FIXED_VIEWS]
+    pickers = None
+    if drawn.name == "path":
+        pickers = {"action": url_for("explore.view", name="path"), "groups": picker_groups(),
+                   "ends": [{"name": "from", "label": "From", "value": params.get("source")},
+                            {"name": "to", "label": "To", "value": params.get("target")}]}
+    return render_page(drawn, kg.base_iri, asset_url=url_for("explore.index").rstrip("/") + "/assets",
+                       service_url=request.script_root, links=links, state=state, marks=marks(),
+                       passage_href=passage_href, api={"neighbours": url_for("explore.neighbours")}, pickers=pickers)
 
 
-__all__ = ["bp", "VIEW_PARAMETERS"]
+__all__ = ["bp", "VIEW_PARAMETERS", "entities_href"]

@@ -25,6 +25,8 @@ import networkx as nx
 from lscp_kg.namespaces import LSCP, ONTOLOGY_IRI, PREFIXES, curie
 from lscp_kg.store import KnowledgeGraph
 
+from .neighbourhood import mark_hubs
+
 ORG = PREFIXES["org"]
 FOAF = PREFIXES["foaf"]
 
@@ -85,6 +87,17 @@ _ROLES_QUERY = """
 SELECT DISTINCT ?node ?role ?roleLabel WHERE {
   ?node org:role ?role . OPTIONAL { ?role rdfs:label ?roleLabel }
 }"""
+#: Post holdings qualified in time ("the former Chair"): drawn as an edge from the person to the post.
+_HOLDINGS_QUERY = """
+SELECT DISTINCT ?person ?post ?status ?statusLabel ?g WHERE {
+  GRAPH ?g { ?holding lscp:holder ?person ; lscp:heldPost ?post }
+  OPTIONAL { ?holding lscp:holdingStatus ?status OPTIONAL { ?status skos:prefLabel|rdfs:label ?statusLabel } }
+}"""
+#: The partnership whose document states a passage (dcterms:publisher of the passage's lscp:source).
+_PASSAGE_PARTNERSHIPS_QUERY = """
+SELECT DISTINCT ?g ?partnership WHERE {
+  ?g lscp:source ?doc . ?doc dcterms:publisher ?partnership . ?partnership a lscp:SafeguardingPartnership
+}"""
 _ORDER_QUERY = "SELECT ?node (MIN(?o) AS ?order) WHERE { ?node lscp:stepOrder ?o } GROUP BY ?node"
 _PROPERTY_LABELS_QUERY = f"""
 SELECT DISTINCT ?p ?label WHERE {{ GRAPH <{ONTOLOGY_IRI}> {{ ?p rdfs:label ?label }} }}"""
@@ -106,10 +119,11 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
 
     Node attributes: ``iri``, ``label``, ``type`` (a key of :data:`NODE_TYPES`),
     ``type_label``, ``role`` (labels of its org:role, if any), ``roles`` (their IRIs), ``order``
-    (lscp:stepOrder of a report step), ``sources``
-    (passages that introduce it). Edge key = relation; edge attributes:
-    ``relation`` (prefixed name), ``relation_iri``, ``relation_label``,
-    ``sources`` (the passages stating it, each ``{passage, quote, lines}``).
+    (lscp:stepOrder of a report step), ``sources`` (passages that introduce it) and
+    ``partnerships`` (the partnerships whose documents state those passages). Edge key =
+    relation; edge attributes: ``relation`` (prefixed name), ``relation_iri``, ``relation_label``,
+    ``sources`` (the passages stating it, each ``{passage, quote, lines}``). A post holding
+    (lscp:PostHolding, current or former) is an edge ``lscp:heldPost`` from the person to the post.
     """
     passages: dict[str, dict] = {}
     for row in kg.query(_PASSAGES_QUERY):
@@ -162,9 +176,34 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
                            relation_label=relation_labels.get(p, words_of(p)), sources=[])
         if g in passages:
             graph.edges[s, o, key]["sources"].append(passages[g])
+    add_holdings(kg, graph, passages)
+    partnership_of = {}
+    for row in kg.query(_PASSAGE_PARTNERSHIPS_QUERY):
+        partnership_of.setdefault(row["g"].value, set()).add(row["partnership"].value)
+    for node, attrs in graph.nodes(data=True):
+        attrs["partnerships"] = tuple(sorted(set().union(*(partnership_of.get(g, ()) for g in typing_graphs[node]))))
+        attrs["partnership_labels"] = tuple(labels.get(p, words_of(p)) for p in attrs["partnerships"])
     for _, _, attrs in graph.edges(data=True):
         attrs["sources"].sort(key=lambda source: source["passage"])
+    mark_hubs(graph)
     return graph
+
+
+def add_holdings(kg: KnowledgeGraph, graph: nx.MultiDiGraph, passages: dict) -> None:
+    """Person -> post edges for the post holdings, labelled with their status ("former")."""
+    for row in kg.query(_HOLDINGS_QUERY):
+        person, post, g = row["person"].value, row["post"].value, row["g"].value
+        if person not in graph or post not in graph:
+            continue
+        status = row["statusLabel"].value if row["statusLabel"] is not None else (
+            words_of(row["status"].value) if row["status"] is not None else "")
+        label = "formerly held" if status.lower().startswith("former") else (
+            "holds (" + status.lower() + ")" if status else "holds")
+        if not graph.has_edge(person, post, "lscp:heldPost"):
+            graph.add_edge(person, post, key="lscp:heldPost", relation="lscp:heldPost", relation_iri=LSCP + "heldPost",
+                           relation_label=label, sources=[])
+        if g in passages:
+            graph.edges[person, post, "lscp:heldPost"]["sources"].append(passages[g])
 
 
 #: The accountability relation, step for step as queries/accountability-chain.rq

@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,34 +26,30 @@ import jinja2
 import pyvis
 
 from .links import entity_href
-from .projection import TYPE_LABELS, quote_text
-from .views import View
+from .marks import marks_of
+from .network_data import edge_item, node_item, network_data
+from .text_alternative import describe
+from .view_model import View
+from .view_state import ViewState, visible_nodes
 
 PYVIS_LIB = Path(pyvis.__file__).resolve().parent / "lib"
 HERE = Path(__file__).resolve().parent
-#: The files a view needs, by the name the service serves them under.
+#: The page scripts, in the order they load (explorer.js, last, wires the others together).
+SCRIPTS = ("explorer-state.js", "explorer-panel.js", "explorer-export.js", "explorer-keys.js", "explorer.js")
 ASSETS = {
     "vis-network.min.js": PYVIS_LIB / "vis-9.1.2" / "vis-network.min.js",
     "vis-network.css": PYVIS_LIB / "vis-9.1.2" / "vis-network.css",
-    "explorer.js": HERE / "static" / "explorer.js",
     "explorer.css": HERE / "static" / "explorer.css",
-}
+    "explorer-picker.js": HERE / "static" / "explorer-picker.js",
+    "explorer-picker.css": HERE / "static" / "explorer-picker.css",
+    **{name: HERE / "static" / name for name in SCRIPTS},
+}  # the files a view needs, by the name the service serves them under
 #: For served views: nothing from another host, no inline script.
 SERVED_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
               "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'")
 
-#: Colour and vis-network shape of each kind of node (shapes with the label below, cheap to draw).
-NODE_STYLES = {
-    "partnership": ("#6a1b9a", "star"), "partner organisation": ("#c62828", "diamond"),
-    "organisation": ("#ef6c00", "diamond"), "group": ("#f9a825", "triangleDown"),
-    "body": ("#2e7d32", "square"), "subgroup": ("#66bb6a", "triangle"), "seat": ("#9e9e9e", "dot"),
-    "post": ("#1565c0", "square"), "person": ("#00838f", "dot"), "priority": ("#ad1457", "star"),
-    "legislation": ("#4e342e", "triangleDown"), "guidance": ("#8d6e63", "hexagon"),
-    "report": ("#3949ab", "square"), "report step": ("#795548", "dot"), "programme": ("#00695c", "hexagon"),
-}
-LABEL_LENGTH = 80
-#: Above this many edges, edges are hidden while the view is dragged or zoomed, so that it stays fluid.
-LARGE = 1000
+#: Above this many nodes in the whole network, a file written alone carries no copy of it to expand from.
+UNIVERSE_LIMIT = 3000
 
 
 def safe_json(data) -> str:
@@ -64,88 +59,29 @@ def safe_json(data) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def short(label: str) -> str:
-    return label if len(label) <= LABEL_LENGTH else label[: LABEL_LENGTH - 1].rstrip() + "…"
-
-
-def vis_options(view: View, edge_count: int) -> dict:
-    large = edge_count > LARGE
-    options = {
-        "autoResize": True,
-        "physics": {"enabled": False},
-        "layout": {"improvedLayout": False},
-        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": large, "hideEdgesOnZoom": large,
-                        "keyboard": True},
-        "nodes": {"size": 14, "borderWidth": 1, "font": {"size": 14, "face": "sans-serif"},
-                  "widthConstraint": {"maximum": 170}},
-        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "width": 1,
-                  "font": {"size": 10, "color": "#444", "strokeWidth": 3, "align": "middle"},
-                  "color": {"color": "#9a9a9a", "highlight": "#333", "hover": "#333"},
-                  "smooth": False},
-    }
-    if view.layout == "hierarchical":
-        options["edges"]["smooth"] = {"enabled": not large, "type": "cubicBezier", "forceDirection": "vertical",
-                                      "roundness": 0.4}
-    return options
-
-
-def network_data(view: View, base_iri: str, service_url: str | None = "") -> dict:
-    """Nodes, edges, options and legend of a view, as the page script reads them.
-
-    ``service_url`` is where entity pages live: ``""`` for links relative to the
-    service, ``None`` for a standalone file with no service (no links).
-    """
-    graph = view.graph
-    nodes = []
-    for node, attrs in graph.nodes(data=True):
-        colour, shape = NODE_STYLES.get(attrs["type"], ("#607d8b", "dot"))
-        item = {"id": node, "label": short(attrs.get("short_label") or attrs["label"]), "full_label": attrs["label"], "type": attrs["type"],
-                "type_label": attrs["type_label"], "role": attrs.get("role", ""), "group_label": attrs.get("group", ""),
-                "quote": quote_text(attrs.get("sources", [])), "shape": shape,
-                "href": None if service_url is None else entity_href(node, base_iri, service_url),
-                "color": {"background": colour, "border": colour,
-                          "highlight": {"background": colour, "border": "#000"}},
-                "dead_end": bool(attrs.get("dead_end"))}
-        if attrs["type"] == "seat":
-            item["size"] = 8
-        if attrs.get("focus"):
-            item["size"], item["borderWidth"] = 22, 3
-        if item["dead_end"]:
-            item["color"]["border"], item["borderWidth"] = "#d50000", 4
-            item["shapeProperties"] = {"borderDashes": [5, 3]}
-        if "x" in attrs:
-            item["x"], item["y"] = round(attrs["x"], 1), round(attrs["y"], 1)
-        nodes.append(item)
-    edges = []
-    for i, (s, o, key, attrs) in enumerate(graph.edges(keys=True, data=True)):
-        edges.append({"id": f"e{i}", "from": s, "to": o, "relation": key, "label": attrs["relation_label"],
-                      "quote": quote_text(attrs.get("sources", [])), "dashes": bool(attrs.get("display_only"))})
-    node_counts = Counter(n["type"] for n in nodes)
-    edge_counts = Counter(e["relation"] for e in edges)
-    edge_labels = {e["relation"]: e["label"] for e in edges}
-    return {
-        "view": {"name": view.name, "title": view.title, "description": view.description, "notes": view.notes},
-        "nodes": nodes, "edges": edges, "options": vis_options(view, len(edges)),
-        "legend": {"nodes": [{"type": t, "label": TYPE_LABELS.get(t, t), "color": NODE_STYLES.get(t, ("#607d8b",))[0],
-                              "shape": NODE_STYLES.get(t, ("", "dot"))[1], "count": node_counts[t]}
-                             for t in NODE_STYLES if node_counts[t]],
-                   "edges": [{"relation": r, "label": edge_labels[r], "count": edge_counts[r]}
-                             for r in sorted(edge_counts, key=lambda r: edge_labels[r])]},
-    }
-
-
-def path_steps_for_page(view: View, base_iri: str, service_url: str | None) -> list[dict]:
-    """The path view's steps with labels and links, for the list beside the picture."""
+def path_steps_for_page(view: View, base_iri: str, service_url: str | None, passage_href=None) -> list[dict]:
+    """The path view's steps with labels and links, for the numbered list beside the picture."""
     def named(node):
         href = None if service_url is None else entity_href(node, base_iri, service_url)
         return {"label": view.graph.nodes[node]["label"], "iri": node, "href": href}
 
     def quotes(step):  # one passage often states two relations ("report to and inform"): show it once
-        unique = {(s["passage"], s["quote"], s["lines"]) for r in step["relations"] for s in r["sources"]}
-        return [{"quote": q, "lines": lines} for _, q, lines in sorted(unique)]
+        unique = {(s["passage"], s["quote"], s["lines"]): s for r in step["relations"] for s in r["sources"]}
+        return [{"quote": q, "lines": lines, "href": passage_href(unique[(g, q, lines)]) if passage_href else None}
+                for g, q, lines in sorted(unique)]
 
-    return [dict(step, quotes=quotes(step), **{"from": named(step["from"]), "to": named(step["to"])})
-            for step in view.steps]
+    return [dict(step, number=i + 1, quotes=quotes(step), **{"from": named(step["from"]), "to": named(step["to"])})
+            for i, step in enumerate(view.steps)]
+
+
+def universe(projection, view: View, base_iri: str, service_url, marks: dict, passage_href) -> dict | None:
+    """The whole network, for a file that has no service to ask for a node's neighbours."""
+    if projection is None or projection.number_of_nodes() > UNIVERSE_LIMIT:
+        return None
+    href = (lambda n: None) if service_url is None else (lambda n: entity_href(n, base_iri, service_url))
+    return {"nodes": [node_item(n, dict(a, focus=False), marks.get(n, []), href(n), passage_href)
+                      for n, a in projection.nodes(data=True) if n not in view.graph],
+            "edges": [edge_item(0, s, o, k, a, passage_href) for s, o, k, a in projection.edges(keys=True, data=True)]}
 
 
 @lru_cache(maxsize=None)
@@ -169,21 +105,38 @@ def template() -> jinja2.Template:
 
 
 def render_page(view: View, base_iri: str, *, standalone: bool = False, asset_url: str = "/explore/assets",
-                service_url: str | None = "", links: list[tuple[str, str, bool]] | None = None) -> str:
-    """The HTML page of a view.
+                service_url: str | None = "", links: list[tuple[str, str, bool]] | None = None,
+                state: ViewState | None = None, marks: dict | None = None, projection=None,
+                passage_href=None, api: dict | None = None, pickers: dict | None = None) -> str:
+    """The HTML page of a view (its picture, controls, details panel and text alternative).
 
     ``standalone`` inlines every script and style and sets a Content-Security-Policy
-    that allows only them (by hash), so the file opens from disk and fetches nothing.
+    that allows only them (by hash), so the file opens from disk and fetches nothing;
+    it carries the whole network (``projection``) so that nodes can still be expanded.
     Otherwise the page references ``asset_url`` and the service sends :data:`SERVED_CSP`.
     """
-    data = network_data(view, base_iri, service_url)
-    context = {"view": view, "data_json": safe_json(data), "standalone": standalone, "asset_url": asset_url,
-               "steps": path_steps_for_page(view, base_iri, service_url), "links": links or [],
-               "node_count": len(data["nodes"]), "edge_count": len(data["edges"])}
+    state = state or ViewState()
+    marks = marks if marks is not None else (marks_of(projection) if projection is not None else {})
+    if passage_href is None and service_url is not None:
+        passage_href = lambda source: entity_href(source["passage"], base_iri, service_url)  # noqa: E731
+    hidden_kinds = view.hidden_kinds if state.hide_kinds is None else state.hide_kinds
+    shown = visible_nodes(view.graph, view.brought, state)
+    data = network_data(view, base_iri, service_url, marks, passage_href=passage_href, api=api, state={
+        "expand": list(state.expand), "hide": list(state.hide), "focus": state.focus, "focus_depth": state.focus_depth,
+        "hubs": state.hubs, "hide_kinds": list(hidden_kinds), "hide_relations": list(state.hide_relations),
+        "layout": state.layout, "default_hide_kinds": list(view.hidden_kinds)})
     if standalone:
-        scripts = [asset_text("vis-network.min.js"), asset_text("explorer.js")]
-        styles = [asset_text("vis-network.css"), asset_text("explorer.css")]
+        data["universe"] = universe(projection, view, base_iri, service_url, marks, passage_href)
+    href = (lambda n: None) if service_url is None else (lambda n: entity_href(n, base_iri, service_url))
+    text = describe(view.graph, shown, marks, href, hidden_kinds, state.hide_relations, passage_href)
+    context = {"view": view, "data_json": safe_json(data), "standalone": standalone, "asset_url": asset_url,
+               "steps": path_steps_for_page(view, base_iri, service_url, passage_href), "links": links or [],
+               "node_count": text["node_count"], "edge_count": len(text["sentences"]), "text": text,
+               "legend_marks": data["legend"]["marks"], "pickers": pickers, "scripts_list": SCRIPTS}
+    if standalone:
+        scripts = [asset_text(name) for name in ("vis-network.min.js",) + SCRIPTS]
+        styles = [asset_text("vis-network.css"), asset_text("explorer.css"), asset_text("explorer-picker.css")]
         context.update(scripts=scripts, styles=styles, csp=(
             "default-src 'none'; script-src " + " ".join(map(csp_hash, scripts)) +
-            "; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"))
+            "; style-src 'unsafe-inline'; img-src data: blob:; base-uri 'none'; form-action 'none'"))
     return template().render(**context)

@@ -12,75 +12,28 @@ A view is a subgraph of the projection whose nodes carry either ``x``/``y``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import networkx as nx
 
 from lscp_kg.named_queries import Parameter, ParameterError
 
-from .layout import column_positions, layered_positions, spring_positions, top_down_levels
+from .layout import column_positions, spring_positions
 from .projection import accountability_graph, is_lead_representative
+from .view_model import View, ViewError, nodes_of, subgraph, with_levels, with_positions, with_tiers
+from .views_around import MAX_DEPTH, entity, path
 
 BODY_TYPES = ("body", "subgroup")
 DOCUMENT_TYPES = ("legislation", "guidance")
-MAX_DEPTH = 3
-MAX_PATHS = 10
 SEAT_ROW = 62
-
-
-class ViewError(ValueError):
-    """A view that cannot be drawn for these parameters (unknown view or entity)."""
-
-
-@dataclass
-class View:
-    name: str
-    title: str
-    description: str
-    graph: nx.MultiDiGraph
-    layout: str = "computed"  # or "hierarchical"
-    steps: list[dict] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-def subgraph(graph: nx.MultiDiGraph, nodes, relations=None) -> nx.MultiDiGraph:
-    """A copy of the graph on ``nodes``, keeping only edges of ``relations`` (all if None)."""
-    part = nx.MultiDiGraph()
-    part.graph.update(graph.graph)
-    part.add_nodes_from((n, dict(graph.nodes[n])) for n in nodes)
-    part.add_edges_from((s, o, k, dict(a)) for s, o, k, a in graph.edges(keys=True, data=True)
-                        if s in part and o in part and (relations is None or k in relations))
-    return part
-
-
-def with_positions(part: nx.MultiDiGraph, positions: dict) -> nx.MultiDiGraph:
-    for node, (x, y) in positions.items():
-        part.nodes[node]["x"], part.nodes[node]["y"] = x, y
-    return part
-
-
-def with_levels(part: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """Levels for a top-down drawing of edges that point upwards (reports to, answers to)."""
-    upward = nx.DiGraph(part.edges())
-    upward.add_nodes_from(part)
-    for node, level in top_down_levels(upward).items():
-        part.nodes[node]["level"] = level
-    return with_tiers(part)
-
-
-def with_tiers(part: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """Positions for a hierarchy whose nodes have levels: one band per level, top down."""
-    return with_positions(part, layered_positions(part, {n: part.nodes[n]["level"] for n in part}))
-
-
-def nodes_of(graph: nx.MultiDiGraph, *types: str) -> list[str]:
-    return [n for n, t in graph.nodes(data="type") if t in types]
 
 
 def structure(graph, **_):
     part = subgraph(graph, graph.nodes)
+    shown_first = set(BODY_TYPES) | {"partnership"}
     return View("structure", "The whole structure", "Every partner, body, post, person, seat, priority, "
-                "document and programme in the graph, and how they relate.", with_positions(part, spring_positions(part)))
+                "document and programme in the graph, and how they relate. It opens at the bodies and their "
+                "reporting lines: tick a kind in the legend, or expand a node, to see more.",
+                with_positions(part, spring_positions(part)),
+                hidden_kinds=tuple(sorted({t for _, t in graph.nodes(data="type")} - shown_first)))
 
 
 def accountability(graph, **_):
@@ -214,47 +167,6 @@ def report_path(graph, **_):
                 "publication and distribution: each step in order, with who takes it.", part, layout="hierarchical")
 
 
-def entity(graph, iri: str | None = None, depth: int | str = 1, **_):
-    if not iri or iri not in graph:
-        raise ViewError(f"no such entity in the network: {iri}")
-    try:
-        depth = max(1, min(MAX_DEPTH, int(depth)))
-    except (TypeError, ValueError):
-        raise ViewError("depth must be a whole number from 1 to 3") from None
-    near = nx.ego_graph(graph.to_undirected(as_view=True), iri, radius=depth)
-    part = subgraph(graph, near.nodes)
-    part.nodes[iri]["focus"] = True
-    return View("entity", f"Around {graph.nodes[iri]['label']}", f"Everything within {depth} step(s) of this entity, "
-                "whichever way the relations run.", with_positions(part, spring_positions(part)))
-
-
-def path(graph, source: str | None = None, target: str | None = None, **_):
-    for end in (source, target):
-        if not end or end not in graph:
-            raise ViewError(f"no such entity in the network: {end}")
-    undirected = nx.Graph(graph.to_undirected(as_view=True))
-    try:
-        paths = list(nx.all_shortest_paths(undirected, source, target))[:MAX_PATHS]
-    except nx.NetworkXNoPath:
-        paths = []
-    keep = {source, target}.union(*paths)
-    pairs = {frozenset(p) for found in paths for p in zip(found, found[1:])}
-    part = subgraph(graph, keep)
-    part.remove_edges_from([(s, o, k) for s, o, k in part.edges(keys=True) if frozenset((s, o)) not in pairs])
-    step_list = [{"path": i + 1, "from": a, "to": b, "relations": [
-                     {"relation": k, "label": attrs["relation_label"], "forward": s == a, "sources": attrs["sources"]}
-                     for s, o, k, attrs in part.edges(keys=True, data=True) if {s, o} == {a, b}]}
-                 for i, found in enumerate(paths) for a, b in zip(found, found[1:])]
-    distance = {n: min((p.index(n) for p in paths if n in p), default=0) for n in keep}
-    columns = [sorted((n for n in keep if distance[n] == d), key=lambda n: graph.nodes[n]["label"])
-               for d in range(max(distance.values()) + 1)]
-    notes = [] if paths else ["There is no path between these two entities in the network."]
-    return View("path", f"From {graph.nodes[source]['label']} to {graph.nodes[target]['label']}",
-                f"The shortest paths ({len(paths)} found, each {max(len(paths[0]) - 1, 0) if paths else 0} steps), "
-                "whichever way each relation runs.", with_positions(part, column_positions(columns, gap=380)),
-                steps=step_list, notes=notes)
-
-
 VIEWS = {"structure": structure, "accountability": accountability, "reporting": reporting, "seats": seats,
          "priorities": priorities, "legislation": legislation, "report-path": report_path, "entity": entity, "path": path}
 #: Views that need no parameters (the ones the explorer lists and ``lscp-kg visualise`` can draw alone).
@@ -262,7 +174,7 @@ FIXED_VIEWS = ("structure", "accountability", "reporting", "seats", "priorities"
 
 
 def build_view(graph: nx.MultiDiGraph, name: str, **params) -> View:
-    """Build a view by name; ``entity`` takes iri/depth, ``path`` source/target, ``seats`` body."""
+    """Build a view by name; ``entity`` takes iri (one or a list)/depth/hubs, ``path`` source/target, ``seats`` body."""
     if name not in VIEWS:
         raise ViewError(f"unknown view {name!r}; choose one of {', '.join(VIEWS)}")
     return VIEWS[name](graph, **params)
@@ -286,6 +198,11 @@ def view_parameters(name: str, raw: dict, base_iri: str) -> dict:
     known = VIEW_PARAMETERS.get(name, {})
     converted = {}
     for key, value in raw.items():
+        if isinstance(value, list) and key == "iri" and name == "entity":  # several entities: ?iri=a&iri=b
+            converted["iri"] = [view_parameters(name, {key: v}, base_iri)["iri"] for v in value if v]
+            continue
+        if isinstance(value, list):
+            value = value[-1] if value else None
         if value is None or value == "":
             continue
         if key not in known:

@@ -1,118 +1,241 @@
-/* lscp-kg network explorer: draws the view's JSON with vis-network.
- * Every label and quote goes into the page as text (textContent, never
- * innerHTML), tooltips included, so data can never become markup or script. */
+/* lscp-kg network explorer: draws the view's JSON with vis-network and wires the controls.
+ * A click selects (details beside the picture), a double-click expands; the panel hides and
+ * focuses; the legend filters; the toolbar zooms, lays out and exports. Every change is
+ * written to the URL (explorer-state.js), so a link reopens the same picture. */
 (function () {
   "use strict";
 
+  var S = window.lscpState, P = window.lscpPanel, X = window.lscpExport;
   var data = JSON.parse(document.getElementById("graph-data").textContent);
   var container = document.getElementById("network");
-  var started = performance.now();
-
-  function element(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (className) node.className = className;
-    return node;
-  }
-
-  function nodeTooltip(node) {
-    var box = element("div", null, "tip");
-    box.appendChild(element("strong", node.full_label));
-    box.appendChild(element("div", node.type_label + (node.role ? " · " + node.role : "") +
-      (node.group_label ? " · " + node.group_label : ""), "tip-kind"));
-    if (node.dead_end) box.appendChild(element("div", "Accountability stops here: not a lead representative.", "tip-warning"));
-    if (node.quote) box.appendChild(element("blockquote", node.quote));
-    return box;
-  }
-
-  function edgeTooltip(edge) {
-    var box = element("div", null, "tip");
-    box.appendChild(element("strong", edge.label));
-    box.appendChild(element("div", edge.relation, "tip-kind"));
-    if (edge.quote) box.appendChild(element("blockquote", edge.quote));
-    return box;
-  }
-
-  var hiddenNodeTypes = new Set();
-  var hiddenRelations = new Set();
-  var nodes = new vis.DataSet(data.nodes.map(function (node) {
-    return Object.assign({}, node, { title: nodeTooltip(node) });
-  }));
-  var edges = new vis.DataSet(data.edges.map(function (edge) {
-    return Object.assign({}, edge, { title: edgeTooltip(edge) });
-  }));
-  var nodeView = new vis.DataView(nodes, { filter: function (node) { return !hiddenNodeTypes.has(node.type); } });
-  var edgeView = new vis.DataView(edges, { filter: function (edge) { return !hiddenRelations.has(edge.relation); } });
-  var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, data.options);
-  network.fit({ animation: false });
-
-  var explorer = { network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView,
-                   firstRenderMs: null };
-  window.lscpExplorer = explorer;
-
-  network.once("afterDrawing", function () {
-    network.fit({ animation: false });  // again, now that the page around the picture has its final size
-    explorer.firstRenderMs = performance.now() - started;  // from this script's start
-    explorer.renderedAt = performance.now();                 // from the start of navigation
-    container.dataset.state = "rendered";
-    container.dataset.nodeCount = String(nodeView.length);
-  });
-
-  /* Details of a node beside the picture. */
   var details = document.getElementById("details");
-  function showDetails(node) {
-    details.replaceChildren();
-    details.appendChild(element("h2", node.full_label));
-    details.appendChild(element("p", node.type_label + (node.role ? " · " + node.role : ""), "kind"));
-    details.appendChild(element("p", node.id, "iri"));
-    if (node.quote) details.appendChild(element("blockquote", node.quote));
-    if (node.href) {
-      var link = element("a", "Open its page");
-      link.href = node.href;
-      details.appendChild(link);
+  var started = performance.now();
+  var IMPORTANT_FONT = 24;
+
+  var marks = {};
+  (data.marks || []).forEach(function (m) { marks[m.mark] = m; });
+  var nodesById = new Map(data.nodes.map(function (n) { return [n.id, n]; }));
+  var universe = data.universe ? new Map(data.universe.nodes.map(function (n) { return [n.id, n]; })) : null;
+  var base = data.nodes.filter(function (n) { return n.base; }).map(function (n) { return n.id; });
+  var brought = Object.assign({}, data.brought);
+  var next = S.adjacency(data.edges);
+  var positions = {};
+  data.nodes.forEach(function (n) { positions[n.id] = { x: n.x, y: n.y }; });
+  var state = S.fromUrl(window.location.search, data.state);
+  var shown = new Set(), hiddenKinds = new Set(state.hide_kinds), hiddenRelations = new Set(state.hide_relations);
+
+  var nodes = new vis.DataSet(data.nodes);
+  var edges = new vis.DataSet(data.edges);
+  var nodeView = new vis.DataView(nodes, { filter: function (n) { return shown.has(n.id) && !hiddenKinds.has(n.type); } });
+  var edgeView = new vis.DataView(edges, { filter: function (e) { return !hiddenRelations.has(e.relation); } });
+  document.querySelector(".toolbar").hidden = false;
+  var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, data.options);
+  var explorer = window.lscpExplorer = { network: network, nodes: nodes, edges: edges, nodeView: nodeView,
+                                         edgeView: edgeView, state: state, firstRenderMs: null, lastExport: null };
+
+  function status(text) { document.getElementById("toolbar-status").textContent = text; }
+  function shownIds() { return nodeView.getIds(); }
+
+  /* ---- the picture for the state ------------------------------------------------------ */
+  function refresh(changed) {
+    shown = S.visible(nodesById, next, base, brought, state);
+    nodeView.refresh();
+    edgeView.refresh();
+    var ids = new Set(shownIds());
+    var edgeCount = edgeView.get().filter(function (e) { return ids.has(e.from) && ids.has(e.to); }).length;
+    document.getElementById("counts").textContent = ids.size + " nodes, " + edgeCount + " edges shown.";
+    container.dataset.nodeCount = String(ids.size);
+    container.setAttribute("aria-label", data.view.title + ": network of " + ids.size + " nodes");
+    if (changed) {
+      var query = S.toQuery(window.location.search, state);
+      window.history.replaceState(null, "", window.location.pathname + query + window.location.hash);
+      var stale = document.getElementById("text-stale");
+      stale.hidden = false;
+      var again = document.getElementById("text-refresh");
+      if (data.api.neighbours) again.href = window.location.href; else again.remove();
     }
   }
 
-  network.on("click", function (params) {
-    if (!params.nodes.length) return;
-    var node = nodes.get(params.nodes[0]);
-    showDetails(node);
-    if (node.href) window.location.assign(node.href);
+  function startingView() {
+    var ids = shownIds(), highlighted = ids.filter(function (id) { return nodesById.get(id).marks.indexOf("highlighted") >= 0; });
+    network.fit({ nodes: ids, animation: false });
+    var least = (data.min_label_px + 1) / IMPORTANT_FONT;  // the important labels readable at once
+    if (network.getScale() < least) {
+      var around = highlighted.length ? highlighted : null, position = network.getViewPosition();
+      if (around) {
+        var at = network.getPositions(around), xs = 0, ys = 0;
+        around.forEach(function (id) { xs += at[id].x; ys += at[id].y; });
+        position = { x: xs / around.length, y: ys / around.length };
+      }
+      network.moveTo({ position: position, scale: least, animation: false });
+    }
+  }
+  explorer.fit = function () { network.fit({ nodes: shownIds(), animation: false }); };
+  explorer.zoom = function (factor) { network.moveTo({ scale: network.getScale() * factor, animation: false }); };
+
+  /* ---- select, expand, hide, focus ------------------------------------------------------ */
+  var selected = null;
+  explorer.selectedNode = function () { return selected && shown.has(selected) ? selected : null; };
+  explorer.focusDepth = function () {
+    var chooser = document.getElementById("focus-depth");
+    return chooser ? parseInt(chooser.value, 10) : state.focus_depth;
+  };
+  explorer.select = function (id, how) {
+    var node = nodesById.get(id);
+    if (!node) return;
+    selected = id;
+    network.selectNodes([id]);
+    container.dataset.selected = id;
+    P.showNode(details, node, marks, { expanded: state.expand.indexOf(id) >= 0, depth: state.focus_depth,
+                                       focused: !!state.focus });
+    document.getElementById("details-panel").open = true;
+    if (how && how.keyboard) {
+      var p = network.canvasToDOM(network.getPosition(id));
+      if (p.x < 0 || p.y < 0 || p.x > container.clientWidth || p.y > container.clientHeight) {
+        network.moveTo({ position: network.getPosition(id), animation: false });
+      }
+    }
+  };
+
+  function neighboursOf(id) {
+    if (data.api.neighbours) {
+      return fetch(data.api.neighbours + "?iri=" + encodeURIComponent(id), { headers: { Accept: "application/json" } })
+        .then(function (r) { if (!r.ok) throw new Error("the service answered " + r.status); return r.json(); });
+    }
+    var pool = data.universe ? data.universe.edges : edges.get();
+    var incident = pool.filter(function (e) { return (e.from === id || e.to === id) && e.from !== e.to; });
+    var ids = new Set(incident.map(function (e) { return e.from === id ? e.to : e.from; }));
+    return Promise.resolve({ neighbours: Array.from(ids).sort(), edges: incident,
+      nodes: Array.from(ids).map(function (n) { return nodesById.get(n) || (universe && universe.get(n)); }).filter(Boolean) });
+  }
+
+  function integrate(id, answer) {
+    var fresh = answer.nodes.filter(function (n) { return !nodesById.has(n.id); }).sort(function (a, b) {
+      var x = a.full_label.toLowerCase(), y = b.full_label.toLowerCase();
+      return x < y ? -1 : x > y ? 1 : (a.id < b.id ? -1 : 1);
+    });
+    var centre = network.getPosition(id);
+    S.ring(centre, fresh.length).forEach(function (p, i) {
+      var node = Object.assign({}, fresh[i], { x: p.x, y: p.y, base: false });
+      nodesById.set(node.id, node);
+      positions[node.id] = p;
+      addLegendKind(node);
+      nodes.add(node);
+    });
+    var added = answer.edges.filter(function (e) { return !edges.get(e.id); });
+    edges.add(added);
+    added.forEach(function (e) {
+      [[e.from, e.to], [e.to, e.from]].forEach(function (pair) {
+        if (!next.has(pair[0])) next.set(pair[0], new Set());
+        next.get(pair[0]).add(pair[1]);
+      });
+    });
+    brought[id] = answer.neighbours;
+  }
+
+  explorer.expand = function (id) {
+    var ready = brought[id] ? Promise.resolve() : neighboursOf(id).then(function (answer) { integrate(id, answer); });
+    return ready.then(function () {
+      if (state.expand.indexOf(id) < 0) state.expand.push(id);
+      refresh(true);
+      status("Expanded " + nodesById.get(id).full_label + ": " + brought[id].length + " neighbours.");
+      if (selected === id) explorer.select(id);
+    }).catch(function (error) { status("Could not expand: " + error.message); });
+  };
+  explorer.toggleExpand = function (id) {
+    if (state.expand.indexOf(id) < 0) return explorer.expand(id);
+    state.expand = state.expand.filter(function (n) { return n !== id; });
+    refresh(true);
+    explorer.select(id);
+    return Promise.resolve();
+  };
+  explorer.hide = function (id) {
+    if (state.hide.indexOf(id) < 0) state.hide.push(id);
+    if (selected === id) { selected = null; network.unselectAll(); delete container.dataset.selected; }
+    refresh(true);
+    status("Hidden: " + nodesById.get(id).full_label + ".");
+  };
+  explorer.focusOn = function (id, depth) {
+    state.focus = id;
+    state.focus_depth = depth || 1;
+    refresh(true);
+    explorer.fit();
+    explorer.select(id);
+    status("Focused on " + nodesById.get(id).full_label + " to depth " + state.focus_depth + ".");
+  };
+  explorer.unfocus = function () { state.focus = null; state.focus_depth = 1; refresh(true); explorer.fit(); };
+
+  details.addEventListener("click", function (event) {
+    var action = event.target.dataset && event.target.dataset.action, id = details.dataset.selected;
+    if (!action || !id) return;
+    if (action === "expand" || action === "collapse") explorer.toggleExpand(id);
+    if (action === "hide") explorer.hide(id);
+    if (action === "focus") explorer.focusOn(id, explorer.focusDepth());
+    if (action === "unfocus") explorer.unfocus();
   });
 
-  /* Legend, doubling as the filters. */
-  function legendEntry(fieldset, label, count, symbol, colour, hidden, key) {
-    var row = element("label", null, "legend-row");
-    var box = element("input");
+  network.on("click", function (params) {
+    if (params.nodes.length) explorer.select(params.nodes[0]);
+    else if (params.edges.length) P.showEdge(details, edges.get(params.edges[0]), nodesById);
+  });
+  network.on("doubleClick", function (params) { if (params.nodes.length) explorer.toggleExpand(params.nodes[0]); });
+
+  /* ---- tooltips (our own: text only) ------------------------------------------------------ */
+  var tip = P.element("div", null, "explorer-tip");
+  tip.setAttribute("role", "tooltip");
+  tip.hidden = true;
+  container.appendChild(tip);
+  function showTip(content, pointer) {
+    tip.replaceChildren(content);
+    tip.style.left = Math.min(pointer.x + 14, Math.max(0, container.clientWidth - 300)) + "px";
+    tip.style.top = (pointer.y + 14) + "px";
+    tip.hidden = false;
+  }
+  network.on("hoverNode", function (p) { showTip(P.nodeTooltip(nodesById.get(p.node), marks), p.pointer.DOM); });
+  network.on("hoverEdge", function (p) { showTip(P.edgeTooltip(edges.get(p.edge), nodesById), p.pointer.DOM); });
+  network.on("blurNode", function () { tip.hidden = true; });
+  network.on("blurEdge", function () { tip.hidden = true; });
+  network.on("dragStart", function () { tip.hidden = true; });
+
+  /* ---- legend, doubling as the filters ------------------------------------------------------ */
+  var SYMBOLS = { dot: "●", square: "■", diamond: "◆", triangle: "▲", triangleDown: "▼", star: "★", hexagon: "⬢" };
+  function legendEntry(fieldset, label, count, symbol, colour, hidden, key, stateKey) {
+    var row = P.element("label", null, "legend-row"), box = P.element("input");
     box.type = "checkbox";
-    box.checked = true;
+    box.checked = !hidden.has(key);
     box.dataset.key = key;
     box.addEventListener("change", function () {
       if (box.checked) hidden.delete(key); else hidden.add(key);
-      nodeView.refresh();
-      edgeView.refresh();
-      container.dataset.nodeCount = String(nodeView.length);
+      state[stateKey] = Array.from(hidden);
+      refresh(true);
     });
     row.appendChild(box);
-    var swatch = element("span", symbol, "swatch");
+    var swatch = P.element("span", symbol, "swatch");
+    swatch.setAttribute("aria-hidden", "true");
     if (colour) swatch.style.color = colour;
     row.appendChild(swatch);
-    row.appendChild(element("span", label + " (" + count + ")"));
+    row.appendChild(P.element("span", label + (count === null ? "" : " (" + count + ")")));
     fieldset.appendChild(row);
   }
-  var SYMBOLS = { dot: "●", square: "■", diamond: "◆", triangle: "▲", triangleDown: "▼", star: "★", hexagon: "⬢" };
-  var nodeTypes = document.getElementById("node-types");
+  var kindsShown = new Set();
+  function addLegendKind(node) {
+    if (kindsShown.has(node.type)) return;
+    kindsShown.add(node.type);
+    legendEntry(document.getElementById("node-types"), node.type_label, null, SYMBOLS[node.shape] || "●",
+                node.color.background, hiddenKinds, node.type, "hide_kinds");
+  }
   data.legend.nodes.forEach(function (entry) {
-    legendEntry(nodeTypes, entry.label, entry.count, SYMBOLS[entry.shape] || "●", entry.color, hiddenNodeTypes, entry.type);
+    kindsShown.add(entry.type);
+    legendEntry(document.getElementById("node-types"), entry.label, entry.count, SYMBOLS[entry.shape] || "●",
+                entry.color, hiddenKinds, entry.type, "hide_kinds");
   });
-  var edgeTypes = document.getElementById("edge-types");
   data.legend.edges.forEach(function (entry) {
-    legendEntry(edgeTypes, entry.label, entry.count, "→", null, hiddenRelations, entry.relation);
+    legendEntry(document.getElementById("edge-types"), entry.label, entry.count, "→", null, hiddenRelations,
+                entry.relation, "hide_relations");
   });
 
-  /* Search by name. */
-  var names = document.getElementById("node-names");
-  var seen = new Set();
+  /* ---- search by name ------------------------------------------------------ */
+  var names = document.getElementById("node-names"), seen = new Set();
   data.nodes.forEach(function (node) {
     if (seen.has(node.full_label)) return;
     seen.add(node.full_label);
@@ -120,7 +243,7 @@
     option.value = node.full_label;
     names.appendChild(option);
   });
-  var status = document.getElementById("search-status");
+  var searchStatus = document.getElementById("search-status");
   document.getElementById("search-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var wanted = document.getElementById("search").value.trim().toLowerCase();
@@ -135,14 +258,103 @@
       }
     });
     if (!found) {
-      status.textContent = "No shown node matches “" + wanted + "”.";
+      searchStatus.textContent = "No shown node matches “" + wanted + "”.";
       delete container.dataset.selected;
       return;
     }
-    network.selectNodes([found.id]);
-    network.focus(found.id, { scale: 1.2, animation: false });
-    container.dataset.selected = found.id;
-    status.textContent = "Found: " + found.full_label;
-    showDetails(found);
+    explorer.select(found.id);
+    network.focus(found.id, { scale: Math.max(network.getScale(), 1.1), animation: false });
+    searchStatus.textContent = "Found: " + found.full_label;
+  });
+
+  /* ---- toolbar: zoom, layout, hubs, export, link ------------------------------------------------------ */
+  document.getElementById("zoom-in").addEventListener("click", function () { explorer.zoom(1.25); });
+  document.getElementById("zoom-out").addEventListener("click", function () { explorer.zoom(0.8); });
+  document.getElementById("fit").addEventListener("click", explorer.fit);
+  var layoutChooser = document.getElementById("layout");
+  explorer.layout = function (name) {
+    state.layout = name === "computed" ? null : name;
+    layoutChooser.value = name;
+    if (name === "hierarchical") {
+      network.setOptions({ physics: { enabled: false }, layout: { hierarchical: { enabled: true, direction: "DU",
+        sortMethod: "directed", nodeSpacing: 230, levelSeparation: 180 } } });
+    } else {
+      network.setOptions({ layout: { hierarchical: { enabled: false } }, physics: { enabled: false } });
+      nodes.update(Object.keys(positions).map(function (id) { return { id: id, x: positions[id].x, y: positions[id].y }; }));
+      if (name === "force") {
+        network.once("stabilized", function () { network.setOptions({ physics: { enabled: false } }); explorer.fit(); });
+        network.setOptions({ physics: { enabled: true, solver: "forceAtlas2Based", stabilization: { iterations: 250, fit: true } } });
+        network.stabilize(250);
+      }
+    }
+    explorer.fit();
+  };
+  layoutChooser.addEventListener("change", function () { explorer.layout(layoutChooser.value); refresh(true); });
+  var hubs = document.getElementById("follow-hubs");
+  hubs.checked = state.hubs;
+  hubs.addEventListener("change", function () {
+    state.hubs = hubs.checked;
+    refresh(true);
+    if (data.view.name === "entity" && data.api.neighbours) window.location.reload();  // the neighbourhood itself changes
+  });
+  document.getElementById("reset").addEventListener("click", function () {
+    Object.assign(state, { expand: [], hide: [], focus: null, focus_depth: 1, hide_kinds: state.default_hide_kinds.slice(),
+                           hide_relations: [], layout: null });
+    hiddenKinds = new Set(state.hide_kinds);
+    hiddenRelations = new Set();
+    document.querySelectorAll("#node-types input").forEach(function (b) { b.checked = !hiddenKinds.has(b.dataset.key); });
+    document.querySelectorAll("#edge-types input").forEach(function (b) { b.checked = true; });
+    explorer.layout("computed");
+    refresh(true);
+    startingView();
+  });
+  function onScreen() {
+    var list = nodeView.get(), ids = new Set(list.map(function (n) { return n.id; }));
+    var full = list.map(function (n) { return Object.assign({}, nodesById.get(n.id), { x: n.x, y: n.y }); });
+    return { nodes: full, edges: edgeView.get().filter(function (e) { return ids.has(e.from) && ids.has(e.to); }) };
+  }
+  document.querySelectorAll("[data-export]").forEach(function (b) {
+    b.addEventListener("click", function () {
+      var kind = b.dataset.export, name = data.view.name + "." + kind, picture = onScreen();
+      function done(blob, extra) {
+        explorer.lastExport = Object.assign({ kind: kind, bytes: blob.size }, extra || {});
+        X.download(name, blob);
+        status("Exported " + name + " (" + picture.nodes.length + " nodes).");
+      }
+      if (kind === "png") X.png(container, function (blob, w, h) { done(blob, { width: w, height: h }); });
+      if (kind === "svg") done(new Blob([X.svg(network, container, picture.nodes, picture.edges, data.min_label_px)], { type: "image/svg+xml" }));
+      if (kind === "graphml") done(new Blob([X.graphml(picture.nodes, picture.edges)], { type: "application/graphml+xml" }));
+      if (kind === "json") done(new Blob([X.json(data.view, picture.nodes, picture.edges, network.getPositions(), state)], { type: "application/json" }));
+    });
+  });
+  document.getElementById("copy-link").addEventListener("click", function () {
+    var url = window.location.href;
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(url).then(function () { status("Link copied: it reopens this picture."); },
+                                              function () { status("The address bar holds this picture's link."); });
+    } else {
+      status("The address bar holds this picture's link.");
+    }
+  });
+
+  window.lscpKeys.install(container, explorer);
+  if (window.matchMedia && window.matchMedia("(max-width: 40rem)").matches) {
+    document.getElementById("controls-panel").open = false;
+    document.getElementById("details-panel").open = false;
+  }
+  document.getElementById("text-details").open = false;
+
+  /* ---- first frame ------------------------------------------------------ */
+  refresh(false);
+  state.expand.filter(function (id) { return !brought[id]; }).reduce(function (chain, id) {  // a file: expand from its copy
+    return chain.then(function () { return nodesById.has(id) ? explorer.expand(id) : null; });
+  }, Promise.resolve());
+  if (state.layout) explorer.layout(state.layout);
+  startingView();
+  network.once("afterDrawing", function () {
+    explorer.firstRenderMs = performance.now() - started;  // from this script's start
+    explorer.renderedAt = performance.now();                 // from the start of navigation
+    startingView();  // again, now that the page around the picture has its final size
+    container.dataset.state = "rendered";
   });
 })();

@@ -1,0 +1,129 @@
+/* lscp-kg explorer: the details panel and the tooltips. Every label and quote is put in
+ * the page as text (textContent, never innerHTML), so data can never become markup. */
+(function () {
+  "use strict";
+
+  function element(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (className) node.className = className;
+    return node;
+  }
+
+  function link(text, href, className) {
+    var a = element("a", text, className);
+    a.href = href;
+    return a;
+  }
+
+  function kindLine(node) {
+    return node.type_label + (node.role ? " · " + node.role : "") + (node.group_label ? " · " + node.group_label : "");
+  }
+
+  /* Each quote with its lines, linked to them in the source when there is a service. */
+  function quotes(sources, box) {
+    (sources || []).forEach(function (source) {
+      var quote = element("blockquote", source.quote);
+      if (source.lines) {
+        var cite = element("cite", null);
+        var where = "lines " + source.lines;
+        cite.appendChild(source.href ? link(where, source.href, "lines") : element("span", where, "lines"));
+        quote.appendChild(document.createTextNode(" "));
+        quote.appendChild(cite);
+      }
+      box.appendChild(quote);
+    });
+  }
+
+  function markList(node, marks) {
+    var list = element("ul", null, "node-marks");
+    node.marks.forEach(function (key) {
+      var mark = marks[key];
+      if (!mark) return;
+      var item = element("li", null);
+      item.appendChild(element("span", mark.symbol, "mark-swatch mark-" + key));
+      item.appendChild(document.createTextNode(" " + mark.label));
+      list.appendChild(item);
+    });
+    return list;
+  }
+
+  function nodeTooltip(node, marks) {
+    var box = element("div", null, "tip");
+    box.appendChild(element("strong", node.full_label));
+    box.appendChild(element("div", kindLine(node), "tip-kind"));
+    if (node.marks.length) box.appendChild(markList(node, marks));
+    (node.sources || []).slice(0, 2).forEach(function (s) {
+      box.appendChild(element("blockquote", (s.lines ? "[" + s.lines + "] " : "") + s.quote));
+    });
+    return box;
+  }
+
+  function edgeTooltip(edge, nodesById) {
+    var box = element("div", null, "tip");
+    var from = nodesById.get(edge.from), to = nodesById.get(edge.to);
+    box.appendChild(element("strong", (from ? from.full_label : "") + " " + edge.label + " " + (to ? to.full_label : "")));
+    box.appendChild(element("div", edge.relation, "tip-kind"));
+    (edge.sources || []).slice(0, 2).forEach(function (s) {
+      box.appendChild(element("blockquote", (s.lines ? "[" + s.lines + "] " : "") + s.quote));
+    });
+    return box;
+  }
+
+  function button(text, action, key) {
+    var b = element("button", text);
+    b.type = "button";
+    b.dataset.action = action;
+    if (key) b.setAttribute("aria-keyshortcuts", key);
+    return b;
+  }
+
+  /* The panel for a node: what it is, its partnership, its quotes, and what can be done to it. */
+  function showNode(details, node, marks, context) {
+    details.replaceChildren();
+    details.dataset.selected = node.id;
+    details.appendChild(element("h2", node.full_label));
+    details.appendChild(element("p", kindLine(node), "kind"));
+    if (node.partnerships && node.partnerships.length) {
+      details.appendChild(element("p", (node.partnerships.length > 1 ? "Partnerships: " : "Partnership: ") +
+        node.partnerships.join("; "), "partnership"));
+    }
+    if (node.hub) details.appendChild(element("p", "A hub: shown, but not followed when a neighbourhood is drawn.", "hint"));
+    if (node.marks.length) details.appendChild(markList(node, marks));
+    var actions = element("div", null, "actions");
+    actions.appendChild(button(context.expanded ? "Collapse" : "Expand", context.expanded ? "collapse" : "expand", "E"));
+    actions.appendChild(button("Hide", "hide", "H"));
+    var depthLabel = element("label", "Focus depth ");
+    var depth = element("select", null);
+    depth.id = "focus-depth";
+    [1, 2, 3].forEach(function (d) {
+      var option = element("option", String(d));
+      option.value = String(d);
+      if (d === context.depth) option.selected = true;
+      depth.appendChild(option);
+    });
+    depthLabel.appendChild(depth);
+    actions.appendChild(depthLabel);
+    actions.appendChild(button("Focus", "focus", "F"));
+    if (context.focused) actions.appendChild(button("Show all again", "unfocus"));
+    details.appendChild(actions);
+    if (node.sources && node.sources.length) details.appendChild(element("h3", "In the source"));
+    quotes(node.sources, details);
+    if (node.href) details.appendChild(link("Open its full page", node.href, "open-page"));
+    details.appendChild(element("p", node.id, "iri"));
+  }
+
+  function showEdge(details, edge, nodesById) {
+    details.replaceChildren();
+    delete details.dataset.selected;
+    var from = nodesById.get(edge.from), to = nodesById.get(edge.to);
+    details.appendChild(element("h2", (from ? from.full_label : edge.from) + " " + edge.label + " " +
+      (to ? to.full_label : edge.to)));
+    details.appendChild(element("p", "Relation: " + edge.label + " (" + edge.relation + ")", "kind"));
+    if (edge.sources && edge.sources.length) details.appendChild(element("h3", "In the source"));
+    quotes(edge.sources, details);
+  }
+
+  window.lscpPanel = { element: element, nodeTooltip: nodeTooltip, edgeTooltip: edgeTooltip,
+                       showNode: showNode, showEdge: showEdge, kindLine: kindLine };
+})();

@@ -1,0 +1,76 @@
+"""The views around chosen entities: the neighbourhood of one or several (``entity``) and
+the shortest paths between two (``path``).
+
+>>> from lscp_kg.store import load_knowledge_graph
+>>> from lscp_kg.visualisations.projection import project
+>>> graph = project(load_knowledge_graph())
+>>> mace = graph.graph["base_iri"] + "id/lewisham/body/mace"
+>>> view = entity(graph, iri=[mace], depth=2)
+>>> view.graph.nodes[mace]["focus"], view.graph.number_of_nodes() < 30
+(True, True)
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from .layout import column_positions, spring_positions
+from .neighbourhood import around, connecting
+from .view_model import View, ViewError, subgraph, with_positions
+
+MAX_DEPTH = 3
+MAX_PATHS = 10
+
+
+def entity(graph, iri=None, depth: int | str = 1, hubs: bool = False, **_):
+    """The neighbourhood of one entity or several (``iri`` a list), hubs shown but not followed
+    (``hubs`` follows them). Depth 0: only the entities, joined by their shortest connections."""
+    asked = [iri] if isinstance(iri, str) else list(iri or [])
+    shown = [i for i in dict.fromkeys(asked) if i in graph]
+    if not shown:
+        raise ViewError(f"no such entity in the network: {', '.join(asked) or None}")
+    try:
+        depth = max(0, min(MAX_DEPTH, int(depth)))
+    except (TypeError, ValueError):
+        raise ViewError(f"depth must be a whole number from 0 to {MAX_DEPTH}") from None
+    nodes = connecting(graph, shown) if depth == 0 else around(graph, shown, depth, follow_hubs=hubs)
+    part = subgraph(graph, nodes)
+    for node in shown:
+        part.nodes[node]["focus"] = True
+    names = [graph.nodes[n]["label"] for n in shown]
+    title = f"Around {names[0]}" if len(names) == 1 else f"{len(names)} entities: " + "; ".join(names)
+    reach = ("joined by the shortest connections between them" if depth == 0 else
+             f"and everything within {depth} step(s), whichever way the relations run")
+    hub_note = "" if hubs or depth == 0 else (" The partnership, its documents and shared legislation and "
+                                              "guidance are shown but not followed.")
+    missing = [i for i in asked if i not in graph]
+    notes = [f"Not in the network (not an entity of a kind the network draws): {', '.join(missing)}"] if missing else []
+    return View("entity", title, f"The highlighted {'entity' if len(names) == 1 else 'entities'}, {reach}.{hub_note}",
+                with_positions(part, spring_positions(part)), notes=notes)
+
+
+def path(graph, source: str | None = None, target: str | None = None, **_):
+    for end in (source, target):
+        if not end or end not in graph:
+            raise ViewError(f"no such entity in the network: {end}")
+    undirected = nx.Graph(graph.to_undirected(as_view=True))
+    try:
+        paths = list(nx.all_shortest_paths(undirected, source, target))[:MAX_PATHS]
+    except nx.NetworkXNoPath:
+        paths = []
+    keep = {source, target}.union(*paths)
+    pairs = {frozenset(p) for found in paths for p in zip(found, found[1:])}
+    part = subgraph(graph, keep)
+    part.remove_edges_from([(s, o, k) for s, o, k in part.edges(keys=True) if frozenset((s, o)) not in pairs])
+    step_list = [{"path": i + 1, "from": a, "to": b, "relations": [
+                     {"relation": k, "label": attrs["relation_label"], "forward": s == a, "sources": attrs["sources"]}
+                     for s, o, k, attrs in part.edges(keys=True, data=True) if {s, o} == {a, b}]}
+                 for i, found in enumerate(paths) for a, b in zip(found, found[1:])]
+    distance = {n: min((p.index(n) for p in paths if n in p), default=0) for n in keep}
+    columns = [sorted((n for n in keep if distance[n] == d), key=lambda n: graph.nodes[n]["label"])
+               for d in range(max(distance.values()) + 1)]
+    notes = [] if paths else ["There is no path between these two entities in the network."]
+    return View("path", f"From {graph.nodes[source]['label']} to {graph.nodes[target]['label']}",
+                f"The shortest paths ({len(paths)} found, each {max(len(paths[0]) - 1, 0) if paths else 0} steps), "
+                "whichever way each relation runs.", with_positions(part, column_positions(columns, gap=380)),
+                steps=step_list, notes=notes)
