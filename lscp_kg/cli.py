@@ -22,7 +22,7 @@ from .service.limits import Limits, ServerLimits
 from .store import DataFileError, KnowledgeGraph, load_knowledge_graph
 
 data_option = click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
-                           help="Extra Turtle/TriG file or folder (repeatable).")
+                           help="Extra Turtle/TriG or authoring YAML file, or folder (repeatable).")
 base_option = click.option("--base", "base_iri", default=DEFAULT_BASE_IRI, envvar="LSCP_KG_BASE", show_default=True,
                            help="Base IRI for the entity IRIs of the data.")
 
@@ -108,6 +108,13 @@ def main() -> None:
     """Knowledge graph of safeguarding children partnership arrangements."""
 
 
+# The authoring format: `build` compiles partnership YAML to TriG, `new` starts one from its page.
+from .authoring.commands import build as _build, new as _new  # noqa: E402
+
+main.add_command(_build, "build")
+main.add_command(_new, "new")
+
+
 @main.command()
 @data_option
 @base_option
@@ -176,10 +183,11 @@ def export(fmt: str, output: Path | None, data: tuple[Path, ...], base_iri: str)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True)
 @click.option("--as-of", "asof", metavar="YYYY-MM-DD", help="Judge the arrangements as they stood on this date (default: today).")
 @click.option("-v", "--verbose", is_flag=True, help="Text format: full quotes and citations.")
+@click.option("--partnership", metavar="IRI", help="Only this partnership (IRI, absolute or relative to the base); default: every partnership, one section each.")
 @data_option
 @base_option
 @store_options
-def scrutinise(fmt: str, asof: str | None, verbose: bool, data: tuple[Path, ...], base_iri: str) -> None:
+def scrutinise(fmt: str, asof: str | None, verbose: bool, partnership: str | None, data: tuple[Path, ...], base_iri: str) -> None:
     """Check the arrangements against statute and guidance, and against themselves.
 
     Findings are reported, not treated as errors: the exit code is 0 whatever
@@ -195,7 +203,11 @@ def scrutinise(fmt: str, asof: str | None, verbose: bool, data: tuple[Path, ...]
         asof = parse_asof(asof)
     except ParameterError as error:
         raise click.BadParameter(str(error).split(": ", 1)[-1], param_hint="--as-of") from None
-    report = run_scrutiny(load_or_exit(data, base_iri), asof)
+    kg = load_or_exit(data, base_iri)
+    try:
+        report = run_scrutiny(kg, asof, partnership=partnership)
+    except ParameterError as error:
+        raise click.BadParameter(str(error).split(": ", 1)[-1], param_hint="--partnership") from None
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     elif fmt == "html":
@@ -229,11 +241,13 @@ def visualise(view: str, output: Path, iri, depth, source, target, body, service
     kg = load_or_exit(data, base_iri)
     raw = {"iri": iri, "depth": depth if view == "entity" else None, "from": source, "to": target, "body": body}
     try:
-        drawn = build_view(project(kg), view, **view_parameters(view, raw, kg.base_iri))
+        network = project(kg)
+        drawn = build_view(network, view, **view_parameters(view, raw, kg.base_iri))
     except ViewError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
-    output.write_text(render_page(drawn, kg.base_iri, standalone=True, service_url=service_url or None), encoding="utf-8")
+    output.write_text(render_page(drawn, kg.base_iri, standalone=True, service_url=service_url or None,
+                                  projection=network), encoding="utf-8")
     click.echo(f"wrote {output}: {drawn.title} ({drawn.graph.number_of_nodes()} nodes, {drawn.graph.number_of_edges()} edges)")
 
 
@@ -273,6 +287,8 @@ LIMITS, SERVER_LIMITS = Limits(), ServerLimits()  # the one place of the limits'
               help="Largest request body accepted (413 past it).")
 @click.option("--max-query-length", default=LIMITS.max_query_length, type=click.IntRange(16), show_default=True,
               help="Longest SPARQL text accepted, in characters (413 past it).")
+@click.option("--memory-limit", default=LIMITS.memory_limit // 2**20, type=click.IntRange(0), show_default=True,
+              help="MiB of address space per query worker (0: no limit); a query past it stops its worker (503).")
 @click.option("--queries-per-client", default=LIMITS.per_client, type=click.IntRange(1, 256), show_default=True,
               help="Queries one client address may have running or waiting at once (429 past it).")
 @click.option("--connections-per-client", default=SERVER_LIMITS.connections_per_client, type=click.IntRange(0),
@@ -288,7 +304,8 @@ LIMITS, SERVER_LIMITS = Limits(), ServerLimits()  # the one place of the limits'
 @data_option
 @base_option
 @store_options
-def serve(host, port, threads, workers, time_limit, row_cap, max_request_bytes, max_query_length, queries_per_client,
+def serve(host, port, threads, workers, time_limit, row_cap, max_request_bytes, max_query_length, memory_limit,
+          queries_per_client,
           connections_per_client, header_timeout, trusted_proxy, require_network_isolation, cors_origins, data, base_iri) -> None:
     """Run the query service (SPARQL endpoint, named queries, entity pages) under waitress."""
     import dataclasses
@@ -309,7 +326,7 @@ def serve(host, port, threads, workers, time_limit, row_cap, max_request_bytes, 
     app = create_app({
         "KNOWLEDGE_GRAPH": kg, "QUERY_WORKERS": workers, "QUERY_TIME_LIMIT": time_limit,
         "QUERY_ROW_CAP": row_cap, "MAX_CONTENT_LENGTH": max_request_bytes, "MAX_QUERY_LENGTH": max_query_length,
-        "QUERY_PER_CLIENT": queries_per_client, "QUERY_SLOTS": server_limits.query_slots,
+        "QUERY_MEMORY_LIMIT": memory_limit * 2**20, "QUERY_PER_CLIENT": queries_per_client, "QUERY_SLOTS": server_limits.query_slots,
         "CORS_ORIGINS": tuple(cors_origins) or ("*",),
     })
     state: ServiceState = app.extensions["lscp_kg"]

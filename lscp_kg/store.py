@@ -49,6 +49,8 @@ RDF_FORMATS = {
     ".nt": ox.RdfFormat.N_TRIPLES,
     ".nq": ox.RdfFormat.N_QUADS,
 }
+#: Authoring files (lscp_kg.authoring), compiled to quads as they are loaded.
+AUTHORING_SUFFIXES = (".yaml", ".yml")
 
 
 class DataFileError(Exception):
@@ -72,10 +74,11 @@ def data_files(paths: Iterable[Path | str]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in RDF_FORMATS and p.is_file()))
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in (*RDF_FORMATS, *AUTHORING_SUFFIXES) and p.is_file()))
         elif path.is_file():
-            if path.suffix not in RDF_FORMATS:
-                raise DataFileError(path, f"unsupported file type {path.suffix!r}; use one of {', '.join(RDF_FORMATS)}")
+            if path.suffix not in (*RDF_FORMATS, *AUTHORING_SUFFIXES):
+                raise DataFileError(path, f"unsupported file type {path.suffix!r}; use one of "
+                                          f"{', '.join((*RDF_FORMATS, *AUTHORING_SUFFIXES))}")
             found.append(path)
         else:
             raise DataFileError(path, "no such file or folder")
@@ -84,6 +87,10 @@ def data_files(paths: Iterable[Path | str]) -> list[Path]:
 
 def parse_file(path: Path, base_iri: str, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
     """Parse one file into quads; triples of Turtle files go into ``graph`` (default graph if None)."""
+    if path.suffix in AUTHORING_SUFFIXES:
+        from .authoring.compiler import compile_file  # AuthoringError is a DataFileError
+
+        return compile_file(path, base_iri)
     try:
         data = path.read_bytes()
     except OSError as error:

@@ -1,0 +1,190 @@
+"""Compile an authoring YAML file into quads: each passage becomes a named graph that describes
+itself (the source's exact characters, its line span, its source document) and holds the facts
+written under it.
+
+>>> from lscp_kg.store import SHIPPED_DATA_DIR
+>>> quads = compile_file(SHIPPED_DATA_DIR / "lewisham" / "partnership.yaml")
+>>> len(quads) > 1500
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..namespaces import DEFAULT_BASE_IRI, PREFIXES
+from .errors import AuthoringError, AuthoringProblem
+from .kinds import DCT, KINDS, LSCP, RDF_TYPE, RDFS, compile_entry, entry_kind
+from .quotes import SourceText, first_difference
+from .schema import schema_problems
+from .terms import Namespaces
+from .yamlload import load_yaml_file
+
+from ..store import AUTHORING_SUFFIXES  # noqa: E402,F401  (one place: the loader)
+PROV_VALUE = PREFIXES["prov"] + "value"
+XSD_INTEGER = ox.NamedNode(PREFIXES["xsd"] + "integer")
+
+
+@dataclass
+class Compilation:
+    """What compiling one file gives: its quads in a stable order, and every problem found."""
+
+    file: str
+    quads: list[ox.Quad] = field(default_factory=list)
+    problems: list[AuthoringProblem] = field(default_factory=list)
+    _seen: set = field(default_factory=set)
+
+    def add(self, subject, predicate: str, obj, graph: ox.NamedNode) -> None:
+        quad = ox.Quad(subject, ox.NamedNode(predicate), obj, graph)
+        if quad not in self._seen:
+            self._seen.add(quad)
+            self.quads.append(quad)
+
+    def problem(self, line, message: str, fix: str = "") -> None:
+        self.problems.append(AuthoringProblem(self.file, line, message, fix))
+
+
+def _integer(n: int) -> ox.Literal:
+    return ox.Literal(str(n), datatype=XSD_INTEGER)
+
+
+def _facts(out: Compilation, container, graph: ox.NamedNode, ns: Namespaces) -> None:
+    facts = container.get("facts") or []
+    for index, entry in enumerate(facts):
+        line = facts.line_of(index)
+        kind_name = entry_kind(entry)
+        if kind_name is None:
+            continue  # the schema check has reported it
+        for triple, key, message in compile_entry(entry, KINDS[kind_name], ns):
+            if message:
+                out.problem(entry.line_of(key), message, "see the field's description in docs/adding-a-partnership.md")
+            else:
+                out.add(triple.subject, triple.predicate.value, triple.object, graph)
+    turtle = container.get("turtle")
+    if turtle:
+        _turtle(out, turtle, container.line_of("turtle"), graph, ns)
+
+
+def turtle_header(base_iri: str) -> str:
+    """The prefixes a ``turtle:`` block may use without declaring them."""
+    return "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in PREFIXES.items()) + f"@base <{base_iri}> .\n"
+
+
+def _turtle(out: Compilation, text: str, line: int, graph: ox.NamedNode, ns: Namespaces) -> None:
+    header = turtle_header(ns.base)
+    try:
+        triples = list(ox.parse((header + text).encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=ns.base))
+    except SyntaxError as error:
+        at = line + max(1, (error.lineno or 0) - header.count("\n"))
+        out.problem(at, f"the turtle block is not valid Turtle: {error.msg}",
+                    "write one statement per line, 'subject predicate object .', with <id/...> or prefix:name terms")
+        return
+    for triple in triples:
+        out.add(triple.subject, triple.predicate.value, triple.object, graph)
+
+
+def _source(out: Compilation, doc, path: Path, ns: Namespaces):
+    source = doc["source"]
+    node = ns.resolve(source["id"], "source")
+    graph = node
+    out.add(node, RDF_TYPE, ox.NamedNode(LSCP + "SourceDocument"), graph)
+    for key, predicate in (("label", RDFS + "label"), ("title", DCT + "title"), ("text", LSCP + "textFile"),
+                           ("format", DCT + "format"), ("comment", RDFS + "comment")):
+        if key in source:
+            out.add(node, predicate, ox.Literal(str(source[key])), graph)
+    if "url" in source:
+        out.add(node, PREFIXES["foaf"] + "page", ox.NamedNode(source["url"]), graph)
+    _facts(out, source, graph, ns)
+    text_path = path.parent / source["text"]
+    try:
+        return node, SourceText(text_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        out.problem(source.line_of("text"), f"cannot read the source text {text_path}: {error}",
+                    "give the path of the text file relative to this YAML file (lscp-kg new NAME --source FILE writes it)")
+        return node, None
+
+
+def _match(out: Compilation, passage, line: int, text: SourceText, text_name: str):
+    quote = passage["quote"]
+    matches = text.find_all(quote)
+    wanted = passage.get("line")
+    if wanted is not None:
+        matches = [m for m in matches if m.start_line <= wanted <= m.end_line]
+    if len(matches) == 1:
+        return matches[0]
+    short = quote if len(quote) <= 70 else quote[:67] + "..."
+    if not matches and wanted is not None and text.find_all(quote):
+        places = ", ".join(f"line {m.start_line}" for m in text.find_all(quote))
+        out.problem(line, f"the quote {short!r} is not on line {wanted} of {text_name}; it is at {places}",
+                    "correct line: or remove it")
+    elif not matches:
+        start, end, near, ratio = text.nearest(quote)
+        span = f"line {start}" if start == end else f"lines {start}-{end}"
+        out.problem(line, f"the quote {short!r} is not in {text_name}; the nearest passage is {span} "
+                          f"({ratio:.0%} alike): {near[:160]!r}; {first_difference(quote, near)}",
+                    f"copy the words exactly from {span} of {text_name}; if the page was republished, "
+                    "update the quote (and the facts it supports) to the new wording")
+    else:
+        places = "; ".join(f"lines {m.start_line}-{m.end_line}" if m.end_line > m.start_line
+                           else f"line {m.start_line}" for m in matches)
+        out.problem(line, f"the quote {short!r} occurs {len(matches)} times in {text_name}: {places}",
+                    f"add 'line: {matches[0].start_line}' (or another of those lines) to the passage, or quote more words")
+    return None
+
+
+def compile_document(doc, path: Path, base_iri: str = DEFAULT_BASE_IRI) -> Compilation:
+    """Compile a loaded document; problems are collected, not raised."""
+    out = Compilation(str(path))
+    if not isinstance(doc, dict):
+        out.problem(1, "the file is not a mapping of partnership, source and passages",
+                    "start from the file lscp-kg new writes, or the example in docs/adding-a-partnership.md")
+        return out
+    out.problems.extend(schema_problems(doc, str(path)))
+    if out.problems:
+        return out
+    ns = Namespaces(base_iri, doc["partnership"])
+    source_node, text = _source(out, doc, path, ns)
+    text_name = doc["source"]["text"]
+    passages = doc.get("passages") or []
+    graphs: dict[str, int] = {}
+    for index, passage in enumerate(passages):
+        line = passages.line_of(index)
+        match = _match(out, passage, passage.line_of("quote"), text, text_name) if text else None
+        if match is None:
+            continue
+        span = f"L{match.start_line}" if match.start_line == match.end_line else f"L{match.start_line}-{match.end_line}"
+        name = str(passage.get("id") or span)
+        if name in graphs:
+            out.problem(line, f"two passages are named {name} (the other is at line {graphs[name]})",
+                        f"give this one an id, e.g. 'id: {name}b'")
+            continue
+        graphs[name] = line
+        graph = ns.resolve(name, "passage")
+        out.add(graph, RDF_TYPE, ox.NamedNode(LSCP + "SourcePassage"), graph)
+        out.add(graph, LSCP + "source", source_node, graph)
+        out.add(graph, LSCP + "startLine", _integer(match.start_line), graph)
+        out.add(graph, LSCP + "endLine", _integer(match.end_line), graph)
+        out.add(graph, PROV_VALUE, ox.Literal(match.exact), graph)
+        _facts(out, passage, graph, ns)
+    for citation in doc.get("citations") or []:
+        graph = ns.resolve(citation["id"], "citation")
+        out.add(graph, RDF_TYPE, ox.NamedNode(LSCP + "ExternalCitation"), graph)
+        if "label" in citation:
+            out.add(graph, RDFS + "label", ox.Literal(citation["label"]), graph)
+        if "source" in citation:
+            out.add(graph, DCT + "source", ns.resolve(citation["source"], "local"), graph)
+        out.add(graph, DCT + "bibliographicCitation", ox.Literal(citation["citation"]), graph)
+        _facts(out, citation, graph, ns)
+    return out
+
+
+def compile_file(path: Path | str, base_iri: str = DEFAULT_BASE_IRI) -> list[ox.Quad]:
+    """The quads of one authoring file; raises AuthoringError listing every problem (file, line, fix)."""
+    path = Path(path)
+    result = compile_document(load_yaml_file(path), path, base_iri)
+    if result.problems:
+        raise AuthoringError(result.problems)
+    return result.quads

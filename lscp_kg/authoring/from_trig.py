@@ -1,0 +1,205 @@
+"""Convert a partnership's TriG files into the authoring YAML (re-runnable).
+
+Every quad of a passage graph becomes a fact of a kind where a kind's field can
+say it exactly, and a line of the passage's ``turtle:`` block otherwise; the
+result is compiled back and compared with the input before it is written, so a
+conversion never loses or adds a statement (quotes and line spans excepted: the
+compiled file records the source's exact characters and the span they occupy).
+
+    python -m lscp_kg.authoring.from_trig graph_data/lewisham --partnership lewisham \\
+        --out graph_data/lewisham/partnership.yaml
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..namespaces import DEFAULT_BASE_IRI, PREFIXES
+from ..store import SHIPPED_DATA_DIR, data_files, ontology_files, parse_file
+from .compiler import PROV_VALUE, compile_document
+from .kinds import DCT, KINDS, LSCP, RDF_TYPE, RDFS
+from .quotes import SourceText
+from .schema import SCHEMA_FILE
+from .terms import Namespaces
+from .yamlload import load_yaml_text
+from .yamlwrite import dump_yaml
+
+PASSAGE, CITATION, SOURCE = LSCP + "SourcePassage", LSCP + "ExternalCitation", LSCP + "SourceDocument"
+SELF = {RDF_TYPE, LSCP + "source", LSCP + "startLine", LSCP + "endLine", PROV_VALUE}
+
+
+def _term(node, base: str) -> str:
+    if isinstance(node, ox.Literal):
+        return str(node)
+    iri = node.value
+    for prefix, space in PREFIXES.items():
+        if iri.startswith(space) and re.fullmatch(r"[A-Za-z_][\w-]*", iri[len(space):]):
+            return f"{prefix}:{iri[len(space):]}"
+    return f"<{iri[len(base):]}>" if iri.startswith(base) else f"<{iri}>"
+
+
+class Converter:
+    def __init__(self, quads: list[ox.Quad], types: dict[str, set[str]], partnership: str, base: str):
+        self.quads, self.types, self.base = quads, types, base
+        self.ns = Namespaces(base, partnership)
+        self.partnership = partnership
+        self.class_kind = {iri: kind for kind in KINDS.values() for iri in kind.classes.values()}
+
+    def kind_of(self, subject) -> object | None:
+        kinds = {self.class_kind[t] for t in self.types.get(subject.value, ()) if t in self.class_kind}
+        if len(kinds) != 1:
+            return None
+        kind = kinds.pop()
+        name = self.ns.shorten(subject, kind.namespace)
+        return kind if "://" not in name and kind.subject(name, self.ns) == subject else None
+
+    def facts(self, quads: list[ox.Quad]) -> tuple[list[dict], str]:
+        entries: dict[str, dict] = {}
+        residual: list[str] = []
+        for quad in quads:
+            kind = self.kind_of(quad.subject) if isinstance(quad.subject, ox.NamedNode) else None
+            written = self._field(kind, quad) if kind else None
+            if written is None:
+                residual.append(f"{_term(quad.subject, self.base)} {_term(quad.predicate, self.base)} "
+                                f"{_term(quad.object, self.base)} .")
+                continue
+            entry = entries.setdefault(quad.subject.value,
+                                       {kind.name: self.ns.shorten(quad.subject, kind.namespace)})
+            entry.setdefault(written[0], []).append(written[1])
+        result = []
+        for entry in entries.values():
+            kind = KINDS[next(iter(entry))]
+            ordered = {kind.name: entry[kind.name]}
+            for field in kind.fields:
+                if field.key in entry:
+                    values = entry[field.key]
+                    ordered[field.key] = values[0] if len(values) == 1 else values
+            result.append(ordered)
+        return result, "\n".join(residual) + ("\n" if residual else "")
+
+    def _field(self, kind, quad):
+        for field in kind.fields:
+            if quad.predicate.value not in (field.predicate, field.interval):
+                continue
+            written = field.written(quad.object, self.ns)
+            if written is None:
+                continue
+            try:
+                back = field.objects(written, self.ns)
+            except ValueError:
+                continue
+            if back == [(quad.predicate.value, quad.object)]:
+                return field.key, written
+        return None
+
+    def block(self, quads: list[ox.Quad], into: dict) -> dict:
+        facts, turtle = self.facts(quads)
+        if facts:
+            into["facts"] = facts
+        if turtle:
+            into["turtle"] = turtle
+        return into
+
+
+def convert(trig_paths: list[Path], partnership: str, yaml_path: Path, base: str = DEFAULT_BASE_IRI) -> str:
+    """The YAML text for the partnership's TriG files (checked by compiling it back)."""
+    quads = [q for p in trig_paths for q in parse_file(p, base)]
+    context = [q for p in ontology_files() + data_files([SHIPPED_DATA_DIR / "common"]) for q in parse_file(p, base)]
+    types: dict[str, set[str]] = defaultdict(set)
+    for quad in quads + context:
+        if quad.predicate.value == RDF_TYPE:
+            types[quad.subject.value].add(quad.object.value)
+    by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
+    for quad in quads:
+        by_graph[quad.graph_name.value].append(quad)
+    converter = Converter(quads, types, partnership, base)
+    doc: dict = {"partnership": partnership}
+    passages, citations, text = [], [], None
+    for graph, graph_quads in by_graph.items():
+        kinds = types.get(graph, set())
+        own = [q for q in graph_quads if q.subject.value == graph]
+        rest = [q for q in graph_quads if q.subject.value != graph]
+        values = {q.predicate.value: q.object for q in own}
+        if SOURCE in kinds:
+            source = {"id": converter.ns.shorten(ox.NamedNode(graph), "source")}
+            for key, predicate in (("label", RDFS + "label"), ("title", DCT + "title"), ("text", LSCP + "textFile"),
+                                   ("format", DCT + "format"), ("comment", RDFS + "comment")):
+                if predicate in values:
+                    source[key] = values[predicate].value
+            extra = [q for q in own if q.predicate.value not in
+                     {RDF_TYPE, RDFS + "label", DCT + "title", LSCP + "textFile", DCT + "format", RDFS + "comment"}]
+            doc["source"] = converter.block(extra + rest, source)
+            text = SourceText((yaml_path.parent / source["text"]).read_text(encoding="utf-8"))
+        elif PASSAGE in kinds:
+            quote = re.sub(r"\s+", " ", values[PROV_VALUE].value).strip()
+            passage: dict = {"quote": quote}
+            start = int(values[LSCP + "startLine"].value)
+            matches = text.find_all(quote)
+            if len(matches) > 1:
+                passage["line"] = start
+                matches = [m for m in matches if m.start_line <= start <= m.end_line]
+            if len(matches) != 1:
+                raise ValueError(f"{graph}: the quote is found {len(matches)} times in the source")
+            m = matches[0]
+            default = f"L{m.start_line}" if m.start_line == m.end_line else f"L{m.start_line}-{m.end_line}"
+            name = converter.ns.shorten(ox.NamedNode(graph), "passage")
+            if name != default:
+                passage["id"] = name
+            passages.append(converter.block([q for q in own if q.predicate.value not in SELF] + rest, passage))
+        elif CITATION in kinds:
+            citation = {"id": converter.ns.shorten(ox.NamedNode(graph), "citation")}
+            if RDFS + "label" in values:
+                citation["label"] = values[RDFS + "label"].value
+            if DCT + "source" in values:
+                citation["source"] = values[DCT + "source"].value
+            citation["citation"] = values[DCT + "bibliographicCitation"].value
+            extra = [q for q in own if q.predicate.value not in
+                     {RDF_TYPE, RDFS + "label", DCT + "source", DCT + "bibliographicCitation"}]
+            citations.append(converter.block(extra + rest, citation))
+        else:
+            raise ValueError(f"{graph}: a named graph that is not a passage, citation or source document")
+    doc["passages"] = passages
+    if citations:
+        doc["citations"] = citations
+    schema = Path(os.path.relpath(SCHEMA_FILE, yaml_path.parent)).as_posix()
+    text_out = (f"# yaml-language-server: $schema={schema}\n"
+                f"# The {partnership} partnership's arrangements: each fact under the source words that state it.\n"
+                "# Compile and check: lscp-kg build " + yaml_path.name + "  (see docs/adding-a-partnership.md)\n"
+                + dump_yaml(doc))
+    _check(text_out, yaml_path, quads, base)
+    return text_out
+
+
+def _check(text: str, yaml_path: Path, quads: list[ox.Quad], base: str) -> None:
+    result = compile_document(load_yaml_text(text, str(yaml_path)), yaml_path, base)
+    if result.problems:
+        raise ValueError("the converted file does not compile:\n" + "\n".join(map(str, result.problems)))
+    ignore = {PROV_VALUE, LSCP + "startLine", LSCP + "endLine"}
+    before = {q for q in quads if q.predicate.value not in ignore}
+    after = {q for q in result.quads if q.predicate.value not in ignore}
+    if before != after:
+        lost, added = sorted(map(str, before - after))[:10], sorted(map(str, after - before))[:10]
+        raise ValueError(f"conversion changes the graph: lost {lost}, added {added}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path, help="the partnership's folder of .trig files")
+    parser.add_argument("--partnership", required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    trig = sorted(args.folder.glob("*.trig"))
+    args.out.write_text(convert(trig, args.partnership, args.out), encoding="utf-8")
+    print(f"wrote {args.out} from {len(trig)} TriG files", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,201 @@
+"""The kinds of fact an authoring file can state, and how an entry of a kind becomes triples.
+
+Each kind (person, body, seat, ...) has a namespace for its names, the classes
+its ``type`` can name, and fields; each field is one RDF property. Kinds are
+data: the groups live in ``kinds_*.py`` and the JSON Schema is generated from them.
+
+>>> kind = KINDS["person"]
+>>> [f.key for f in kind.fields][:3]
+['type', 'label', 'name_used']
+>>> kind.field("holds").predicate
+'http://www.w3.org/ns/org#holds'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field as dc_field
+
+import pyoxigraph as ox
+
+from ..namespaces import PREFIXES
+from .terms import Namespaces, TermError
+
+RDF_TYPE = PREFIXES["rdf"] + "type"
+LSCP, ORG, DCT, RDFS, SCHEMA = (PREFIXES[k] for k in ("lscp", "org", "dcterms", "rdfs", "schema"))
+FREQ = PREFIXES["freq"]
+DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$")
+#: The DCMI frequency terms, as written (``three-times-a-year``) and as named in the vocabulary.
+FREQUENCIES = {re.sub(r"([A-Z])", lambda m: "-" + m.group(1).lower(), name): FREQ + name for name in (
+    "annual", "semiannual", "threeTimesAYear", "bimonthly", "monthly", "semimonthly", "threeTimesAMonth",
+    "biweekly", "weekly", "semiweekly", "threeTimesAWeek", "daily", "quarterly", "biennial", "triennial",
+    "continuous", "irregular")}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One property of a kind. ``value``: ref, term, frequency, text, date, integer, number or boolean."""
+
+    key: str
+    predicate: str
+    value: str = "ref"
+    target: str = "local"  # the namespace of a bare name in a ref field
+    doc: str = ""
+    terms: tuple[tuple[str, str], ...] = ()  # (written, IRI) for a term field
+    interval: str | None = None  # frequency fields: the property of an ISO 8601 duration
+
+    def objects(self, written, ns: Namespaces) -> list[tuple[str, ox.NamedNode | ox.Literal]]:
+        """(predicate, object) pairs for one written value; raises TermError with what to write."""
+        if self.value in ("ref", "term", "frequency"):
+            if not isinstance(written, str):
+                raise TermError(f"expected a name, got {written!r}")
+            terms = dict(self.terms)
+            if self.value == "frequency":
+                terms = FREQUENCIES
+                if DURATION.match(written) and self.interval:
+                    duration = ox.Literal(written, datatype=ox.NamedNode(PREFIXES["xsd"] + "duration"))
+                    return [(self.interval, duration)]
+            if written in terms:
+                return [(self.predicate, ox.NamedNode(terms[written]))]
+            if self.value != "ref" and ":" not in written and "/" not in written:
+                names = ", ".join(terms) + (", or an ISO 8601 duration such as P6W" if self.interval else "")
+                raise TermError(f"{written!r} is not one of: {names}")
+            return [(self.predicate, ns.resolve(written, self.target))]
+        return [(self.predicate, ns.literal(written, self.value))]
+
+    def written(self, obj, ns: Namespaces):
+        """The written form of an object of this field's predicate, or None if this field cannot say it."""
+        from .terms import literal_value
+
+        if isinstance(obj, ox.Literal):
+            if self.interval and obj.datatype.value == PREFIXES["xsd"] + "duration" and DURATION.match(obj.value):
+                return obj.value
+            return None if self.value in ("ref", "term", "frequency") else literal_value(obj, self.value)
+        if self.value not in ("ref", "term", "frequency") or not isinstance(obj, ox.NamedNode):
+            return None
+        terms = FREQUENCIES if self.value == "frequency" else dict(self.terms)
+        for name, iri in terms.items():
+            if iri == obj.value:
+                return name
+        short = ns.shorten(obj, self.target)
+        return short if short != obj.value or "://" in short else None
+
+
+def text(key: str, predicate: str, doc: str = "") -> Field:
+    return Field(key, predicate, "text", doc=doc)
+
+
+def ref(key: str, predicate: str, target: str = "local", doc: str = "") -> Field:
+    return Field(key, predicate, "ref", target, doc)
+
+
+def date(key: str, predicate: str, doc: str = "") -> Field:
+    return Field(key, predicate, "date", doc=doc)
+
+
+def term(key: str, predicate: str, terms: dict[str, str], doc: str = "", target: str = "local") -> Field:
+    return Field(key, predicate, "term", target, doc, tuple(terms.items()))
+
+
+COMMON_FIELDS = (
+    text("label", RDFS + "label", "The name the graph shows for it (one per thing)."),
+    text("name_used", LSCP + "nameUsed", "A name the source uses for it, in the source's words."),
+    text("described_as", LSCP + "describedAs", "How the source describes it, when it does not name it."),
+    text("description", DCT + "description", "A short description in the source's terms."),
+    text("comment", RDFS + "comment", "A note about it (what the source does not say, for example)."),
+    ref("references", DCT + "references", "local", "Something its wording refers to."),
+)
+
+
+@dataclass(eq=False)
+class Kind:
+    """A kind of thing an authoring entry can describe."""
+
+    name: str
+    namespace: str  # key of terms.SHARED / terms.LOCAL / "legislation"
+    classes: dict[str, str]
+    fields_own: list[Field]
+    doc: str
+    group: str = ""
+    fields: list[Field] = dc_field(init=False)
+
+    def __post_init__(self):
+        type_field = Field("type", RDF_TYPE, "term", "local", "What it is: " + ", ".join(self.classes) + ".",
+                           tuple(self.classes.items()))
+        self.fields = [type_field, *COMMON_FIELDS, *self.fields_own]
+
+    def field(self, key: str) -> Field | None:
+        return next((f for f in self.fields if f.key == key), None)
+
+    def subject(self, written: str, ns: Namespaces) -> ox.NamedNode:
+        return ns.resolve(written, self.namespace)
+
+
+def entry_kind(entry: dict) -> str | None:
+    """The kind an entry names: its first key (``- seat: ...`` then the seat's fields)."""
+    first = next(iter(entry), None) if isinstance(entry, dict) else None
+    return first if first in KINDS else None
+
+
+def compile_entry(entry: dict, kind: Kind, ns: Namespaces):
+    """Yield (triple or None, key, message): the entry's triples, and a message for each value that fails."""
+    subject = kind.subject(entry[kind.name], ns)
+    for key, value in entry.items():
+        if key == kind.name:
+            continue
+        field = kind.field(key)
+        if field is None:
+            yield None, key, f"{key!r} is not a field of {kind.name}; its fields are: {', '.join(f.key for f in kind.fields)}"
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            try:
+                for predicate, obj in field.objects(item, ns):
+                    yield ox.Triple(subject, ox.NamedNode(predicate), obj), key, None
+            except TermError as error:
+                yield None, key, f"{kind.name} {entry[kind.name]!r}, {key}: {error}"
+
+
+def _registry() -> dict[str, Kind]:
+    from . import kinds_agents, kinds_bodies, kinds_documents, kinds_posts, kinds_work
+
+    kinds: dict[str, Kind] = {}
+    for module in (kinds_agents, kinds_posts, kinds_bodies, kinds_work, kinds_documents):
+        for kind in module.KINDS:
+            kind.group = module.GROUP
+            kinds[kind.name] = kind
+    return kinds
+
+
+class _Kinds(dict):
+    """Loaded on first use (the kind modules import this one)."""
+
+    def _load(self):
+        if not dict.__len__(self):
+            self.update(_registry())
+
+    def __getitem__(self, key):
+        self._load()
+        return dict.__getitem__(self, key)
+
+    def __contains__(self, key):
+        self._load()
+        return dict.__contains__(self, key)
+
+    def __iter__(self):
+        self._load()
+        return dict.__iter__(self)
+
+    def values(self):
+        self._load()
+        return dict.values(self)
+
+    def items(self):
+        self._load()
+        return dict.items(self)
+
+    def __len__(self):
+        self._load()
+        return dict.__len__(self)
+
+
+KINDS: dict[str, Kind] = _Kinds()

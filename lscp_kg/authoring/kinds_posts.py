@@ -1,0 +1,38 @@
+"""Kinds: posts, who holds or held them, and seats on bodies."""
+
+from __future__ import annotations
+
+from .kinds import LSCP, ORG, Kind, ref, term
+
+GROUP = "Posts, holders and seats"
+
+ROLES = {name: LSCP + iri for name, iri in (
+    ("chair", "ChairRole"), ("joint-chair", "JointChairRole"), ("member", "MemberRole"), ("observer", "ObserverRole"),
+    ("lead-representative", "LeadRepresentativeRole"), ("delegated-senior-officer", "DelegatedSeniorOfficerRole"),
+    ("independent-scrutineer", "IndependentScrutineerRole"))}
+STATUSES = {"current": LSCP + "CurrentHolding", "former": LSCP + "FormerHolding"}
+
+KINDS = [
+    Kind("post", "post", {"post": ORG + "Post"}, [
+        ref("post_in", ORG + "postIn", "org", "The organisation, body or partnership the post belongs to (one)."),
+        term("role", ORG + "role", ROLES, "Its role: " + ", ".join(ROLES) + "."),
+        ref("accountable_for", LSCP + "accountableFor", "org", "A lead representative's agency."),
+        ref("delegates_to", LSCP + "delegatesTo", "post", "The post a lead representative delegates to."),
+        ref("represents", LSCP + "represents", "local", "A sector or service it represents on a body."),
+        ref("represents_on", LSCP + "representsOn", "body"),
+        ref("responsibility", LSCP + "hasResponsibility", "responsibility"),
+        ref("meets_regularly_with", LSCP + "meetsRegularlyWith", "post"),
+    ], "A post (id/PARTNERSHIP/post/NAME): lead representatives, delegated officers, chairs, the scrutineer."),
+    Kind("holding", "local", {"post-holding": LSCP + "PostHolding"}, [
+        ref("holder", LSCP + "holder", "person"),
+        ref("post", LSCP + "heldPost", "post"),
+        term("status", LSCP + "holdingStatus", STATUSES, "current or former."),
+    ], "Who holds or held a post, when the source says so (current or former)."),
+    Kind("seat", "seat", {"seat": LSCP + "Seat"}, [
+        ref("body", ORG + "organization", "body", "The body the seat is on."),
+        ref("member", ORG + "member", "org", "Who sits: an organisation, service area or person."),
+        ref("post", LSCP + "seatPost", "post", "The post that takes the seat."),
+        term("role", ORG + "role", ROLES, "member, chair, joint-chair, observer, ..."),
+        ref("represented_by", LSCP + "representedBy", "post"),
+    ], "A seat on a body: organisation or person, post, role (id/PARTNERSHIP/seat/NAME)."),
+]

@@ -1,0 +1,161 @@
+"""The JSON Schema of authoring files, generated from the kinds, and checking a file against it.
+
+The shipped copy is ``ontology/authoring.schema.json`` (editors read it through the
+file's ``# yaml-language-server: $schema=...`` line); ``python -m lscp_kg.authoring.schema``
+rewrites it, and a test checks that it matches the kinds.
+
+>>> schema = authoring_schema()
+>>> sorted(schema["$defs"]["kind-person"]["properties"])[:3]
+['comment', 'described_as', 'description']
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+
+from ..store import ONTOLOGY_DIR
+from .errors import AuthoringProblem
+from .kinds import DURATION, FREQUENCIES, KINDS, Field, entry_kind
+
+SCHEMA_FILE = ONTOLOGY_DIR / "authoring.schema.json"
+SCHEMA_ID = "https://lscp-kg.example.org/ontology/authoring.schema.json"
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._~-]*$"
+TEXT = {"type": "string"}
+
+
+def _value_schema(field: Field) -> dict:
+    if field.value == "text":
+        one = dict(TEXT)
+    elif field.value == "date":
+        one = {"anyOf": [{"type": "integer", "minimum": 1000, "maximum": 9999},
+                         {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}]}
+    elif field.value in ("boolean", "integer", "number"):
+        one = {"type": field.value}
+    elif field.value == "term":
+        one = {"anyOf": [{"enum": [name for name, _iri in field.terms]}, {"type": "string", "pattern": "[:/]"}]}
+    elif field.value == "frequency":
+        one = {"anyOf": [{"enum": list(FREQUENCIES)}, {"type": "string", "pattern": DURATION.pattern},
+                         {"type": "string", "pattern": ":"}]}
+    else:
+        one = {"type": "string", "minLength": 1}
+    one = {**one, "description": field.doc} if field.doc else one
+    return {"anyOf": [one, {"type": "array", "items": one, "minItems": 1}], **({"description": field.doc} if field.doc else {})}
+
+
+def _kind_schema(kind) -> dict:
+    properties = {kind.name: {"type": "string", "minLength": 1,
+                              "description": f"The name of this {kind.name}. {kind.doc}"}}
+    properties.update({f.key: _value_schema(f) for f in kind.fields})
+    return {"type": "object", "description": kind.doc, "required": [kind.name],
+            "properties": properties, "additionalProperties": False}
+
+
+def authoring_schema() -> dict:
+    """The schema, built from the kinds (one place: kinds_*.py)."""
+    facts = {"type": "array", "description": "The facts this passage states, one entry per thing.",
+             "items": {"$ref": "#/$defs/fact"}}
+    turtle = {"type": "string", "description": "Turtle for a rare statement the kinds do not cover. Prefixes "
+              "lscp, org, prov, skos, dcterms, foaf, schema, freq, rdf, rdfs, xsd are declared; "
+              "<id/...> is relative to the base."}
+    passage = {"type": "object", "required": ["quote"], "additionalProperties": False, "properties": {
+        "quote": {"type": "string", "minLength": 1, "description": "The source's words, copied; white space, "
+                  "bullets and typographic quotes need not match exactly. Must occur once in the source."},
+        "line": {"type": "integer", "minimum": 1, "description": "The line the quote starts on, when it occurs more than once."},
+        "id": {"type": "string", "pattern": NAME_PATTERN, "description": "The passage's name (default: L<start>-<end>)."},
+        "facts": facts, "turtle": turtle}}
+    citation = {"type": "object", "required": ["id", "citation"], "additionalProperties": False, "properties": {
+        "id": {"type": "string", "pattern": NAME_PATTERN},
+        "label": TEXT, "source": {"type": "string", "description": "The IRI of what is cited."},
+        "citation": {"type": "string", "description": "The bibliographic citation: who says so, where."},
+        "facts": facts, "turtle": turtle}}
+    source = {"type": "object", "required": ["id", "text"], "additionalProperties": False, "properties": {
+        "id": {"type": "string", "pattern": NAME_PATTERN, "description": "Shared name: id/source/NAME."},
+        "text": {"type": "string", "description": "The source text file, relative to this file (lscp-kg new writes it)."},
+        "label": TEXT, "title": TEXT, "format": TEXT, "comment": TEXT,
+        "url": {"type": "string", "description": "Where the page or PDF is published."},
+        "facts": facts, "turtle": turtle}}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
+        "title": "lscp-kg partnership authoring file",
+        "description": "One partnership's arrangements: every fact next to the words of the source that state it.",
+        "type": "object", "required": ["partnership", "source", "passages"], "additionalProperties": False,
+        "properties": {
+            "partnership": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$",
+                            "description": "The partnership's short name: its IRIs are id/partnership/NAME and id/NAME/..."},
+            "source": source, "passages": {"type": "array", "items": {"$ref": "#/$defs/passage"}},
+            "citations": {"type": "array", "description": "Facts from outside the source, each with its citation.",
+                          "items": {"$ref": "#/$defs/citation"}}},
+        "$defs": {"passage": passage, "citation": citation,
+                  "fact": {"oneOf": [{"$ref": f"#/$defs/kind-{k}"} for k in KINDS]},
+                  **{f"kind-{k.name}": _kind_schema(k) for k in KINDS.values()}},
+    }
+
+
+def shipped_schema() -> dict:
+    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+def _line(doc, path) -> int | None:
+    node, line = doc, getattr(doc, "line", None)
+    for step in path:
+        if hasattr(node, "line_of"):
+            line = node.line_of(step)
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            break
+    return line
+
+
+def _fix(error, kind: str | None) -> str:
+    if error.validator == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        extra = [k for k in error.instance if k not in allowed]
+        near = difflib.get_close_matches(str(extra[0]), allowed, n=1) if extra else []
+        hint = f"did you mean {near[0]!r}? " if near else ""
+        return f"{hint}the fields here are: {', '.join(allowed)}"
+    if error.validator == "required":
+        return "add the missing key"
+    if error.validator in ("anyOf", "enum", "type", "pattern"):
+        doc = error.schema.get("description") or ""
+        return (doc + " " if doc else "") + "see ontology/authoring.schema.json or docs/adding-a-partnership.md"
+    return "see docs/adding-a-partnership.md"
+
+
+def schema_problems(doc, file: str) -> list[AuthoringProblem]:
+    """Every place the document breaks the schema, with line and fix; unknown kinds named as such."""
+    schema = authoring_schema()
+    validator = Draft202012Validator(schema)
+    problems: list[AuthoringProblem] = []
+    for error in sorted(validator.iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path]):
+        path = list(error.absolute_path)
+        item = error.instance
+        if error.validator == "oneOf" and isinstance(item, dict) and len(path) >= 2 and path[-2] == "facts":
+            kind = entry_kind(item)
+            kinds = [kind]
+            if kind is None:
+                written = next(iter(item), "?")
+                near = difflib.get_close_matches(str(written), list(KINDS), n=1)
+                message = f"unknown kind {written!r}"
+                fix = ((f"did you mean {near[0]!r}? " if near else "") +
+                       "start each fact with its kind, one of: " + ", ".join(KINDS))
+                problems.append(AuthoringProblem(file, _line(doc, path), message, fix))
+                continue
+            sub = Draft202012Validator({"$ref": f"#/$defs/kind-{kinds[0]}", "$defs": schema["$defs"]})
+            for inner in sub.iter_errors(item):
+                inner_path = path + list(inner.absolute_path)
+                problems.append(AuthoringProblem(file, _line(doc, inner_path),
+                                                 f"{kinds[0]}: {inner.message}", _fix(inner, kinds[0])))
+            continue
+        where = "/".join(str(p) for p in path) or "the file"
+        problems.append(AuthoringProblem(file, _line(doc, path), f"{where}: {error.message}", _fix(error, None)))
+    return problems
+
+
+if __name__ == "__main__":
+    SCHEMA_FILE.write_text(json.dumps(authoring_schema(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {SCHEMA_FILE}")
