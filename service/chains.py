@@ -1,9 +1,11 @@
-"""An answer whose rows are steps (``?step ?from ?relation ?to``, as the accountability-chain
-question gives) drawn as a chain: from the start upwards, indented, each step with its quote
-linked to the source lines, and a link to each path drawn as a network.
+"""An answer whose rows are steps (``?start ?from ?relation ?to``, as the accountability-chain
+question gives) numbered and drawn as a chain: from the start upwards, indented, each step with
+its quote linked to the source lines, and a link to each path drawn as a network.
 
-Steps are read in the order of ``?step`` (the number of entities on the way from the start,
-computed by the query), so the chain reads the same as the JSON answer.
+:func:`number_steps` gives each row its ``step``: how many steps lie between the start and the
+row's ``?from`` (0 at the start), so that the JSON answer can be rebuilt as the same chain.
+(It is counted here, over the answer's rows, because SPARQL 1.1 has no path length that every
+store evaluates alike.)
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from lscp_kg.labels import labels_for
 from lscp_kg.service.links import entity_url, quote_url
 from lscp_kg.service.state import service_state
 
-CHAIN_VARIABLES = {"step", "from", "relation", "to"}
+CHAIN_VARIABLES = {"start", "from", "relation", "to"}
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 
 def is_chain(document: dict) -> bool:
@@ -23,6 +26,44 @@ def is_chain(document: dict) -> bool:
 
 def _value(binding: dict, name: str) -> str | None:
     return (binding.get(name) or {}).get("value")
+
+
+def number_steps(document: dict) -> dict:
+    """Add ``step`` (first variable) to every row, in order of steps from the row's ``?start``.
+
+    >>> doc = {"head": {"vars": ["start", "from", "relation", "to"]}, "results": {"bindings": [
+    ...     {k: {"type": "uri", "value": v} for k, v in zip(("start", "from", "relation", "to"), row)}
+    ...     for row in (("s", "b", "r", "c"), ("s", "s", "r", "b"))]}}
+    >>> [(b["step"]["value"], b["from"]["value"]) for b in number_steps(doc)["results"]["bindings"]]
+    [('0', 's'), ('1', 'b')]
+    """
+    bindings = document.get("results", {}).get("bindings", [])
+    distance: dict[tuple, int] = {}
+    for start in {_value(b, "start") for b in bindings}:
+        edges: dict[str, set] = {}
+        for b in bindings:
+            if _value(b, "start") == start:
+                edges.setdefault(_value(b, "from"), set()).add(_value(b, "to"))
+        frontier, seen = [start], {start: 0}
+        while frontier:
+            following = []
+            for node in frontier:
+                for target in sorted(edges.get(node, ())):
+                    if target not in seen:
+                        seen[target] = seen[node] + 1
+                        following.append(target)
+            frontier = following
+        distance.update({(start, node): steps for node, steps in seen.items()})
+    for b in bindings:
+        steps = distance.get((_value(b, "start"), _value(b, "from")))
+        if steps is not None:
+            b["step"] = {"type": "literal", "value": str(steps), "datatype": XSD_INTEGER}
+    bindings.sort(key=lambda b: (int(_value(b, "step") or 1 << 30), _value(b, "fromLabel") or "",
+                                 _value(b, "relation") or "", _value(b, "toLabel") or ""))
+    variables = document["head"].setdefault("vars", [])
+    if "step" not in variables:
+        variables.insert(0, "step")
+    return document
 
 
 def build_chain(document: dict, start: str | None) -> dict:

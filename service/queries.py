@@ -20,7 +20,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from lscp_kg.named_queries import NamedQuery, ParameterError
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.formats import API_FORMATS, API_JSON, NotAcceptable, negotiate
-from lscp_kg.service.chains import build_chain, is_chain
+from lscp_kg.service.chains import build_chain, is_chain, number_steps
 from lscp_kg.service.request_log import note_query
 from lscp_kg.service.result_tables import requested_page, result_table
 from lscp_kg.service.results import QueryJob, QueryOutcome
@@ -87,6 +87,8 @@ def run_api(name: str):
         if outcome.kind == "graph":
             return answer(outcome)
         document = json.loads(outcome.body)
+        if is_chain(document):
+            number_steps(document)
         document["query"] = {"name": query.name, "parameters": raw_parameters()}
         document["truncated"] = outcome.truncated
         response = answer(outcome)
@@ -116,6 +118,8 @@ def page(name: str):
             graph_text = outcome.body.decode()
         else:
             document = json.loads(outcome.body)
+            if is_chain(document):
+                number_steps(document)
             table = result_table(document, outcome.truncated, requested_page())
             if is_chain(document):
                 start = next(iter(query.bind(raw, service_state().kg.base_iri).values()), None)

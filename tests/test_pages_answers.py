@@ -1,0 +1,90 @@
+"""Answers people can read: result tables with names, quotes linked to their lines, constant columns said
+once, paging; the accountability chain as an ordered chain (page and JSON); source pages with line anchors."""
+
+from __future__ import annotations
+
+import re
+
+MACE = "id/lewisham/body/mace"
+PARTNERSHIP_GROUP = "id/lewisham/body/partnership-group"
+
+
+def test_members_table_shows_names_and_says_the_body_once(client):
+    page = client.get("/queries/members-of-body", query_string={"body": PARTNERSHIP_GROUP}).get_data(as_text=True)
+    assert re.search(r'<dt>body:</dt> <dd><a href="/id/lewisham/body/partnership-group"[^>]*>Lewisham Safeguarding '
+                     r'Children Partnership Group</a>', page)
+    headings = re.findall(r'<th scope="col">([^<]+)</th>', page)
+    assert "body" not in headings and "passage" not in headings  # said once above; quotes carry their source
+    assert re.search(r"23 rows", page)
+    cells = re.findall(r'<td data-label="member"[^>]*>(.*?)</td>', page)
+    assert len(cells) == 23
+    link_texts = re.findall(r'<a href="/id/[^"]+" title="https://[^"]+" data-iri="https://[^"]+">([^<]+)</a>', page)
+    assert link_texts and not any(t.startswith("id/") for t in link_texts)  # names, not IRIs
+    assert page.count('class="source-link"') == 23  # every quote links to its lines
+    assert not re.search(r">\s*lscp:\w+\s*<", page)
+
+
+def test_long_quotes_are_collapsed_and_link_to_their_source_lines(client):
+    page = client.get("/queries/accountability-chain").get_data(as_text=True)
+    assert "<summary>show quote" in page or "<summary>quote</summary>" in page
+    href = re.search(r'class="source-link" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert re.fullmatch(r"/source/[\w-]+\?lines=\d+(-\d+)?#L\d+", href)
+    source = client.get(href.split("#")[0])
+    assert source.status_code == 200 and 'class="line marked"' in source.get_data(as_text=True)
+
+
+def test_accountability_chain_reads_as_an_ordered_indented_chain(client):
+    page = client.get("/queries/accountability-chain", query_string={"start": MACE}).get_data(as_text=True)
+    chain = page[page.index('<section class="chain"'):page.index("</section>")]
+    order = [name for name in ("Multi-Agency Child Exploitation (MACE)", "LSCP Executive Partnership",
+                               "Lewisham Place Executive Lead", "Accountable officer of the health partner",
+                               "NHS South East London Integrated Care Board")]
+    positions = [chain.index(name) for name in order]
+    assert positions == sorted(positions)  # from the start upwards
+    assert chain.count('<li class="chain-node">') >= 10
+    assert ">reports to<" in chain and ">delegated by<" in chain and ">accountable for<" in chain
+    assert "lscp:" not in chain
+    # nesting: the agency sits deeper than the Executive Partnership
+    depth = lambda text: chain[: chain.index(text)].count("<ol") - chain[: chain.index(text)].count("</ol>")  # noqa: E731
+    assert depth("Metropolitan Police</a>") > depth("LSCP Executive Partnership") > depth("Multi-Agency Child")
+    networks = re.findall(r'href="(/explore/path\?[^"]+)"', chain)
+    assert len(networks) == 3
+    assert all(client.get(n.replace("&amp;", "&")).status_code == 200 for n in networks)
+
+
+def test_chain_json_gives_every_row_its_step(client):
+    answer = client.get("/api/queries/accountability-chain", query_string={"start": MACE}).json
+    assert answer["head"]["vars"][0] == "step"
+    rows = answer["results"]["bindings"]
+    steps = [int(b["step"]["value"]) for b in rows]
+    assert steps == sorted(steps) and steps[0] == 0 and max(steps) == 3
+    first = [b for b in rows if b["step"]["value"] == "0"]
+    assert {b["from"]["value"] for b in first} == {answer["results"]["bindings"][0]["start"]["value"]}
+    by_from = {b["from"]["value"]: int(b["step"]["value"]) for b in rows}
+    for b in rows:  # each step's target comes one step later (or ends the chain)
+        if b["to"]["value"] in by_from:
+            assert by_from[b["to"]["value"]] == int(b["step"]["value"]) + 1
+
+
+def test_source_page_numbers_every_line_and_marks_a_range(client, kg):
+    response = client.get("/source/lewisham-our-partnership-arrangements", query_string={"lines": "144-149"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    lines = (kg.files[0].parent.parent / "graph_data/lewisham/sources/our-partnership-arrangements.txt")
+    count = len(lines.read_text(encoding="utf-8").split("\n")) if lines.exists() else None
+    ids = re.findall(r'<div class="line[^"]*" id="L(\d+)">', page)
+    assert ids == [str(n) for n in range(1, len(ids) + 1)] and (count is None or len(ids) == count)
+    marked = re.findall(r'<div class="line marked" id="L(\d+)">', page)
+    assert marked == [str(n) for n in range(144, 150)]
+    assert 'href="#L144"' in page and "source-page.js" in page
+    assert "does not record where this document was published" in page
+
+
+def test_source_page_refuses_bad_ranges_and_unknown_documents(client):
+    assert client.get("/source/lewisham-our-partnership-arrangements", query_string={"lines": "x"}).status_code == 400
+    assert client.get("/source/lewisham-our-partnership-arrangements", query_string={"lines": "9-3"}).status_code == 400
+    assert client.get("/source/lewisham-our-partnership-arrangements", query_string={"lines": "99999"}).status_code == 400
+    assert client.get("/source/no-such-document").status_code == 404
+    assert client.get("/source", query_string={"doc": "http://example.org/x"}).status_code == 404
+    listing = client.get("/source").get_data(as_text=True)
+    assert 'href="/source/lewisham-our-partnership-arrangements"' in listing
