@@ -1,0 +1,100 @@
+"""Search latency at scale: the full-text index over N synthetic partnerships plus the shipped data.
+
+Loads the shipped data and N synthetic partnerships (``benchmarks/synthetic.py``),
+builds the search index (timed), then runs realistic searches (exact names,
+prefixes as typed, misspellings, a filter by kind or partnership, a word
+found nowhere) many times each and prints p50 / p99 per kind of query and
+overall, in milliseconds. Target: p99 under 20 ms at N = 150.
+
+    python benchmarks/search_bench.py --partnerships 150
+    python benchmarks/search_bench.py --partnerships 150 --json   # one JSON object (for benchmarks/run.py)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from synthetic import generate  # noqa: E402
+
+from lscp_kg.search import SearchIndex  # noqa: E402
+from lscp_kg.search_build import build_index  # noqa: E402
+from lscp_kg.store import load_knowledge_graph  # noqa: E402
+
+LSCP = "https://lscp-kg.example.org/ontology#"
+QUERIES = {
+    "exact": ["Pinaki Ghoshal", "Multi-Agency Child Exploitation (MACE)", "Independent Scrutineer", "MACE",
+              "Schools’ Safeguarding Network", "Ceri Jacob"],
+    "prefix": ["multi agency chi", "partnership gr", "indep scru", "exec", "safeguarding children part", "pin"],
+    "typo": ["Pinaki Goshal", "Indepndent Scrutineer", "exectuive partnership", "Shcools safeguarding",
+             "multi agensy child", "Ceri Jacobs"],
+    "filtered": [("partnership group", [LSCP + "Body"], []), ("chair", [LSCP + "Body"], []),
+                 ("executive", [], ["https://lscp-kg.example.org/id/synthetic-75/partnership"])],
+    "no match": ["zzqxv", "qwertyuiop asdfgh"],
+}
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def run(partnerships: int, repeats: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="lscp-search-bench-") as folder:
+        generate(partnerships, 10, folder)
+        started = time.perf_counter()
+        kg = load_knowledge_graph([folder])
+        loaded = time.perf_counter() - started
+        started = time.perf_counter()
+        index = SearchIndex(build_index(kg))
+        built = time.perf_counter() - started
+    entities = index.db.execute("SELECT COUNT(*) FROM entity").fetchone()[0]
+    names = index.db.execute("SELECT COUNT(*) FROM name").fetchone()[0]
+    timings: dict[str, list[float]] = {}
+    for kind, queries in QUERIES.items():
+        for query in queries:
+            text, kinds, owners = query if isinstance(query, tuple) else (query, [], [])
+            index.search(text, kinds, owners)  # warm
+            for _ in range(repeats):
+                started = time.perf_counter()
+                index.search(text, kinds, owners, limit=20)
+                timings.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+    every = [t for values in timings.values() for t in values]
+    rows = {kind: {"p50_ms": round(statistics.median(v), 2), "p99_ms": round(percentile(v, 0.99), 2), "n": len(v)}
+            for kind, v in timings.items()}
+    rows["all"] = {"p50_ms": round(statistics.median(every), 2), "p99_ms": round(percentile(every, 0.99), 2),
+                   "n": len(every)}
+    return {"partnerships": partnerships, "quads": len(kg), "entities": entities, "names": names,
+            "load_s": round(loaded, 2), "index_build_s": round(built, 2), "queries": rows, "target_p99_ms": 20}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--partnerships", "-n", type=int, default=150)
+    parser.add_argument("--repeats", "-r", type=int, default=50)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    result = run(args.partnerships, args.repeats)
+    if args.json:
+        print(json.dumps(result))
+        return
+    print(f"{result['partnerships']} synthetic partnerships + shipped data: {result['quads']} quads, "
+          f"{result['entities']} entities, {result['names']} names; load {result['load_s']} s, "
+          f"index built in {result['index_build_s']} s")
+    print(f"{'queries':<10} {'n':>5} {'p50 ms':>8} {'p99 ms':>8}")
+    for kind, row in result["queries"].items():
+        print(f"{kind:<10} {row['n']:>5} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f}")
+    verdict = "meets" if result["queries"]["all"]["p99_ms"] < result["target_p99_ms"] else "misses"
+    print(f"p99 {result['queries']['all']['p99_ms']} ms {verdict} the target of {result['target_p99_ms']} ms")
+
+
+if __name__ == "__main__":
+    main()

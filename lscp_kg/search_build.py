@@ -1,0 +1,267 @@
+"""Build the full-text index of a graph: names, kinds and partnerships of every entity, in SQLite FTS5.
+
+Read through ``kg.query`` (the one store interface), so an embedded, on-disk
+or remote graph is indexed alike. Indexed names: labels (``rdfs:label``,
+``skos:prefLabel``), people's ``foaf:name``, titles (``dcterms:title``),
+alternative labels (``skos:altLabel`` and its sub-properties, such as
+``lscp:nameUsed``, the names the source uses) and ``lscp:describedAs`` (the
+source's own words for a post or body). An entity's kind is the
+``rdfs:label`` of its most specific class; its partnerships are those whose
+source documents state facts about it (the publisher of the passage's
+document), or that it belongs to (``lscp:partnershipOf``).
+
+Tables: ``entity`` (iri, label, kind), ``entity_class`` (every class of an
+entity, superclasses included), ``entity_partnership``, ``name`` (each name
+and its normal form), ``name_fts`` (FTS5, ``unicode61 remove_diacritics 2``,
+prefix indexes; its ``tags`` column holds a token per class and partnership of
+the entity, so that filters are part of the full-text match), ``term`` and ``gram`` (the vocabulary and its trigrams, for
+typo tolerance).
+
+>>> from lscp_kg.store import load_knowledge_graph
+>>> db = build_index(load_knowledge_graph())
+>>> db.execute("SELECT kind FROM entity WHERE iri LIKE '%/body/mace'").fetchone()
+('Subgroup',)
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from collections import defaultdict
+
+from .namespaces import PREFIXES
+
+SCHEMA_VERSION = 1
+PRIMARY_NAMES = ("rdfs:label", "skos:prefLabel", "foaf:name", "schema:name")
+OTHER_NAMES = ("skos:altLabel", "dcterms:title", "lscp:describedAs")
+#: Kinds of the ontology's own terms: not entities a person looks for.
+SCHEMA_KINDS = {PREFIXES["owl"] + n for n in ("Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty",
+                                              "Ontology", "SymmetricProperty", "TransitiveProperty",
+                                              "FunctionalProperty", "InverseFunctionalProperty")} | {
+    PREFIXES["rdfs"] + "Class", PREFIXES["rdf"] + "Property", "http://www.w3.org/ns/shacl#NodeShape"}
+_APOSTROPHES = re.compile(r"['\u2018\u2019\u201b`\u00b4\u02bc\u02b9\u2032]")
+_SEPARATORS = re.compile(r"[\W_]+")
+_ACRONYM = re.compile(r"\(([A-Z][A-Z0-9&]{1,11})\)")
+_DASHES = frozenset("-\u2010\u2011\u2013/")
+_COMPOUND = re.compile(r"[^\W_]+(?:[-\u2010\u2011\u2013/][^\W_]+)+")
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents, no apostrophes, punctuation as spaces: the form names are compared in.
+
+    >>> normalise("Schools’ Safeguarding  Network")
+    'schools safeguarding network'
+    >>> normalise("Children's Social-Care") == normalise("CHILDREN’S social care")
+    True
+    >>> normalise("Émile Zoë")
+    'emile zoe'
+    """
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = text.casefold()
+    return " ".join(_SEPARATORS.sub(" ", _APOSTROPHES.sub("", text)).split())
+
+
+def index_terms(text: str, norm: str | None = None) -> str:
+    """The words of a name once each (repeats carry no meaning in a name, and would sway bm25), and its
+    hyphenated words joined ("multi-agency" is also "multiagency").
+
+    >>> index_terms("Multi-Agency Child Exploitation")
+    'multi agency child exploitation multiagency'
+    >>> index_terms("Safeguarding Children Partnership replaces the Safeguarding Children Board")
+    'safeguarding children partnership replaces the board'
+    """
+    words = (normalise(text) if norm is None else norm).split()
+    if _DASHES.intersection(text):
+        words += [normalise(m.group(0)).replace(" ", "") for m in _COMPOUND.finditer(text)]
+    return " ".join(dict.fromkeys(words))
+
+
+def names_of(text: str) -> list[str]:
+    """A name, and the acronym it gives in brackets ("Multi-Agency Child Exploitation (MACE)" is also "MACE").
+
+    >>> names_of("Multi-Agency Child Exploitation (MACE)")
+    ['Multi-Agency Child Exploitation (MACE)', 'MACE']
+    >>> names_of("Extra familial harm (MACE definition)")
+    ['Extra familial harm (MACE definition)']
+    """
+    return [text] + _ACRONYM.findall(text)
+
+
+def trigrams(term: str) -> set[str]:
+    """The padded trigrams of a word.
+
+    >>> sorted(trigrams("mace"))
+    ['  m', ' ma', 'ace', 'ce ', 'mac']
+    """
+    padded = f"  {term} "
+    return {padded[i:i + 3] for i in range(len(padded) - 2)}
+
+
+def _expand(names: tuple[str, ...]) -> str:
+    return " ".join(f"{p}:{n}" if ":" not in p else p for p, n in (name.split(":", 1) for name in names))
+
+
+NAMES_QUERY = f"""SELECT ?e ?p ?name WHERE {{
+  VALUES ?p {{ {_expand(PRIMARY_NAMES + OTHER_NAMES)} }}
+  ?e ?p ?name FILTER(isIRI(?e) && isLiteral(?name))
+}}"""
+ALT_SUBPROPERTIES = "SELECT DISTINCT ?p WHERE { ?p rdfs:subPropertyOf+ skos:altLabel }"
+TYPES_QUERY = "SELECT ?e ?t WHERE { ?e a ?t FILTER(isIRI(?e) && isIRI(?t)) }"
+CLASSES_QUERY = """SELECT ?c ?sup ?label WHERE {
+  { ?c rdfs:subClassOf ?sup FILTER(isIRI(?c) && isIRI(?sup)) }
+  UNION { ?c a owl:Class ; rdfs:label ?label FILTER(isIRI(?c) && (lang(?label) = "" || langMatches(lang(?label), "en"))) }
+}"""
+PARTNERSHIPS_QUERY = """SELECT DISTINCT ?e ?partnership WHERE {
+  { GRAPH ?g { ?e ?p ?o } ?g lscp:source ?doc . ?doc dcterms:publisher ?partnership }
+  UNION { ?e lscp:partnershipOf ?partnership }
+  UNION { ?e a lscp:SafeguardingPartnership BIND(?e AS ?partnership) }
+  ?partnership a lscp:SafeguardingPartnership .
+  FILTER(isIRI(?e))
+}"""
+
+DDL = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE entity(id INTEGER PRIMARY KEY, iri TEXT UNIQUE NOT NULL, label TEXT NOT NULL, kind TEXT NOT NULL,
+                    kind_iri TEXT);
+CREATE TABLE entity_class(entity INTEGER NOT NULL, class TEXT NOT NULL, PRIMARY KEY(class, entity)) WITHOUT ROWID;
+CREATE TABLE entity_partnership(entity INTEGER NOT NULL, partnership INTEGER NOT NULL,
+                                PRIMARY KEY(partnership, entity)) WITHOUT ROWID;
+CREATE INDEX entity_partnership_by_entity ON entity_partnership(entity);
+CREATE INDEX entity_class_by_entity ON entity_class(entity);
+CREATE TABLE name(id INTEGER PRIMARY KEY, entity INTEGER NOT NULL, text TEXT NOT NULL, norm TEXT NOT NULL,
+                  is_primary INTEGER NOT NULL);
+CREATE INDEX name_by_norm ON name(norm);
+CREATE INDEX name_by_entity ON name(entity);
+CREATE VIRTUAL TABLE name_fts USING fts5(terms, tags, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3');
+CREATE TABLE tag(tag TEXT PRIMARY KEY, iri TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX tag_by_iri ON tag(iri);
+CREATE TABLE term(term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE gram(gram TEXT NOT NULL, term TEXT NOT NULL, PRIMARY KEY(gram, term)) WITHOUT ROWID;
+"""
+
+
+def _rows(kg, sparql: str):
+    for row in kg.query(sparql):
+        yield tuple(None if term is None else term.value for term in row)
+
+
+def _english_first(literal_language: str | None) -> int:
+    return 0 if literal_language in (None, "", "en", "en-gb") else 1
+
+
+def collect(kg) -> dict:
+    """Everything the index holds, read from the graph (five queries)."""
+    alt = [p for (p,) in _rows(kg, ALT_SUBPROPERTIES)]
+    names: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    primary = {PREFIXES[p.split(":")[0]] + p.split(":")[1] for p in PRIMARY_NAMES}
+    sparql = NAMES_QUERY if not alt else NAMES_QUERY.replace("VALUES ?p {", "VALUES ?p { " + " ".join(f"<{p}>" for p in alt))
+    for row in kg.query(sparql):
+        entity, prop, literal = row[0].value, row[1].value, row[2]
+        names[entity].append((0 if prop in primary else 1, _english_first(getattr(literal, "language", None)),
+                              literal.value))
+    types: dict[str, set[str]] = defaultdict(set)
+    for entity, kind in _rows(kg, TYPES_QUERY):
+        types[entity].add(kind)
+    parents: dict[str, set[str]] = defaultdict(set)
+    class_labels: dict[str, str] = {}
+    for cls, sup, label in _rows(kg, CLASSES_QUERY):
+        if sup:
+            parents[cls].add(sup)
+        if label and cls not in class_labels:
+            class_labels[cls] = label
+    partnerships: dict[str, set[str]] = defaultdict(set)
+    for entity, partnership in _rows(kg, PARTNERSHIPS_QUERY):
+        partnerships[entity].add(partnership)
+    return {"names": names, "types": types, "parents": parents, "class_labels": class_labels,
+            "partnerships": partnerships}
+
+
+def ancestors(cls: str, parents: dict[str, set[str]]) -> set[str]:
+    """A class and every class above it (``rdfs:subClassOf``, transitively; cycles are harmless)."""
+    seen, todo = set(), [cls]
+    while todo:
+        current = todo.pop()
+        if current not in seen:
+            seen.add(current)
+            todo.extend(parents.get(current, ()))
+    return seen
+
+
+class Kinds:
+    """The classes of the graph: each one's superclasses (computed once) and its label."""
+
+    def __init__(self, parents: dict[str, set[str]], labels: dict[str, str]):
+        self.parents, self.labels, self._above = parents, labels, {}
+
+    def above(self, cls: str) -> frozenset[str]:
+        if cls not in self._above:
+            self._above[cls] = frozenset(ancestors(cls, self.parents))
+        return self._above[cls]
+
+    def kind_of(self, classes: set[str]) -> tuple[str | None, str]:
+        """The most specific of an entity's classes and its label ("Subgroup", not "Partnership body")."""
+        if not classes:
+            return None, "Thing"
+        higher = {a for c in classes for a in self.above(c) - {c}}
+        specific = sorted(classes - higher) or sorted(classes)
+        chosen = max(specific, key=lambda c: (len(self.above(c)), c in self.labels, c))
+        label = self.labels.get(chosen) or re.sub(r"(?<=[a-z])(?=[A-Z])", " ", re.split(r"[#/]", chosen)[-1])
+        return chosen, label[:1].upper() + label[1:]
+
+
+def build_index(kg, target: sqlite3.Connection | None = None, version: str = "") -> sqlite3.Connection:
+    """A new SQLite database (in memory unless ``target`` is given) indexing the graph's names."""
+    data = collect(kg)
+    db = target or sqlite3.connect(":memory:", check_same_thread=False)
+    db.executescript(DDL)
+    kinds = Kinds(data["parents"], data["class_labels"])
+    ids: dict[str, int] = {}
+    entity_rows, name_rows, class_rows, entity_tags = [], [], [], {}
+    tags: dict[str, str] = {}  # class or partnership IRI -> its token in the tags column ("k3", "p7")
+
+    def tag(iri: str, prefix: str) -> str:
+        return tags.setdefault(iri, f"{prefix}{len(tags) + 1}")
+
+    for iri, entity_names in data["names"].items():
+        classes = data["types"].get(iri, set())
+        if classes & SCHEMA_KINDS or not classes:
+            continue
+        entity_names.sort()
+        kind_iri, kind = kinds.kind_of(classes)
+        ids[iri] = entity_id = len(ids) + 1
+        entity_rows.append((entity_id, iri, entity_names[0][2], kind, kind_iri))
+        every_class = frozenset().union(*(kinds.above(c) for c in classes))
+        class_rows.extend((entity_id, c) for c in every_class)
+        entity_tags[entity_id] = [tag(c, "k") for c in sorted(every_class)]
+        seen = set()
+        for is_other, _lang, full in entity_names:
+            for position, text in enumerate(names_of(full)):
+                if text not in seen:
+                    seen.add(text)
+                    name_rows.append((entity_id, text, normalise(text), int(not is_other and not position)))
+    db.executemany("INSERT INTO entity VALUES (?, ?, ?, ?, ?)", entity_rows)
+    db.executemany("INSERT OR IGNORE INTO entity_class VALUES (?, ?)", class_rows)
+    owned = [(ids[iri], ids[owner], owner) for iri, owners in data["partnerships"].items() for owner in owners
+             if iri in ids and owner in ids]
+    db.executemany("INSERT OR IGNORE INTO entity_partnership VALUES (?, ?)", ((e, p) for e, p, _ in owned))
+    for entity_id, _p, owner in owned:
+        entity_tags[entity_id].append(tag(owner, "p"))
+    db.executemany("INSERT INTO tag VALUES (?, ?)", ((t, iri) for iri, t in tags.items()))
+    name_rows.sort(key=lambda row: (len(row[2]), -row[3], row[2]))  # name ids in order of length: see search.py
+    db.executemany("INSERT INTO name VALUES (?, ?, ?, ?, ?)",
+                   ((i, *row) for i, row in enumerate(name_rows, start=1)))
+    db.executemany("INSERT INTO name_fts(rowid, terms, tags) VALUES (?, ?, ?)",
+                   ((i, index_terms(text, norm), " ".join(entity_tags[e]))
+                    for i, (e, text, norm, _p) in enumerate(name_rows, start=1)))
+    db.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, name_fts, col)")
+    db.execute("INSERT INTO term SELECT term, doc FROM temp.vocab WHERE col = 'terms'")
+    db.executemany("INSERT OR IGNORE INTO gram VALUES (?, ?)",
+                   ((g, term) for (term,) in db.execute("SELECT term FROM term").fetchall() for g in trigrams(term)))
+    db.execute("DROP TABLE temp.vocab")
+    db.executemany("INSERT INTO meta VALUES (?, ?)", (("schema", str(SCHEMA_VERSION)), ("version", version)))
+    db.execute("INSERT INTO name_fts(name_fts) VALUES ('optimize')")
+    db.commit()
+    db.execute("ANALYZE")
+    return db
