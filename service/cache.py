@@ -161,6 +161,32 @@ class ResponseCache:
         return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
 
+_flights: dict = {}
+_flights_lock = threading.Lock()
+
+
+def computed_once(cache: dict, key, build):
+    """``cache[key]``, built by ``build()`` if missing, by one request at a time per key: requests asking
+    for a value being built wait for it instead of building it again (a report asked by many at once).
+
+    >>> values = {}
+    >>> computed_once(values, "a", lambda: 42), computed_once(values, "a", lambda: 0)
+    (42, 42)
+    """
+    if key in cache:
+        return cache[key]
+    with _flights_lock:
+        flight = _flights.setdefault(key, threading.Lock())
+    try:
+        with flight:
+            if key not in cache:
+                cache[key] = build()
+            return cache[key]
+    finally:
+        with _flights_lock:
+            _flights.pop(key, None)
+
+
 def register_response_cache(app: Flask, dataset: bytes) -> ResponseCache:
     """ETag and Cache-Control for marked answers, and the response cache in front of the app."""
     max_age = int(app.config.get("CACHE_MAX_AGE", 60))

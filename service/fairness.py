@@ -8,18 +8,19 @@ request waits for a worker:
   (429 past it), and all clients together at most ``query_slots`` (503), so
   that request threads stay free for answers that need no worker;
 * a query stopped at the time limit, or one that killed its worker, is a
-  *strike* against its client for ``strike_window`` seconds. A client with a
-  strike is a suspect: it may run one query at a time, and suspects together
-  hold at most half the workers, so that they can never take them all;
-* from the second strike on, the client is refused (429 with
-  ``Retry-After``) for a time that doubles with each further strike.
+  *strike* against its client for ``strike_window`` seconds. After each
+  strike the client is refused (429 with ``Retry-After``) for a while (the
+  time limit, at least 2 s, doubled with each further strike);
+* a client with a strike is a suspect: it may run one query at a time, only
+  when a worker is free at once (it never waits in line), and suspects
+  together hold at most half the workers, so that they can never take them all.
 
 >>> from lscp_kg.service.limits import Limits
 >>> fair = Fairness(Limits(workers=2, time_limit=1.0))
 >>> with fair.admit("10.0.0.1"):
 ...     fair.running("10.0.0.1")
 1
->>> fair.strike("10.0.0.1"); fair.strike("10.0.0.1")
+>>> fair.strike("10.0.0.1")
 >>> try:
 ...     fair.admit("10.0.0.1").__enter__()
 ... except HttpError as refused:
@@ -79,7 +80,8 @@ class Fairness:
 
     @contextmanager
     def admit(self, client: str):
-        """Hold one of the client's query places for the ``with`` block, or raise 429/503."""
+        """Hold one of the client's query places for the ``with`` block (which gets whether the client is a
+        suspect), or raise 429/503."""
         now = time.monotonic()
         with self._lock:
             boxed = self._boxed_until.get(client, 0.0) - now
@@ -99,7 +101,7 @@ class Fairness:
             self._total += 1
             self._suspects += suspect
         try:
-            yield
+            yield suspect
         finally:
             with self._lock:
                 self._running[client] -= 1
@@ -114,9 +116,8 @@ class Fairness:
         with self._lock:
             strikes = self._recent_strikes(client, now) + [now]
             self._strikes[client] = strikes
-            if len(strikes) >= 2:
-                penalty = min(MAX_PENALTY, self.base_penalty * 2 ** (len(strikes) - 2))
-                self._boxed_until[client] = now + penalty
+            penalty = min(MAX_PENALTY, self.base_penalty * 2 ** (len(strikes) - 1))
+            self._boxed_until[client] = now + penalty
             for gone in [c for c, until in self._boxed_until.items() if until < now]:
                 del self._boxed_until[gone]
 

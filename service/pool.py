@@ -18,113 +18,31 @@ could not reach another host from there.
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import logging
 import os
 import queue
-import resource
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
-from lscp_kg.backends import StoreError, StoreTimeout
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.fairness import Fairness, current_client
 from lscp_kg.service.limits import Limits
-from lscp_kg.service.results import NotAcceptableResult, QueryOutcome
+from lscp_kg.service.results import QueryOutcome
+from lscp_kg.service.worker import release_freed_memory
 from lscp_kg.store import KnowledgeGraph
 
 log = logging.getLogger(__name__)
-CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
 STARTUP_TIMEOUT = 60.0
-WORKER_COMMAND = ("import sys; from lscp_kg.service.pool import worker_main; "
+WORKER_COMMAND = ("import sys; from lscp_kg.service.worker import worker_main; "
                   "worker_main(int(sys.argv[1]), int(sys.argv[2]))")
-PR_SET_PDEATHSIG = 1
-
-
-def isolate_from_network() -> bool:
-    """Move this (single-threaded) process into a new, empty network namespace; False if not allowed."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return any(libc.unshare(flags) == 0 for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET))
-    except (OSError, AttributeError):
-        return False
-
-
-def die_with_parent(parent: int) -> None:
-    """Be killed when the server dies, even in the middle of a runaway query."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # it died before we asked
-        os._exit(0)
-
-
-def worker_main(fd: int, parent: int) -> None:
-    """A worker's life: isolate, load the graph sent first, then answer jobs until the socket closes."""
-    die_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
-    conn = Connection(fd)
-    dataset, base_iri, memory_limit = conn.recv()
-    # A graph in a remote store arrives as a KnowledgeGraph holding only the store's address (each
-    # worker opens its own connections): such a worker keeps its network, to reach that one store.
-    # An on-disk store (--store-path) arrives as its folder, which the worker opens read-only.
-    remote = isinstance(dataset, KnowledgeGraph) and dataset.is_remote
-    isolated = False if remote else isolate_from_network()
-    if memory_limit:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-    if isinstance(dataset, KnowledgeGraph):
-        kg = dataset
-    else:
-        store = ox.Store()
-        store.bulk_load(path=f"/proc/self/fd/{dataset}", format=ox.RdfFormat.N_QUADS)  # its own offset
-        os.close(dataset)
-        kg = KnowledgeGraph(store=store, base_iri=base_iri)
-        release_freed_memory()
-    del dataset
-    conn.send(("ready", isolated))
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        started = time.monotonic()
-        try:
-            reply = ("ok", job.run(kg))
-        except SyntaxError as error:
-            reply = ("syntax", str(error))
-        except NotAcceptableResult as error:
-            reply = ("not-acceptable", str(error))
-        except MemoryError:
-            reply = ("limit", "The query needed more memory than this service allows.")
-        except StoreTimeout as error:  # a remote store stopped the query at the time limit
-            reply = ("limit", f"The store stopped the query: {error}.")
-        except StoreError as error:  # a remote store unreachable
-            reply = ("store", f"The store could not answer: {error}.")
-        except (ValueError, TypeError, RuntimeError) as error:
-            reply = ("query-error", str(error))
-        except Exception as error:  # noqa: BLE001 - a worker must answer, whatever happened
-            reply = ("error", f"{type(error).__name__}: {error}")
-        conn.send(reply)
-        if time.monotonic() - started > 0.02:  # a big query leaves much freed memory: return it (a few ms, after answering)
-            release_freed_memory()
-
-
-def release_freed_memory() -> None:
-    """Give the pages freed after loading (the parsed quads) back to the system, where glibc allows it."""
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
 
 
 def write_dataset(kg: KnowledgeGraph) -> tuple[int, bytes]:
@@ -146,6 +64,13 @@ def write_dataset(kg: KnowledgeGraph) -> tuple[int, bytes]:
 class Worker:
     def __init__(self, process: subprocess.Popen, conn: Connection, isolated: bool):
         self.process, self.conn, self.isolated = process, conn, isolated
+
+    def killed_from_outside(self) -> bool:
+        """Whether the worker, now gone, died of SIGKILL (a query that breaks its worker aborts instead)."""
+        try:
+            return self.process.wait(timeout=2) == -signal.SIGKILL
+        except subprocess.TimeoutExpired:
+            return False
 
     def kill(self) -> None:
         self.process.kill()
@@ -218,7 +143,8 @@ class QueryPool:
             with theirs:
                 inherited = (theirs.fileno(),) + ((self.dataset,) if isinstance(self.dataset, int) else ())
                 process = subprocess.Popen([sys.executable, "-c", WORKER_COMMAND, str(theirs.fileno()), str(os.getpid())],
-                                           pass_fds=inherited, stdin=subprocess.DEVNULL)
+                                           pass_fds=inherited, stdin=subprocess.DEVNULL,
+                                           env={**os.environ, "RUST_BACKTRACE": "0"})  # a query that breaks a worker: no slow trace
             conn.send((self.dataset, self.base_iri, self.limits.memory_limit))
             if not conn.poll(STARTUP_TIMEOUT):
                 raise RuntimeError("worker did not start in time")
@@ -285,18 +211,22 @@ class QueryPool:
     def run(self, job, client: str | None = None) -> QueryOutcome:
         """Run a job for a client (default: the current request's address), within the limits."""
         client = current_client() if client is None else client
-        with self.fairness.admit(client):
+        with self.fairness.admit(client) as suspect:
             try:
-                return self._run(job)
+                return self._run(job, wait=not suspect)
             except StoppedQuery:
-                self.fairness.strike(client)
+                if getattr(job, "counts_against_client", True):
+                    self.fairness.strike(client)
                 raise
 
-    def _run(self, job):
+    def _run(self, job, wait: bool = True):
         self.start()
         try:
-            worker = self._idle.get(timeout=self.limits.queue_wait)
+            worker = self._idle.get(timeout=self.limits.queue_wait) if wait else self._idle.get_nowait()
         except queue.Empty:
+            if not wait:
+                raise HttpError(429, "This client's recent queries ran to the time limit: it may run a query only "
+                                     "when a worker is free at once, and none is now.", {"Retry-After": "2"}) from None
             detail = f" ({self.start_error})" if self.start_error else ""
             raise HttpError(503, f"Every query worker is busy; please try again shortly{detail}.",
                             {"Retry-After": "2"}) from None
@@ -308,7 +238,10 @@ class QueryPool:
                                         f"of {self.limits.time_limit:g} seconds.")
             status, payload = worker.conn.recv()
         except (EOFError, OSError):
+            killed = worker.killed_from_outside()
             self._replace(worker)
+            if killed:  # by an operator or the system, not by the query: no strike against the client
+                raise HttpError(503, "The query's worker was stopped from outside; please try again.") from None
             raise StoppedQuery(503, "The query stopped its worker (it may have needed more memory than allowed).") from None
         self._idle.put(worker)
         if status == "ok":

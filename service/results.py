@@ -44,6 +44,9 @@ class QueryJob:
     #: why each kind is not acceptable, for the 406 message
     refusals: dict = field(default_factory=dict)
 
+    #: a query stopped at a limit is a strike against the client that sent it (see :mod:`fairness`)
+    counts_against_client = True
+
     def run(self, kg: KnowledgeGraph) -> "QueryOutcome":
         return run_job(kg, self)
 
@@ -55,6 +58,8 @@ class ScrutinyJob:
 
     asof: str
     options: tuple = ()  # (name, value) pairs
+    #: the same report for everyone: one stopped at the time limit is no client's fault
+    counts_against_client = False
 
     def run(self, kg: KnowledgeGraph):
         from lscp_kg.scrutiny import run_scrutiny

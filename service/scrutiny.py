@@ -1,5 +1,6 @@
 """The scrutiny checks in the service: ``/scrutiny`` (HTML, or JSON by ``Accept`` or
-``?format=json``) and ``/scrutiny.json``, both taking ``?asof=YYYY-MM-DD`` (default today).
+``?format=json``) and ``/scrutiny.json``, both taking ``?asof=YYYY-MM-DD`` (default today) and
+``?partnership=IRI`` (absolute or relative to the base; default every partnership, one section each).
 
 The page lists the findings by severity, each linked to the pages of the
 entities it concerns, its source quotes, and a network view around them
@@ -18,6 +19,7 @@ from lscp_kg.named_queries import ParameterError
 from lscp_kg.scrutiny import SEVERITIES, ScrutinyReport, parse_asof
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.formats import API_JSON, HTML, NotAcceptable, negotiate
+from lscp_kg.service.cache import computed_once
 from lscp_kg.service.links import entity_url
 from lscp_kg.service.results import ScrutinyJob
 from lscp_kg.service.state import service_state
@@ -26,7 +28,7 @@ bp = Blueprint("scrutiny", __name__)
 
 #: Reports kept per loaded graph (the most recent dates asked for); older ones are recomputed.
 CACHED_REPORTS = 8
-PARAMETERS = ("asof", "format")
+PARAMETERS = ("asof", "format", "partnership")
 
 
 def report_for(asof: str, **options) -> ScrutinyReport:
@@ -40,33 +42,35 @@ def report_for(asof: str, **options) -> ScrutinyReport:
         older = [k for k in state.cache if isinstance(k, tuple) and k[:1] == ("scrutiny",)]
         for stale in older[: max(0, len(older) - CACHED_REPORTS + 1)]:
             state.cache.pop(stale, None)
-        state.cache[key] = state.pool.run(job)
-    return state.cache[key]
+    return computed_once(state.cache, key, lambda: state.pool.run(job))
 
 
 def network_href(iris: list[str]) -> str | None:
-    """The network view around the first of these entities that the network shows, deep enough
-    (up to the explorer's limit) to take in the others; None if the network shows none of them."""
-    import networkx as nx
+    """A network view of exactly these entities, highlighted (those the network shows); None if it shows none."""
+    from lscp_kg.service.explore import entities_href
 
-    from lscp_kg.service.explore import network
-    from lscp_kg.visualisations.views import MAX_DEPTH
-
-    graph = network()
-    shown = [iri for iri in iris if iri in graph]
-    if not shown:
-        return None
-    reach = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), shown[0], cutoff=MAX_DEPTH)
-    depth = max([1] + [reach[iri] for iri in shown[1:] if iri in reach])
-    return url_for("explore.view", name="entity", iri=shown[0], depth=depth)
+    return entities_href(iris)
 
 
 def _asof() -> str:
     unknown = sorted(set(request.args) - set(PARAMETERS))
     if unknown:
-        raise HttpError(400, f"unknown parameter {unknown[0]!r}; /scrutiny takes asof (YYYY-MM-DD) and format")
+        raise HttpError(400, f"unknown parameter {unknown[0]!r}; /scrutiny takes asof (YYYY-MM-DD), partnership (IRI) and format")
     try:
         return parse_asof(request.args.get("asof"))
+    except ParameterError as error:
+        raise HttpError(400, str(error)) from None
+
+
+def _options() -> dict:
+    """``partnership`` as an IRI of a partnership in the loaded data (400 otherwise); none for all."""
+    from lscp_kg.scrutiny_partnerships import resolve_partnership
+
+    value = (request.args.get("partnership") or "").strip()
+    if not value:
+        return {}
+    try:
+        return {"partnership": resolve_partnership(service_state().kg, value)}
     except ParameterError as error:
         raise HttpError(400, str(error)) from None
 
@@ -84,26 +88,37 @@ def _json(report: ScrutinyReport) -> Response:
 def _page(report: ScrutinyReport) -> Response:
     from lscp_kg.service.app import CONTENT_SECURITY_POLICY
 
+    chosen = (report.partnership or {}).get("iri")
     html = render_template("scrutiny/page.html", report=report.to_dict(), severities=SEVERITIES,
                            entity_href=entity_url, network_href=network_href, page_href=url_for("scrutiny.page"),
-                           json_href=url_for("scrutiny.as_json", asof=report.asof))
+                           json_href=url_for("scrutiny.as_json", asof=report.asof, partnership=chosen),
+                           choices=_choices())
     response = Response(html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     return response
 
 
+def _choices() -> list[dict]:
+    """The partnerships of the loaded data, for the form's choice."""
+    from lscp_kg.scrutiny_partnerships import partnerships_in
+
+    return [{"iri": iri, "label": label} for iri, label in partnerships_in(service_state().kg).items()]
+
+
 @bp.get("/scrutiny")
 def page():
-    asof = _asof()
+    asof, options = _asof(), _options()
     try:
         fmt = negotiate((HTML, API_JSON), request.args.getlist("format"), request.headers.get("Accept"))
     except NotAcceptable as refusal:
         raise HttpError(406, str(refusal)) from None
-    response = _json(report_for(asof)) if fmt is API_JSON else _page(report_for(asof))
+    report = report_for(asof, **options)
+    response = _json(report) if fmt is API_JSON else _page(report)
     response.vary.add("Accept")
     return response
 
 
 @bp.get("/scrutiny.json")
 def as_json():
-    return _json(report_for(_asof()))
+    asof, options = _asof(), _options()
+    return _json(report_for(asof, **options))

@@ -38,3 +38,19 @@ def stop_server(process: subprocess.Popen, timeout: float = 10) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def session_from(address: str):
+    """A requests session whose connections come from ``address`` (any of 127.0.0.0/8 on Linux), so that
+    tests can be several clients, as the service tells clients apart by address."""
+    import requests
+    from requests.adapters import HTTPAdapter
+
+    class SourceAdapter(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            kwargs["source_address"] = (address, 0)
+            super().init_poolmanager(*args, **kwargs)
+
+    session = requests.Session()
+    session.mount("http://", SourceAdapter())
+    return session

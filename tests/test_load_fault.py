@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psutil
 import pytest
 import requests
-from server_support import start_server, stop_server
+from server_support import session_from, start_server, stop_server
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 FINGERPRINT = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
@@ -28,7 +28,7 @@ def server(tmp_path_factory):
     """``lscp-kg serve`` with 2 workers and a 2 s time limit, only for these tests (they kill its workers)."""
     log = tmp_path_factory.mktemp("load-fault") / "server.log"
     try:
-        url, process = start_server(["--workers", "2", "--time-limit", str(TIME_LIMIT), "--threads", "16"], log)
+        url, process = start_server(["--workers", "2", "--time-limit", str(TIME_LIMIT), "--threads", "64"], log)
     except RuntimeError as error:
         pytest.fail(str(error))
     wait_for_workers(url, 2)
@@ -65,7 +65,7 @@ def named(url: str, name: str, fresh: bool) -> requests.Response:
 def storm(url: str, *, clients: int, requests_each: int, runaways: int) -> tuple[list, list]:
     """``clients`` clients asking named queries (half afresh) while ``runaways`` runaway queries run."""
     def client(k: int) -> list:
-        session, statuses = requests.Session(), []
+        session, statuses = session_from(f"127.0.1.{k + 1}"), []  # each client its own address
         for i in range(requests_each):
             name = NAMED[(k + i) % len(NAMED)]
             response = session.get(f"{url}/api/queries/{name}", timeout=60,
@@ -73,8 +73,8 @@ def storm(url: str, *, clients: int, requests_each: int, runaways: int) -> tuple
             statuses.append((response.status_code, response.text[:200]))
         return statuses
 
-    def run_away(_k: int) -> tuple:
-        response = requests.get(url + "/sparql", params={"query": RUNAWAY}, timeout=60)
+    def run_away(k: int) -> tuple:
+        response = session_from(f"127.0.2.{k + 1}").get(url + "/sparql", params={"query": RUNAWAY}, timeout=60)
         return response.status_code, response.text
 
     with ThreadPoolExecutor(max_workers=clients + runaways) as pool:
@@ -104,8 +104,8 @@ def test_cached_answers_keep_flowing_while_every_worker_is_stuck(server):
     url, _process = server
     named(url, "statutory-partners", fresh=False)  # now in the response cache
     results = []
-    threads = [threading.Thread(target=lambda: results.append(
-        requests.get(url + "/sparql", params={"query": RUNAWAY}, timeout=60).status_code)) for _ in range(2)]
+    threads = [threading.Thread(target=lambda k=k: results.append(session_from(f"127.0.3.{k + 1}").get(
+        url + "/sparql", params={"query": RUNAWAY}, timeout=60).status_code)) for k in range(2)]
     for thread in threads:
         thread.start()
     time.sleep(0.5)  # both workers now hold a runaway
