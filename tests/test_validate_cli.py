@@ -72,7 +72,14 @@ def test_fact_outside_a_passage_graph_fails(runner, tmp_path):
 def test_a_copy_of_the_data_with_one_quote_altered_fails(runner, tmp_path):
     copy = tmp_path / "graph_data"
     shutil.copytree(SHIPPED_DATA_DIR, copy)
-    structure = copy / "lewisham" / "03-structure.trig"
+    # Lewisham is kept in YAML: compile it to TriG (as `lscp-kg build` does) and alter a quote there.
+    from lscp_kg.authoring import compile_file
+    from lscp_kg.authoring.trig import to_trig
+
+    authored = copy / "lewisham" / "partnership.yaml"
+    structure = copy / "lewisham" / "partnership.trig"
+    structure.write_bytes(to_trig(compile_file(authored)))
+    authored.unlink()
     structure.write_text(structure.read_text(encoding="utf-8").replace("will meet bi-monthly", "will meet monthly"), encoding="utf-8")
     # Validate only the altered copy (the shipped data would repeat the same graphs).
     from lscp_kg.store import load_knowledge_graph

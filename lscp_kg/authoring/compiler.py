@@ -20,7 +20,7 @@ from .errors import AuthoringError, AuthoringProblem
 from .kinds import DCT, KINDS, LSCP, RDF_TYPE, RDFS, compile_entry, entry_kind
 from .quotes import SourceText, first_difference
 from .schema import schema_problems
-from .terms import Namespaces
+from .terms import Namespaces, TermError
 from .yamlload import load_yaml_file
 
 from ..store import AUTHORING_SUFFIXES  # noqa: E402,F401  (one place: the loader)
@@ -86,9 +86,13 @@ def _turtle(out: Compilation, text: str, line: int, graph: ox.NamedNode, ns: Nam
         out.add(triple.subject, triple.predicate.value, triple.object, graph)
 
 
-def _source(out: Compilation, doc, path: Path, ns: Namespaces):
+def _source(out: Compilation, doc, path: Path, ns: Namespaces, facts_ok: bool):
     source = doc["source"]
-    node = ns.resolve(source["id"], "source")
+    try:
+        node = ns.resolve(source["id"], "source")
+    except TermError as error:
+        out.problem(source.line_of("id"), f"source id: {error}", "use letters, digits and hyphens")
+        node = ns.resolve("unnamed-source", "source")
     graph = node
     out.add(node, RDF_TYPE, ox.NamedNode(LSCP + "SourceDocument"), graph)
     for key, predicate in (("label", RDFS + "label"), ("title", DCT + "title"), ("text", LSCP + "textFile"),
@@ -97,7 +101,8 @@ def _source(out: Compilation, doc, path: Path, ns: Namespaces):
             out.add(node, predicate, ox.Literal(str(source[key])), graph)
     if "url" in source:
         out.add(node, PREFIXES["foaf"] + "page", ox.NamedNode(source["url"]), graph)
-    _facts(out, source, graph, ns)
+    if facts_ok:
+        _facts(out, source, graph, ns)
     text_path = path.parent / source["text"]
     try:
         return node, SourceText(text_path.read_text(encoding="utf-8"))
@@ -135,6 +140,14 @@ def _match(out: Compilation, passage, line: int, text: SourceText, text_name: st
     return None
 
 
+def _can_match(doc) -> bool:
+    """Whether the quotes can be checked despite schema problems: a source with a text, passages with quotes."""
+    source, passages = doc.get("source"), doc.get("passages")
+    return (isinstance(doc.get("partnership"), str) and isinstance(source, dict) and isinstance(source.get("id"), str)
+            and isinstance(source.get("text"), str) and isinstance(passages, list)
+            and all(isinstance(p, dict) and isinstance(p.get("quote"), str) for p in passages))
+
+
 def compile_document(doc, path: Path, base_iri: str = DEFAULT_BASE_IRI) -> Compilation:
     """Compile a loaded document; problems are collected, not raised."""
     out = Compilation(str(path))
@@ -143,10 +156,12 @@ def compile_document(doc, path: Path, base_iri: str = DEFAULT_BASE_IRI) -> Compi
                     "start from the file lscp-kg new writes, or the example in docs/adding-a-partnership.md")
         return out
     out.problems.extend(schema_problems(doc, str(path)))
-    if out.problems:
+    # With schema problems, facts are not compiled, but every quote is still checked (all problems at once).
+    if out.problems and not _can_match(doc):
         return out
+    facts_ok = not out.problems
     ns = Namespaces(base_iri, doc["partnership"])
-    source_node, text = _source(out, doc, path, ns)
+    source_node, text = _source(out, doc, path, ns, facts_ok)
     text_name = doc["source"]["text"]
     passages = doc.get("passages") or []
     graphs: dict[str, int] = {}
@@ -162,13 +177,21 @@ def compile_document(doc, path: Path, base_iri: str = DEFAULT_BASE_IRI) -> Compi
                         f"give this one an id, e.g. 'id: {name}b'")
             continue
         graphs[name] = line
-        graph = ns.resolve(name, "passage")
+        try:
+            graph = ns.resolve(name, "passage")
+        except TermError as error:
+            out.problem(passage.line_of("id"), f"passage id: {error}", "use letters, digits and hyphens: L15b")
+            continue
         out.add(graph, RDF_TYPE, ox.NamedNode(LSCP + "SourcePassage"), graph)
         out.add(graph, LSCP + "source", source_node, graph)
         out.add(graph, LSCP + "startLine", _integer(match.start_line), graph)
         out.add(graph, LSCP + "endLine", _integer(match.end_line), graph)
         out.add(graph, PROV_VALUE, ox.Literal(match.exact), graph)
-        _facts(out, passage, graph, ns)
+        if facts_ok:
+            _facts(out, passage, graph, ns)
+    if not facts_ok:
+        out.problems.sort(key=lambda p: p.line or 0)
+        return out
     for citation in doc.get("citations") or []:
         graph = ns.resolve(citation["id"], "citation")
         out.add(graph, RDF_TYPE, ox.NamedNode(LSCP + "ExternalCitation"), graph)

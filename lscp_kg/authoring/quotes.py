@@ -119,6 +119,8 @@ class SourceText:
             while len(window) < len(needle) and last + 1 < len(lines):
                 last += 1
                 window = f"{window} {lines[last]}".strip()
+            while last > first and not lines[last]:
+                last -= 1
             matcher = difflib.SequenceMatcher(None, needle, window, autojunk=False)
             if matcher.real_quick_ratio() <= best[3] or matcher.quick_ratio() <= best[3]:
                 continue

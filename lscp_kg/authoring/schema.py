@@ -126,6 +126,21 @@ def _fix(error, kind: str | None) -> str:
     return "see docs/adding-a-partnership.md"
 
 
+def _value_message(kind: str, error) -> str | None:
+    """The field's own words for a value it cannot take ("'weekly-ish' is not one of: annual, ...")."""
+    from .terms import Namespaces, TermError
+
+    path = list(error.absolute_path)
+    field = KINDS[kind].field(path[0]) if path and isinstance(path[0], str) else None
+    if field is None or error.validator != "anyOf":
+        return None
+    try:
+        field.objects(error.instance, Namespaces("https://example.org/", "x"))
+    except TermError as term_error:
+        return f"{kind}, {field.key}: {term_error}"
+    return None
+
+
 def schema_problems(doc, file: str) -> list[AuthoringProblem]:
     """Every place the document breaks the schema, with line and fix; unknown kinds named as such."""
     schema = authoring_schema()
@@ -148,8 +163,8 @@ def schema_problems(doc, file: str) -> list[AuthoringProblem]:
             sub = Draft202012Validator({"$ref": f"#/$defs/kind-{kinds[0]}", "$defs": schema["$defs"]})
             for inner in sub.iter_errors(item):
                 inner_path = path + list(inner.absolute_path)
-                problems.append(AuthoringProblem(file, _line(doc, inner_path),
-                                                 f"{kinds[0]}: {inner.message}", _fix(inner, kinds[0])))
+                message = _value_message(kinds[0], inner) or f"{kinds[0]}: {inner.message}"
+                problems.append(AuthoringProblem(file, _line(doc, inner_path), message, _fix(inner, kinds[0])))
             continue
         where = "/".join(str(p) for p in path) or "the file"
         problems.append(AuthoringProblem(file, _line(doc, path), f"{where}: {error.message}", _fix(error, None)))
