@@ -12,6 +12,10 @@ header (the named-query header, see :mod:`lscp_kg.named_queries`) also says::
     #+ messages: {fail: "{organisation} ... {mention|count} ... {asof}"}
     #+ params: {asof: {type: date}}   # every rule takes the as-of date
 
+Results are per partnership (:mod:`lscp_kg.scrutiny_partnerships`): a row belongs
+to its ``?partnership`` or to the partnership whose source its passages quote,
+so adding a partnership never changes another's results or statuses.
+
 A row's ``?outcome`` column says what it is: ``pass`` (a requirement met, with
 its evidence) or anything else, a finding, whose message is ``messages[outcome]``
 (or ``messages["fail"]``); rows without ``?outcome`` are findings. Columns
@@ -32,13 +36,17 @@ day it no longer exists.
 JSON (``ScrutinyReport.to_dict()``)::
 
     {"asof": "2026-11-26",
+     "partnership": {"iri", "label"} | null,      # the one asked for (--partnership), else null
      "summary": {"must": 1, "should": 6, "note": 9, "passes": 20},
      "findings": [RESULT, ...], "passes": [RESULT, ...],
      "requirements": [{"iri", "id", "label", "text", "binding", "severity",
                        "cited_part", "citation", "sources": [iri], "uncertainty",
-                       "status": "pass|fail|not checked|no result", "rules": [rule id]}],
+                       "status": "pass|fail|not checked|no result",   # the worst of the partnerships'
+                       "by_partnership": {partnership iri: status}, "rules": [rule id]}],
+     "partnerships": [{"iri", "label", "summary", "requirements": [{"iri", "id", "status"}]}],
      "rules": [{"id", "title", "kind", "severity", "requirement", "description"}]}
     RESULT = {"id", "rule", "title", "kind", "severity", "outcome", "passed", "message",
+              "partnership": {"iri", "label"} | null,   # null: about the shared data
               "requirement": {"iri", "id", "label", "citation", "cited_part", "uncertainty"},
               "entities": [{"iri", "label"}],
               "evidence": [{"graph", "kind": "passage|citation", "quote", "start_line", "end_line",
@@ -141,6 +149,8 @@ class Result:
     requirement: dict
     entities: list[dict] = field(default_factory=list)
     evidence: list[dict] = field(default_factory=list)
+    #: {"iri", "label"} of the partnership the result is about; None for the shared data.
+    partnership: dict | None = None
 
 
 @dataclass
@@ -149,6 +159,14 @@ class ScrutinyReport:
     results: list[Result]
     requirements: list[dict]
     rules: list[dict]
+    #: Each partnership judged: {"iri", "label", "summary", "requirements": [{"iri", "id", "status"}]}.
+    partnerships: list[dict] = field(default_factory=list)
+    #: The one partnership asked for ({"iri", "label"}), or None for all.
+    partnership: dict | None = None
+
+    def of(self, partnership: str | None) -> list[Result]:
+        """The results about one partnership (None: about the shared data only)."""
+        return [r for r in self.results if (r.partnership or {}).get("iri") == partnership]
 
     @property
     def findings(self) -> list[Result]:
@@ -159,14 +177,15 @@ class ScrutinyReport:
     def passes(self) -> list[Result]:
         return [r for r in self.results if r.passed]
 
-    def summary(self) -> dict:
-        counts = {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES}
-        return {**counts, "passes": len(self.passes)}
+    def summary(self, results: list[Result] | None = None) -> dict:
+        results = self.results if results is None else results
+        counts = {s: sum(1 for f in results if not f.passed and f.severity == s) for s in SEVERITIES}
+        return {**counts, "passes": sum(1 for r in results if r.passed)}
 
     def to_dict(self) -> dict:
-        return {"asof": self.asof, "summary": self.summary(),
+        return {"asof": self.asof, "partnership": self.partnership, "summary": self.summary(),
                 "findings": [asdict(r) for r in self.findings], "passes": [asdict(r) for r in self.passes],
-                "requirements": self.requirements, "rules": self.rules}
+                "requirements": self.requirements, "partnerships": self.partnerships, "rules": self.rules}
 
 
 def parse_asof(value: Any = None) -> str:
@@ -185,36 +204,54 @@ def parse_asof(value: Any = None) -> str:
         raise ParameterError("asof", "expected a date as YYYY-MM-DD") from None
 
 
-def run_scrutiny(kg: KnowledgeGraph, asof: Any = None, rules: Iterable[Rule] | None = None) -> ScrutinyReport:
-    """Run every rule as of a date and collect the results, requirements and evidence."""
+def run_scrutiny(kg: KnowledgeGraph, asof: Any = None, rules: Iterable[Rule] | None = None,
+                 partnership: str | None = None) -> ScrutinyReport:
+    """Run every rule as of a date and collect the results, requirements and evidence, per
+    partnership (see :mod:`lscp_kg.scrutiny_partnerships`); ``partnership`` (an IRI, absolute
+    or relative to the base) keeps only that partnership's results."""
     from .scrutiny_evidence import describe_graphs, labels_of, requirements_in
+    from .scrutiny_partnerships import partnerships_in, publishers_of, resolve_partnership, row_partnerships
 
     asof = parse_asof(asof)
+    wanted = resolve_partnership(kg, partnership) if partnership else None
     rules = load_rules() if rules is None else list(rules)
     requirements = requirements_in(kg)
-    raw: list[tuple[Rule, str, list[dict]]] = []
+    fetched: list[tuple[Rule, list[dict]]] = []
     for rule in rules:
         result = kg.query(rule.query.sparql, substitutions=rule.query.bind({"asof": asof}, kg.base_iri))
         columns = [v.value for v in result.variables]
         unknown = [c for c in rule.entities + rule.group_by if c not in columns]
         if unknown:
             raise RuleFileError(f"{rule.query.path}: entities/group_by name columns the query does not project: {unknown}")
-        rows = [{c: row[c] for c in columns if row[c] is not None} for row in result]
+        fetched.append((rule, [{c: row[c] for c in columns if row[c] is not None} for row in result]))
+    publishers = publishers_of(kg, {t.value for _, rows in fetched for row in rows for c, t in row.items()
+                                    if c.startswith("passage") and isinstance(t, ox.NamedNode)})
+    raw: list[tuple[Rule, str | None, str, list[dict]]] = []
+    for rule, rows in fetched:
         groups: dict[tuple, list[dict]] = {}
         for row in rows:
-            key = tuple(_text(row.get(c)) for c in rule.group_by + ("outcome",))
-            groups.setdefault(key, []).append(row)
-        raw.extend((rule, "|".join(key), members) for key, members in groups.items())
-    iris = {t.value for _, _, members in raw for row in members for t in row.values() if isinstance(t, ox.NamedNode)}
-    labels = labels_of(kg, iris)
-    graphs = describe_graphs(kg, {row[c].value for _, _, members in raw for row in members for c in row
+            for owner in row_partnerships(row, publishers):
+                if wanted is None or owner == wanted:
+                    key = (owner or "",) + tuple(_text(row.get(c)) for c in rule.group_by + ("outcome",))
+                    groups.setdefault(key, []).append(row)
+        raw.extend((rule, key[0] or None, "|".join(key), members) for key, members in groups.items())
+    iris = {t.value for *_, members in raw for row in members for t in row.values() if isinstance(t, ox.NamedNode)}
+    known = partnerships_in(kg)
+    labels = labels_of(kg, iris | set(known))
+    graphs = describe_graphs(kg, {row[c].value for *_, members in raw for row in members for c in row
                                   if c.startswith("passage") and isinstance(row[c], ox.NamedNode)})
-    results = [_result(rule, key, members, asof, labels, graphs, requirements, kg.base_iri) for rule, key, members in raw]
-    _set_statuses(requirements, results, rules, kg.base_iri)
-    return ScrutinyReport(asof=asof, results=results, requirements=list(requirements.values()),
-                          rules=[{"id": r.id, "title": r.title, "kind": r.kind, "severity": r.severity,
-                                  "requirement": _absolute(r.requirement, kg.base_iri), "description": r.query.description}
-                                 for r in rules])
+    results = []
+    for rule, owner, key, members in raw:
+        result = _result(rule, key, members, asof, labels, graphs, requirements, kg.base_iri)
+        result.partnership = {"iri": owner, "label": known.get(owner, owner)} if owner else None
+        results.append(result)
+    report = ScrutinyReport(asof=asof, results=results, requirements=list(requirements.values()),
+                            rules=[{"id": r.id, "title": r.title, "kind": r.kind, "severity": r.severity,
+                                    "requirement": _absolute(r.requirement, kg.base_iri), "description": r.query.description}
+                                   for r in rules],
+                            partnership={"iri": wanted, "label": known[wanted]} if wanted else None)
+    _set_statuses(report, requirements, rules, kg.base_iri, {p: known[p] for p in ([wanted] if wanted else known)})
+    return report
 
 
 def _absolute(iri: str, base_iri: str) -> str:
@@ -268,14 +305,21 @@ def _result(rule: Rule, key: str, rows: list[dict], asof: str, labels: dict, gra
                   entities=entities, evidence=evidence)
 
 
-def _set_statuses(requirements: dict, results: list[Result], rules: list[Rule], base: str) -> None:
-    """A requirement fails if a requirement check of it found something, passes if its checks all passed."""
-    for req in requirements.values():
-        req["rules"] = [r.id for r in rules if _absolute(r.requirement, base) == req["iri"]]
-        checks = [r for r in results if r.kind == "requirement" and r.requirement.get("iri") == req["iri"]]
-        if not any(r.kind == "requirement" and _absolute(r.requirement, base) == req["iri"] for r in rules):
-            req["status"] = "not checked"
-        elif not checks:
-            req["status"] = "no result"
-        else:
-            req["status"] = "pass" if all(r.passed for r in checks) else "fail"
+def _set_statuses(report: ScrutinyReport, requirements: dict, rules: list[Rule], base: str, partnerships: dict[str, str]) -> None:
+    """Each requirement's status for each partnership judged, and pooled (the worst of theirs)."""
+    from .scrutiny_partnerships import requirement_statuses, worst
+
+    checked_by = {iri: [r.id for r in rules if _absolute(r.requirement, base) == iri] for iri in requirements}
+    checking = {iri: [r.id for r in rules if r.kind == "requirement" and _absolute(r.requirement, base) == iri]
+                for iri in requirements}
+    per = {p: requirement_statuses(requirements, report.of(p), checking) for p in partnerships}
+    for iri, req in requirements.items():
+        req["rules"] = checked_by[iri]
+        req["by_partnership"] = {p: statuses[iri] for p, statuses in per.items()}
+        req["status"] = worst(req["by_partnership"].values()) if per else requirement_statuses(
+            requirements, report.results, checking)[iri]
+    report.partnerships = [{"iri": p, "label": label,
+                            "summary": report.summary(report.of(p)),
+                            "requirements": [{"iri": iri, "id": req["id"], "status": per[p][iri]}
+                                             for iri, req in requirements.items()]}
+                           for p, label in partnerships.items()]

@@ -54,29 +54,50 @@ def _result_text(result: Result, verbose: bool) -> list[str]:
 
 
 def render_text(report: ScrutinyReport, verbose: bool = False) -> str:
-    """The findings by severity, then every requirement with its status and the evidence for passes."""
+    """One section per partnership (its findings by severity, then every requirement with its
+    status and the evidence of its checks), then the results about the shared data, if any."""
     summary = report.summary()
-    lines = [f"Scrutiny of the arrangements as of {report.asof}",
+    title = f" of {report.partnership['label']}" if report.partnership else ""
+    lines = [f"Scrutiny of the arrangements{title} as of {report.asof}",
              f"{sum(summary[s] for s in SEVERITIES)} findings: " + ", ".join(f"{summary[s]} {s}" for s in SEVERITIES)
              + f"; {summary['passes']} requirement checks passed", ""]
+    sections = [(p["label"], p["iri"], {r["iri"]: r["status"] for r in p["requirements"]}) for p in report.partnerships]
+    if report.of(None):
+        sections.append(("Shared data (requirements, legislation)", None, None))
+    for label, iri, statuses in sections:
+        lines += _section_text(report, label, report.of(iri), statuses, verbose, titled=len(sections) > 1)
+    return "\n".join(lines) + "\n"
+
+
+def _section_text(report: ScrutinyReport, label: str, results: list[Result], statuses: dict | None,
+                  verbose: bool, titled: bool) -> list[str]:
+    lines = []
+    if titled:
+        counts = report.summary(results)
+        lines += [f"== {label} ==", ", ".join(f"{counts[s]} {s}" for s in SEVERITIES)
+                  + f"; {counts['passes']} requirement checks passed", ""]
+    findings = [f for f in report.findings if f in results]
     for severity in SEVERITIES:
-        found = [f for f in report.findings if f.severity == severity]
+        found = [f for f in findings if f.severity == severity]
         if found:
             lines.append(f"{severity.upper()} ({len(found)})")
             for finding in found:
                 lines += _result_text(finding, verbose)
             lines.append("")
+    if statuses is None:
+        return lines
     lines.append("REQUIREMENTS")
     for req in report.requirements:
-        lines.append(f"  {req['id']:<9} {req['status']:<12} {req['label']}")
+        lines.append(f"  {req['id']:<9} {statuses.get(req['iri'], req['status']):<12} {req['label']}")
         if req.get("uncertainty"):
             lines += _WRAP.wrap(f"unverified: {req['uncertainty']}")
-        for result in report.results:
+        for result in results:
             if result.requirement.get("iri") == req["iri"] and result.kind == "requirement":
                 mark = "pass" if result.passed else "FAIL"
                 where = ", ".join(_lines_of(e) for e in result.evidence)
                 lines += _WRAP.wrap(f"{mark}: {result.message}" + (f" [{where}]" if where else ""))
-    return "\n".join(lines) + "\n"
+    lines.append("")
+    return lines
 
 
 def report_environment(loader: jinja2.BaseLoader | None = None) -> jinja2.Environment:
@@ -86,7 +107,7 @@ def report_environment(loader: jinja2.BaseLoader | None = None) -> jinja2.Enviro
 
 
 def render_html(report: ScrutinyReport, entity_href: Callable[[str], str | None] = lambda iri: None) -> str:
-    """A standalone HTML document (no scripts, no external assets) of the report."""
+    """A standalone HTML document (no scripts, no external assets) of the report, one section per partnership."""
     template = report_environment().get_template("scrutiny/standalone.html")
     return template.render(report=report.to_dict(), severities=SEVERITIES, entity_href=entity_href,
-                           network_href=lambda iris: None, page_href=None)
+                           network_href=lambda iris: None, page_href=None, choices=[])

@@ -93,10 +93,15 @@ def check_partnership_group_table(rows):
     assert len({r["seat"] for r in rows}) == 23
 
 
+#: Questions about several partnerships, which rightly find nothing in one partnership's data
+#: (tests/test_partnerships.py asks them of several).
+ACROSS_PARTNERSHIPS = {"people-across-partnerships"}
+
+
 def test_every_named_query_runs_with_its_defaults(kg, named_queries):
     for name, query in named_queries.items():
         required = [p for p in query.parameters if p.required and p.default is None]
-        if required:
+        if required or name in ACROSS_PARTNERSHIPS:
             continue
         result = kg.query(query.sparql, substitutions=query.bind({}, kg.base_iri))
         assert list(result), f"{name} returns nothing with its defaults"

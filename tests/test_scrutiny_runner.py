@@ -117,7 +117,13 @@ def test_report_json_has_the_documented_shape(kg):
     assert set(data["summary"]) == {"must", "should", "note", "passes"}
     finding = data["findings"][0]
     assert set(finding) == {"id", "rule", "title", "kind", "severity", "outcome", "passed", "message",
-                            "requirement", "entities", "evidence"}
+                            "requirement", "entities", "evidence", "partnership"}
+    assert finding["partnership"]["label"] == "Lewisham Safeguarding Children Partnership"
+    assert data["partnership"] is None
+    (section,) = data["partnerships"]
+    assert set(section) == {"iri", "label", "summary", "requirements"} and section["summary"] == data["summary"]
+    assert {r["id"]: r["status"] for r in section["requirements"]} == {r["id"]: r["status"] for r in data["requirements"]}
+    assert all(set(r["by_partnership"]) == {section["iri"]} for r in data["requirements"])
     assert set(finding["requirement"]) == {"iri", "id", "label", "citation", "cited_part", "uncertainty"}
     evidence = [e for f in data["findings"] for e in f["evidence"]]
     assert {"graph", "kind", "quote", "start_line", "end_line", "source", "citation"} <= set(evidence[0])

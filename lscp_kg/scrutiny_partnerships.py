@@ -1,0 +1,105 @@
+"""Scrutiny per partnership: which partnership each result belongs to, and each
+requirement's status for each partnership.
+
+A rule row belongs to the partnership in its ``?partnership`` column; a row
+without one (a consistency rule about an organisation, a name, a date) belongs
+to the partnership that published the source of its evidence passages
+(``dcterms:publisher`` of the passage's ``lscp:source``, or the partnership a
+passage of that source describes). A row whose evidence
+is only external citations belongs to no partnership: it is about the shared
+data (requirements, legislation) and is reported apart. So adding a second
+partnership never changes the first's results or statuses.
+
+>>> from lscp_kg.store import load_knowledge_graph
+>>> kg = load_knowledge_graph()
+>>> list(partnerships_in(kg).values())
+['Lewisham Safeguarding Children Partnership']
+>>> resolve_partnership(kg, "id/partnership/nowhere")
+Traceback (most recent call last):
+...
+lscp_kg.named_queries.ParameterError: partnership: no safeguarding partnership <https://lscp-kg.example.org/id/partnership/nowhere> in the loaded data; known: <https://lscp-kg.example.org/id/partnership/lewisham> (Lewisham Safeguarding Children Partnership)
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import pyoxigraph as ox
+
+from .named_queries import Parameter, ParameterError
+from .store import KnowledgeGraph
+
+#: Requirement statuses from best to worst; a pooled status is the worst of the partnerships'.
+STATUS_ORDER = ("pass", "not checked", "no result", "fail")
+
+
+def partnerships_in(kg: KnowledgeGraph) -> dict[str, str]:
+    """Every lscp:SafeguardingPartnership with its label (its IRI if it has none), by label."""
+    rows = kg.query("""SELECT ?p (SAMPLE(?l) AS ?label) WHERE { ?p a lscp:SafeguardingPartnership .
+        OPTIONAL { ?p rdfs:label ?l } } GROUP BY ?p""")
+    found = {row["p"].value: (row["label"].value if row["label"] is not None else row["p"].value) for row in rows}
+    return dict(sorted(found.items(), key=lambda item: (item[1], item[0])))
+
+
+def resolve_partnership(kg: KnowledgeGraph, value: str) -> str:
+    """The IRI of a partnership given as an IRI (absolute or relative to the base); a clear error otherwise."""
+    iri = Parameter("partnership", "iri").to_term(value, kg.base_iri).value
+    known = partnerships_in(kg)
+    if iri not in known:
+        listed = ", ".join(f"<{k}> ({v})" for k, v in known.items()) or "none"
+        raise ParameterError("partnership", f"no safeguarding partnership <{iri}> in the loaded data; known: {listed}")
+    return iri
+
+
+def publishers_of(kg: KnowledgeGraph, graphs: Iterable[str]) -> dict[str, set[str]]:
+    """For each source-passage graph, the partnerships that published its source document
+    or that a passage of the same source describes."""
+    graphs = sorted(set(graphs))
+    if not graphs:
+        return {}
+    values = " ".join(f"<{g}>" for g in graphs)
+    rows = kg.query(f"""SELECT ?g ?p WHERE {{ VALUES ?g {{ {values} }}
+        GRAPH ?g {{ ?g lscp:source ?doc }}
+        {{ ?doc dcterms:publisher ?p }} UNION {{ GRAPH ?described {{ ?described lscp:source ?doc . ?p a lscp:SafeguardingPartnership }} }}
+        ?p a lscp:SafeguardingPartnership }}""")
+    found: dict[str, set[str]] = {}
+    for row in rows:
+        found.setdefault(row["g"].value, set()).add(row["p"].value)
+    return found
+
+
+def row_partnerships(row: dict, publishers: dict[str, set[str]]) -> list[str | None]:
+    """The partnerships a rule row belongs to (``[None]`` for the shared data)."""
+    term = row.get("partnership")
+    if isinstance(term, ox.NamedNode):
+        return [term.value]
+    found = set()
+    for column, value in row.items():
+        if column.startswith("passage") and isinstance(value, ox.NamedNode):
+            found |= publishers.get(value.value, set())
+    return sorted(found) or [None]
+
+
+def requirement_statuses(requirements: dict, results: list, rule_requirements: dict[str, list[str]]) -> dict[str, str]:
+    """Each requirement's status from these results: fail if a requirement check of it found
+    something, pass if its checks all passed, "no result" if checked but nothing came back,
+    "not checked" if no rule checks it."""
+    statuses = {}
+    for iri in requirements:
+        checks = [r for r in results if r.kind == "requirement" and r.requirement.get("iri") == iri]
+        if not rule_requirements.get(iri):
+            statuses[iri] = "not checked"
+        elif not checks:
+            statuses[iri] = "no result"
+        else:
+            statuses[iri] = "pass" if all(r.passed for r in checks) else "fail"
+    return statuses
+
+
+def worst(statuses: Iterable[str]) -> str:
+    """The worst of several statuses (the pooled status across partnerships).
+
+    >>> worst(["pass", "fail", "no result"])
+    'fail'
+    """
+    return max(statuses, key=STATUS_ORDER.index, default="no result")
