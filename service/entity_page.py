@@ -44,12 +44,13 @@ def kinds_of(store, types: list[str]) -> set[str]:
 def questions_about(types: list[str]) -> list[dict]:
     """Named queries with a parameter whose declared ``class`` this entity is one of."""
     state = service_state()
-    kinds = kinds_of(state.kg.store, types)
+    kinds = kinds_of(state.kg.store, types) | {PREFIXES["owl"] + "Thing"}
     found = []
     for query in state.named_queries.values():
         for parameter in query.parameters:
-            cls = parameter.describe().get("class")
-            if cls and expand(str(cls)) in kinds:
+            declared = parameter.describe().get("class") or []
+            declared = [declared] if isinstance(declared, str) else declared
+            if any(expand(str(cls)) in kinds for cls in declared):
                 found.append({"title": query.title, "name": query.name, "parameter": parameter.name})
                 break
     return found

@@ -19,7 +19,9 @@ from lscp_kg.service.errors import HttpError
 from lscp_kg.service.formats import HTML, PAGE_FORMATS, NotAcceptable, negotiate
 from lscp_kg.service.links import entity_url
 from lscp_kg.service.ontology_doc import ontology_documentation, ontology_triples, vocabularies
+from lscp_kg.service.overview import overviews
 from lscp_kg.service.state import service_state
+from lscp_kg.source_texts import sources_for
 
 bp = Blueprint("pages", __name__)
 EDITOR_FILES = ("lib/codemirror.js", "lib/codemirror.css", "mode/sparql/sparql.js", "LICENSE")
@@ -53,7 +55,8 @@ def example_text(query) -> str:
 @bp.get("/")
 def home():
     state = service_state()
-    return render_template("index.html", triples=len(state.kg), queries=list(state.named_queries.values()))
+    sources = {d.iri for d in sources_for(state.kg).documents()}
+    return render_template("index.html", triples=len(state.kg), overviews=overviews(), source_iris=sources)
 
 
 @bp.get("/query")

@@ -17,6 +17,7 @@ import json
 
 from flask import Blueprint, Response, render_template, request, url_for
 
+from lscp_kg.name_resolution import resolver
 from lscp_kg.named_queries import NamedQuery, ParameterError
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.formats import API_FORMATS, API_JSON, NotAcceptable, negotiate
@@ -55,9 +56,10 @@ def run_named(query: NamedQuery, raw: dict, formats: dict, refusals: dict | None
     state = service_state()
     note_query(f"named:{query.name}")
     try:
-        substitutions = query.bind(raw, state.kg.base_iri)
-    except ParameterError as error:
-        raise HttpError(400, str(error)) from None
+        substitutions = query.bind(raw, state.kg.base_iri, resolver(state.kg))
+    except ParameterError as error:  # the page reads the error (__cause__) to show the field's suggestions
+        raise HttpError(400, str(error), details={"parameter": error.parameter,
+                                                  "suggestions": list(error.suggestions)}) from error
     job = QueryJob(query.sparql, formats, substitutions=substitutions, row_cap=state.limits.row_cap,
                    refusals=refusals or {})
     return state.pool.run(job)
@@ -74,6 +76,17 @@ def list_api():
     return Response(json.dumps(queries, ensure_ascii=False, indent=1), mimetype="application/json")
 
 
+def json_head(body: bytes) -> dict:
+    """The ``head`` of SPARQL JSON results as pyoxigraph writes them (it comes first), read alone.
+
+    >>> json_head(b'{"head":{"vars":["x"]},"results":{"bindings":[]}}')
+    {'vars': ['x']}
+    """
+    start = body.index(b'"head"') + len(b'"head"')
+    start = body.index(b":", start) + 1
+    return json.JSONDecoder().raw_decode(body[start:].decode("utf-8").lstrip())[0]
+
+
 @bp.get("/api/queries/<name>")
 def run_api(name: str):
     query = named_query(name)
@@ -86,14 +99,17 @@ def run_api(name: str):
         outcome = run_named(query, raw_parameters(), {"results": "json", "graph": "jsonld"})
         if outcome.kind == "graph":
             return answer(outcome)
-        document = json.loads(outcome.body)
-        if is_chain(document):
-            number_steps(document)
-        document["query"] = {"name": query.name, "parameters": raw_parameters()}
-        document["truncated"] = outcome.truncated
         response = answer(outcome)
-        response.set_data(json.dumps(document, ensure_ascii=False))
         response.mimetype = API_JSON.media_type
+        about = {"name": query.name, "parameters": raw_parameters()}
+        if not is_chain({"head": json_head(outcome.body)}):
+            # The worker's SPARQL JSON bytes with "query" and "truncated" spliced in front: never parsed again.
+            head = f'{{"query":{json.dumps(about, ensure_ascii=False)},"truncated":{json.dumps(outcome.truncated)},'
+            response.set_data(head.encode() + outcome.body.lstrip()[1:])
+            return response
+        document = number_steps(json.loads(outcome.body))
+        document["query"], document["truncated"] = about, outcome.truncated
+        response.set_data(json.dumps(document, ensure_ascii=False))
         return response
     kind = "graph" if fmt.kind == "graph" else "results"
     other = "results" if kind == "graph" else "graph"
@@ -101,9 +117,21 @@ def run_api(name: str):
     return answer(run_named(query, raw_parameters(), {kind: fmt.name, other: None}, {other: refusal}))
 
 
+AUDIENCES = {"governance-lead": "governance leads", "scrutineer": "scrutineers", "integrator": "integrators"}
+
+
 @bp.get("/queries")
 def index():
-    return render_template("queries.html", queries=list(service_state().named_queries.values()))
+    audience = request.args.get("audience")
+    if audience is not None and audience not in AUDIENCES:
+        raise HttpError(400, f"audience: {audience!r} is not one of {', '.join(AUDIENCES)}.")
+    groups: dict[str, list] = {}
+    for query in service_state().named_queries.values():
+        if audience in (None, "integrator") or audience in query.audience:  # integrators may call every question
+            groups.setdefault(query.topic or "Other questions", []).append(query)
+    ordered = sorted(groups.items(), key=lambda item: (item[0] == "Other questions", item[0]))
+    return render_template("queries.html", groups=[(t, sorted(qs, key=lambda q: q.title)) for t, qs in ordered],
+                           audiences=AUDIENCES, audience=audience)
 
 
 @bp.get("/queries/<name>")
@@ -111,7 +139,7 @@ def page(name: str):
     query = named_query(name)
     raw = raw_parameters(RESERVED + ("page",))
     values = {p.name: raw.get(p.name, p.default or "") for p in query.parameters}
-    table, chain, graph_text, error, status = None, None, None, None, 200
+    table, chain, graph_text, error, status, field_errors = None, None, None, None, 200, {}
     try:
         outcome = run_named(query, raw, {"results": "json", "graph": "turtle"})
         if outcome.kind == "graph":
@@ -122,12 +150,21 @@ def page(name: str):
                 number_steps(document)
             table = result_table(document, outcome.truncated, requested_page())
             if is_chain(document):
-                start = next(iter(query.bind(raw, service_state().kg.base_iri).values()), None)
+                start = next(iter(query.bind(raw, service_state().kg.base_iri, resolver(service_state().kg)).values()), None)
                 chain = build_chain(document, getattr(start, "value", None))
     except HttpError as refusal:
         if refusal.status != 400:
             raise
         error, status = refusal.message, 400
+        problem = refusal.__cause__ if isinstance(refusal.__cause__, ParameterError) else None
+        if problem is not None and problem.ambiguous:  # a name that fits several: the page of choices
+            from lscp_kg.service.search import choices_page
+
+            return choices_page(query, raw, problem)
+        if problem is not None and problem.parameter not in raw and not raw:  # a first visit: the form asks
+            error, status = None, 200
+        elif problem is not None:
+            field_errors[problem.parameter] = problem
     downloads = {fmt: url_for("queries.run_api", name=name, format=fmt, **raw) for fmt in ("csv", "json", "tsv", "xml")}
     return render_template("query.html", query=query, values=values, table=table, chain=chain, graph_text=graph_text,
-                           error=error, downloads=downloads), status
+                           error=error, downloads=downloads, field_errors=field_errors), status

@@ -1,0 +1,122 @@
+"""The home page's overview of each loaded partnership, from the data alone: its statutory partners
+and their delegated officers, the chair, its bodies and what they report to (an indented list),
+its priorities, its key documents with their status, and its scrutiny findings by severity.
+
+The SPARQL is in named queries (``statutory-partners``, ``delegated-officers``, ``chair-of-partnership``,
+``priorities``) and in the pages' own queries (``queries/pages/*.rq``). An overview is computed once
+per loaded graph.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+from lscp_kg.named_queries import QUERIES_DIR, load_named_queries
+from lscp_kg.service.state import service_state
+
+PAGE_QUERIES = Path(QUERIES_DIR) / "pages"
+
+
+def _rows(query, **params) -> list[dict]:
+    kg = service_state().kg
+    result = kg.query(query.sparql, substitutions=query.bind(params, kg.base_iri))
+    names = [v.value for v in result.variables]
+    return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in result]
+
+
+def _distinct(rows: list[dict], key: str, *fields: str) -> list[dict]:
+    seen: dict = {}
+    for row in rows:
+        if row.get(key) and row[key] not in seen:
+            seen[row[key]] = {f: row.get(f) for f in (key, *fields)}
+    return list(seen.values())
+
+
+def body_tree(rows: list[dict]) -> list[dict]:
+    """Bodies as an indented list: each under what it reports to; the rest at the top.
+
+    >>> tree = body_tree([{"body": "a", "bodyLabel": "A", "reportsTo": None, "reportsToLabel": None},
+    ...                   {"body": "b", "bodyLabel": "B", "reportsTo": "a", "reportsToLabel": "A"}])
+    >>> [(n["label"], [c["label"] for c in n["children"]]) for n in tree]
+    [('A', ['B'])]
+    """
+    labels = {r["body"]: r["bodyLabel"] for r in rows}
+    parents: dict[str, list] = {}
+    for r in rows:
+        parents.setdefault(r["body"], [])
+        if r.get("reportsTo"):
+            parents[r["body"]].append((r["reportsTo"], r["reportsToLabel"]))
+
+    def node(iri, path):
+        children = sorted((b for b, ps in parents.items() if any(p == iri for p, _ in ps) and b not in path),
+                          key=lambda b: labels[b])
+        outside = [{"iri": p, "label": label} for p, label in parents[iri] if p not in labels]
+        return {"iri": iri, "label": labels[iri], "reports_to_outside": outside,
+                "children": [node(c, path | {c}) for c in children]}
+
+    tops = sorted((b for b, ps in parents.items() if not any(p in labels for p, _ in ps)), key=lambda b: labels[b])
+    return [node(b, {b}) for b in tops]
+
+
+def scrutiny_report() -> dict | None:
+    """Today's scrutiny report (:func:`lscp_kg.scrutiny.run_scrutiny`, all partnerships), computed once per loaded
+    graph and day in this process: it is the service's own fixed check, so the per-query time limit of the
+    workers does not apply. None if it cannot run (the page then links to the report)."""
+    from lscp_kg.scrutiny import run_scrutiny
+
+    state = service_state()
+    today = _dt.date.today().isoformat()
+    key = ("overview-scrutiny", today, id(state.kg.store))
+    if key not in state.cache:
+        try:
+            state.cache[key] = run_scrutiny(state.kg, today).to_dict()
+        except Exception:  # noqa: BLE001 - the home page never fails for the report's sake
+            state.cache[key] = None
+    return state.cache[key]
+
+
+def scrutiny_counts(partnership: str) -> dict | None:
+    """Findings by severity (and checks passed) for one partnership."""
+    report = scrutiny_report()
+    if report is None:
+        return None
+    summary = next((p.get("summary") for p in report.get("partnerships", []) if p.get("iri") == partnership), None)
+    if summary is not None:
+        return dict(summary)
+    counts: dict[str, int] = {}
+    for finding in report.get("findings", []):
+        if (finding.get("partnership") or {}).get("iri") == partnership:
+            counts[finding["severity"]] = counts.get(finding["severity"], 0) + 1
+    return counts
+
+
+def overview(partnership: str, label: str) -> dict:
+    state = service_state()
+    named = state.named_queries
+    pages = load_named_queries(PAGE_QUERIES)
+    ask = {"partnership": partnership}
+    officers = _rows(named["delegated-officers"], **ask) if "delegated-officers" in named else []
+    return {
+        "iri": partnership, "label": label,
+        "partners": _distinct(_rows(named["statutory-partners"], **ask), "partner", "partnerLabel")
+        if "statutory-partners" in named else [],
+        "officers": _distinct(officers, "officerPost", "officerPostLabel", "officer", "officerLabel", "agency", "agencyLabel"),
+        "chairs": _distinct(_rows(named["chair-of-partnership"], **ask), "person", "personLabel", "chairPost",
+                            "chairPostLabel", "status") if "chair-of-partnership" in named else [],
+        "bodies": body_tree(_rows(pages["bodies"], **ask)),
+        "priorities": _distinct(_rows(named["priorities"], **ask), "priority", "priorityLabel", "schemeLabel", "start", "end")
+        if "priorities" in named else [],
+        "documents": _distinct(_rows(pages["documents"], **ask), "document", "documentLabel", "status"),
+        "scrutiny": scrutiny_counts(partnership),
+    }
+
+
+def overviews() -> list[dict]:
+    """One overview per loaded partnership, computed once per loaded graph."""
+    state = service_state()
+    key = ("overview", id(state.kg.store))
+    if key not in state.cache:
+        listed = _rows(load_named_queries(PAGE_QUERIES)["partnerships"])
+        state.cache[key] = [overview(row["partnership"], row["label"] or row["partnership"]) for row in listed]
+    return state.cache[key]
