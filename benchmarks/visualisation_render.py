@@ -8,11 +8,15 @@ in a source-passage graph with its quote. Then it times each stage: loading,
 the networkx projection, building the whole-structure view (layout included),
 writing the standalone HTML file, and, in headless Chromium (Debian's
 chromium + chromedriver, through tests/browser_support.py), the time from
-navigation start to the first drawn frame, one full redraw, and a search.
+navigation start to the first drawn frame (as the view opens, at its bodies,
+and with every kind ticked), one full redraw, and a search. Then, over
+``--partnerships`` synthetic partnerships in the service, the time the
+neighbours API (``/api/explore/neighbours``, what expanding a node asks) takes
+for a subgroup, a body, a partnership and the Act every partnership rests on.
 
 Not a test: it prints the numbers. Run from the repository root:
 
-    .venv/bin/python benchmarks/visualisation_render.py --nodes 5000 --repeat 3
+    .venv/bin/python benchmarks/visualisation_render.py --nodes 5000 --repeat 3 --partnerships 150
 """
 
 from __future__ import annotations
@@ -91,8 +95,32 @@ def timed(function):
     return value, time.perf_counter() - start
 
 
-def browser_times(chromium: Chromium, page: Path) -> dict:
-    chromium.open(page.as_uri())
+def expand_times(partnerships: int, folder: Path, repeat: int = 20) -> dict:
+    """Milliseconds per neighbours-API answer (in-process WSGI), after the projection is built."""
+    from lscp_kg.service.app import create_app
+
+    (folder / "expand").mkdir(exist_ok=True)
+    data = synthetic_data(partnerships * NODES_PER_UNIT, folder / "expand")
+    client = create_app({"TESTING": True, "DATA": [data]}).test_client()
+    base = "https://lscp-kg.example.org/id/bench/"
+    targets = {"subgroup": base + "7/body/sub2", "body (partnership group)": base + "7/body/pg",
+               "partnership": base + "7/partnership", "Act every partnership rests on": ACTS[0].strip("<>")}
+    first, cold_s = timed(lambda: client.get("/api/explore/neighbours", query_string={"iri": targets["subgroup"]}))
+    assert first.status_code == 200, first.data[:300]
+    result = {"expand_first_call_s (builds the projection)": round(cold_s, 2)}
+    for name, iri in targets.items():
+        times = []
+        for _ in range(repeat):
+            answer, seconds = timed(lambda: client.get("/api/explore/neighbours", query_string={"iri": iri}))
+            assert answer.status_code == 200
+            times.append(seconds * 1000)
+        result[f"expand_ms_median {name} ({len(answer.json['neighbours'])} neighbours)"] = round(statistics.median(times), 1)
+        result[f"expand_ms_max {name}"] = round(max(times), 1)
+    return result
+
+
+def browser_times(chromium: Chromium, page: Path, query: str = "") -> dict:
+    chromium.open(page.as_uri() + query)
     chromium.wait_for("#network[data-state=rendered]", timeout=120)
     return chromium.run_js("""
         const x = window.lscpExplorer;
@@ -107,6 +135,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--nodes", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--partnerships", type=int, default=150, help="synthetic partnerships for the expand timing")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
@@ -120,17 +149,24 @@ def main() -> None:
         chromium = Chromium()
         try:
             runs = [browser_times(chromium, page) for _ in range(args.repeat)]
+            every_kind = [browser_times(chromium, page, "?hide_kinds=") for _ in range(args.repeat)]
         finally:
             chromium.close()
+        expanding = expand_times(args.partnerships, Path(folder)) if args.partnerships else {}
     result = {
         "nodes": view.graph.number_of_nodes(), "edges": view.graph.number_of_edges(), "html_bytes": len(html.encode()),
         "load_s": round(load_s, 3), "projection_s": round(project_s, 3), "view_and_layout_s": round(view_s, 3),
         "render_html_s": round(render_s, 3),
         "browser_first_render_ms_median": round(statistics.median(r["first_render_ms"] for r in runs)),
         "browser_first_render_ms_runs": [round(r["first_render_ms"]) for r in runs],
+        "script_to_first_render_ms_median": round(statistics.median(r["script_to_render_ms"] for r in runs)),
+        "browser_first_render_every_kind_ms_median": round(statistics.median(r["first_render_ms"] for r in every_kind)),
+        "browser_first_render_every_kind_ms_runs": [round(r["first_render_ms"]) for r in every_kind],
+        "drawn_nodes_every_kind": every_kind[0]["drawn_nodes"],
         "redraw_ms_median": round(statistics.median(r["redraw_ms"] for r in runs)),
         "search_ms_median": round(statistics.median(r["search_ms"] for r in runs)),
         "drawn_nodes": runs[0]["drawn_nodes"], "search_selected": runs[0]["selected"],
+        **expanding,
         "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}",
     }
     if args.json:

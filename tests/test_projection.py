@@ -172,3 +172,69 @@ def test_hostile_labels_are_kept_verbatim():
     graph = project(load_knowledge_graph([HOSTILE]))
     labels = {d["label"] for _, d in graph.nodes(data=True)}
     assert "<img src=x onerror=alert(1)>" in labels and "</script><script>alert(4)</script>" in labels
+
+
+def test_post_holdings_current_and_former_are_edges_with_their_quotes(graph, iri):
+    chair = iri("id/lewisham/post/partnership-chair")
+    former = graph.edges[iri("id/person/richard-mcdonagh"), chair, "lscp:heldPost"]
+    assert former["relation_label"] == "formerly held"
+    assert any("former Chair" in s["quote"] and s["lines"] for s in former["sources"])
+    current = graph.edges[iri("id/person/ceri-jacob"), chair, "lscp:heldPost"]
+    assert current["relation_label"].startswith("holds") and current["sources"]
+
+
+def test_nodes_carry_the_partnership_whose_document_states_them(graph, iri):
+    partnership = iri("id/partnership/lewisham")
+    assert graph.nodes[iri("id/lewisham/body/mace")]["partnerships"] == (partnership,)
+    assert graph.nodes[iri("id/lewisham/body/mace")]["partnership_labels"] == (graph.nodes[partnership]["label"],)
+
+
+def test_hubs_are_shown_but_not_followed(graph, iri):
+    from lscp_kg.visualisations.neighbourhood import around, neighbours
+
+    mace, partnership = iri("id/lewisham/body/mace"), iri("id/partnership/lewisham")
+    assert graph.nodes[partnership]["hub"] and graph.nodes[iri("id/lewisham/body/partnership-group")]["hub"]
+    assert not graph.nodes[mace]["hub"]
+    near = around(graph, [mace], 2)
+    assert partnership in near and not neighbours(graph, partnership) <= near
+    assert neighbours(graph, partnership) <= around(graph, [mace], 2, follow_hubs=True)
+    view = build_view(graph, "entity", iri=mace, depth=2)
+    assert view.graph.number_of_nodes() < 30 and view.graph.nodes[mace]["focus"]
+    assert build_view(graph, "entity", iri=mace, depth=2, hubs=True).graph.number_of_nodes() > 30
+
+
+def test_a_view_of_several_entities_highlights_them_all_and_joins_them(graph, iri):
+    asked = [iri("id/lewisham/body/mace"), iri("id/person/ceri-jacob"), iri("id/nothing/here")]
+    view = build_view(graph, "entity", iri=asked, depth=0)
+    assert {n for n, f in view.graph.nodes(data="focus") if f} == set(asked[:2])
+    assert nx.is_connected(nx.Graph(view.graph.to_undirected()))
+    assert view.notes and "id/nothing/here" in view.notes[0]
+    assert view_parameters("entity", {"iri": ["id/a", "id/b"], "depth": "0"}, "http://b/") == {
+        "iri": ["http://b/id/a", "http://b/id/b"], "depth": 0}
+
+
+def test_view_state_expands_hides_and_focuses_as_the_page_script_does(graph, iri):
+    from lscp_kg.visualisations.neighbourhood import neighbours
+    from lscp_kg.visualisations.view_state import StateError, ViewState, apply_expansions, visible_nodes
+
+    mace, hub = iri("id/lewisham/body/mace"), iri("id/lewisham/body/concern-hub")
+    view = build_view(graph, "reporting")
+    state = ViewState.from_args({"expand": [mace], "hide": [hub]}, graph.graph["base_iri"])
+    brought = apply_expansions(graph, view.graph, state.expand)
+    assert set(brought[mace]) == neighbours(graph, mace) and all("x" in view.graph.nodes[n] for n in view.graph)
+    assert visible_nodes(view.graph, brought, state) == set(view.graph) - {hub}
+    focused = ViewState.from_args({"expand": [mace], "focus": [mace]}, "")
+    assert visible_nodes(view.graph, brought, focused) == {mace} | neighbours(graph, mace)
+    for bad in ({"focus_depth": ["9"]}, {"layout": ["circle"]}):
+        with pytest.raises(StateError):
+            ViewState.from_args(bad, "")
+
+
+def test_marks_agree_with_the_analysis(graph):
+    from lscp_kg.visualisations.analysis import analyse
+    from lscp_kg.visualisations.marks import marks_of
+
+    marks, report = marks_of(graph), {c["check"]: c["findings"] for c in analyse(graph)["checks"]}
+    for check, mark in (("bodies-without-reporting-line", "no-reporting-line"), ("posts-without-holder", "no-holder"),
+                        ("accountability-dead-ends", "dead-end")):
+        assert {f["entities"][0]["iri"] for f in report[check]} == {n for n, m in marks.items() if mark in m}

@@ -1,6 +1,7 @@
 """The network views in headless Chromium: they draw their nodes, the legend
-filters and the search finds, clicking opens an entity page, nothing is
-fetched from another host, and hostile labels run no script.
+filters and the search finds, clicking selects a node without leaving the page, nothing is
+fetched from another host, and hostile labels run no script. The explorer's own
+controls (expand, focus, marks, exports, shared links) are in tests/test_explorer_*.py.
 
 Uses the shared headless Chromium of ``tests/browser_support.py`` (every
 request read back from the performance log, dialogs recorded instead of shown)
@@ -56,8 +57,9 @@ def rendered(browser) -> dict:
 
 
 def node_point(browser, node: str) -> tuple[float, float]:
-    """Where a node is drawn, in page coordinates."""
-    return browser.run_js("""const x = window.lscpExplorer, p = x.network.canvasToDOM(x.network.getPosition(arguments[0]));
+    """Where a node is drawn, in page coordinates (the picture is first centred on it)."""
+    return browser.run_js("""const x = window.lscpExplorer; x.network.moveTo({position: x.network.getPosition(arguments[0])});
+        const p = x.network.canvasToDOM(x.network.getPosition(arguments[0]));
         const box = document.getElementById('network').getBoundingClientRect(); return [box.left + p.x, box.top + p.y];""", node)
 
 
@@ -85,8 +87,9 @@ def test_each_view_draws_its_nodes_and_legend_and_fetches_nothing_elsewhere(brow
     expected = build_view(project(kg), name)
     browser.open(f"{live_server.url}/explore/{name}")
     page = rendered(browser)
-    assert page["drawn"] == page["positioned"] == expected.graph.number_of_nodes() > 0
-    assert set(page["ids"]) == set(expected.graph.nodes)
+    first = {n for n, t in expected.graph.nodes(data="type") if t not in expected.hidden_kinds}
+    assert page["drawn"] == page["positioned"] == len(first) > 0
+    assert set(page["ids"]) == first
     assert page["legend"] == len({t for _, t in expected.graph.nodes(data="type")})
     assert page["relations"] == len({k for *_, k in expected.graph.edges(keys=True)})
     browser.assert_only_local()
@@ -116,11 +119,15 @@ def test_legend_filters_hide_a_kind_of_node_and_a_relation(browser, live_server)
     assert browser.run_js("return window.lscpExplorer.edgeView.get({filter: e => e.relation === 'org:reportsTo'}).length") == 0
 
 
-def test_clicking_a_node_opens_its_entity_page(browser, live_server, iri):
+def test_clicking_a_node_selects_it_and_its_panel_opens_its_page(browser, live_server, iri):
     browser.open(f"{live_server.url}/explore/reporting")
     rendered(browser)
     pointer(browser, *node_point(browser, iri("id/lewisham/body/mace")), click=True)
-    browser.wait_for("body")
+    browser.wait_for("#details h2")
+    time.sleep(0.5)  # a navigation, had there been one, would have started by now
+    assert browser.url == f"{live_server.url}/explore/reporting"
+    assert browser.run_js("return window.lscpExplorer.network.getSelectedNodes()") == [iri("id/lewisham/body/mace")]
+    browser.click("#details a.open-page")
     deadline = time.monotonic() + 10
     while not browser.url.endswith("/id/lewisham/body/mace") and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -156,13 +163,13 @@ def test_hostile_tooltip_is_text(browser, hostile_site):
     browser.open(f"{hostile_site}/explore/entity?iri={HOSTILE_BODY}")
     rendered(browser)
     pointer(browser, *node_point(browser, HOSTILE_BODY))
-    browser.wait_for("div.vis-tooltip")
+    browser.wait_for(".explorer-tip:not([hidden])")
     deadline = time.monotonic() + 10
-    while "onerror" not in browser.run_js("return document.querySelector('div.vis-tooltip').textContent") and time.monotonic() < deadline:
+    while "onerror" not in browser.run_js("return document.querySelector('.explorer-tip').textContent") and time.monotonic() < deadline:
         time.sleep(0.1)
-    tip = browser.run_js("return document.querySelector('div.vis-tooltip').textContent")
+    tip = browser.run_js("return document.querySelector('.explorer-tip').textContent")
     assert "<img src=x onerror=alert(1)>" in tip and "<script>alert('quote')</script>" in tip
-    assert browser.count("div.vis-tooltip img, div.vis-tooltip script, div.vis-tooltip b") == 0
+    assert browser.count(".explorer-tip img, .explorer-tip script, .explorer-tip b") == 0
     assert browser.dialogs() == []
 
 

@@ -29,6 +29,7 @@
   var nodeView = new vis.DataView(nodes, { filter: function (n) { return shown.has(n.id) && !hiddenKinds.has(n.type); } });
   var edgeView = new vis.DataView(edges, { filter: function (e) { return !hiddenRelations.has(e.relation); } });
   document.querySelector(".toolbar").hidden = false;
+  shown = S.visible(nodesById, next, base, brought, state);  // before drawing: the network starts with its nodes
   var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, data.options);
   var explorer = window.lscpExplorer = { network: network, nodes: nodes, edges: edges, nodeView: nodeView,
                                          edgeView: edgeView, state: state, firstRenderMs: null, lastExport: null };
