@@ -11,11 +11,19 @@ query projects, so every parameter must appear in the SELECT clause.
     #+ description: Every seat on a body, with its member, post and role.
     #+ answers: [9]
     #+ params:
-    #+   body: {type: iri, default: "id/lewisham/body/partnership-group",
+    #+   body: {type: iri, class: lscp:Body, default: {only: lscp:PartnershipGroup},
     #+          description: "The body (IRI, absolute or relative to the base)"}
 
 Parameter types: ``iri`` (absolute, or relative to the graph's base IRI),
-``date`` (YYYY-MM-DD), ``string``, ``integer``, ``boolean``.
+``date`` (YYYY-MM-DD), ``string``, ``integer``, ``boolean``. An ``iri``
+parameter names the kinds it takes in ``class`` (one or a list, CURIEs or
+IRIs; subclasses count; ``owl:Thing`` for anything): forms offer entities of
+those kinds by name, and a resolver (:mod:`lscp_kg.name_resolution`) turns a
+name into its IRI. A default is a value, or is resolved against the loaded
+data (:func:`lscp_kg.name_resolution.resolve_defaults`): ``{only: true}`` the
+only entity of the parameter's class, ``{only: CLASS}`` the only one of that
+class, ``{label: "..."}`` the one entity of the class with that name; none
+when the data has none or several.
 
 >>> queries = load_named_queries()
 >>> "statutory-partners" in queries
@@ -49,10 +57,11 @@ _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 class ParameterError(ValueError):
-    """A parameter value of the wrong kind; names the parameter."""
+    """A parameter value of the wrong kind; names the parameter. ``suggestions`` are entities
+    (``{"iri", "label", "kind"}``) the value may have meant; ``ambiguous`` when a name matched several."""
 
-    def __init__(self, parameter: str, message: str):
-        self.parameter = parameter
+    def __init__(self, parameter: str, message: str, suggestions: tuple = (), ambiguous: bool = False):
+        self.parameter, self.detail, self.suggestions, self.ambiguous = parameter, message, tuple(suggestions), ambiguous
         super().__init__(f"parameter {parameter!r}: {message}")
 
 
@@ -67,6 +76,9 @@ class Parameter:
     description: str = ""
     required: bool = False
     default: Any = None
+    #: the kinds (class IRIs) an ``iri`` parameter takes, and a default still to be resolved against the data
+    classes: tuple[str, ...] = ()
+    default_rule: tuple[str, str] | None = None
 
     def to_term(self, raw: Any, base_iri: str) -> ox.NamedNode | ox.Literal:
         """Turn a raw value (from a form, URL or JSON) into an RDF term.
@@ -103,8 +115,11 @@ class Parameter:
         return ox.Literal(text)
 
     def describe(self) -> dict:
-        return {"name": self.name, "type": self.type, "description": self.description,
-                "required": self.required, "default": self.default}
+        described = {"name": self.name, "type": self.type, "description": self.description,
+                     "required": self.required, "default": self.default}
+        if self.type == "iri":
+            described["class"] = list(self.classes)
+        return described
 
 
 @dataclass(frozen=True)
@@ -116,9 +131,17 @@ class NamedQuery:
     parameters: tuple[Parameter, ...] = ()
     answers: tuple[int, ...] = ()
     path: Path | None = field(default=None, compare=False)
+    #: who asks it (governance-lead, scrutineer, integrator), its topic and a one-line summary, for the questions page
+    audience: tuple[str, ...] = ()
+    topic: str = ""
+    summary: str = ""
 
-    def bind(self, raw: Mapping[str, Any], base_iri: str) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
+    def bind(self, raw: Mapping[str, Any], base_iri: str, resolve=None) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
         """Check and convert parameter values; unknown names are refused.
+
+        ``resolve(parameter, text)``, when given, turns the value of an ``iri``
+        parameter (an IRI or a name) into the NamedNode of an entity of its kind,
+        or raises :class:`ParameterError` with suggestions.
 
         >>> q = load_named_queries()["members-of-body"]
         >>> q.bind({"body": "id/lewisham/body/mace"}, "http://x/")
@@ -134,15 +157,21 @@ class NamedQuery:
             if value is None or value == "":
                 value = param.default
             if value is None or value == "":
+                if param.required and resolve is not None and param.type == "iri":
+                    resolve(param, "")  # raises, with the entities to choose from
                 if param.required:
                     raise ParameterError(param.name, "is required")
                 continue
-            bound[ox.Variable(param.name)] = param.to_term(value, base_iri)
+            if resolve is not None and param.type == "iri" and not isinstance(value, bool):
+                bound[ox.Variable(param.name)] = resolve(param, str(value))
+            else:
+                bound[ox.Variable(param.name)] = param.to_term(value, base_iri)
         return bound
 
     def describe(self) -> dict:
         return {"name": self.name, "title": self.title, "description": self.description,
-                "answers": list(self.answers), "parameters": [p.describe() for p in self.parameters]}
+                "answers": list(self.answers), "parameters": [p.describe() for p in self.parameters],
+                "audience": list(self.audience), "topic": self.topic, "summary": self.summary}
 
 
 def parse_query_file(path: Path) -> NamedQuery:
@@ -162,14 +191,60 @@ def parse_query_file(path: Path) -> NamedQuery:
             raise QueryFileError(f"{path}: parameter name {name!r} is not a SPARQL variable name")
         if spec.get("type", "string") not in PARAMETER_TYPES:
             raise QueryFileError(f"{path}: parameter {name!r} has unknown type {spec.get('type')!r}")
-        default = spec.get("default")
+        default, rule = spec.get("default"), None
+        if isinstance(default, dict):
+            rule, default = _default_rule(path, name, default), None
+        classes = _classes(path, name, spec.get("class"))
+        if spec.get("type", "string") == "iri" and not classes:
+            raise QueryFileError(f"{path}: IRI parameter {name!r} needs the kind it takes, e.g. 'class: lscp:Body' "
+                                 "(owl:Thing for anything)")
         params.append(Parameter(name, spec.get("type", "string"), str(spec.get("description", "")),
-                                bool(spec.get("required", False)), None if default is None else str(default)))
+                                bool(spec.get("required", False)), None if default is None else str(default),
+                                classes, rule))
     answers = meta.get("answers") or []
     return NamedQuery(name=path.stem, title=str(meta["title"]), description=str(meta.get("description", "")).strip(),
-                      sparql=text, parameters=tuple(params), answers=tuple(int(a) for a in answers), path=path)
+                      sparql=text, parameters=tuple(params), answers=tuple(int(a) for a in answers), path=path,
+                      audience=tuple(str(a) for a in _as_list(meta.get("audience"))), topic=str(meta.get("topic") or ""),
+                      summary=str(meta.get("summary") or "").strip())
 
 
-def load_named_queries(directory: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
-    """All named queries in a folder, by name (the file name without ``.rq``)."""
-    return {q.name: q for q in (parse_query_file(p) for p in sorted(Path(directory).glob("*.rq")))}
+def _as_list(value) -> list:
+    return [] if value is None else (list(value) if isinstance(value, (list, tuple)) else [value])
+
+
+def _classes(path: Path, name: str, spec) -> tuple[str, ...]:
+    """The ``class:`` of a parameter as absolute IRIs (CURIEs of the known prefixes expanded)."""
+    from .namespaces import PREFIXES
+
+    found = []
+    for item in ([] if spec is None else spec if isinstance(spec, list) else [spec]):
+        prefix, _, local = str(item).partition(":")
+        if prefix in PREFIXES:
+            found.append(PREFIXES[prefix] + local)
+        elif re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", str(item)):
+            found.append(str(item))
+        else:
+            raise QueryFileError(f"{path}: parameter {name!r} has class {item!r}: give a CURIE of a known prefix "
+                                 f"({', '.join(sorted(PREFIXES))}) or an absolute IRI")
+    return tuple(found)
+
+
+def _default_rule(path: Path, name: str, spec: dict) -> tuple[str, str]:
+    if set(spec) == {"only"}:
+        only = spec["only"]
+        return ("only", "" if only is True else _classes(path, name, only)[0])
+    if set(spec) == {"label"} and isinstance(spec["label"], str):
+        return ("label", spec["label"])
+    raise QueryFileError(f"{path}: parameter {name!r} has default {spec!r}: give a value, {{only: true}}, "
+                         "{only: CLASS} or {label: \"a name\"}")
+
+
+def load_named_queries(directory: Path = QUERIES_DIR, kg=None) -> dict[str, NamedQuery]:
+    """All named queries in a folder, by name (the file name without ``.rq``); with ``kg``, their
+    defaults resolved against its data (see :func:`lscp_kg.name_resolution.resolve_defaults`)."""
+    queries = {q.name: q for q in (parse_query_file(p) for p in sorted(Path(directory).glob("*.rq")))}
+    if kg is not None:
+        from .name_resolution import resolve_defaults
+
+        queries = resolve_defaults(queries, kg)
+    return queries

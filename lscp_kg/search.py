@@ -131,6 +131,11 @@ class SearchIndex:
         with self._lock:
             return self.db.execute(sql, params).fetchall()
 
+    def kind_label(self, iri: str) -> str:
+        """The label of a class ("Partnership body"), or its local name."""
+        rows = self._sql("SELECT label FROM class WHERE iri = ?", (iri,))
+        return rows[0][0] if rows else re.split(r"[#/]", iri)[-1]
+
     def partnerships(self) -> list[tuple[str, str]]:
         """Every partnership in the index, (IRI, label), by label."""
         return sorted(self._partnership_labels.items(), key=lambda item: (item[1], item[0]))

@@ -135,6 +135,7 @@ CREATE TABLE name(id INTEGER PRIMARY KEY, entity INTEGER NOT NULL, text TEXT NOT
 CREATE INDEX name_by_norm ON name(norm);
 CREATE INDEX name_by_entity ON name(entity);
 CREATE VIRTUAL TABLE name_fts USING fts5(terms, tags, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3');
+CREATE TABLE class(iri TEXT PRIMARY KEY, label TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE tag(tag TEXT PRIMARY KEY, iri TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX tag_by_iri ON tag(iri);
 CREATE TABLE term(term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
@@ -249,6 +250,7 @@ def build_index(kg, target: sqlite3.Connection | None = None, version: str = "")
     for entity_id, _p, owner in owned:
         entity_tags[entity_id].append(tag(owner, "p"))
     db.executemany("INSERT INTO tag VALUES (?, ?)", ((t, iri) for iri, t in tags.items()))
+    db.executemany("INSERT INTO class VALUES (?, ?)", ((c, kinds.kind_of({c})[1]) for c, t in tags.items() if t.startswith("k")))
     name_rows.sort(key=lambda row: (len(row[2]), -row[3], row[2]))  # name ids in order of length: see search.py
     db.executemany("INSERT INTO name VALUES (?, ?, ?, ?, ?)",
                    ((i, *row) for i, row in enumerate(name_rows, start=1)))

@@ -36,7 +36,7 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
                            "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; "
                            "frame-ancestors 'none'")
 CORS_PATHS = ("/sparql", "/api/", "/openapi.json", "/id/", "/entity", "/ontology", "/health", "/scrutiny")
-OWN_BLUEPRINTS = ("sparql", "queries", "entities", "pages", "source_pages")
+OWN_BLUEPRINTS = ("sparql", "queries", "entities", "pages", "source_pages", "search")
 
 
 def register_http_policy(app: Flask, origins: tuple[str, ...]) -> None:
@@ -74,15 +74,15 @@ def create_app(config: Mapping | None = None) -> Flask:
     pool = QueryPool(kg, limits)
     atexit.register(pool.close)
     origins = tuple(app.config["CORS_ORIGINS"])
-    app.extensions["lscp_kg"] = ServiceState(kg=kg, named_queries=load_named_queries(app.config["QUERIES_DIR"] or QUERIES_DIR),
+    app.extensions["lscp_kg"] = ServiceState(kg=kg, named_queries=load_named_queries(app.config["QUERIES_DIR"] or QUERIES_DIR, kg=kg),
                                              limits=limits, pool=pool, cors_origins=origins)
 
     register_error_handlers(app)
     register_request_log(app)
     register_http_policy(app, origins)
-    from lscp_kg.service import entities, explore, links, pages, queries, scrutiny, source_pages, sparql
+    from lscp_kg.service import entities, explore, links, pages, queries, scrutiny, search, source_pages, sparql
 
-    for blueprint in (sparql.bp, queries.bp, entities.bp, pages.bp, explore.bp, scrutiny.bp, source_pages.bp):
+    for blueprint in (sparql.bp, queries.bp, entities.bp, pages.bp, explore.bp, scrutiny.bp, source_pages.bp, search.bp):
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(entity_url=links.entity_url, short_iri=links.short_iri, source_url=links.source_url,
                                  quote_url=links.quote_url,

@@ -20,9 +20,10 @@ from lscp_kg.service.formats import error_media_type
 class HttpError(Exception):
     """A refusal with an HTTP status and a message meant for the person or program that asked."""
 
-    def __init__(self, status: int, message: str, headers: dict | None = None):
+    def __init__(self, status: int, message: str, headers: dict | None = None, details: dict | None = None):
         super().__init__(message)
         self.status, self.message, self.headers = status, message, dict(headers or {})
+        self.details = dict(details or {})  # more members of the JSON answer (a parameter's suggestions)
 
 
 def _preferred_error_type() -> str:
@@ -33,11 +34,11 @@ def _preferred_error_type() -> str:
     return "text/html"
 
 
-def error_response(status: int, message: str, headers: dict | None = None) -> Response:
+def error_response(status: int, message: str, headers: dict | None = None, details: dict | None = None) -> Response:
     """The error answer for the current request."""
     media_type = error_media_type(request.headers.get("Accept"), _preferred_error_type())
     if media_type == "application/json":
-        body = json.dumps({"error": message, "status": status}, ensure_ascii=False) + "\n"
+        body = json.dumps({"error": message, "status": status, **(details or {})}, ensure_ascii=False) + "\n"
     elif media_type == "text/html":
         body = render_template("error.html", status=status, message=message)
     else:
@@ -50,7 +51,7 @@ def error_response(status: int, message: str, headers: dict | None = None) -> Re
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HttpError)
     def _http_error(error: HttpError):
-        return error_response(error.status, error.message, error.headers)
+        return error_response(error.status, error.message, error.headers, error.details)
 
     @app.errorhandler(StoreError)
     def _store_error(error: StoreError):  # a remote store that failed a page's own queries

@@ -25,8 +25,9 @@ def kg() -> KnowledgeGraph:
 
 
 @pytest.fixture(scope="session")
-def named_queries():
-    return load_named_queries()
+def named_queries(kg):
+    """The named queries, their defaults resolved against the shipped data (as the service does)."""
+    return load_named_queries(kg=kg)
 
 
 @pytest.fixture(scope="session")

@@ -90,11 +90,16 @@ def test_iri_injection_through_the_real_server_is_refused(live_server):
 
 
 def test_iri_that_looks_like_sparql_is_just_an_iri(live_server, kg):
-    # Percent-encoded, the attempt is a valid IRI: it is bound as that IRI, matches nothing, and changes nothing.
+    # Percent-encoded, the attempt is a valid IRI: it is only looked up as that IRI, which is not in the graph, so
+    # the answer says so (never a silent empty answer), and nothing changes.
     injected = "id/lewisham/body/mace%3E%20%7D%20UNION%20%7B%20%3Fseat%20%3Fp%20%3Fo"
+    before = len(kg)
     response = requests.get(f"{live_server.url}/api/queries/members-of-body", params={"body": injected}, timeout=10)
-    assert response.status_code == 200
-    assert response.json()["results"]["bindings"] == []
+    assert response.status_code == 400
+    document = response.json()
+    assert document["parameter"] == "body" and "in the graph" in document["error"]
+    assert kg.iri("id/lewisham/body/mace") in [s["iri"] for s in document["suggestions"]]
+    assert len(kg) == before
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +157,9 @@ def test_query_page_has_form_table_links_and_sparql(client, kg):
     response = client.get("/queries/members-of-body", query_string={"body": BODY})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert re.search(r'<input id="param-body" name="body" value="id/lewisham/body/executive-partnership"', page)
+    # The picker shows the current value by its label and keeps its IRI (sent instead when JavaScript runs).
+    assert re.search(r'<input id="param-body" name="body" type="text" value="LSCP Executive Partnership" '
+                     r'data-iri="id/lewisham/body/executive-partnership"', page)
     assert '<table class="results"' in page and "<td " in page
     assert 'href="/id/lewisham/body/executive-partnership"' in page  # IRIs link to entity pages
     assert "PREFIX org: &lt;http://www.w3.org/ns/org#&gt;" in page  # the SPARQL, escaped

@@ -1,0 +1,156 @@
+"""From what a person types to the entity a named query's parameter needs: the one resolver.
+
+A value of an ``iri`` parameter may be an IRI (absolute, or relative to the
+base) or a name. An IRI must be an entity of the graph of one of the
+parameter's kinds (``class:`` in the query's header, subclasses counting);
+a name resolves to the one entity of those kinds that it names (exactly, or
+as the only match of the search). Anything else raises
+:class:`~lscp_kg.named_queries.ParameterError` with what went wrong and the
+closest matches (``suggestions``), or the candidates (``ambiguous``) when a
+name fits several. Defaults written as rules (``{only: ...}``, ``{label: ...}``)
+are resolved here too, against the loaded data, once at start-up.
+
+>>> from lscp_kg.store import load_knowledge_graph
+>>> from lscp_kg.named_queries import load_named_queries
+>>> kg = load_knowledge_graph()
+>>> query = load_named_queries()["members-of-body"]
+>>> resolve_value(kg, query.parameters[0], "Multi-Agency Child Exploitation").value.endswith("/body/mace")
+True
+>>> try:
+...     resolve_value(kg, query.parameters[0], "Pinaki Ghoshal")
+... except ParameterError as error:
+...     print(error.detail)
+no partnership body is called “Pinaki Ghoshal”
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from typing import Callable, Mapping
+
+import pyoxigraph as ox
+
+from .named_queries import NamedQuery, Parameter, ParameterError
+from .search import ANY_KIND, MAX_QUERY_LENGTH, Hit, index_for
+
+log = logging.getLogger(__name__)
+SUGGESTIONS = 8
+CHOICES = 50
+_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def looks_like_iri(text: str) -> bool:
+    """An IRI (absolute or relative) rather than a name: no spaces, and a scheme or a path.
+
+    >>> looks_like_iri("id/person/ceri-jacob"), looks_like_iri("MACE"), looks_like_iri("Partnership Group: seats")
+    (True, False, False)
+    """
+    return not re.search(r"\s", text) and bool(_ABSOLUTE.match(text) or "/" in text)
+
+
+def suggestion(hit: Hit) -> dict:
+    return {"iri": hit.iri, "label": hit.label, "kind": hit.kind}
+
+
+def kinds_in_words(index, classes: tuple[str, ...]) -> str:
+    """The kinds a parameter takes, in words: "partnership body, post or person"."""
+    names = [index.kind_label(c).lower() for c in classes if c not in ANY_KIND] or ["entity"]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _of_kind(kg, iri: str, classes: tuple[str, ...]) -> bool:
+    """Whether the graph has this IRI, of one of these kinds (for entities the index does not hold)."""
+    kinds = [c for c in classes if c not in ANY_KIND]
+    if not kinds:
+        return bool(kg.query("ASK { { ?x ?p ?o } UNION { ?s ?p ?x } }", substitutions={ox.Variable("x"): ox.NamedNode(iri)}))
+    values = " ".join(f"<{c}>" for c in kinds)
+    return bool(kg.query(f"ASK {{ VALUES ?k {{ {values} }} ?x a/rdfs:subClassOf* ?k }}",
+                         substitutions={ox.Variable("x"): ox.NamedNode(iri)}))
+
+
+def _closest(index, text: str, kinds: tuple[str, ...]) -> list[dict]:
+    hits = index.search(text, kinds, limit=SUGGESTIONS).hits or index.search(text, limit=SUGGESTIONS).hits
+    return [suggestion(h) for h in hits]
+
+
+def resolve_value(kg, param: Parameter, text: str) -> ox.NamedNode:
+    """The entity a parameter's value stands for; raises :class:`ParameterError` with suggestions."""
+    index, text = index_for(kg), text.strip()
+    wanted = kinds_in_words(index, param.classes)
+    kinds = tuple(c for c in param.classes if c not in ANY_KIND)
+    if not text:
+        choices = [suggestion(h) for h in index.of_kinds(kinds, limit=CHOICES)]
+        raise ParameterError(param.name, f"is required: choose a {wanted}", choices)
+    if len(text) > MAX_QUERY_LENGTH and not looks_like_iri(text):
+        raise ParameterError(param.name, f"a name is at most {MAX_QUERY_LENGTH} characters")
+    if looks_like_iri(text):
+        term = param.to_term(text, kg.base_iri)  # refuses what cannot be an IRI
+        hit = index.entity(term.value)
+        if hit is not None:
+            if kinds and not hit.classes.intersection(kinds):
+                raise ParameterError(param.name, f"{hit.label} ({text}) is a {hit.kind.lower()}, not a {wanted}",
+                                     _closest(index, hit.label, kinds))
+            return term
+        if _of_kind(kg, term.value, param.classes):
+            return term
+        words = " ".join(re.split(r"[/#:_.-]+", term.value.rsplit("/", 1)[-1]))
+        raise ParameterError(param.name, f"there is no {wanted} with the IRI {text} in the graph",
+                             _closest(index, words, kinds))
+    named = index.named(text, kinds)
+    if len(named) == 1:
+        return ox.NamedNode(named[0].iri)
+    if len(named) > 1:
+        raise ParameterError(param.name, f"{len(named)} entities are called “{text}”: choose one",
+                             [suggestion(h) for h in named], ambiguous=True)
+    found = index.search(text, kinds, limit=CHOICES)
+    if found.hits and not found.closest:
+        if len(found.hits) == 1:
+            return ox.NamedNode(found.hits[0].iri)
+        raise ParameterError(param.name, f"“{text}” matches {len(found.hits)} of the kind: choose one",
+                             [suggestion(h) for h in found.hits], ambiguous=True)
+    suggestions = [suggestion(h) for h in found.hits[:SUGGESTIONS]] or _closest(index, text, ())
+    raise ParameterError(param.name, f"no {wanted} is called “{text}”", suggestions)
+
+
+def resolver(kg) -> Callable[[Parameter, str], ox.NamedNode]:
+    """The ``resolve`` argument of :meth:`NamedQuery.bind` for this graph."""
+    return lambda param, text: resolve_value(kg, param, text)
+
+
+def _relative(iri: str, base: str) -> str:
+    return iri[len(base):] if iri.startswith(base) else iri
+
+
+def resolve_default(kg, param: Parameter) -> str | None:
+    """The value a default rule gives on this data (relative to the base where it can be), or None."""
+    index = index_for(kg)
+    rule, argument = param.default_rule
+    if rule == "only":
+        hits = index.of_kinds((argument,) if argument else param.classes, limit=2)
+    else:
+        hits = index.named(argument, param.classes)
+        if not hits:
+            found = index.search(argument, param.classes, limit=2)
+            hits = [] if found.closest else found.hits
+    if len(hits) == 1:
+        return _relative(hits[0].iri, kg.base_iri)
+    log.info("named query parameter %s: default %s %r gives %d entities on this data; no default",
+             param.name, rule, argument, len(hits))
+    return None
+
+
+def resolve_defaults(queries: Mapping[str, NamedQuery], kg) -> dict[str, NamedQuery]:
+    """The queries with their default rules resolved; "the only X" with none or several becomes required."""
+    resolved = {}
+    for name, query in queries.items():
+        params = []
+        for param in query.parameters:
+            if param.default_rule is not None and param.default is None:
+                value = resolve_default(kg, param)
+                asks = value is None and param.default_rule[0] == "only" and not param.default_rule[1]
+                param = dataclasses.replace(param, default=value, required=param.required or asks)
+            params.append(param)
+        resolved[name] = dataclasses.replace(query, parameters=tuple(params))
+    return resolved
