@@ -44,7 +44,7 @@ def component_positions(component: nx.Graph, seed: int) -> dict:
         return {next(iter(component)): (0.0, 0.0)}
     if n <= SPRING_LIMIT:
         raw = nx.spring_layout(component, seed=seed, iterations=100)
-        scale = SPACING * math.sqrt(n) / 1.5
+        scale = SPACING * math.sqrt(n) / (1.5 if n > 60 else 0.9)  # small neighbourhoods: room for their labels
         return {node: (float(x) * scale, float(y) * scale) for node, (x, y) in raw.items()}
     return grid_force_layout(component, seed)
 

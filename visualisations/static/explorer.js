@@ -199,7 +199,6 @@
   network.on("dragStart", function () { tip.hidden = true; });
 
   /* ---- legend, doubling as the filters ------------------------------------------------------ */
-  var SYMBOLS = { dot: "●", square: "■", diamond: "◆", triangle: "▲", triangleDown: "▼", star: "★", hexagon: "⬢" };
   function legendEntry(fieldset, label, count, symbol, colour, hidden, key, stateKey) {
     var row = P.element("label", null, "legend-row"), box = P.element("input");
     box.type = "checkbox";
@@ -211,9 +210,9 @@
       refresh(true);
     });
     row.appendChild(box);
-    var swatch = P.element("span", symbol, "swatch");
+    var swatch = P.element("span", colour ? null : symbol, "swatch" + (colour ? " shape-" + symbol : ""));
     swatch.setAttribute("aria-hidden", "true");
-    if (colour) swatch.style.color = colour;
+    if (colour) swatch.style.backgroundColor = colour;  // a shape, not a character: nothing to read
     row.appendChild(swatch);
     row.appendChild(P.element("span", label + (count === null ? "" : " (" + count + ")")));
     fieldset.appendChild(row);
@@ -222,12 +221,12 @@
   function addLegendKind(node) {
     if (kindsShown.has(node.type)) return;
     kindsShown.add(node.type);
-    legendEntry(document.getElementById("node-types"), node.type_label, null, SYMBOLS[node.shape] || "●",
+    legendEntry(document.getElementById("node-types"), node.type_label, null, node.shape,
                 node.color.background, hiddenKinds, node.type, "hide_kinds");
   }
   data.legend.nodes.forEach(function (entry) {
     kindsShown.add(entry.type);
-    legendEntry(document.getElementById("node-types"), entry.label, entry.count, SYMBOLS[entry.shape] || "●",
+    legendEntry(document.getElementById("node-types"), entry.label, entry.count, entry.shape,
                 entry.color, hiddenKinds, entry.type, "hide_kinds");
   });
   data.legend.edges.forEach(function (entry) {
@@ -284,7 +283,8 @@
       nodes.update(Object.keys(positions).map(function (id) { return { id: id, x: positions[id].x, y: positions[id].y }; }));
       if (name === "force") {
         network.once("stabilized", function () { network.setOptions({ physics: { enabled: false } }); explorer.fit(); });
-        network.setOptions({ physics: { enabled: true, solver: "forceAtlas2Based", stabilization: { iterations: 250, fit: true } } });
+        network.setOptions({ physics: { enabled: true, solver: "forceAtlas2Based", stabilization: { iterations: 250, fit: true },
+          forceAtlas2Based: { gravitationalConstant: -160, springLength: 200, avoidOverlap: 0.8 } } });
         network.stabilize(250);
       }
     }
