@@ -1,7 +1,15 @@
 """The views: which part of the projection each picture shows, and how it is laid out.
 
-A view is a subgraph of the projection whose nodes carry either ``x``/``y``
-(computed here) or ``level`` (a top-down hierarchy that vis-network draws).
+A view is a subgraph of the projection (:class:`.view_model.View`) whose nodes
+carry ``x``/``y`` (computed here) and, for a hierarchy, ``level``.
+
+Where things go: a new view is a function here (a fixed view, taking no
+parameters) or in :mod:`.views_around` (around chosen entities) returning a
+``View``; add it to :data:`VIEWS`, to :data:`FIXED_VIEWS` if it takes no
+parameters (or its parameters to :data:`VIEW_PARAMETERS`), and its title to
+``VIEW_TITLES`` in ``service/explore.py``. A new mark of an analysis on the
+pictures goes in :mod:`.marks`; what the explorer does with a view (expand,
+hide, focus, filters in the URL) is :mod:`.view_state` and ``static/explorer-state.js``.
 
 >>> from lscp_kg.store import load_knowledge_graph
 >>> from lscp_kg.visualisations.projection import project
