@@ -32,7 +32,7 @@ from collections import defaultdict
 
 from .namespaces import PREFIXES
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 PRIMARY_NAMES = ("rdfs:label", "skos:prefLabel", "foaf:name", "schema:name")
 OTHER_NAMES = ("skos:altLabel", "dcterms:title", "lscp:describedAs")
 #: Kinds of the ontology's own terms: not entities a person looks for.
@@ -212,6 +212,20 @@ class Kinds:
         return chosen, label[:1].upper() + label[1:]
 
 
+#: Every row's tags padded to this many tokens: FTS5's bm25 counts a row's length over all its columns, and
+#: names must not rank by how many classes or partnerships their entity has.
+TAG_TOKENS = 16
+
+
+def padded(tags: list[str]) -> str:
+    """The tags column of a row: its tags, then a filler token up to :data:`TAG_TOKENS`.
+
+    >>> padded(["k1", "p2"]).split()[:3], len(padded(["k1"]).split())
+    (['k1', 'p2', 'x'], 16)
+    """
+    return " ".join(tags + ["x"] * (TAG_TOKENS - len(tags)))
+
+
 def build_index(kg, target: sqlite3.Connection | None = None, version: str = "") -> sqlite3.Connection:
     """A new SQLite database (in memory unless ``target`` is given) indexing the graph's names."""
     data = collect(kg)
@@ -255,7 +269,7 @@ def build_index(kg, target: sqlite3.Connection | None = None, version: str = "")
     db.executemany("INSERT INTO name VALUES (?, ?, ?, ?, ?)",
                    ((i, *row) for i, row in enumerate(name_rows, start=1)))
     db.executemany("INSERT INTO name_fts(rowid, terms, tags) VALUES (?, ?, ?)",
-                   ((i, index_terms(text, norm), " ".join(entity_tags[e]))
+                   ((i, index_terms(text, norm), padded(entity_tags[e]))
                     for i, (e, text, norm, _p) in enumerate(name_rows, start=1)))
     db.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, name_fts, col)")
     db.execute("INSERT INTO term SELECT term, doc FROM temp.vocab WHERE col = 'terms'")
