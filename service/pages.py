@@ -12,9 +12,11 @@ import json
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory, url_for
 
+from lscp_kg.named_queries import ParameterError
 from lscp_kg.namespaces import ONTOLOGY_IRI, PREFIXES
+from lscp_kg.service.editor import completions, run_on_page
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.formats import HTML, PAGE_FORMATS, NotAcceptable, negotiate
 from lscp_kg.service.links import entity_url
@@ -24,7 +26,8 @@ from lscp_kg.service.state import service_state
 from lscp_kg.source_texts import sources_for
 
 bp = Blueprint("pages", __name__)
-EDITOR_FILES = ("lib/codemirror.js", "lib/codemirror.css", "mode/sparql/sparql.js", "LICENSE")
+EDITOR_FILES = ("lib/codemirror.js", "lib/codemirror.css", "mode/sparql/sparql.js", "addon/hint/show-hint.js",
+                "addon/hint/show-hint.css", "LICENSE")
 
 
 def codemirror_dir() -> Path | None:
@@ -42,7 +45,10 @@ def example_text(query) -> str:
     The defaults come from the query file, are turned into RDF terms by
     ``NamedQuery.bind`` and written by pyoxigraph, so the text stays valid SPARQL.
     """
-    bound = query.bind({}, service_state().kg.base_iri)
+    try:
+        bound = query.bind({}, service_state().kg.base_iri)
+    except ParameterError:  # a required parameter with no default in this data: the text alone
+        bound = {}
     lines = [line for line in query.sparql.splitlines() if not line.startswith("#+")]
     text = "\n".join(lines).strip() + "\n"
     if bound:
@@ -63,10 +69,15 @@ def home():
 def query_page():
     state = service_state()
     examples = [{"name": q.name, "title": q.title, "text": example_text(q)} for q in state.named_queries.values()]
-    initial = request.args.get("query") or (examples[0]["text"] if examples else "SELECT * WHERE { ?s ?p ?o } LIMIT 10")
+    text = request.args.get("query")
+    initial = text or (examples[0]["text"] if examples else "SELECT * WHERE { ?s ?p ?o } LIMIT 10")
+    answer = run_on_page(text) if text and text.strip() else {"status": 200}
+    downloads = {fmt: url_for("sparql.endpoint", query=text, format=fmt) for fmt in
+                 (("turtle", "jsonld", "ntriples", "rdfxml") if "graph_text" in answer else ("json", "csv", "tsv", "xml"))} \
+        if text and "error" not in answer else {}
     return render_template("query_page.html", examples=examples, initial=initial, kg_base=state.kg.base_iri,
-                           prefixes=PREFIXES,
-                           autorun=bool(request.args.get("query")), editor=codemirror_dir() is not None)
+                           prefixes=PREFIXES, completions=completions(), answer=answer, downloads=downloads,
+                           editor=codemirror_dir() is not None), answer["status"]
 
 
 @bp.get("/vendor/codemirror/<path:filename>")

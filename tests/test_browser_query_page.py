@@ -1,5 +1,7 @@
 """The query page in headless Chromium: the editor highlights SPARQL, an example named query runs
-and shows a result table of links, the URL can be shared, and nothing is fetched from another host."""
+and shows a result table of links, the URL can be shared, Ctrl+Enter runs, Ctrl+Space completes
+prefixes, classes and properties, an unknown prefix gets a one-line message, and nothing is fetched
+from another host."""
 
 from __future__ import annotations
 
@@ -40,6 +42,62 @@ def test_example_named_query_runs_and_shows_a_table(browser, live_server):
     browser.screenshot(SCREENSHOT) if SCREENSHOT else None
     browser.assert_only_local()
     assert any(url.endswith("/vendor/codemirror/lib/codemirror.js") for url in browser.requested())
+
+
+def set_query(browser, text: str) -> None:
+    browser.run_js("document.querySelector('.CodeMirror').CodeMirror.setValue(arguments[0]);", text)
+
+
+def press(browser, *keys: str) -> None:
+    """Key presses through WebDriver actions (modifiers held down while the last key is pressed)."""
+    actions = [{"type": "keyDown", "value": k} for k in keys] + [{"type": "keyUp", "value": k} for k in reversed(keys)]
+    browser.command("POST", "/actions", {"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})
+    browser.command("DELETE", "/actions")
+
+
+CONTROL, ENTER, SPACE = "\ue009", "\ue007", "\ue00d"
+
+
+def test_ctrl_enter_runs_the_query(browser, live_server):
+    browser.open(live_server.url + "/query")
+    browser.wait_for(".CodeMirror")
+    set_query(browser, "SELECT ?label WHERE { ?p a lscp:SafeguardingPartnership ; rdfs:label ?label }")
+    browser.run_js("const cm = document.querySelector('.CodeMirror').CodeMirror; cm.focus(); cm.setCursor(cm.lineCount(), 0);")
+    press(browser, CONTROL, ENTER)
+    browser.wait_for("#results table.results tbody tr")
+    assert "Safeguarding Children Partnership" in browser.text("#results table.results")
+    assert "query=" in browser.url
+
+
+def test_ctrl_space_completes_classes_and_properties_of_the_ontology(browser, live_server):
+    browser.open(live_server.url + "/query")
+    browser.wait_for(".CodeMirror")
+    set_query(browser, "SELECT * WHERE { ?b a lscp:Sub")
+    browser.run_js("const cm = document.querySelector('.CodeMirror').CodeMirror; cm.focus();"
+                   "cm.setCursor({line: 0, ch: cm.getLine(0).length});")
+    press(browser, CONTROL, SPACE)
+    browser.wait_for(".CodeMirror-hints li")
+    offered = browser.run_js("return Array.from(document.querySelectorAll('.CodeMirror-hints li')).map(li => li.textContent);")
+    assert any(o.startswith("lscp:Subgroup") for o in offered), offered
+    press(browser, ENTER)
+    assert browser.run_js("return document.querySelector('.CodeMirror').CodeMirror.getValue();").startswith(
+        "SELECT * WHERE { ?b a lscp:Subgroup")
+    set_query(browser, "SELECT * WHERE { ?b org:rep")
+    browser.run_js("const cm = document.querySelector('.CodeMirror').CodeMirror; cm.focus();"
+                   "cm.setCursor({line: 0, ch: cm.getLine(0).length});")
+    press(browser, CONTROL, SPACE)
+    browser.wait_for(".CodeMirror-hints li")
+    assert "org:reportsTo" in browser.text(".CodeMirror-hints")
+
+
+def test_an_unknown_prefix_gets_one_line_naming_it(browser, live_server):
+    browser.open(live_server.url + "/query")
+    browser.wait_for(".CodeMirror")
+    set_query(browser, "SELECT * WHERE { ?s ex:name ?o }")
+    browser.click("#run")
+    browser.wait_for("#results pre.error")
+    message = browser.text("#results pre.error")
+    assert "unknown prefix 'ex:'" in message and "\n" not in message.strip() and "expected one of" not in message
 
 
 def test_shared_url_runs_the_query_on_opening(browser, live_server):
