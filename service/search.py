@@ -17,7 +17,7 @@ import re
 from flask import Blueprint, Response, render_template, request, url_for
 
 from lscp_kg.named_queries import NamedQuery, ParameterError
-from lscp_kg.name_resolution import looks_like_iri
+from lscp_kg.name_resolution import looks_like_iri, resolve_value
 from lscp_kg.namespaces import PREFIXES
 from lscp_kg.search import ANY_KIND, MAX_LIMIT, MAX_QUERY_LENGTH, Hit, index_for, search
 from lscp_kg.service.errors import HttpError
@@ -123,16 +123,26 @@ def choices_page(query: NamedQuery, raw: dict, problem: ParameterError):
                            form=url_for("queries.page", name=query.name))
 
 
-def picker_value(raw) -> dict:
-    """What a picker shows for its current value: the entity's label for an IRI of the graph, else the text."""
+def picker_value(raw, param=None) -> dict:
+    """What a picker shows for its current value: the label of the entity it stands for (an IRI of the graph,
+    or a name that resolves to one entity of the parameter's kind), else the text as typed."""
     text = "" if raw is None else str(raw)
-    if text and looks_like_iri(text):
-        kg = service_state().kg
+    if not text:
+        return {"text": "", "iri": ""}
+    kg = service_state().kg
+    if param is not None:
+        try:
+            iri = resolve_value(kg, param, text).value
+        except ParameterError:
+            return {"text": text, "iri": ""}
+    elif looks_like_iri(text):
         iri = text if _ABSOLUTE.match(text) or ":" in text.split("/")[0] else kg.base_iri + text.lstrip("/")
-        hit = index_for(kg).entity(iri)
-        if hit is not None:
-            return {"text": hit.label, "iri": text}
-    return {"text": text, "iri": ""}
+    else:
+        return {"text": text, "iri": ""}
+    hit = index_for(kg).entity(iri)
+    if hit is None:
+        return {"text": text, "iri": ""}
+    return {"text": hit.label, "iri": iri[len(kg.base_iri):] if iri.startswith(kg.base_iri) else iri}
 
 
 @bp.app_context_processor
