@@ -88,3 +88,38 @@ def test_source_page_refuses_bad_ranges_and_unknown_documents(client):
     assert client.get("/source", query_string={"doc": "http://example.org/x"}).status_code == 404
     listing = client.get("/source").get_data(as_text=True)
     assert 'href="/source/lewisham-our-partnership-arrangements"' in listing
+
+
+def test_hostile_labels_stay_text_in_tables_chains_home_and_entity_pages(tmp_path_factory):
+    from pathlib import Path
+
+    from lscp_kg.service.app import create_app
+
+    hostile = Path(__file__).resolve().parent / "fixtures" / "hostile" / "hostile-labels.trig"
+    application = create_app({"TESTING": True, "QUERY_WORKERS": 1, "DATA": [hostile]})
+    client = application.test_client()
+    try:
+        pages = [client.get("/queries/accountability-chain", query_string={"start": "id/test/body/hostile"}),
+                 client.get("/queries/members-of-body", query_string={"body": "id/test/body/hostile"}),
+                 client.get("/"), client.get("/id/test/body/hostile"), client.get("/id/test/passage/hostile"),
+                 client.get("/query", query_string={"query": "SELECT ?x ?xLabel WHERE { ?x rdfs:label ?xLabel } LIMIT 600"})]
+        for response in pages:
+            page = response.get_data(as_text=True)
+            assert response.status_code == 200, response.request.url
+            for markup in ("<script>alert", "<img src=x", "<svg onload", "<iframe", "<b>bold"):
+                assert markup not in page, (response.request.url, markup)
+        chain = pages[0].get_data(as_text=True)
+        assert "&lt;img src=x onerror=alert(1)&gt;" in chain[chain.index('<section class="chain"'):]
+        assert "&lt;svg onload=alert(3)&gt;" in pages[1].get_data(as_text=True)
+    finally:
+        application.extensions["lscp_kg"].pool.close()
+
+
+def test_long_answers_are_paged_on_the_server(client):
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 450"
+    first = client.get("/query", query_string={"query": query}).get_data(as_text=True)
+    assert "450 rows, showing 1–200 (page 1 of 3)" in first
+    assert first.count("<tr><td") == 200
+    following = re.search(r'<a href="([^"]+)" rel="next">', first).group(1).replace("&amp;", "&")
+    second = client.get(following).get_data(as_text=True)
+    assert "showing 201–400 (page 2 of 3)" in second and 'rel="prev"' in second
