@@ -52,6 +52,10 @@ CHROMIUM_ARGS = [
     # request goes to a proxy port where nothing listens (Chromium never proxies loopback).
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--proxy-server=http://127.0.0.1:9",
 ]
+#: WebDriver's codes of the keys that are not characters.
+KEYS = {"Tab": "\ue004", "Enter": "\ue007", "Shift": "\ue008", "Control": "\ue009", "Alt": "\ue00a",
+        "Escape": "\ue00c", "Space": "\ue00d", "End": "\ue010", "Home": "\ue011", "ArrowLeft": "\ue012",
+        "ArrowUp": "\ue013", "ArrowRight": "\ue014", "ArrowDown": "\ue015", "Backspace": "\ue003"}
 RECORD_DIALOGS = """
 window.__dialogs = [];
 for (const name of ["alert", "confirm", "prompt", "print"]) {
@@ -179,6 +183,41 @@ class Chromium:
                                      f"page {self.url}")
             time.sleep(0.05)
 
+    # -- the keyboard, as a person uses it (W3C WebDriver actions: real key events to the focused element) --
+    def press(self, *keys: str) -> None:
+        """Press keys one after another; ``"Control+Enter"`` holds the first while pressing the second.
+
+        Names are those of :data:`KEYS` ("Tab", "Shift+Tab", "Enter", "Escape", "ArrowDown", " ", ...).
+        """
+        actions = []
+        for key in keys:
+            held = [KEYS.get(part, part) for part in key.split("+")] if len(key) > 1 else [key]
+            actions += [{"type": "keyDown", "value": k} for k in held]
+            actions += [{"type": "keyUp", "value": k} for k in reversed(held)]
+        self.command("POST", "/actions", {"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})
+
+    def type(self, text: str) -> None:
+        """Type text into whatever has the focus, one key at a time."""
+        self.command("POST", "/actions", {"actions": [{"type": "key", "id": "keyboard", "actions": [
+            {"type": kind, "value": ch} for ch in text for kind in ("keyDown", "keyUp")]}]})
+
+    def focused(self) -> dict:
+        """What has the keyboard focus: tag, id, name, text (or value), href, role, and whether its outline shows."""
+        return self.run_js("""const e = document.activeElement || document.body, s = getComputedStyle(e);
+            return {tag: e.tagName.toLowerCase(), id: e.id, name: e.getAttribute('name'), role: e.getAttribute('role'),
+                    text: ((e.value !== undefined && e.tagName !== 'BUTTON' ? e.value : e.innerText) || '').trim().slice(0, 200),
+                    label: e.getAttribute('aria-label'), href: e.getAttribute('href'),
+                    outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 || s.boxShadow !== 'none'};""")
+
+    def set_viewport(self, width: int | None, height: int = 844) -> None:
+        """Emulate a screen ``width`` CSS px wide (a phone: 390, the page's viewport meta applies);
+        ``None`` returns to the window's own size. Kept across page loads until changed."""
+        if width is None:
+            self.command("POST", "/goog/cdp/execute", {"cmd": "Emulation.clearDeviceMetricsOverride", "params": {}})
+        else:
+            self.command("POST", "/goog/cdp/execute", {"cmd": "Emulation.setDeviceMetricsOverride", "params": {
+                "width": width, "height": height, "deviceScaleFactor": 1, "mobile": True}})
+
     def dialogs(self) -> list[str]:
         """alert/confirm/prompt/print calls the page made (a script injection would show here)."""
         return self.run_js("return window.__dialogs || [];")
@@ -230,4 +269,5 @@ def browser(chromium):
     chromium.open("about:blank")
     chromium.console_errors()  # forget earlier pages' messages
     yield chromium
+    chromium.set_viewport(None)
     chromium.open("about:blank")

@@ -1,0 +1,69 @@
+"""WCAG 2.2 AA in a real browser: axe-core finds no critical and no serious violation on any kind of page.
+
+Each page type is opened in headless Chromium (``browser_support``), given time
+to draw what its scripts draw (the editor, a result table, a network), and then
+checked by axe-core (``axe_support``: the WCAG 2.0/2.1/2.2 A and AA rules), at a
+laptop's width and at a phone's (390 px). A failure lists each rule broken, its
+impact and the selectors of the elements that break it. Every page is also
+checked to load nothing from another host.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+import requests
+
+from axe_support import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+MACE = "id/lewisham/body/mace"
+QUERY = "SELECT ?body ?label WHERE { ?body a lscp:Subgroup ; rdfs:label ?label } ORDER BY ?label"
+
+#: (name, path, what shows that the page is ready). ``{source}`` is a source document's page at some lines.
+PAGES = [
+    ("home", "/", "main h1"),
+    ("search results", "/search?q=mace", "main h1"),
+    ("questions", "/queries", "main h1"),
+    ("question with an answer", "/queries/members-of-body", "main table"),
+    ("accountability chain", "/queries/accountability-chain", "main h1"),
+    ("query page", "/query", ".CodeMirror"),
+    ("query page with an answer", "/query?query=" + quote(QUERY), "#results table"),
+    ("entity page", "/" + MACE, "main h1"),
+    ("source page", "{source}", "main h1"),
+    ("ontology", "/ontology", "main h1"),
+    ("explore index", "/explore/", "main h1"),
+    ("network view", "/explore/reporting", "#network[data-state=rendered]"),
+    ("entity network view", "/explore/entity?iri=" + MACE, "#network[data-state=rendered]"),
+    ("analysis", "/explore/analysis", "main h1"),
+    ("scrutiny", "/scrutiny", "main h1"),
+    ("not found", "/id/no-such-thing", "main h1"),
+]
+WIDTHS = {"laptop": None, "phone": 390}
+
+
+def source_page(live_server, kg) -> str:
+    """The page of the first source document, at its first passage's lines (as a quote links to it)."""
+    rows = kg.query("SELECT ?doc WHERE { ?doc a lscp:SourceDocument } ORDER BY ?doc LIMIT 1")
+    document = next(iter(rows))["doc"].value
+    local = kg.base_iri + "id/source/"
+    path = f"/source/{document[len(local):]}" if document.startswith(local) else f"/source?doc={quote(document)}"
+    return path + ("&" if "?" in path else "?") + "lines=3-5#L3"
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+@pytest.mark.parametrize("name, path, ready", PAGES, ids=[page[0] for page in PAGES])
+def test_no_critical_or_serious_violations(browser, live_server, kg, name, path, ready, width):
+    if path == "{source}":
+        path = source_page(live_server, kg)
+    status = requests.get(live_server.url + path, timeout=30).status_code
+    if name != "not found" and status == 404:
+        pytest.skip(f"{path} answers 404: the {name} page has not been built yet")
+    assert status == (404 if name == "not found" else 200), f"{path} answered {status}"
+    browser.set_viewport(width)
+    browser.open(live_server.url + path)
+    browser.wait_for(ready, timeout=20)
+    assert_accessible(browser, f"{name} ({path}) at {width or 'laptop'} px")
+    browser.assert_only_local()

@@ -1,0 +1,135 @@
+"""Everything works with the keyboard alone (WCAG 2.1.1, 2.1.2, 2.4.1, 2.4.3, 2.4.7), in headless Chromium.
+
+Real key events (``browser.press`` / ``browser.type``, W3C WebDriver actions) go to whatever has the
+focus; nothing is clicked. The tests tab through the header (skip link, navigation, search box),
+search and open a hit, open a question and choose its parameter in the picker with the arrow keys,
+run the SPARQL editor, and check that the editor does not trap the focus. Each stop on the way must
+show where the focus is.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+MACE = "/id/lewisham/body/mace"
+
+
+def tab_to(browser, wanted, limit: int = 80, key: str = "Tab") -> list[dict]:
+    """Press Tab until ``wanted(focused)`` holds; returns the stops on the way (the last is the one wanted)."""
+    stops = []
+    for _ in range(limit):
+        browser.press(key)
+        stops.append(browser.focused())
+        if wanted(stops[-1]):
+            return stops
+    raise AssertionError(f"{key} never reached the element wanted; stops: {[(s['tag'], s['text'][:30]) for s in stops]}")
+
+
+def in_main(browser) -> bool:
+    return browser.run_js("return document.querySelector('main').contains(document.activeElement);")
+
+
+def wait_until(browser, script: str, timeout: float = 10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = browser.run_js(script)
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"after {timeout} s, still false: {script} (page {browser.url})")
+
+
+def test_skip_link_comes_first_and_moves_the_focus_to_the_content(browser, live_server):
+    browser.open(live_server.url + "/queries")
+    browser.wait_for("main h1")
+    browser.press("Tab")
+    first = browser.focused()
+    assert first["tag"] == "a" and first["href"] == "#main" and "Skip" in first["text"], first
+    assert first["outline"], "the skip link shows that it has the focus"
+    assert browser.run_js("const r = document.activeElement.getBoundingClientRect(); return r.left >= 0 && r.width > 0;"), \
+        "the focused skip link is on screen"
+    browser.press("Enter")
+    browser.press("Tab")
+    assert in_main(browser), f"after the skip link, Tab goes into the content, not {browser.focused()}"
+
+
+def test_header_navigation_and_search_box_by_keyboard(browser, live_server):
+    browser.open(live_server.url + "/")
+    browser.wait_for("main h1")
+    stops = tab_to(browser, lambda f: f["tag"] == "input" and f["name"] == "q")
+    named = [s["text"] for s in stops if s["tag"] == "a"]
+    for page in ("Questions", "SPARQL query", "Ontology", "Explore", "Scrutiny"):
+        assert page in named, f"{page} not reached by Tab in the header: {named}"
+    assert all(s["outline"] for s in stops), [s for s in stops if not s["outline"]]
+    assert browser.run_js("return !!document.activeElement.closest('header [role=search]');"), "the search box is in the header"
+
+    browser.type("mace")
+    browser.press("Enter")
+    wait_until(browser, "return location.pathname === '/search' && document.querySelectorAll('main a').length > 0;")
+    tab_to(browser, lambda f: f["tag"] == "a" and f["href"] == MACE)
+    browser.press("Enter")
+    wait_until(browser, f"return location.pathname === '{MACE}';")
+    assert "MACE" in browser.text("main h1") or "Child Exploitation" in browser.text("main h1")
+    browser.assert_only_local()
+
+
+def test_open_a_question_and_choose_its_body_with_the_arrow_keys(browser, live_server):
+    browser.open(live_server.url + "/")
+    browser.wait_for("main h1")
+    tab_to(browser, lambda f: f["tag"] == "a" and f["text"] == "Questions")
+    browser.press("Enter")
+    wait_until(browser, "return location.pathname === '/queries';")
+    tab_to(browser, lambda f: f["tag"] == "a" and f["text"] == "Members and chair of a body", limit=150)
+    browser.press("Enter")
+    wait_until(browser, "return location.pathname === '/queries/members-of-body';")
+
+    tab_to(browser, lambda f: f["id"] == "param-body")
+    assert browser.focused()["role"] == "combobox"
+    browser.press("Control+a", "Backspace")
+    browser.type("partnership group")
+    wait_until(browser, "return document.querySelectorAll('#param-body-options [role=option]').length > 0;")
+    browser.press("ArrowDown")
+    chosen = browser.run_js("return document.querySelector('#param-body-options [aria-selected=true]').textContent;")
+    assert "Partnership Group" in chosen
+    browser.press("Enter")  # chooses the option; the list closes
+    assert browser.run_js("return document.getElementById('param-body-options').hidden;")
+    browser.press("Enter")  # submits the form
+    wait_until(browser, "return new URLSearchParams(location.search).get('body') !== null && "
+                        "document.querySelectorAll('main table tbody tr').length > 0;")
+    assert browser.run_js("return new URLSearchParams(location.search).get('body');").endswith("/body/partnership-group")
+    assert browser.count("main table tbody tr") == 23
+
+
+def editor_value(browser) -> str:
+    return browser.run_js("return document.querySelector('.CodeMirror').CodeMirror.getValue();")
+
+
+def test_sparql_editor_by_keyboard_runs_with_control_enter_and_lets_the_focus_go(browser, live_server):
+    browser.open(live_server.url + "/query")
+    browser.wait_for(".CodeMirror")
+    tab_to(browser, lambda f: browser.run_js("return !!document.activeElement.closest('.CodeMirror');"))
+    assert browser.focused()["label"], "the editor's input has a name for screen readers"
+    browser.press("Control+a", "Backspace")
+    browser.type("SELECT ?name WHERE { ?body a lscp:Subgroup ; rdfs:label ?name } ORDER BY ?name")
+    assert "lscp:Subgroup" in editor_value(browser)
+    browser.press("Escape")  # closes an autocompletion list, if one opened
+    browser.press("Control+Enter")
+    browser.wait_for("#results table tbody tr")
+    assert "Multi-Agency Child Exploitation" in browser.text("#results table")
+
+    browser.press("Tab")  # no keyboard trap: Tab leaves the editor (WCAG 2.1.2)
+    assert not browser.run_js("return !!document.activeElement.closest('.CodeMirror');"), browser.focused()
+    assert "\t" not in editor_value(browser)
+    browser.assert_only_local()
+
+
+def test_run_button_by_keyboard(browser, live_server):
+    browser.open(live_server.url + "/query")
+    browser.wait_for(".CodeMirror")
+    tab_to(browser, lambda f: f["tag"] == "button" and f["text"] == "Run")
+    browser.press("Enter")
+    browser.wait_for("#results table tbody tr")
