@@ -153,7 +153,7 @@ def test_labels_are_at_least_12_px_at_the_starting_zoom(browser, site):
         sizes = browser.run_js("""const x = window.lscpExplorer, s = x.network.getScale();
             const threshold = x.network.body.nodes[x.nodeView.getIds()[0]].options.scaling.label.drawThreshold;
             return {threshold: threshold, important: x.nodeView.get().filter(n => n.importance === 'important')
-                    .map(n => n.font.size * s)};""")
+                    .map(n => x.styled(n).font.size * s)};""")
         assert sizes["threshold"] - 1 >= 12  # smaller labels are not drawn at all
         assert sizes["important"] and min(sizes["important"]) >= 12, view
 

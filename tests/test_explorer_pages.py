@@ -78,17 +78,20 @@ def test_a_url_with_state_gives_the_same_picture_as_text(client, graph, iri):
     assert graph.nodes[hub]["label"] not in text
 
 
-def test_findings_link_to_a_view_of_exactly_their_entities(client, graph):
-    answer = client.get("/scrutiny.json")
-    assert answer.status_code == 200
-    linked = [r for r in answer.json["findings"] if r.get("network")]
+def test_findings_link_to_a_view_of_exactly_their_entities(app, client, kg, graph):
+    from lscp_kg.scrutiny import run_scrutiny
+    from lscp_kg.service.scrutiny import network_href
+
+    findings = run_scrutiny(kg).to_dict()["findings"]
+    with app.test_request_context():
+        linked = [(f, network_href([e["iri"] for e in f["entities"]])) for f in findings]
+    linked = [(f, href) for f, href in linked if href]
     assert linked
-    for result in linked:
-        query = parse_qs(urlsplit(result["network"]).query)
+    for finding, href in linked:
+        query = parse_qs(urlsplit(href).query)
         assert query["depth"] == ["0"]
-        assert query["iri"] == [e["iri"] for e in result["entities"] if e["iri"] in graph][:len(query["iri"])]
-        assert set(query["iri"]) == {e["iri"] for e in result["entities"] if e["iri"] in graph}
-    view = client.get(linked[0]["network"])
+        assert query["iri"] == list(dict.fromkeys(e["iri"] for e in finding["entities"] if e["iri"] in graph))
+    view = client.get(linked[0][1])
     assert view.status_code == 200 and b"Asked about (highlighted)" in view.data
 
 

@@ -56,23 +56,39 @@ def sources_for_page(sources: list[dict], passage_href) -> list[dict]:
             for s in sources]
 
 
+def importance_of(kind: str) -> str:
+    return "important" if kind in IMPORTANT_TYPES else "minor" if kind in MINOR_TYPES else "normal"
+
+
+def group_styles() -> dict:
+    """One vis-network group per kind of node: its colour, shape, label size (not repeated on each node)."""
+    groups = {}
+    for kind, (colour, shape) in NODE_STYLES.items():
+        groups[kind] = {"shape": shape, "font": {"size": FONT_SIZES[importance_of(kind)]},
+                        "color": {"background": colour, "border": colour, "highlight": {"background": colour, "border": "#000"}}}
+        if kind in MINOR_TYPES:
+            groups[kind]["size"] = 9
+    return groups
+
+
 def node_item(node: str, attrs: dict, marks: list[str], href, passage_href) -> dict:
-    colour, shape = NODE_STYLES.get(attrs["type"], ("#607d8b", "dot"))
+    """A node as the page draws it; its style is its kind's group, with marks and highlighting on top."""
+    kind = attrs["type"] if attrs["type"] in NODE_STYLES else "organisation"
     marks = (["highlighted"] if attrs.get("focus") else []) + [m for m in marks if m != "highlighted"]
-    importance = ("important" if attrs["type"] in IMPORTANT_TYPES or attrs.get("focus") else
-                  "minor" if attrs["type"] in MINOR_TYPES else "normal")
-    item = {"id": node, "label": short(attrs.get("short_label") or attrs["label"]), "full_label": attrs["label"],
-            "type": attrs["type"], "type_label": attrs["type_label"], "role": attrs.get("role", ""),
-            "group_label": attrs.get("group", ""), "partnerships": list(attrs.get("partnership_labels", ())),
-            "sources": sources_for_page(attrs.get("sources", []), passage_href), "shape": shape, "href": href,
-            "hub": bool(attrs.get("hub")), "marks": marks, "importance": importance, "base": not attrs.get("brought_in"),
-            "font": {"size": FONT_SIZES[importance]},
-            "color": {"background": colour, "border": colour, "highlight": {"background": colour, "border": "#000"}}}
-    if attrs["type"] in MINOR_TYPES:
-        item["size"] = 9
+    importance = "important" if attrs.get("focus") else importance_of(kind)
+    item = {"id": node, "group": kind, "label": short(attrs.get("short_label") or attrs["label"]),
+            "full_label": attrs["label"], "type": attrs["type"], "type_label": attrs["type_label"],
+            "role": attrs.get("role", ""), "group_label": attrs.get("group", ""),
+            "partnerships": list(attrs.get("partnership_labels", ())),
+            "sources": sources_for_page(attrs.get("sources", []), passage_href), "href": href,
+            "hub": bool(attrs.get("hub")), "marks": marks, "importance": importance, "base": not attrs.get("brought_in")}
+    if importance != importance_of(kind):
+        item["font"] = {"size": FONT_SIZES[importance]}
     if marks:
+        colour = NODE_STYLES[kind][0]
         mark = MARK_BY_KEY[marks[0]]
-        item["color"]["border"], item["borderWidth"] = mark.colour, 4
+        item["color"] = {"background": colour, "border": mark.colour, "highlight": {"background": colour, "border": "#000"}}
+        item["borderWidth"] = 4
         if mark.dashes:
             item["shapeProperties"] = {"borderDashes": [6, 3]}
     if attrs.get("focus"):
@@ -93,6 +109,7 @@ def vis_options(view: View, edge_count: int) -> dict:
     large = edge_count > LARGE
     options = {
         "autoResize": True,
+        "groups": group_styles(),
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False},
         "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": large, "hideEdgesOnZoom": large,

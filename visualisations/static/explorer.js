@@ -34,6 +34,12 @@
   var explorer = window.lscpExplorer = { network: network, nodes: nodes, edges: edges, nodeView: nodeView,
                                          edgeView: edgeView, state: state, firstRenderMs: null, lastExport: null };
 
+  /* A node with its kind's style filled in (vis-network reads it from the group). */
+  function styled(n) {
+    var g = data.options.groups[n.group] || {};
+    return Object.assign({}, g, n, { color: n.color || g.color, font: n.font || g.font, size: n.size || g.size });
+  }
+  explorer.styled = styled;
   function status(text) { document.getElementById("toolbar-status").textContent = text; }
   function shownIds() { return nodeView.getIds(); }
 
@@ -221,8 +227,9 @@
   function addLegendKind(node) {
     if (kindsShown.has(node.type)) return;
     kindsShown.add(node.type);
-    legendEntry(document.getElementById("node-types"), node.type_label, null, node.shape,
-                node.color.background, hiddenKinds, node.type, "hide_kinds");
+    var style = styled(node);
+    legendEntry(document.getElementById("node-types"), node.type_label, null, style.shape,
+                style.color.background, hiddenKinds, node.type, "hide_kinds");
   }
   data.legend.nodes.forEach(function (entry) {
     kindsShown.add(entry.type);
@@ -311,7 +318,7 @@
   });
   function onScreen() {
     var list = nodeView.get(), ids = new Set(list.map(function (n) { return n.id; }));
-    var full = list.map(function (n) { return Object.assign({}, nodesById.get(n.id), { x: n.x, y: n.y }); });
+    var full = list.map(function (n) { return Object.assign(styled(nodesById.get(n.id)), { x: n.x, y: n.y }); });
     return { nodes: full, edges: edgeView.get().filter(function (e) { return ids.has(e.from) && ids.has(e.to); }) };
   }
   document.querySelectorAll("[data-export]").forEach(function (b) {
