@@ -1,11 +1,10 @@
-"""Read a SPARQL text as a SPARQL lexer does, without a parser.
+"""Outline a SPARQL text for rewriting, read with the project's one SPARQL reader.
 
-pyoxigraph has no public parser, so a small tokenizer reads the text:
-comments, strings, IRIs, variables and prefixed names are single tokens, so
-braces or keywords inside them never count. :func:`outline` then finds what
-rewriting a query for a remote store needs (:mod:`.query_rewrite`): the
-prologue's prefixes and base, the query form, the dataset clauses and the
-brace that opens the WHERE group.
+:func:`outline` finds what rewriting a query for a remote store needs
+(:mod:`.query_rewrite`): the prologue's prefixes and base, the query form, the
+dataset clauses and the brace that opens the WHERE group. The tokens come from
+:mod:`lscp_kg.sparql_reader`, so braces or keywords inside strings, IRIs,
+prefixed names and comments never count.
 
 >>> [t.text for t in tokens('SELECT ?x { ?x a "}" } # {')]
 ['SELECT', '?x', '{', '?x', 'a', '"}"', '}']
@@ -13,51 +12,16 @@ brace that opens the WHERE group.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from lscp_kg.sparql_reader import Token, tokens
+
+__all__ = ["QUERY_FORMS", "QueryOutline", "QueryRefused", "Token", "matching_close", "outline", "tokens"]
 QUERY_FORMS = ("select", "ask", "construct", "describe")
-_TOKEN = re.compile(
-    r"""
-      (?P<space>\s+)
-    | (?P<comment>\#[^\n\r]*)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
-    | (?P<bnode>_:[\w.-]*)
-    | (?P<pname>(?:[A-Za-z\u00c0-\uffff][\w.-]*)?:(?:[\w:%\\-]|\.(?=[\w:%\\-]))*)
-    | (?P<word>\w+)
-    | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str
-    text: str
-    start: int
-    end: int
 
 
 class QueryRefused(SyntaxError):
     """A query the remote store must not be sent (not a query, SERVICE, an undeclared prefix)."""
-
-
-def tokens(text: str) -> list[Token]:
-    """The significant tokens of a SPARQL text (no white space, no comments).
-
-    >>> [t.text for t in tokens('SELECT ?x { ?x a "}" } # {')]
-    ['SELECT', '?x', '{', '?x', 'a', '"}"', '}']
-    """
-    found = []
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind not in ("space", "comment"):
-            found.append(Token(kind, match.group(), match.start(), match.end()))
-    return found
 
 
 @dataclass(frozen=True)
