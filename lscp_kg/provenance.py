@@ -20,7 +20,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .namespaces import LSCP, ONTOLOGY_IRI, PREFIXES
-from .store import KnowledgeGraph
+from .store import KnowledgeGraph, data_files
+from .validation_locate import default_graph_statements, line_of, shown
 
 _SPACE = re.compile(r"\s+")
 #: Kinds of named graph allowed to hold facts: each graph describes itself.
@@ -29,15 +30,29 @@ PROVENANCE_CLASSES = ("SourcePassage", "ExternalCitation", "SourceDocument")
 
 @dataclass(frozen=True)
 class ProvenanceProblem:
-    """One failed provenance check, with the graph (and file, if known) concerned."""
+    """One failed provenance check: the graph concerned, where it is written (file and line, if
+    known), what is wrong and how to fix it."""
 
     graph: str
     message: str
     file: str | None = None
+    line: int | None = None
+    fix: str | None = None
 
     def __str__(self) -> str:
-        where = f"{self.file}: " if self.file else ""
-        return f"{where}{self.graph}: {self.message}"
+        where = f"{self.file}:{self.line}: " if self.file and self.line else f"{self.file}: " if self.file else ""
+        fix = f" Fix: {self.fix}" if self.fix else ""
+        return f"{where}{shown(self.graph) if '://' in self.graph else self.graph}: {self.message}.{fix}"
+
+
+def text_lines(text: str) -> list[str]:
+    """The lines of a text file as its editor numbers them (a final newline ends the last line).
+
+    >>> len(text_lines("a\\nb\\n")), len(text_lines("a\\nb"))
+    (2, 2)
+    """
+    lines = text.split("\n")
+    return lines[:-1] if lines and lines[-1] == "" else lines
 
 
 def fold_space(text: str) -> str:
@@ -57,16 +72,21 @@ def source_texts(kg: KnowledgeGraph, owners: dict[str, Path]) -> tuple[dict[str,
     for row in rows:
         doc = row["doc"].value
         owner = owners.get(doc)
+        line = line_of(owner, doc, kg.base_iri) if owner else None
         if row["file"] is None:
-            problems.append(ProvenanceProblem(doc, "source document has no lscp:textFile", str(owner) if owner else None))
+            problems.append(ProvenanceProblem(doc, "source document has no lscp:textFile", str(owner) if owner else None,
+                                              line, 'give it lscp:textFile "sources/NAME.txt", the text copy its passages quote'))
             continue
         candidates = [owner.parent / row["file"].value] if owner else []
         candidates += [p.parent / row["file"].value for p in kg.files]
         text_path = next((c for c in candidates if c.is_file()), None)
         if text_path is None:
-            problems.append(ProvenanceProblem(doc, f"text file {row['file'].value!r} not found", str(owner) if owner else None))
+            tried = ", ".join(str(c) for c in candidates[:1]) or row["file"].value
+            problems.append(ProvenanceProblem(doc, f"text file {row['file'].value!r} not found (looked for {tried})",
+                                              str(owner) if owner else None, line,
+                                              "put the source text there, or correct lscp:textFile (a path relative to this data file)"))
             continue
-        texts[doc] = text_path.read_text(encoding="utf-8").split("\n")
+        texts[doc] = text_lines(text_path.read_text(encoding="utf-8"))
     return texts, problems
 
 
@@ -75,13 +95,22 @@ def check_provenance(kg: KnowledgeGraph) -> list[ProvenanceProblem]:
     owners = kg.graph_files
     problems: list[ProvenanceProblem] = []
 
-    def problem(graph: str, message: str) -> None:
+    def problem(graph: str, message: str, fix: str | None = None) -> None:
         owner = owners.get(graph)
-        problems.append(ProvenanceProblem(graph, message, str(owner) if owner else None))
+        line = line_of(owner, graph, kg.base_iri) if owner else None
+        problems.append(ProvenanceProblem(graph, message, str(owner) if owner else None, line, fix))
 
     # 1. No fact outside a named graph (the ontology has its own graph).
-    for row in kg.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 5", use_default_graph_as_union=False):
-        problem("default graph", f"triple has no provenance graph: {row['s']} {row['p']} {row['o']}")
+    loose = [(r["s"], r["p"], r["o"]) for r in kg.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 20",
+                                                         use_default_graph_as_union=False)]
+    found = default_graph_statements(data_files(kg.files), kg.base_iri, loose) if loose else {}
+    for statement in loose:
+        file, line = found.get(statement, (None, None))
+        text = " ".join(shown(t.value) if isinstance(t, ox.NamedNode) else str(t) for t in statement)
+        problems.append(ProvenanceProblem("default graph", f"statement outside any passage or citation graph: {text}",
+                                          str(file) if file else None, line,
+                                          "move it into the named graph of the source passage that states it "
+                                          "(or of the lscp:ExternalCitation it comes from)"))
 
     # 2. Every named graph describes itself as a passage, citation or source document.
     kinds = " ".join(f"<{LSCP}{c}>" for c in PROVENANCE_CLASSES)
@@ -94,12 +123,15 @@ def check_provenance(kg: KnowledgeGraph) -> list[ProvenanceProblem]:
         if graph == ONTOLOGY_IRI:
             continue
         if int(row["n"].value) == 0:
-            problem(graph, "named graph does not describe itself as lscp:SourcePassage, lscp:ExternalCitation or lscp:SourceDocument")
+            problem(graph, "named graph does not describe itself as lscp:SourcePassage, lscp:ExternalCitation or lscp:SourceDocument",
+                    "state in the graph what it is: '<graph> a lscp:SourcePassage' with its quote and lines, or "
+                    "'<graph> a lscp:ExternalCitation' with a dcterms:bibliographicCitation")
 
     # 3. Citations name what they cite.
     for row in kg.query(f"""SELECT ?g WHERE {{ GRAPH ?g {{ ?g a <{LSCP}ExternalCitation> .
             FILTER NOT EXISTS {{ ?g <{PREFIXES['dcterms']}bibliographicCitation> ?c }} }} }}"""):
-        problem(row["g"].value, "external citation has no dcterms:bibliographicCitation")
+        problem(row["g"].value, "external citation has no dcterms:bibliographicCitation",
+                'give it dcterms:bibliographicCitation "the Act, section, or document it cites"')
 
     # 4. Passages: quote verbatim within their line span of their source text.
     texts, text_problems = source_texts(kg, owners)
@@ -110,19 +142,24 @@ def check_provenance(kg: KnowledgeGraph) -> list[ProvenanceProblem]:
     for row in passages:
         graph = row["g"].value
         if None in (row["src"], row["quote"], row["start"], row["end"]):
-            problem(graph, "passage needs lscp:source, prov:value, lscp:startLine and lscp:endLine")
+            missing = [n for n, c in (("lscp:source", "src"), ("prov:value", "quote"), ("lscp:startLine", "start"),
+                                      ("lscp:endLine", "end")) if row[c] is None]
+            problem(graph, f"passage has no {', '.join(missing)}", "give the passage its source, its quote and its line span")
             continue
         lines = texts.get(row["src"].value)
         if lines is None:
             if not any(p.graph == row["src"].value for p in text_problems):
-                problem(graph, f"source {row['src'].value} is not a known lscp:SourceDocument")
+                problem(graph, f"source {shown(row['src'].value)} is not a known lscp:SourceDocument",
+                        "describe the source document (a lscp:SourceDocument with lscp:textFile) or correct lscp:source")
             continue
         start, end = int(row["start"].value), int(row["end"].value)
         if not 1 <= start <= end <= len(lines):
-            problem(graph, f"line span {start}-{end} is outside the source's {len(lines)} lines")
+            problem(graph, f"line span {start}-{end} is outside the source text, which has {len(lines)} lines",
+                    f"give lines between 1 and {len(lines)}, the first not after the last")
             continue
         span = fold_space("\n".join(lines[start - 1 : end]))
         quote = fold_space(row["quote"].value)
         if not quote or quote not in span:
-            problem(graph, f"quote not found verbatim in lines {start}-{end} of the source: {row['quote'].value[:80]!r}")
+            problem(graph, f"quote not found verbatim in lines {start}-{end} of the source: {row['quote'].value[:80]!r}",
+                    "copy the quote exactly from those lines of the source text, or correct the line span")
     return problems

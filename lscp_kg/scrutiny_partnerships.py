@@ -17,7 +17,7 @@ partnership never changes the first's results or statuses.
 >>> resolve_partnership(kg, "id/partnership/nowhere")
 Traceback (most recent call last):
 ...
-lscp_kg.named_queries.ParameterError: partnership: no safeguarding partnership <https://lscp-kg.example.org/id/partnership/nowhere> in the loaded data; known: <https://lscp-kg.example.org/id/partnership/lewisham> (Lewisham Safeguarding Children Partnership)
+lscp_kg.named_queries.ParameterError: parameter 'partnership': no safeguarding partnership <https://lscp-kg.example.org/id/partnership/nowhere> in the loaded data; known: <https://lscp-kg.example.org/id/partnership/lewisham> (Lewisham Safeguarding Children Partnership)
 """
 
 from __future__ import annotations

@@ -1,5 +1,10 @@
 """`lscp-kg validate`: SHACL conformance plus provenance checks.
 
+Every problem names the file and line where the thing concerned is written, the
+offending value, what is wrong and how to fix it (the shape's ``sh:message`` is
+the fix; the problem itself is worded from the SHACL constraint, never pyshacl's
+raw text).
+
 >>> from lscp_kg.store import load_knowledge_graph
 >>> report = validate_graph(load_knowledge_graph())
 >>> report.ok
@@ -9,6 +14,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
@@ -16,23 +22,39 @@ from pyshacl import validate as shacl_validate
 
 from .provenance import ProvenanceProblem, check_provenance
 from .store import SHAPES_FILE, KnowledgeGraph
+from .validation_locate import line_of, line_of_text, shown
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+
+#: What each SHACL constraint found wrong ({path}, {value}, {expected}), and a fix when the shape gives none.
+PROBLEMS = {
+    "MinCountConstraintComponent": ("has no {path}", "add {path} to it"),
+    "MaxCountConstraintComponent": ("has more than one {path}: {values}", "keep one {path}"),
+    "ClassConstraintComponent": ("has {path} {value}, which is not a {expected}{types}",
+                                 "give {path} a {expected}, or declare {value} as one (a {expected})"),
+    "DatatypeConstraintComponent": ("has {path} {value}, which is not of datatype {expected}",
+                                    "write the value as a {expected} literal"),
+    "NodeKindConstraintComponent": ("has {path} {value} of the wrong kind", "use a literal or an IRI as the shape says"),
+    "MinInclusiveConstraintComponent": ("has {path} {value}, below {expected}", "use a value of at least {expected}"),
+    "PatternConstraintComponent": ("has {path} {value}, which does not match {expected}", "correct the value"),
+}
 
 
 @dataclass(frozen=True)
 class ShapeViolation:
-    """One SHACL result, with the data files that describe the node concerned."""
+    """One SHACL result: where (file:line), what (focus, path, value), what is wrong and the fix."""
 
     focus: str
     path: str | None
     message: str
     files: tuple[str, ...] = ()
+    value: str | None = None
+    fix: str | None = None
 
     def __str__(self) -> str:
-        where = ", ".join(self.files) or "(no file)"
-        on = f" {self.path}" if self.path else ""
-        return f"{where}: {self.focus}{on}: {self.message}"
+        where = ", ".join(self.files) or "(no file: the node is not described in any data file)"
+        fix = f" Fix: {self.fix}" if self.fix else ""
+        return f"{where}: {self.message}.{fix}"
 
 
 @dataclass
@@ -43,6 +65,10 @@ class ValidationReport:
     @property
     def ok(self) -> bool:
         return not self.violations and not self.provenance
+
+    def problems(self) -> list[str]:
+        """Every problem as one line of text."""
+        return [str(v) for v in self.violations] + [str(p) for p in self.provenance]
 
     def as_text(self) -> str:
         if self.ok:
@@ -66,13 +92,71 @@ def union_as_rdflib(kg: KnowledgeGraph) -> rdflib.Graph:
     return graph
 
 
-def _files_describing(kg: KnowledgeGraph, node: str) -> tuple[str, ...]:
+def _graphs_stating(kg: KnowledgeGraph, node: str, path: str | None = None) -> list[tuple[str, str | None]]:
+    """(graph, object) of the statements about the node (with this path, if given)."""
     if not node.startswith(("http://", "https://")):
-        return ()
-    owners = kg.graph_files
-    rows = kg.query("SELECT DISTINCT ?node ?g WHERE { GRAPH ?g { ?node ?p ?o } }",
-                    substitutions={ox.Variable("node"): ox.NamedNode(node)}, use_default_graph_as_union=False)
-    return tuple(sorted({str(owners[r["g"].value]) for r in rows if r["g"].value in owners}))
+        return []
+    subs = {ox.Variable("node"): ox.NamedNode(node)}
+    if path:
+        subs[ox.Variable("p")] = ox.NamedNode(path)
+    rows = kg.query("SELECT DISTINCT ?node ?g ?p ?o WHERE { GRAPH ?g { ?node ?p ?o } }", substitutions=subs,
+                    use_default_graph_as_union=False)
+    return [(r["g"].value, r["o"].value) for r in rows]
+
+
+def _where(kg: KnowledgeGraph, node: str, path: str | None, value: str | None) -> tuple[str, ...]:
+    """file:line of each file that states the node's offending statement (or describes the node)."""
+    owners, places = kg.graph_files, []
+    stated = [g for g, o in _graphs_stating(kg, node, path) if value is None or o == value] if path else []
+    graphs = stated or [g for g, _ in _graphs_stating(kg, node)]
+    for file in sorted({owners[g] for g in graphs if g in owners}):
+        hint = value.rsplit("/", 1)[-1].rsplit("#", 1)[-1] if value else None
+        line = line_of(Path(file), node, kg.base_iri, after=hint)
+        places.append(f"{file}:{line}" if line else str(file))
+    return tuple(places)
+
+
+def _labels(data: rdflib.Graph, iri: str) -> list[str]:
+    return sorted(str(label) for label in data.objects(rdflib.URIRef(iri), rdflib.RDFS.label))
+
+
+def _show_node(data: rdflib.Graph, term) -> str:
+    if isinstance(term, rdflib.Literal):
+        return repr(str(term))
+    labels = _labels(data, str(term))
+    return f"{labels[0]!r} {shown(str(term))}" if labels else shown(str(term))
+
+
+def _violation(kg: KnowledgeGraph, data: rdflib.Graph, shapes: rdflib.Graph, results: rdflib.Graph, result) -> ShapeViolation:
+    focus, path = results.value(result, SH.focusNode), results.value(result, SH.resultPath)
+    value, shape = results.value(result, SH.value), results.value(result, SH.sourceShape)
+    component = str(results.value(result, SH.sourceConstraintComponent) or "").rsplit("#", 1)[-1]
+    custom = shapes.value(shape, SH.message) if shape is not None else None
+    expected = next((shapes.value(shape, p) for p in (SH["class"], SH.datatype, SH.minInclusive, SH.pattern)
+                     if shape is not None and shapes.value(shape, p) is not None), None)
+    path_text = shown(str(path)) if isinstance(path, rdflib.URIRef) else "the value"
+    value_text = _show_node(data, value) if value is not None else ""
+    types = sorted(shown(str(t)) for t in data.objects(value, rdflib.RDF.type)) if isinstance(value, rdflib.URIRef) else []
+    values = ", ".join(repr(str(o)) if isinstance(o, rdflib.Literal) else shown(str(o))
+                       for o in sorted(data.objects(focus, path))) if isinstance(path, rdflib.URIRef) else ""
+    fields = {"path": path_text, "value": value_text, "values": values,
+              "expected": shown(str(expected)) if isinstance(expected, rdflib.URIRef) else str(expected or ""),
+              "types": f" (it is a {', '.join(types)})" if types else " (it is not declared in the data)"}
+    problem, fix = PROBLEMS.get(component, ("does not conform to the shape", str(custom or "")))
+    files = _where(kg, str(focus), str(path) if isinstance(path, rdflib.URIRef) else None,
+                   str(value) if isinstance(value, rdflib.URIRef) else None)
+    if component == "MaxCountConstraintComponent" and path == rdflib.RDFS.label:
+        # Say which labels, and where each is given.
+        places: dict[str, str] = {}
+        for graph, label in _graphs_stating(kg, str(focus), str(path)):
+            file = kg.graph_files.get(graph)
+            line = line_of_text(Path(file), label) if file else None
+            places.setdefault(label, f"{file}:{line}" if file and line else str(file or "(no file)"))
+        problem = f"has {len(places)} labels: " + "; ".join(f"{label!r} ({where})" for label, where in sorted(places.items()))
+        files = tuple(sorted(set(places.values())))
+    message = f"{_show_node(data, focus)} " + problem.format(**fields)
+    return ShapeViolation(str(focus), str(path) if path else None, message, files,
+                          str(value) if value is not None else None, (str(custom) if custom else fix).format(**fields))
 
 
 def validate_graph(kg: KnowledgeGraph) -> ValidationReport:
@@ -80,11 +164,6 @@ def validate_graph(kg: KnowledgeGraph) -> ValidationReport:
     data = union_as_rdflib(kg)
     shapes = rdflib.Graph().parse(SHAPES_FILE, format="turtle")
     _conforms, results, _text = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=False)
-    violations = []
-    for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
-        focus = str(results.value(result, SH.focusNode))
-        path = results.value(result, SH.resultPath)
-        message = results.value(result, SH.resultMessage) or results.value(result, SH.sourceConstraintComponent)
-        violations.append(ShapeViolation(focus, str(path) if path else None, str(message), _files_describing(kg, focus)))
-    violations.sort(key=lambda v: (v.files, v.focus, v.path or ""))
+    violations = [_violation(kg, data, shapes, results, r) for r in results.subjects(rdflib.RDF.type, SH.ValidationResult)]
+    violations = sorted(set(violations), key=lambda v: (v.files, v.focus, v.path or "", v.value or ""))
     return ValidationReport(violations=violations, provenance=check_provenance(kg))

@@ -66,7 +66,7 @@ def test_fact_outside_a_passage_graph_fails(runner, tmp_path):
     data.write_text('<id/test/thing> a <http://www.w3.org/ns/org#Organization> ; <http://www.w3.org/2000/01/rdf-schema#label> "Thing" .\n')
     result = runner.invoke(main, ["validate", "--data", str(data)])
     assert result.exit_code == 1
-    assert "no provenance graph" in result.output
+    assert f"{data}:1:" in result.output and "outside any passage or citation graph" in result.output
 
 
 def test_a_copy_of_the_data_with_one_quote_altered_fails(runner, tmp_path):
@@ -123,3 +123,114 @@ def test_export_keeps_provenance(runner, tmp_path, fmt, kg):
     from lscp_kg.namespaces import sparql_prologue
     assert bool(back.query(sparql_prologue() + ask))
     assert len({q.triple for q in back}) >= len({q.triple for q in kg.store})
+
+
+# Every validation message names the file, the line, the value and the fix.
+
+BODY = """<id/test/body/board> a lscp:Subgroup ; rdfs:label "Test Board" ;
+        lscp:partnershipOf <id/partnership/lewisham> ;
+        lscp:meetingFrequency {frequency} ."""
+
+
+def _validate(runner, path):
+    result = runner.invoke(main, ["validate", "--data", str(path)])
+    assert result.exit_code == 1, result.output
+    return result.output
+
+
+def _line_of(path, text):
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
+
+
+def test_undeclared_frequency_names_the_term_the_line_and_the_ways_to_say_it(runner, tmp_path):
+    data = tmp_path / "frequency.trig"
+    data.write_text(PASSAGE.format(quote="Ceri Jacob", facts=BODY.format(frequency="<http://purl.org/cld/freq/everySixWeeks>")))
+    output = _validate(runner, data)
+    (line,) = [x for x in output.splitlines() if "everySixWeeks" in x]
+    assert f"{data}:{_line_of(data, 'id/test/body/board')}:" in line
+    assert "'Test Board'" in line and "lscp:meetingFrequency freq:everySixWeeks, which is not a dcterms:Frequency" in line
+    assert "(it is not declared in the data)" in line
+    assert "Fix:" in line and "freq:monthly" in line and "lscp:meetingInterval" in line and '"P6W"^^xsd:duration' in line
+    assert "Value does not have class" not in output
+
+
+@pytest.mark.parametrize("frequency", ["<http://purl.org/cld/freq/monthly>", "<http://purl.org/cld/freq/weekly>"])
+def test_monthly_and_weekly_are_declared(runner, tmp_path, frequency):
+    data = tmp_path / "monthly.trig"
+    data.write_text(PASSAGE.format(quote="Ceri Jacob", facts=BODY.format(frequency=frequency)))
+    result = runner.invoke(main, ["validate", "--data", str(data)])
+    assert result.exit_code == 0, result.output
+
+
+def test_every_six_weeks_as_a_duration(runner, tmp_path):
+    data = tmp_path / "sixweeks.trig"
+    facts = BODY.replace("lscp:meetingFrequency {frequency}", 'lscp:meetingInterval "P6W"^^<http://www.w3.org/2001/XMLSchema#duration>')
+    data.write_text(PASSAGE.format(quote="Ceri Jacob", facts=facts))
+    assert runner.invoke(main, ["validate", "--data", str(data)]).exit_code == 0
+    data.write_text(PASSAGE.format(quote="Ceri Jacob", facts=BODY.replace("lscp:meetingFrequency {frequency}", 'lscp:meetingInterval "six weeks"')))
+    (line,) = [x for x in _validate(runner, data).splitlines() if "meetingInterval" in x]
+    assert "'six weeks', which is not of datatype xsd:duration" in line and '"P6W"^^xsd:duration' in line
+
+
+def test_people_given_as_partners_are_each_named_with_the_fix(runner, tmp_path):
+    data = tmp_path / "partners.trig"
+    data.write_text(PASSAGE.format(quote="Ceri Jacob", facts="<id/partnership/lewisham> lscp:safeguardingPartner "
+                                   "<id/person/ceri-jacob> , <id/person/simon-dilkes> , <id/person/pinaki-ghoshal> ."))
+    output = _validate(runner, data)
+    lines = [x for x in output.splitlines() if "lscp:safeguardingPartner" in x and "which is not a org:Organization" in x]
+    assert len(lines) == 3 and len(set(lines)) == 3
+    for name in ("Ceri Jacob", "Simon Dilkes", "Pinaki Ghoshal"):
+        (line,) = [x for x in lines if f"'{name}'" in x]
+        assert "(it is a foaf:Person)" in line and "use lscp:partnerNamedAsPerson" in line
+        assert f"{data}:" in line
+
+
+def test_a_second_label_on_a_shared_organisation_names_both_labels_and_where(runner, tmp_path):
+    data = tmp_path / "label.trig"
+    data.write_text(PASSAGE.format(quote="Ceri Jacob", facts='<id/org/nhs-england> rdfs:label "NHS England (national)" .'))
+    output = _validate(runner, data)
+    (line,) = [x for x in output.splitlines() if "has 2 labels" in x]
+    assert "'NHS England'" in line and "'NHS England (national)'" in line
+    assert f"({data}:{_line_of(data, 'NHS England (national)')})" in line
+    assert "partnership.yaml:" in line and "Fix: give it exactly one rdfs:label" in line and "lscp:nameUsed" in line
+
+
+def test_a_statement_outside_any_passage_graph_names_its_file_and_line(runner, tmp_path):
+    data = tmp_path / "loose.trig"
+    data.write_text('@prefix org: <http://www.w3.org/ns/org#> .\n\n<id/test/thing> a org:Organization .\n')
+    output = _validate(runner, data)
+    (line,) = [x for x in output.splitlines() if "outside any passage" in x]
+    assert f"{data}:3:" in line and "org:Organization" in line and "Fix: move it into the named graph" in line
+
+
+def test_a_line_span_past_the_end_counts_the_lines_as_an_editor_does(runner, tmp_path):
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "short.txt").write_text("".join(f"line {n}\n" for n in range(1, 28)))
+    data = tmp_path / "short.trig"
+    data.write_text("""@prefix lscp: <https://lscp-kg.example.org/ontology#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<id/source/short> {
+    <id/source/short> a lscp:SourceDocument ; rdfs:label "A short source" ; lscp:textFile "sources/short.txt" .
+}
+<id/test/passage/L27-28> {
+    <id/test/passage/L27-28> a lscp:SourcePassage ; lscp:source <id/source/short> ;
+        lscp:startLine 27 ; lscp:endLine 28 ; prov:value "line 27" .
+}
+""")
+    output = _validate(runner, data)
+    (line,) = [x for x in output.splitlines() if "line span" in x]
+    assert "which has 27 lines" in line and f"{data}:7:" in line and "give lines between 1 and 27" in line
+    (tmp_path / "sources" / "short.txt").write_text("".join(f"line {n}\n" for n in range(1, 29)))
+    assert runner.invoke(main, ["validate", "--data", str(data)]).exit_code == 0
+
+
+def test_a_person_without_a_name_is_told_what_to_add(runner, tmp_path):
+    data = tmp_path / "noname.trig"
+    data.write_text(PASSAGE.format(quote="Ceri Jacob", facts='<id/person/test-person> a <http://xmlns.com/foaf/0.1/Person> ; rdfs:label "Test Person" .'))
+    output = _validate(runner, data)
+    (line,) = [x for x in output.splitlines() if "foaf:name" in x]
+    assert f"{data}:{_line_of(data, 'test-person')}:" in line
+    assert "'Test Person' <https://lscp-kg.example.org/id/person/test-person> has no foaf:name" in line
+    assert "Fix: give the person one foaf:name" in line
+    assert "Less than 1 values" not in output

@@ -1,0 +1,106 @@
+"""Where a node or a statement is written in the data files, for validation messages
+that name the file and the line.
+
+A node is found by the forms a data file may write it in: its full IRI, its IRI
+relative to the base, a prefixed name of one of the file's ``@prefix``
+declarations, or (in an authoring YAML file) the last segment of its IRI.
+
+>>> from lscp_kg.store import SHIPPED_DATA_DIR
+>>> common = SHIPPED_DATA_DIR / "common" / "legislation-and-vocabularies.trig"
+>>> line_of(common, "http://purl.org/cld/freq/monthly", "https://lscp-kg.example.org/") > 1
+True
+>>> shown("http://purl.org/cld/freq/monthly")
+'freq:monthly'
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .namespaces import curie
+
+_PREFIX = re.compile(r"@prefix\s+([A-Za-z][\w-]*)?:\s*<([^>]*)>", re.IGNORECASE)
+_NAME_END = r"(?![\w-])"
+
+
+def shown(iri: str) -> str:
+    """An IRI as a person reads it in a message: a prefixed name if it has one, else <IRI>."""
+    short = curie(iri)
+    return short if short != iri else f"<{iri}>"
+
+
+@lru_cache(maxsize=64)
+def _text(path: Path) -> tuple[str, ...]:
+    try:
+        return tuple(path.read_text(encoding="utf-8").split("\n"))
+    except (OSError, UnicodeDecodeError):
+        return ()
+
+
+def _forms(path: Path, iri: str, base_iri: str) -> list[re.Pattern]:
+    lines = _text(path)
+    forms = [re.escape(f"<{iri}>")]
+    relative = iri[len(base_iri):] if iri.startswith(base_iri) else None
+    if relative:
+        forms.append(re.escape(f"<{relative}>"))
+    for line in lines:
+        for match in _PREFIX.finditer(line):
+            prefix, namespace = match.group(1) or "", match.group(2)
+            for full in {namespace, base_iri + namespace if not re.match(r"^\w+:", namespace) else namespace}:
+                if full and iri.startswith(full) and re.fullmatch(r"[\w.-]+", iri[len(full):] or "-"):
+                    forms.append(r"(?<![\w:/-])" + re.escape(f"{prefix}:{iri[len(full):]}") + _NAME_END)
+    if path.suffix in (".yaml", ".yml"):
+        last = iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        if last:
+            forms.append(r"(?<![\w-])" + re.escape(last) + _NAME_END)
+    return [re.compile(f) for f in forms]
+
+
+def line_of(path: Path, iri: str, base_iri: str, after: str | None = None) -> int | None:
+    """The first line (1-based) of the file that writes the IRI (and, if given, ``after`` on the same
+    or a later line: the first line with both, else the first line with the IRI)."""
+    lines = _text(Path(path))
+    forms = _forms(Path(path), iri, base_iri)
+    first = None
+    for number, line in enumerate(lines, start=1):
+        if any(f.search(line) for f in forms):
+            if first is None:
+                first = number
+            if after is None:
+                return number
+            if after in line:
+                return number
+    return first
+
+
+def line_of_text(path: Path, text: str) -> int | None:
+    """The first line (1-based) that contains the text (a label, a value), if any."""
+    for number, line in enumerate(_text(Path(path)), start=1):
+        if text and text in line:
+            return number
+    return None
+
+
+def default_graph_statements(files, base_iri: str, statements: list[tuple]) -> dict[tuple, tuple[Path, int | None]]:
+    """For statements (subject, predicate, object terms) found outside any named graph, the data
+    file that writes them there and the line of their subject."""
+    from .store import RDF_FORMATS, parse_file
+
+    wanted, found = set(statements), {}
+    for path in files:
+        if Path(path).suffix not in RDF_FORMATS or not wanted:
+            continue
+        try:
+            quads = parse_file(Path(path), base_iri)
+        except Exception:  # noqa: BLE001 - a file that no longer parses is reported by the loader
+            continue
+        for quad in quads:
+            key = (quad.subject, quad.predicate, quad.object)
+            if isinstance(quad.graph_name, ox.DefaultGraph) and key in wanted and key not in found:
+                subject = quad.subject.value if isinstance(quad.subject, ox.NamedNode) else ""
+                found[key] = (Path(path), line_of(Path(path), subject, base_iri) if subject else None)
+    return found
