@@ -13,6 +13,8 @@ SERVICE), 406, 413, 415; a query over the time limit gets 503.
 
 from __future__ import annotations
 
+from urllib.parse import unquote_to_bytes
+
 import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, request, url_for
 
@@ -45,11 +47,28 @@ def _graph_iris(values: list[str], parameter: str) -> tuple[str, ...]:
     return tuple(iris)
 
 
+def require_utf8(encoded: bytes, where: str) -> None:
+    """Refuse (400) URL-encoded parameters that are not UTF-8 (Werkzeug would silently replace the bytes).
+
+    >>> require_utf8(b"query=ASK%20%7B%7D", "query string")
+    >>> require_utf8(b"query=%FF", "query string")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    HttpError: The query string is not valid UTF-8 ...
+    """
+    try:
+        unquote_to_bytes(encoded.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise HttpError(400, f"The {where} is not valid UTF-8 (byte {error.object[error.start]:#04x} at "
+                             f"{error.start}): send the query and parameters percent-encoded from UTF-8.") from None
+
+
 def read_protocol_request() -> tuple[str | None, dict]:
     """The query text (None if absent) and the protocol parameters, or an HttpError."""
+    require_utf8(request.query_string, "query string")
     params = request.args
     if request.method == "POST":
         if request.mimetype == FORM:
+            require_utf8(request.get_data(cache=True), "form body")
             params = request.values  # URL and body, as clients put dataset parameters in either
             queries = params.getlist("query")
         elif request.mimetype == DIRECT:

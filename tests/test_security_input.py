@@ -1,0 +1,27 @@
+"""Bad bytes in a request get a clear 400: a query that is not UTF-8, however it is sent."""
+
+from __future__ import annotations
+
+import pytest
+
+QUERY = "ASK {}"
+
+
+@pytest.mark.parametrize("request_kwargs", [
+    {"path": "/sparql?query=ASK%20%7B%7D%FF"},
+    {"path": "/sparql?query=%C3%28", "method": "GET"},
+    {"path": "/sparql", "method": "POST", "data": b"query=ASK%20%7B%20%7D%FF",
+     "content_type": "application/x-www-form-urlencoded"},
+    {"path": "/sparql?default-graph-uri=%FF", "method": "POST", "data": b"query=ASK%20%7B%7D",
+     "content_type": "application/x-www-form-urlencoded"},
+    {"path": "/sparql", "method": "POST", "data": b"ASK { \xff }", "content_type": "application/sparql-query"},
+], ids=["get", "get-truncated-sequence", "form-body", "form-url-parameter", "direct-post"])
+def test_a_query_that_is_not_utf8_is_refused(client, request_kwargs):
+    response = client.open(**request_kwargs)
+    assert response.status_code == 400
+    assert "UTF-8" in response.get_data(as_text=True)
+
+
+def test_utf8_queries_still_answer(client):
+    assert client.get("/sparql?query=ASK%20%7B%20BIND(%22%C3%A9%22%20AS%20%3Fx)%20%7D").status_code == 200
+    assert client.post("/sparql", data={"query": "ASK { BIND('é' AS ?x) }"}).status_code == 200
