@@ -108,39 +108,55 @@ class SourceText:
         return found[0] if len(found) == 1 else None
 
     def nearest(self, quote: str) -> tuple[int, int, str, float]:
-        """The passage of the source most like the quote: (start line, end line, its text, similarity 0-1)."""
+        """The passage of the source most like the quote: (start line, end line, its text, likeness 0-1:
+        the quote's characters found there in order, over the longer of the two)."""
         needle = normalise(quote)
         best = (1, 1, "", 0.0)
         lines = [normalise(line) for line in self.lines]
         for first in range(len(lines)):
             if not lines[first]:
                 continue
-            window, last = lines[first], first
+            window, starts = lines[first], [(0, first)]
+            last = first
             while len(window) < len(needle) and last + 1 < len(lines):
                 last += 1
-                window = f"{window} {lines[last]}".strip()
-            while last > first and not lines[last]:
-                last -= 1
+                if lines[last]:
+                    starts.append((len(window) + 1, last))
+                    window = f"{window} {lines[last]}"
             matcher = difflib.SequenceMatcher(None, needle, window, autojunk=False)
-            if matcher.real_quick_ratio() <= best[3] or matcher.quick_ratio() <= best[3]:
+            if matcher.real_quick_ratio() <= best[3] / 2:
                 continue
-            ratio = matcher.ratio()
-            if ratio > best[3]:
-                best = (first + 1, last + 1, window, ratio)
+            blocks = [b for b in matcher.get_matching_blocks() if b.size]
+            if not blocks:
+                continue
+            # The part of the window the quote lines up with, widened to whole words.
+            begin = window.rfind(" ", 0, blocks[0].b) + 1
+            stop = window.find(" ", blocks[-1].b + blocks[-1].size)
+            stop = len(window) if stop < 0 else stop
+            score = sum(b.size for b in blocks) / max(len(needle), stop - begin)
+            if score > best[3]:
+                line_of = lambda offset: max(line for at, line in starts if at <= offset) + 1  # noqa: E731
+                best = (line_of(begin), line_of(max(begin, stop - 1)), window[begin:stop], score)
         return best
+
+
+def _words(text: str, start: int, end: int) -> str:
+    """The whole words around text[start:end]."""
+    begin = text.rfind(" ", 0, start) + 1
+    stop = text.find(" ", max(end, start + 1))
+    return text[begin:stop if stop >= 0 else None].strip()
 
 
 def first_difference(quote: str, passage: str) -> str:
     """Where the quote stops following the passage, as a short 'quote has X, source has Y'.
 
     >>> first_difference("the cat sat on a mat", "the cat sat on the mat")
-    "the quote has 'a mat' where the source has 'the mat'"
+    "the quote has 'a' where the source has 'the'"
     """
     a, b = normalise(quote), normalise(passage)
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag != "equal":
-            left = a[max(0, a.rfind(" ", 0, i1) + 1):i2 + 12].strip()
-            right = b[max(0, b.rfind(" ", 0, j1) + 1):j2 + 12].strip()
+            left, right = _words(a, i1, i2), _words(b, j1, j2)
             return f"the quote has {left[:40]!r} where the source has {right[:40]!r}"
     return "the quote runs past the end of this passage"
