@@ -301,13 +301,20 @@ LIMITS, SERVER_LIMITS = Limits(), ServerLimits()  # the one place of the limits'
               help="Refuse to start where query workers cannot be cut off from the network.")
 @click.option("--cors-origin", "cors_origins", multiple=True,
               help="Origin allowed to call the API from a browser (repeatable; default: any).")
+@click.option("--no-validate", "no_validate", is_flag=True,
+              help="Serve the data even if it fails validation (every page then says it is not validated).")
 @data_option
 @base_option
 @store_options
 def serve(host, port, threads, workers, time_limit, row_cap, max_request_bytes, max_query_length, memory_limit,
           queries_per_client,
-          connections_per_client, header_timeout, trusted_proxy, require_network_isolation, cors_origins, data, base_iri) -> None:
-    """Run the query service (SPARQL endpoint, named queries, entity pages) under waitress."""
+          connections_per_client, header_timeout, trusted_proxy, require_network_isolation, cors_origins, no_validate, data,
+          base_iri) -> None:
+    """Run the query service (SPARQL endpoint, named queries, entity pages) under waitress.
+
+    The data is validated first (as `lscp-kg validate` does) and refused, with each problem, if it
+    fails; --no-validate serves it anyway and every page says so. A remote store was validated by
+    `lscp-kg publish`."""
     import dataclasses
     import logging
 
@@ -319,6 +326,17 @@ def serve(host, port, threads, workers, time_limit, row_cap, max_request_bytes, 
     server_limits = dataclasses.replace(SERVER_LIMITS, threads=threads, connections_per_client=connections_per_client,
                                         header_timeout=header_timeout)
     kg = load_or_exit(data, base_iri)
+    if no_validate:
+        click.echo("warning: --no-validate: serving data that has not been validated; every page says so", err=True)
+    elif not kg.is_remote:
+        from .validation import validate_graph
+
+        report = validate_graph(kg)
+        if not report.ok:
+            click.echo(report.as_text(), err=True)
+            click.echo("error: the data does not validate, so it is not served. Fix the problems above (each names "
+                       "its file, line and fix), or serve it anyway with --no-validate.", err=True)
+            sys.exit(1)
     if require_network_isolation and kg.is_remote:
         click.echo("error: --require-network-isolation: the query workers of a remote store need the network "
                    "to reach it", err=True)
@@ -327,7 +345,7 @@ def serve(host, port, threads, workers, time_limit, row_cap, max_request_bytes, 
         "KNOWLEDGE_GRAPH": kg, "QUERY_WORKERS": workers, "QUERY_TIME_LIMIT": time_limit,
         "QUERY_ROW_CAP": row_cap, "MAX_CONTENT_LENGTH": max_request_bytes, "MAX_QUERY_LENGTH": max_query_length,
         "QUERY_MEMORY_LIMIT": memory_limit * 2**20, "QUERY_PER_CLIENT": queries_per_client, "QUERY_SLOTS": server_limits.query_slots,
-        "CORS_ORIGINS": tuple(cors_origins) or ("*",),
+        "CORS_ORIGINS": tuple(cors_origins) or ("*",), "DATA_NOT_VALIDATED": no_validate,
     })
     state: ServiceState = app.extensions["lscp_kg"]
     try:
