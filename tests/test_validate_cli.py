@@ -234,3 +234,40 @@ def test_a_person_without_a_name_is_told_what_to_add(runner, tmp_path):
     assert "'Test Person' <https://lscp-kg.example.org/id/person/test-person> has no foaf:name" in line
     assert "Fix: give the person one foaf:name" in line
     assert "Less than 1 values" not in output
+
+
+# `serve` validates what it loads.
+
+def _undeclared_frequency(tmp_path):
+    data = tmp_path / "frequency.trig"
+    data.write_text(PASSAGE.format(quote="Ceri Jacob", facts=BODY.format(frequency="<http://purl.org/cld/freq/everySixWeeks>")))
+    return data
+
+
+def test_serve_refuses_invalid_data_naming_each_problem(runner, tmp_path):
+    data = _undeclared_frequency(tmp_path)
+    result = runner.invoke(main, ["serve", "--port", "0", "--data", str(data)])
+    assert result.exit_code == 1
+    assert f"{data}:" in result.output and "freq:everySixWeeks" in result.output
+    assert "it is not served" in result.output and "--no-validate" in result.output
+    assert "Serving on" not in result.output
+
+
+def test_serve_no_validate_serves_and_says_so_on_every_page(tmp_path):
+    import urllib.request
+
+    from server_support import start_server, stop_server
+
+    url, process = start_server(["--no-validate", "--data", str(_undeclared_frequency(tmp_path))], tmp_path / "serve.log")
+    try:
+        for path in ("/", "/queries", "/scrutiny", "/ontology"):
+            with urllib.request.urlopen(url + path, timeout=60) as response:
+                page = response.read().decode("utf-8")
+            assert 'class="not-validated" role="alert"' in page and "--no-validate" in page, path
+    finally:
+        stop_server(process)
+    assert "warning: --no-validate" in (tmp_path / "serve.log").read_text()
+
+
+def test_pages_of_validated_data_have_no_banner(client):
+    assert "not-validated" not in client.get("/").get_data(as_text=True)
