@@ -171,9 +171,10 @@ def main() -> None:
     from lscp_kg.named_queries import load_named_queries
     from lscp_kg.store import load_knowledge_graph
 
-    kg, named_queries = load_knowledge_graph(), load_named_queries()
+    kg = load_knowledge_graph()
+    named_queries = load_named_queries(kg=kg)  # defaults resolved against the data, as the service does
     unique_cases = len(dict.fromkeys(latency.named_cases(named_queries) + latency.competency_cases()))
-    steps = unique_cases + 2 * 3 * 3 + (1 if args.quick else 5) + len(SCALES) + 1 + 1
+    steps = unique_cases + 2 * 3 * 3 + (1 if args.quick else 5) + len(SCALES) + 1 + 1 + 1
     results = {"machine": machine(), "started": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                "command": "python " + " ".join(shlex.quote(a) for a in ["benchmarks/run.py", *sys.argv[1:]]),
                "quick": args.quick, "load_tool": load.TOOL, "quads": len(kg), "years": YEARS}
@@ -191,6 +192,11 @@ def main() -> None:
         keep("startup", bench_startup(args.quick, bar))
         keep("scale", bench_scale(named_queries, args.quick, bar, Path(workdir)))
         keep("startup_largest", bench_startup(True, bar, data=[Path(workdir) / f"synthetic-{SCALES[-1]}"]))
+        bar.set_postfix_str("search")
+        from search_bench import run as bench_search  # the full-text search at the largest scale (raw results)
+
+        keep("search", bench_search(SCALES[-1], 3 if args.quick else 30))
+        bar.update(1)
     results["minutes"] = (time.monotonic() - started) / 60
     results["load_after"] = machine()["load"]
     args.json.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")

@@ -4,7 +4,10 @@ Loads the shipped data and N synthetic partnerships (``benchmarks/synthetic.py``
 builds the search index (timed), then runs realistic searches (exact names,
 prefixes as typed, misspellings, a filter by kind or partnership, a word
 found nowhere) many times each and prints p50 / p99 per kind of query and
-overall, in milliseconds. Target: p99 under 20 ms at N = 150.
+overall, in milliseconds: wall-clock time, and the CPU time of the searching
+thread (the figure to trust on a shared, loaded machine, where wall-clock time
+also counts the time other processes held the CPU). Target: p99 under 20 ms
+at N = 150.
 
     python benchmarks/search_bench.py --partnerships 150
     python benchmarks/search_bench.py --partnerships 150 --json   # one JSON object (for benchmarks/run.py)
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -59,19 +63,24 @@ def run(partnerships: int, repeats: int) -> dict:
     entities = index.db.execute("SELECT COUNT(*) FROM entity").fetchone()[0]
     names = index.db.execute("SELECT COUNT(*) FROM name").fetchone()[0]
     timings: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
     for kind, queries in QUERIES.items():
         for query in queries:
             text, kinds, owners = query if isinstance(query, tuple) else (query, [], [])
             index.search(text, kinds, owners)  # warm
             for _ in range(repeats):
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.thread_time()
                 index.search(text, kinds, owners, limit=20)
+                cpu.setdefault(kind, []).append((time.thread_time() - started_cpu) * 1000)
                 timings.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
-    every = [t for values in timings.values() for t in values]
-    rows = {kind: {"p50_ms": round(statistics.median(v), 2), "p99_ms": round(percentile(v, 0.99), 2), "n": len(v)}
-            for kind, v in timings.items()}
-    rows["all"] = {"p50_ms": round(statistics.median(every), 2), "p99_ms": round(percentile(every, 0.99), 2),
-                   "n": len(every)}
+
+    def row(wall: list[float], used: list[float]) -> dict:
+        return {"p50_ms": round(statistics.median(wall), 2), "p99_ms": round(percentile(wall, 0.99), 2),
+                "cpu_p50_ms": round(statistics.median(used), 2), "cpu_p99_ms": round(percentile(used, 0.99), 2),
+                "n": len(wall)}
+
+    rows = {kind: row(timings[kind], cpu[kind]) for kind in timings}
+    rows["all"] = row([t for v in timings.values() for t in v], [t for v in cpu.values() for t in v])
     return {"partnerships": partnerships, "quads": len(kg), "entities": entities, "names": names,
             "load_s": round(loaded, 2), "index_build_s": round(built, 2), "queries": rows, "target_p99_ms": 20}
 
@@ -89,11 +98,15 @@ def main() -> None:
     print(f"{result['partnerships']} synthetic partnerships + shipped data: {result['quads']} quads, "
           f"{result['entities']} entities, {result['names']} names; load {result['load_s']} s, "
           f"index built in {result['index_build_s']} s")
-    print(f"{'queries':<10} {'n':>5} {'p50 ms':>8} {'p99 ms':>8}")
+    print(f"{'queries':<10} {'n':>5} {'p50 ms':>8} {'p99 ms':>8} {'CPU p50':>8} {'CPU p99':>8}")
     for kind, row in result["queries"].items():
-        print(f"{kind:<10} {row['n']:>5} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f}")
-    verdict = "meets" if result["queries"]["all"]["p99_ms"] < result["target_p99_ms"] else "misses"
-    print(f"p99 {result['queries']['all']['p99_ms']} ms {verdict} the target of {result['target_p99_ms']} ms")
+        print(f"{kind:<10} {row['n']:>5} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} "
+              f"{row['cpu_p50_ms']:>8.2f} {row['cpu_p99_ms']:>8.2f}")
+    every = result["queries"]["all"]
+    for name, value in (("wall-clock", every["p99_ms"]), ("CPU", every["cpu_p99_ms"])):
+        verdict = "meets" if value < result["target_p99_ms"] else "misses"
+        print(f"p99 ({name}) {value} ms {verdict} the target of {result['target_p99_ms']} ms")
+    print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
 
 
 if __name__ == "__main__":

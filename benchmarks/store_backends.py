@@ -76,7 +76,7 @@ def main() -> None:
     parser.add_argument("-o", "--output", type=Path, help="Markdown file to write (default: print)")
     args = parser.parse_args()
 
-    queries = load_named_queries()
+    queries = load_named_queries(kg=load_knowledge_graph())  # defaults resolved against the data
     work = Path(tempfile.mkdtemp(prefix="lscp-kg-bench-"))
     server = virtuoso_support.VirtuosoServer(work / "virtuoso").start()
     try:
