@@ -202,3 +202,22 @@ def test_normalised_matching():
     assert match.exact == "Safeguarding is\u00a0everybody\u2019s\n\n  \u2022 business."
     assert (match.start_line, match.end_line) == (1, 3)
     assert text.find("Safeguarding is nobody's business") is None
+
+
+def test_editors_see_the_shipped_files_as_valid_and_a_typo_as_invalid():
+    """What a YAML language server does with the schema line: validate the file against the shipped schema
+    (YAML 1.2, where 2019-09-01 is text, as the authoring loader reads it)."""
+    from jsonschema import Draft202012Validator
+
+    from lscp_kg.authoring.yamlload import load_yaml_text
+    from lscp_kg.store import SHIPPED_DATA_DIR
+
+    validator = Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
+    worked = Path(__file__).parent / "fixtures" / "worked-example" / "partnership.yaml"
+    for path in (SHIPPED_DATA_DIR / "lewisham" / "partnership.yaml", worked):
+        text = path.read_text(encoding="utf-8")
+        schema_path = (path.parent / text.split("\n", 1)[0].split("$schema=", 1)[1]).resolve()
+        assert schema_path == SCHEMA_FILE.resolve()
+        assert [e.message for e in validator.iter_errors(load_yaml_text(text, str(path)))] == []
+    broken = load_yaml_text(worked.read_text(encoding="utf-8").replace("    meets: P6W", "    meets: fortnightly-ish"), "x")
+    assert list(validator.iter_errors(broken))

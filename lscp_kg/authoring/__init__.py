@@ -5,5 +5,7 @@
 See docs/adding-a-partnership.md.
 """
 
-from .compiler import AUTHORING_SUFFIXES, compile_file  # noqa: F401
-from .errors import AuthoringError, AuthoringProblem  # noqa: F401
+from .compiler import compile_file
+from .errors import AuthoringError, AuthoringProblem
+
+__all__ = ["AuthoringError", "AuthoringProblem", "compile_file"]

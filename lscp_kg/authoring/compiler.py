@@ -17,13 +17,13 @@ import pyoxigraph as ox
 
 from ..namespaces import DEFAULT_BASE_IRI, PREFIXES
 from .errors import AuthoringError, AuthoringProblem
-from .kinds import DCT, KINDS, LSCP, RDF_TYPE, RDFS, compile_entry, entry_kind
+from .kinds import DCT, LSCP, RDF_TYPE, RDFS, compile_entry
+from .registry import KINDS, entry_kind
 from .quotes import SourceText, first_difference
 from .schema import schema_problems
 from .terms import Namespaces, TermError
 from .yamlload import load_yaml_file
 
-from ..store import AUTHORING_SUFFIXES  # noqa: E402,F401  (one place: the loader)
 PROV_VALUE = PREFIXES["prov"] + "value"
 XSD_INTEGER = ox.NamedNode(PREFIXES["xsd"] + "integer")
 
@@ -53,8 +53,7 @@ def _integer(n: int) -> ox.Literal:
 
 def _facts(out: Compilation, container, graph: ox.NamedNode, ns: Namespaces) -> None:
     facts = container.get("facts") or []
-    for index, entry in enumerate(facts):
-        line = facts.line_of(index)
+    for entry in facts:
         kind_name = entry_kind(entry)
         if kind_name is None:
             continue  # the schema check has reported it

@@ -2,8 +2,10 @@
 
 Each kind (person, body, seat, ...) has a namespace for its names, the classes
 its ``type`` can name, and fields; each field is one RDF property. Kinds are
-data: the groups live in ``kinds_*.py`` and the JSON Schema is generated from them.
+data: the groups live in ``kinds_*.py``, ``registry.py`` collects them, and the JSON Schema is
+generated from them.
 
+>>> from lscp_kg.authoring.registry import KINDS
 >>> kind = KINDS["person"]
 >>> [f.key for f in kind.fields][:3]
 ['type', 'label', 'name_used']
@@ -107,7 +109,7 @@ COMMON_FIELDS = (
 )
 
 
-@dataclass(eq=False)
+@dataclass(eq=False)  # kinds are compared by identity (used as set members)
 class Kind:
     """A kind of thing an authoring entry can describe."""
 
@@ -131,12 +133,6 @@ class Kind:
         return ns.resolve(written, self.namespace)
 
 
-def entry_kind(entry: dict) -> str | None:
-    """The kind an entry names: its first key (``- seat: ...`` then the seat's fields)."""
-    first = next(iter(entry), None) if isinstance(entry, dict) else None
-    return first if first in KINDS else None
-
-
 def compile_entry(entry: dict, kind: Kind, ns: Namespaces):
     """Yield (triple or None, key, message): the entry's triples, and a message for each value that fails."""
     subject = kind.subject(entry[kind.name], ns)
@@ -153,49 +149,3 @@ def compile_entry(entry: dict, kind: Kind, ns: Namespaces):
                     yield ox.Triple(subject, ox.NamedNode(predicate), obj), key, None
             except TermError as error:
                 yield None, key, f"{kind.name} {entry[kind.name]!r}, {key}: {error}"
-
-
-def _registry() -> dict[str, Kind]:
-    from . import kinds_agents, kinds_bodies, kinds_documents, kinds_posts, kinds_work
-
-    kinds: dict[str, Kind] = {}
-    for module in (kinds_agents, kinds_posts, kinds_bodies, kinds_work, kinds_documents):
-        for kind in module.KINDS:
-            kind.group = module.GROUP
-            kinds[kind.name] = kind
-    return kinds
-
-
-class _Kinds(dict):
-    """Loaded on first use (the kind modules import this one)."""
-
-    def _load(self):
-        if not dict.__len__(self):
-            self.update(_registry())
-
-    def __getitem__(self, key):
-        self._load()
-        return dict.__getitem__(self, key)
-
-    def __contains__(self, key):
-        self._load()
-        return dict.__contains__(self, key)
-
-    def __iter__(self):
-        self._load()
-        return dict.__iter__(self)
-
-    def values(self):
-        self._load()
-        return dict.values(self)
-
-    def items(self):
-        self._load()
-        return dict.items(self)
-
-    def __len__(self):
-        self._load()
-        return dict.__len__(self)
-
-
-KINDS: dict[str, Kind] = _Kinds()

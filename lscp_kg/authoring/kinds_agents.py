@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .kinds import DCT, LSCP, ORG, SCHEMA, Field, Kind, date, ref, text
+from .kinds import LSCP, ORG, SCHEMA, Field, Kind, date, ref, text
 
 GROUP = "Partnership, organisations and people"
 FOAF = "http://xmlns.com/foaf/0.1/"

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import difflib
 import json
-from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
 from ..store import ONTOLOGY_DIR
 from .errors import AuthoringProblem
-from .kinds import DURATION, FREQUENCIES, KINDS, Field, entry_kind
+from .kinds import DURATION, FREQUENCIES, Field
+from .registry import KINDS, entry_kind
 
 SCHEMA_FILE = ONTOLOGY_DIR / "authoring.schema.json"
 SCHEMA_ID = "https://lscp-kg.example.org/ontology/authoring.schema.json"
