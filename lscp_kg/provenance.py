@@ -2,9 +2,11 @@
 or an external citation, and every quoted passage occurs verbatim in its
 source text at the lines it claims.
 
-A passage's quote matches when, with runs of white space folded to one space,
-it is a substring of the text of its line span (line breaks inside a quote are
-written as ``\\n``).
+A passage's quote is the source's exact characters (the authoring compiler,
+lscp_kg.authoring, records them so: non-breaking spaces, bullets and indents
+kept). The check accepts it when, with runs of white space folded to one space,
+it is a substring of the text of its line span, so hand-written TriG (line
+breaks inside a quote written as ``\\n``) is checked the same way.
 
 >>> from lscp_kg.store import load_knowledge_graph
 >>> check_provenance(load_knowledge_graph())
