@@ -242,3 +242,27 @@ def test_hostile_labels_stay_text_in_search_results(hostile_client):
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     hits = hostile_client.get("/api/search", query_string={"q": "img onerror"}).json["hits"]
     assert hits[0]["label"] == "<img src=x onerror=alert(1)>"  # JSON keeps the text as it is
+
+
+@pytest.mark.skipif(not __import__("virtuoso_support").virtuoso_available(),
+                    reason="Virtuoso Open Source (Debian: apt-get install virtuoso-opensource) is not installed")
+def test_a_remote_store_s_index_is_built_from_its_published_graph_and_finds_the_same(tmp_path, kg, monkeypatch):
+    from click.testing import CliRunner
+    from virtuoso_support import VirtuosoServer
+
+    from lscp_kg.cli import main
+
+    server = VirtuosoServer(tmp_path / "virtuoso").start()
+    try:
+        published = CliRunner().invoke(main, ["publish", "--store", f"sparql+{server.query_url}",
+                                              "--store-update", f"sparql+{server.update_url}"],
+                                       env=server.publisher_environment)
+        assert published.exit_code == 0, published.output
+        remote = load_knowledge_graph(settings=store_settings(store=f"sparql+{server.query_url}"))
+        index = index_for(remote)
+        assert index.version != "unpublished"
+        for typed in ("multi agency chi", "Pinaki Goshal", "the council"):
+            assert [h.iri for h in search(remote, typed).hits[:3]] == [h.iri for h in search(kg, typed).hits[:3]], typed
+        assert first(remote, "mace").partnerships == first(kg, "mace").partnerships
+    finally:
+        server.stop()
