@@ -19,7 +19,7 @@ from __future__ import annotations
 import atexit
 from typing import Mapping
 
-from flask import Flask, request
+from flask import Flask
 
 from lscp_kg.named_queries import QUERIES_DIR, load_named_queries
 from lscp_kg.namespaces import DEFAULT_BASE_IRI
@@ -28,39 +28,9 @@ from lscp_kg.service.errors import register_error_handlers
 from lscp_kg.service.limits import Limits
 from lscp_kg.service.pool import QueryPool
 from lscp_kg.service.request_log import register_request_log
+from lscp_kg.service.security_headers import CONTENT_SECURITY_POLICY, register_security_headers  # noqa: F401 (re-exported)
 from lscp_kg.service.state import ServiceState
 from lscp_kg.store import load_knowledge_graph
-
-#: Pages of this service may load scripts, styles and data from the service itself only.
-CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                           "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; "
-                           "frame-ancestors 'none'")
-CORS_PATHS = ("/sparql", "/api/", "/openapi.json", "/id/", "/entity", "/ontology", "/health", "/scrutiny")
-OWN_BLUEPRINTS = ("sparql", "queries", "entities", "pages", "source_pages", "search")
-
-
-def register_http_policy(app: Flask, origins: tuple[str, ...]) -> None:
-    """CORS for browser integrators, and a strict content security policy on this service's pages."""
-
-    @app.after_request
-    def _headers(response):
-        if request.path.startswith(CORS_PATHS):
-            origin = request.headers.get("Origin")
-            allowed = "*" if "*" in origins else (origin if origin in origins else None)
-            if allowed:
-                response.headers["Access-Control-Allow-Origin"] = allowed
-                response.headers["Access-Control-Expose-Headers"] = "X-Truncated, X-Row-Cap, Content-Type"
-                if allowed != "*":
-                    response.vary.add("Origin")
-                if request.method == "OPTIONS":
-                    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-                    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
-                    response.headers["Access-Control-Max-Age"] = "600"
-        if response.mimetype == "text/html" and (request.blueprint in OWN_BLUEPRINTS or request.blueprint is None):
-            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        return response
-
 
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the service: load the graph and named queries, set limits, register the blueprints."""
@@ -79,7 +49,7 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     register_error_handlers(app)
     register_request_log(app)
-    register_http_policy(app, origins)
+    register_security_headers(app, origins)
     from lscp_kg.service import entities, explore, links, pages, queries, scrutiny, search, source_pages, sparql
 
     for blueprint in (sparql.bp, queries.bp, entities.bp, pages.bp, explore.bp, scrutiny.bp, source_pages.bp, search.bp):
