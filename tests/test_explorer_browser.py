@@ -128,6 +128,11 @@ def test_the_keyboard_moves_between_nodes_selects_and_expands(browser, site, iri
     keys(browser, "\ue014")  # ArrowRight
     moved = browser.run_js("return document.getElementById('network').dataset.selected")
     assert moved and moved != first
+    body = next(n for n in neighbours(graph, iri(MACE)) if graph.nodes[n]["type"] == "body")
+    browser.run_js("window.lscpExplorer.select(arguments[0])", body)
+    keys(browser, "e")
+    wait_until(browser, "return location.search.includes('expand=')")
+    assert neighbours(graph, body) <= shown(browser)
     browser.run_js("window.lscpExplorer.select(arguments[0])", iri(MACE))
     before = shown(browser)
     keys(browser, "h")
@@ -311,3 +316,14 @@ def test_the_whole_structure_opens_at_the_bodies(browser, site, kg):
     browser.click('#node-types input[data-key="seat"]')
     assert "seat" in set(browser.run_js("return window.lscpExplorer.nodeView.get().map(n => n.type)"))
     assert len(shown(browser)) < view.graph.number_of_nodes()
+
+
+@pytest.mark.parametrize("path", ["/explore/path?from=id/lewisham/body/mace&to=id/person/ceri-jacob",
+                                  "/explore/structure", f"/explore/entity?iri={MACE}&iri=id/person/ceri-jacob&depth=0"])
+def test_the_explorer_with_its_panel_open_has_no_serious_accessibility_violation(browser, site, iri, path):
+    from axe_support import assert_accessible
+
+    open_view(browser, site + path)
+    browser.run_js("window.lscpExplorer.select(arguments[0])", iri(MACE))
+    browser.run_js("document.getElementById('text-details').open = true")
+    assert_accessible(browser, path)
