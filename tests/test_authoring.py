@@ -221,3 +221,23 @@ def test_editors_see_the_shipped_files_as_valid_and_a_typo_as_invalid():
         assert [e.message for e in validator.iter_errors(load_yaml_text(text, str(path)))] == []
     broken = load_yaml_text(worked.read_text(encoding="utf-8").replace("    meets: P6W", "    meets: fortnightly-ish"), "x")
     assert list(validator.iter_errors(broken))
+
+
+def test_quote_and_source_are_normalised_alike():
+    """The quick normalisation of quotes and the offset-keeping one of source texts agree, and every match's
+    exact text normalises back to the quote."""
+    from hypothesis import given, settings, strategies as st
+
+    from lscp_kg.authoring.quotes import normalise
+
+    alphabet = st.sampled_from(list("ab \n\t\u00a0\u2022\u2019'\u201c\"\u2013-\u200b\u00ad."))
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet, max_size=30), st.text(alphabet, min_size=1, max_size=8))
+    def check(text, quote):
+        source = SourceText(text)
+        assert normalise(text) == source.normal.strip()
+        for match in source.find_all(quote):
+            assert normalise(match.exact) == normalise(quote)
+
+    check()

@@ -17,12 +17,17 @@ the recorded text is the source's own characters, bullets and spaces kept.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 BULLETS = set("\u2022\u25e6\u25aa\u25ab\u2023\u2043\u25cf\u25cb\u25a0\u25a1\u00b7\uf0b7\uf0a7")
 FOLDS = {"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'", "\u201c": '"', "\u201d": '"',
          "\u201e": '"', "\u2033": '"', "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-"}
 INVISIBLE = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+
+
+_FOLD_TABLE = str.maketrans(FOLDS)
+_GAPS = re.compile("[\\s" + "".join(sorted(BULLETS)) + "]+")
 
 
 def _is_gap(char: str) -> bool:
@@ -35,7 +40,8 @@ def normalise(text: str) -> str:
     >>> normalise("  \u2022 Safeguarding is\\u00a0everybody\u2019s\\n business ")
     "Safeguarding is everybody's business"
     """
-    return SourceText(text).normal.strip()
+    text = "".join(ch for ch in text if ch not in INVISIBLE).translate(_FOLD_TABLE)
+    return _GAPS.sub(" ", text).strip()
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from functools import lru_cache
 
 from jsonschema import Draft202012Validator
 
@@ -141,33 +142,53 @@ def _value_message(kind: str, error) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _validators() -> tuple[Draft202012Validator, dict[str, Draft202012Validator]]:
+    """One validator for the file's frame (facts only as objects) and one per kind: each fact is checked
+    against its own kind only, not tried against every kind (the schema's oneOf, for editors)."""
+    schema = authoring_schema()
+    defs = dict(schema["$defs"], fact={"type": "object"})
+    frame = Draft202012Validator({**schema, "$defs": defs})
+    kinds = {name: Draft202012Validator({"$ref": f"#/$defs/kind-{name}", "$defs": schema["$defs"]}) for name in KINDS}
+    return frame, kinds
+
+
+def _fact_problems(doc, file: str, path: list, item, kinds) -> list[AuthoringProblem]:
+    kind = entry_kind(item)
+    if kind is None:
+        written = next(iter(item), "?")
+        near = difflib.get_close_matches(str(written), list(KINDS), n=1)
+        fix = (f"did you mean {near[0]!r}? " if near else "") + "start each fact with its kind, one of: " + ", ".join(KINDS)
+        return [AuthoringProblem(file, _line(doc, path), f"unknown kind {written!r}", fix)]
+    problems = []
+    for inner in kinds[kind].iter_errors(item):
+        message = _value_message(kind, inner) or f"{kind}: {inner.message}"
+        problems.append(AuthoringProblem(file, _line(doc, path + list(inner.absolute_path)), message, _fix(inner, kind)))
+    return problems
+
+
 def schema_problems(doc, file: str) -> list[AuthoringProblem]:
     """Every place the document breaks the schema, with line and fix; unknown kinds named as such."""
-    schema = authoring_schema()
-    validator = Draft202012Validator(schema)
+    frame, kinds = _validators()
     problems: list[AuthoringProblem] = []
-    for error in sorted(validator.iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path]):
+    for error in sorted(frame.iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path]):
         path = list(error.absolute_path)
-        item = error.instance
-        if error.validator == "oneOf" and isinstance(item, dict) and len(path) >= 2 and path[-2] == "facts":
-            kind = entry_kind(item)
-            kinds = [kind]
-            if kind is None:
-                written = next(iter(item), "?")
-                near = difflib.get_close_matches(str(written), list(KINDS), n=1)
-                message = f"unknown kind {written!r}"
-                fix = ((f"did you mean {near[0]!r}? " if near else "") +
-                       "start each fact with its kind, one of: " + ", ".join(KINDS))
-                problems.append(AuthoringProblem(file, _line(doc, path), message, fix))
-                continue
-            sub = Draft202012Validator({"$ref": f"#/$defs/kind-{kinds[0]}", "$defs": schema["$defs"]})
-            for inner in sub.iter_errors(item):
-                inner_path = path + list(inner.absolute_path)
-                message = _value_message(kinds[0], inner) or f"{kinds[0]}: {inner.message}"
-                problems.append(AuthoringProblem(file, _line(doc, inner_path), message, _fix(inner, kinds[0])))
-            continue
         where = "/".join(str(p) for p in path) or "the file"
         problems.append(AuthoringProblem(file, _line(doc, path), f"{where}: {error.message}", _fix(error, None)))
+    for section in ("source", "passages", "citations"):
+        containers = doc.get(section) if isinstance(doc, dict) else None
+        containers = [containers] if isinstance(containers, dict) else containers
+        if not isinstance(containers, list):
+            continue
+        for index, container in enumerate(containers):
+            facts = container.get("facts") if isinstance(container, dict) else None
+            if not isinstance(facts, list):
+                continue
+            base = [section] if section == "source" else [section, index]
+            for number, item in enumerate(facts):
+                if isinstance(item, dict):
+                    problems.extend(_fact_problems(doc, file, base + ["facts", number], item, kinds))
+    problems.sort(key=lambda p: p.line or 0)
     return problems
 
 
