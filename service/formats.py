@@ -18,6 +18,9 @@ NotAcceptable: none of the requested media types (image/png) is offered here
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -156,3 +159,57 @@ def error_media_type(accept: str | None, preferred: str = "text/plain") -> str:
     if not accept or not accept.strip():
         return preferred
     return parse_accept_header(accept, MIMEAccept).best_match(kinds) or preferred
+
+
+#: Answers in these media types are XML documents (SPARQL XML results, RDF/XML).
+XML_MEDIA_TYPES = {XML.media_type: "SPARQL XML results", RDFXML.media_type: "RDF/XML"}
+# XML 1.0 cannot carry U+0000-U+0008, U+000B, U+000C, U+000E-U+001F, U+FFFE, U+FFFF or surrogates, even escaped:
+# their UTF-8 bytes, matched without decoding the whole answer.
+_XML_ILLEGAL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]|\xed[\xa0-\xbf]|&#(?:x0*(?:[0-8bcef]|1[0-9a-f]|d[89a-f][0-9a-f]{2}|fff[ef])|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));",
+                          re.IGNORECASE)
+
+
+def xml_refusal(body: bytes, media_type: str) -> str | None:
+    """Why an answer cannot be sent as XML (it holds a character XML 1.0 forbids), or None if it can.
+
+    >>> xml_refusal(b"<literal>a\\x01b</literal>", "application/sparql-results+xml")[:70]
+    'The answer holds the character U+0001, which XML cannot carry, so it c'
+    >>> xml_refusal(b"<literal>caf\\xc3\\xa9</literal>", "application/rdf+xml") is None
+    True
+    """
+    kind = XML_MEDIA_TYPES.get(media_type)
+    found = _XML_ILLEGAL.search(body) if kind else None
+    if found is None:
+        return None
+    raw = found.group()
+    if raw.startswith(b"&#"):
+        code = int(raw[3:-1], 16) if raw[2:3].lower() == b"x" else int(raw[2:-1])
+    else:
+        code = ord(raw.decode("utf-8", "surrogatepass"))
+    other = "SPARQL JSON (application/sparql-results+json), CSV or TSV" if kind.startswith("SPARQL") else \
+        "Turtle (text/turtle), N-Triples or JSON-LD"
+    return (f"The answer holds the character U+{code:04X}, which XML cannot carry, so it cannot be sent as {kind} "
+            f"without being malformed; ask for {other} instead.")
+
+
+#: A spreadsheet runs a cell that starts with one of these as a formula (OWASP's list for CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe_csv(body: bytes) -> bytes:
+    """A CSV answer meant for spreadsheets, each cell that would start a formula prefixed with a single quote.
+
+    For downloads from the pages and ``/api/queries`` (OWASP's rule); ``/sparql``
+    keeps the SPARQL 1.1 CSV exactly as specified.
+
+    >>> print(spreadsheet_safe_csv(b'name,n\\r\\n"=HYPERLINK(""http://x"")",-3\\r\\n@SUM(A1),plain\\r\\n').decode().replace("\\r", ""), end="")
+    name,n
+    "'=HYPERLINK(""http://x"")",'-3
+    '@SUM(A1),plain
+    """
+    rows = csv.reader(io.StringIO(body.decode("utf-8"), newline=""))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(["'" + cell if cell.startswith(FORMULA_STARTS) else cell for cell in row])
+    return out.getvalue().encode("utf-8")

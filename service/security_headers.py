@@ -4,7 +4,9 @@
 (error pages included), ``X-Content-Type-Options: nosniff``, CORS for browser
 integrators on the machine paths, and to every ``text/html`` response the
 :data:`CONTENT_SECURITY_POLICY` (a page that sets a stricter one, as the network
-views do, keeps its own).
+views do, keeps its own). An XML answer that would be malformed (a control
+character in the data) becomes a 406 that suggests another format
+(:func:`formats.xml_refusal`), before the headers are set.
 
 >>> from flask import Flask
 >>> app = Flask(__name__)
@@ -18,6 +20,9 @@ from __future__ import annotations
 
 import nh3
 from flask import Flask, request
+
+from lscp_kg.service.errors import error_response
+from lscp_kg.service.formats import xml_refusal
 
 #: Pages of this service may load scripts, styles and data from the service itself only.
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -46,6 +51,10 @@ def register_security_headers(app: Flask, origins: tuple[str, ...]) -> None:
 
     @app.after_request
     def _headers(response):
+        if not response.is_streamed:  # XML that would be malformed is refused, whichever endpoint made it
+            refusal = xml_refusal(response.get_data(), response.mimetype)
+            if refusal:
+                response = error_response(406, refusal, {"Vary": "Accept"})
         if request.path.startswith(CORS_PATHS):
             _cors(response, origins)
         if response.mimetype == "text/html":
