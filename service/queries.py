@@ -20,7 +20,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from lscp_kg.name_resolution import resolver
 from lscp_kg.named_queries import NamedQuery, ParameterError
 from lscp_kg.service.errors import HttpError
-from lscp_kg.service.formats import API_FORMATS, API_JSON, NotAcceptable, negotiate
+from lscp_kg.service.formats import API_FORMATS, API_JSON, CSV, NotAcceptable, negotiate, spreadsheet_safe_csv
 from lscp_kg.service.chains import build_chain, is_chain, number_steps
 from lscp_kg.service.request_log import note_query
 from lscp_kg.service.result_tables import requested_page, result_table
@@ -114,7 +114,10 @@ def run_api(name: str):
     kind = "graph" if fmt.kind == "graph" else "results"
     other = "results" if kind == "graph" else "graph"
     refusal = f"format {fmt.name} ({fmt.media_type}) does not fit the kind of result this query gives"
-    return answer(run_named(query, raw_parameters(), {kind: fmt.name, other: None}, {other: refusal}))
+    response = answer(run_named(query, raw_parameters(), {kind: fmt.name, other: None}, {other: refusal}))
+    if fmt is CSV:  # downloads go to spreadsheets: no cell may start a formula
+        response.set_data(spreadsheet_safe_csv(response.get_data()))
+    return response
 
 
 AUDIENCES = {"governance-lead": "governance leads", "scrutineer": "scrutineers", "integrator": "integrators"}
