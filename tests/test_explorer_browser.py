@@ -36,7 +36,7 @@ def site():
 
     from lscp_kg.service.app import create_app
 
-    server = serve(create_app({"TESTING": True}))
+    server = serve(create_app({"TESTING": True, "QUERY_TIME_LIMIT": 120}))  # the scrutiny report, on a busy machine
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
 

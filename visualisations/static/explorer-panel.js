@@ -124,6 +124,26 @@
     quotes(edge.sources, details);
   }
 
-  window.lscpPanel = { element: element, nodeTooltip: nodeTooltip, edgeTooltip: edgeTooltip,
-                       showNode: showNode, showEdge: showEdge, kindLine: kindLine };
+  /* Our own tooltips (text only), beside the pointer. */
+  function installTooltips(network, container, nodesById, edges, marks) {
+    var tip = element("div", null, "explorer-tip");
+    tip.setAttribute("role", "tooltip");
+    tip.hidden = true;
+    container.appendChild(tip);
+    function show(content, pointer) {
+      tip.replaceChildren(content);
+      tip.style.left = Math.min(pointer.x + 14, Math.max(0, container.clientWidth - 300)) + "px";
+      tip.style.top = (pointer.y + 14) + "px";
+      tip.hidden = false;
+    }
+    function hide() { tip.hidden = true; }
+    network.on("hoverNode", function (p) { show(nodeTooltip(nodesById.get(p.node), marks), p.pointer.DOM); });
+    network.on("hoverEdge", function (p) { show(edgeTooltip(edges.get(p.edge), nodesById), p.pointer.DOM); });
+    network.on("blurNode", hide);
+    network.on("blurEdge", hide);
+    network.on("dragStart", hide);
+  }
+
+  window.lscpPanel = { element: element, nodeTooltip: nodeTooltip, edgeTooltip: edgeTooltip, showNode: showNode,
+                       showEdge: showEdge, kindLine: kindLine, installTooltips: installTooltips };
 })();

@@ -5,7 +5,7 @@
 (function () {
   "use strict";
 
-  var S = window.lscpState, P = window.lscpPanel, X = window.lscpExport;
+  var S = window.lscpState, P = window.lscpPanel;
   var data = JSON.parse(document.getElementById("graph-data").textContent);
   var container = document.getElementById("network");
   var details = document.getElementById("details");
@@ -187,22 +187,7 @@
   });
   network.on("doubleClick", function (params) { if (params.nodes.length) explorer.toggleExpand(params.nodes[0]); });
 
-  /* ---- tooltips (our own: text only) ------------------------------------------------------ */
-  var tip = P.element("div", null, "explorer-tip");
-  tip.setAttribute("role", "tooltip");
-  tip.hidden = true;
-  container.appendChild(tip);
-  function showTip(content, pointer) {
-    tip.replaceChildren(content);
-    tip.style.left = Math.min(pointer.x + 14, Math.max(0, container.clientWidth - 300)) + "px";
-    tip.style.top = (pointer.y + 14) + "px";
-    tip.hidden = false;
-  }
-  network.on("hoverNode", function (p) { showTip(P.nodeTooltip(nodesById.get(p.node), marks), p.pointer.DOM); });
-  network.on("hoverEdge", function (p) { showTip(P.edgeTooltip(edges.get(p.edge), nodesById), p.pointer.DOM); });
-  network.on("blurNode", function () { tip.hidden = true; });
-  network.on("blurEdge", function () { tip.hidden = true; });
-  network.on("dragStart", function () { tip.hidden = true; });
+  P.installTooltips(network, container, nodesById, edges, marks);
 
   /* ---- legend, doubling as the filters ------------------------------------------------------ */
   function legendEntry(fieldset, label, count, symbol, colour, hidden, key, stateKey) {
@@ -241,110 +226,22 @@
                 entry.relation, "hide_relations");
   });
 
-  /* ---- search by name ------------------------------------------------------ */
-  var names = document.getElementById("node-names"), seen = new Set();
-  data.nodes.forEach(function (node) {
-    if (seen.has(node.full_label)) return;
-    seen.add(node.full_label);
-    var option = document.createElement("option");
-    option.value = node.full_label;
-    names.appendChild(option);
-  });
-  var searchStatus = document.getElementById("search-status");
-  document.getElementById("search-form").addEventListener("submit", function (event) {
-    event.preventDefault();
-    var wanted = document.getElementById("search").value.trim().toLowerCase();
-    if (!wanted) return;
-    var found = null, bestRank = 4;
-    nodeView.forEach(function (n) {  // exact name, then a name that starts so, then one that contains it; shortest first
-      var name = n.full_label.toLowerCase(), at = name.indexOf(wanted);
-      var rank = name === wanted ? 0 : at === 0 ? 1 : at > 0 ? 2 : 4;
-      if (rank < bestRank || (rank === bestRank && rank < 4 && n.full_label.length < found.full_label.length)) {
-        found = n;
-        bestRank = rank;
-      }
-    });
-    if (!found) {
-      searchStatus.textContent = "No shown node matches “" + wanted + "”.";
-      delete container.dataset.selected;
-      return;
-    }
-    explorer.select(found.id);
-    network.focus(found.id, { scale: Math.max(network.getScale(), 1.1), animation: false });
-    searchStatus.textContent = "Found: " + found.full_label;
-  });
-
-  /* ---- toolbar: zoom, layout, hubs, export, link ------------------------------------------------------ */
-  document.getElementById("zoom-in").addEventListener("click", function () { explorer.zoom(1.25); });
-  document.getElementById("zoom-out").addEventListener("click", function () { explorer.zoom(0.8); });
-  document.getElementById("fit").addEventListener("click", explorer.fit);
-  var layoutChooser = document.getElementById("layout");
-  explorer.layout = function (name) {
-    state.layout = name === "computed" ? null : name;
-    layoutChooser.value = name;
-    if (name === "hierarchical") {
-      network.setOptions({ physics: { enabled: false }, layout: { hierarchical: { enabled: true, direction: "DU",
-        sortMethod: "directed", nodeSpacing: 230, levelSeparation: 180 } } });
-    } else {
-      network.setOptions({ layout: { hierarchical: { enabled: false } }, physics: { enabled: false } });
-      nodes.update(Object.keys(positions).map(function (id) { return { id: id, x: positions[id].x, y: positions[id].y }; }));
-      if (name === "force") {
-        network.once("stabilized", function () { network.setOptions({ physics: { enabled: false } }); explorer.fit(); });
-        network.setOptions({ physics: { enabled: true, solver: "forceAtlas2Based", stabilization: { iterations: 250, fit: true },
-          forceAtlas2Based: { gravitationalConstant: -160, springLength: 200, avoidOverlap: 0.8 } } });
-        network.stabilize(250);
-      }
-    }
-    explorer.fit();
-  };
-  layoutChooser.addEventListener("change", function () { explorer.layout(layoutChooser.value); refresh(true); });
-  var hubs = document.getElementById("follow-hubs");
-  hubs.checked = state.hubs;
-  hubs.addEventListener("change", function () {
-    state.hubs = hubs.checked;
-    refresh(true);
-    if (data.view.name === "entity" && data.api.neighbours) window.location.reload();  // the neighbourhood itself changes
-  });
-  document.getElementById("reset").addEventListener("click", function () {
-    Object.assign(state, { expand: [], hide: [], focus: null, focus_depth: 1, hide_kinds: state.default_hide_kinds.slice(),
-                           hide_relations: [], layout: null });
-    hiddenKinds = new Set(state.hide_kinds);
-    hiddenRelations = new Set();
+  /* ---- the toolbar (explorer-toolbar.js) and the keyboard (explorer-keys.js) ---------------------------- */
+  explorer.resetFilters = function () {
+    hiddenKinds.clear();
+    state.default_hide_kinds.forEach(function (k) { hiddenKinds.add(k); });
+    hiddenRelations.clear();
     document.querySelectorAll("#node-types input").forEach(function (b) { b.checked = !hiddenKinds.has(b.dataset.key); });
     document.querySelectorAll("#edge-types input").forEach(function (b) { b.checked = true; });
-    explorer.layout("computed");
-    refresh(true);
-    startingView();
-  });
-  function onScreen() {
+  };
+  explorer.onScreen = function () {
     var list = nodeView.get(), ids = new Set(list.map(function (n) { return n.id; }));
     var full = list.map(function (n) { return Object.assign(styled(nodesById.get(n.id)), { x: n.x, y: n.y }); });
     return { nodes: full, edges: edgeView.get().filter(function (e) { return ids.has(e.from) && ids.has(e.to); }) };
-  }
-  document.querySelectorAll("[data-export]").forEach(function (b) {
-    b.addEventListener("click", function () {
-      var kind = b.dataset.export, name = data.view.name + "." + kind, picture = onScreen();
-      function done(blob, extra) {
-        explorer.lastExport = Object.assign({ kind: kind, bytes: blob.size }, extra || {});
-        X.download(name, blob);
-        status("Exported " + name + " (" + picture.nodes.length + " nodes).");
-      }
-      if (kind === "png") X.png(container, function (blob, w, h) { done(blob, { width: w, height: h }); });
-      if (kind === "svg") done(new Blob([X.svg(network, container, picture.nodes, picture.edges, data.min_label_px)], { type: "image/svg+xml" }));
-      if (kind === "graphml") done(new Blob([X.graphml(picture.nodes, picture.edges)], { type: "application/graphml+xml" }));
-      if (kind === "json") done(new Blob([X.json(data.view, picture.nodes, picture.edges, network.getPositions(), state)], { type: "application/json" }));
-    });
-  });
-  document.getElementById("copy-link").addEventListener("click", function () {
-    var url = window.location.href;
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(url).then(function () { status("Link copied: it reopens this picture."); },
-                                              function () { status("The address bar holds this picture's link."); });
-    } else {
-      status("The address bar holds this picture's link.");
-    }
-  });
-
+  };
+  Object.assign(explorer, { data: data, container: container, positions: positions, refresh: refresh,
+                            startingView: startingView, status: status });
+  window.lscpToolbar.install(explorer);
   window.lscpKeys.install(container, explorer);
   if (window.matchMedia && window.matchMedia("(max-width: 40rem)").matches) {
     document.getElementById("controls-panel").open = false;
