@@ -22,9 +22,10 @@ from .provenance import source_texts
 
 _LOCK = threading.Lock()
 _BY_STORE: dict[int, "Sources"] = {}
-#: Where the data may record a document's original web address and when it was retrieved.
-ORIGIN_PROPERTIES = ("dcterms:source", "prov:wasDerivedFrom", "schema:url")
-RETRIEVED_PROPERTIES = ("lscp:retrieved", "prov:generatedAtTime", "dcterms:date", "schema:dateRetrieved")
+#: Where the data may record a document's original web address (the page the text was taken from), and when
+#: the text was retrieved (the time the kept copy was made).
+ORIGIN_PROPERTIES = ("prov:wasDerivedFrom", "dcterms:source")
+RETRIEVED_PROPERTIES = ("prov:generatedAtTime",)
 
 
 @dataclass(frozen=True)

@@ -123,3 +123,23 @@ def test_long_answers_are_paged_on_the_server(client):
     following = re.search(r'<a href="([^"]+)" rel="next">', first).group(1).replace("&amp;", "&")
     second = client.get(following).get_data(as_text=True)
     assert "showing 201–400 (page 2 of 3)" in second and 'rel="prev"' in second
+
+
+def test_a_source_page_shows_where_and_when_its_text_was_taken_from_when_the_data_says(tmp_path):
+    from lscp_kg.service.app import create_app
+
+    (tmp_path / "page.txt").write_text("First line\nSecond line\nThird line\n", encoding="utf-8")
+    (tmp_path / "doc.trig").write_text(
+        "@prefix lscp: <https://lscp-kg.example.org/ontology#> .\n@prefix prov: <http://www.w3.org/ns/prov#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "<id/source/test-page> { <id/source/test-page> a lscp:SourceDocument ; rdfs:label \"A test page\" ;\n"
+        "  lscp:textFile \"page.txt\" ; prov:wasDerivedFrom <https://example.org/arrangements> ;\n"
+        "  prov:generatedAtTime \"2026-11-30T09:00:00Z\"^^xsd:dateTime . }\n", encoding="utf-8")
+    application = create_app({"TESTING": True, "QUERY_WORKERS": 1, "DATA": [tmp_path / "doc.trig"]})
+    try:
+        page = application.test_client().get("/source/test-page", query_string={"lines": "2"}).get_data(as_text=True)
+        assert '<dt>Published at:</dt> <dd><a href="https://example.org/arrangements">' in page
+        assert "<dt>Retrieved:</dt> <dd>2026-11-30T09:00:00Z</dd>" in page
+        assert re.findall(r'<div class="line marked" id="L(\d+)">', page) == ["2"]
+    finally:
+        application.extensions["lscp_kg"].pool.close()
