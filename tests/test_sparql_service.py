@@ -83,7 +83,8 @@ def test_examples_with_defaults_are_valid_queries(client, app):
 def test_query_page_keeps_a_shared_query(client):
     page = client.get("/query", query_string={"query": "ASK { <x> <y> '</textarea><script>alert(1)</script>' }"})
     html = page.get_data(as_text=True)
-    assert "&lt;/textarea&gt;&lt;script&gt;" in html and 'data-autorun="true"' in html
+    assert "&lt;/textarea&gt;&lt;script&gt;" in html and "<script>alert(1)" not in html
+    assert "Answer: <strong>no</strong>" in html  # answered on the page itself
 
 
 def test_configured_cors_origins(kg):
