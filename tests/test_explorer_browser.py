@@ -327,3 +327,25 @@ def test_the_explorer_with_its_panel_open_has_no_serious_accessibility_violation
     browser.run_js("window.lscpExplorer.select(arguments[0])", iri(MACE))
     browser.run_js("document.getElementById('text-details').open = true")
     assert_accessible(browser, path)
+
+
+def test_zoom_fit_layout_and_reset_buttons(browser, site, iri):
+    open_view(browser, f"{site}/explore/reporting")
+    first, scale = shown(browser), browser.run_js("return window.lscpExplorer.network.getScale()")
+    browser.click("#zoom-in")
+    assert browser.run_js("return window.lscpExplorer.network.getScale()") > scale
+    browser.click("#fit")
+    inside = browser.run_js("""const x = window.lscpExplorer, box = document.getElementById('network');
+        return x.nodeView.getIds().every(id => { const p = x.network.canvasToDOM(x.network.getPosition(id));
+            return p.x >= 0 && p.y >= 0 && p.x <= box.clientWidth && p.y <= box.clientHeight; });""")
+    assert inside
+    before = browser.run_js("return window.lscpExplorer.network.getPositions()")
+    browser.select("#layout", "hierarchical")
+    assert browser.run_js("return window.lscpExplorer.network.getPositions()") != before
+    assert "layout=hierarchical" in browser.url
+    browser.run_js("return window.lscpExplorer.expand(arguments[0])", iri(MACE))
+    wait_until(browser, "return location.search.includes('expand=')")
+    assert shown(browser) > first
+    browser.click("#reset")
+    assert shown(browser) == first and urlsplit(browser.url).query == ""
+    assert browser.run_js("return window.lscpExplorer.network.getPositions()") == before
