@@ -143,3 +143,17 @@ def test_a_source_page_shows_where_and_when_its_text_was_taken_from_when_the_dat
         assert re.findall(r'<div class="line marked" id="L(\d+)">', page) == ["2"]
     finally:
         application.extensions["lscp_kg"].pool.close()
+
+
+def test_every_quote_of_the_scrutiny_page_links_to_its_source_lines(kg):
+    from lscp_kg.service.app import create_app
+
+    application = create_app({"TESTING": True, "KNOWLEDGE_GRAPH": kg, "QUERY_WORKERS": 1, "QUERY_TIME_LIMIT": 60})
+    try:
+        page = application.test_client().get("/scrutiny").get_data(as_text=True)
+        passages = re.findall(r'<a class="lines" href="/id/[^"]+/passage/[^"]+"', page)
+        links = re.findall(r'class="source-link" href="(/source/[^"]+)"', page)
+        assert passages and len(links) == len(passages)
+        assert all(re.fullmatch(r"/source/[\w-]+\?lines=\d+(-\d+)?#L\d+", link) for link in links)
+    finally:
+        application.extensions["lscp_kg"].pool.close()
