@@ -68,6 +68,7 @@ def axe_script() -> str:
 
 def run_axe(browser, context: str | None = None) -> list[dict]:
     """axe-core's WCAG A/AA violations of the open page (or of the element ``context`` selects)."""
+    browser.command("POST", "/timeouts", {"script": 180_000})  # a long page on a busy machine takes a while
     if not browser.run_js("return typeof window.axe === 'object' && typeof window.axe.run === 'function';"):
         browser.run_js(axe_script() + "\n;return typeof axe;")
     return browser.run_js(RUN_AXE, list(WCAG_TAGS), context)["violations"]
