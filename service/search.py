@@ -17,7 +17,7 @@ import re
 from flask import Blueprint, Response, render_template, request, url_for
 
 from lscp_kg.named_queries import NamedQuery, ParameterError
-from lscp_kg.name_resolution import looks_like_iri, resolve_value
+from lscp_kg.name_resolution import kinds_in_words, looks_like_iri, resolve_value
 from lscp_kg.namespaces import PREFIXES
 from lscp_kg.search import ANY_KIND, MAX_LIMIT, MAX_QUERY_LENGTH, Hit, index_for, search
 from lscp_kg.service.errors import HttpError
@@ -118,7 +118,8 @@ def choices_page(query: NamedQuery, raw: dict, problem: ParameterError):
     """The candidates for a parameter (a name that fits several, or a choice the form asks for)."""
     param = next(p for p in query.parameters if p.name == problem.parameter)
     asked = raw.get(param.name, "")
-    return render_template("search_choices.html", query=query, param=param, asked=asked, problem=problem,
+    wanted = kinds_in_words(index_for(service_state().kg), param.classes)
+    return render_template("search_choices.html", query=query, param=param, asked=asked, problem=problem, wanted=wanted,
                            choices=[{**s, "href": rerun_url(query, raw, param.name, s["iri"])} for s in problem.suggestions],
                            form=url_for("queries.page", name=query.name))
 

@@ -158,7 +158,7 @@ def test_page_with_a_name_runs_the_question(client):
 def test_page_with_a_name_that_fits_several_lists_the_choices_each_rerunning_the_question(client):
     response = client.get("/queries/members-of-body", query_string={"body": "safeguarding"})
     page = response.get_data(as_text=True)
-    assert response.status_code == 200 and "fits more than one body" in page
+    assert response.status_code == 200 and "fits more than one partnership body: which one?" in page
     links = re.findall(r'<li><a href="(/queries/members-of-body\?body=[^"]+)"', page)
     assert "/queries/members-of-body?body=id/lewisham/body/partnership-group" in links and len(links) > 1
 
