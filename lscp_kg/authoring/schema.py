@@ -129,7 +129,7 @@ def _fix(error, kind: str | None) -> str:
 
 def _value_message(kind: str, error) -> str | None:
     """The field's own words for a value it cannot take ("'weekly-ish' is not one of: annual, ...")."""
-    from .terms import Namespaces, TermError
+    from .terms import Namespaces
 
     path = list(error.absolute_path)
     field = KINDS[kind].field(path[0]) if path and isinstance(path[0], str) else None
@@ -137,7 +137,7 @@ def _value_message(kind: str, error) -> str | None:
         return None
     try:
         field.objects(error.instance, Namespaces("https://example.org/", "x"))
-    except TermError as term_error:
+    except ValueError as term_error:  # a TermError
         return f"{kind}, {field.key}: {term_error}"
     return None
 

@@ -6,7 +6,7 @@ A reference is written as one of:
   e.g. ``person`` -> ``id/person/ceri-jacob``;
 * a path with a slash, relative to ``id/`` (``org/ofsted``, ``lewisham/post/chair``);
 * a prefixed name with a known prefix (``lscp:ChairRole``, ``freq:monthly``);
-* a full IRI (``http://www.legislation.gov.uk/id/ukpga/2004/31``).
+* an Act's legislation.gov.uk path (``ukpga/2004/31``), or a full IRI.
 
 >>> ns = Namespaces("https://x.org/", "wexcombe")
 >>> ns.resolve("ceri-jacob", "person").value
@@ -75,7 +75,7 @@ class Namespaces:
         if curie:
             raise TermError(f"unknown prefix {curie.group(1)!r} in {written!r}; known prefixes: {', '.join(PREFIXES)}")
         if "/" in written:
-            if key == "legislation" and LEGISLATION_PATH.match(written):
+            if LEGISLATION_PATH.match(written):
                 return ox.NamedNode(LEGISLATION + written)
             return ox.NamedNode(self.base + "id/" + written.strip("/"))
         if not NAME.match(written):
@@ -86,7 +86,7 @@ class Namespaces:
         """The shortest written form that resolves back to ``node``."""
         iri = node.value
         namespace = self.namespace(key)
-        if key == "legislation" and iri.startswith(LEGISLATION) and LEGISLATION_PATH.match(iri[len(LEGISLATION):]):
+        if iri.startswith(LEGISLATION) and LEGISLATION_PATH.match(iri[len(LEGISLATION):]):
             return iri[len(LEGISLATION):]
         if iri.startswith(namespace) and NAME.match(iri[len(namespace):]):
             return iri[len(namespace):]
