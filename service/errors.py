@@ -3,7 +3,18 @@
 Blueprints raise :class:`HttpError` (or let Werkzeug raise its own 4xx); the
 handler below answers with the message in the form the client asked for:
 JSON under ``/api/``, text elsewhere, HTML for browsers, unless ``Accept``
-says otherwise. Never a stack trace, never a bare HTML page for an API client.
+says otherwise. Never a stack trace, never a bare HTML page for an API client,
+and never a 500 for a query that failed (503: the worker could not answer).
+
+>>> from flask import Flask
+>>> app = Flask(__name__)
+>>> register_error_handlers(app)
+>>> @app.get("/fails")
+... def fails():
+...     raise HttpError(500, "The query failed: OSError: Network is unreachable.")
+>>> answer = app.test_client().get("/fails", headers={"Accept": "application/json"})
+>>> answer.status_code, answer.headers["Retry-After"]
+(503, '2')
 """
 
 from __future__ import annotations
@@ -51,6 +62,9 @@ def error_response(status: int, message: str, headers: dict | None = None, detai
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HttpError)
     def _http_error(error: HttpError):
+        if error.status == 500:  # a query that failed in its worker (an I/O error, say): the service is not broken
+            return error_response(503, f"{error.message} The service itself is running: please try again.",
+                                  {"Retry-After": "2", **error.headers}, error.details)
         return error_response(error.status, error.message, error.headers, error.details)
 
     @app.errorhandler(StoreError)

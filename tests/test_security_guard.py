@@ -128,3 +128,43 @@ def test_a_query_just_within_every_limit_runs_in_a_worker(kg):
         assert outcome.rows == 1 and pool.replaced == 0
     finally:
         pool.close()
+
+
+# --- Refused or failing: never a 500 -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, status", [
+    ("SELECT (<http://example.org/fn>(1) AS ?x) {}", 400),  # accepted by the parser, refused by the evaluator
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT 18446744073709551616", 400),
+    ("SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/> { } }", 400), ("LOAD <http://127.0.0.1:9/x>", 400),
+    ("SELECT * WHERE { ſERVICE <http://127.0.0.1:9/> { } }", 400),
+])
+def test_refused_and_failing_queries_are_4xx(client, text, status):
+    response = client.get("/sparql", query_string={"query": text})
+    assert response.status_code == status, response.get_data(as_text=True)
+
+
+def test_a_query_that_fails_in_its_worker_is_503_not_500(kg):
+    """An evaluation error the worker does not expect (here: SERVICE handed to it past the guard) is not a 500."""
+    from flask import Flask
+
+    from lscp_kg.service.errors import HttpError, register_error_handlers
+    from lscp_kg.service.limits import Limits
+    from lscp_kg.service.pool import QueryPool
+    from lscp_kg.service.results import QueryJob
+
+    pool = QueryPool(kg, Limits(time_limit=10, workers=1))
+    app = Flask(__name__)
+    register_error_handlers(app)
+
+    @app.get("/run")
+    def run():
+        pool.run(QueryJob("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+                          {"results": "json", "graph": None}))
+        return "ran"
+
+    try:
+        response = app.test_client().get("/run", headers={"Accept": "application/json"})
+        assert response.status_code in (400, 503), response.get_data(as_text=True)
+    finally:
+        pool.close()
+    assert HttpError  # the pool's refusals are HttpErrors, rendered by the one handler
