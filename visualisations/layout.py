@@ -38,6 +38,20 @@ def spring_positions(graph: nx.Graph, seed: int = 7) -> dict:
     return pack([component_positions(simple.subgraph(c), seed) for c in components])
 
 
+def around_fixed(graph: nx.Graph, fixed: dict, seed: int = 7) -> dict:
+    """Spring positions for the nodes not in ``fixed`` (x/y in pixels), the fixed ones kept where they are:
+    the rest of a network laid out around a core drawn first (the whole structure around its bodies)."""
+    simple = nx.Graph(graph)
+    simple.remove_edges_from(nx.selfloop_edges(simple))
+    if len(fixed) == simple.number_of_nodes():
+        return dict(fixed)
+    start = {n: (x / SPACING, y / SPACING) for n, (x, y) in fixed.items()}
+    if simple.number_of_nodes() <= SPRING_LIMIT:
+        raw = nx.spring_layout(simple, pos=start or None, fixed=list(start) or None, k=1.0, iterations=100, seed=seed)
+        return {n: (float(x) * SPACING, float(y) * SPACING) for n, (x, y) in raw.items()}
+    return grid_force_layout(simple, seed, fixed=start)
+
+
 def component_positions(component: nx.Graph, seed: int) -> dict:
     n = component.number_of_nodes()
     if n == 1:
@@ -66,14 +80,21 @@ def pack(layouts: list[dict], margin: float = SPACING) -> dict:
     return positions
 
 
-def grid_force_layout(simple: nx.Graph, seed: int = 7, iterations: int = 80) -> dict:
-    """Fruchterman-Reingold with repulsion cut off at 2k, vectorised with numpy."""
+def grid_force_layout(simple: nx.Graph, seed: int = 7, iterations: int = 80, fixed: dict | None = None) -> dict:
+    """Fruchterman-Reingold with repulsion cut off at 2k, vectorised with numpy; ``fixed`` nodes
+    (positions in units of k) stay put."""
     nodes = list(simple)
     index = {node: i for i, node in enumerate(nodes)}
     n = len(nodes)
     rng = np.random.default_rng(seed)
     side = math.sqrt(n) * 1.5
     pos = rng.uniform(0, side, (n, 2))
+    pinned = np.zeros(n, dtype=bool)
+    if fixed:
+        corner = np.array([min(p[0] for p in fixed.values()), min(p[1] for p in fixed.values())])
+        pos = rng.uniform(0, side, (n, 2)) + corner
+        for node, (x, y) in fixed.items():
+            pos[index[node]], pinned[index[node]] = (x, y), True
     edges = np.array([(index[u], index[v]) for u, v in simple.edges()], dtype=np.int64).reshape(-1, 2)
     step, cooling = side / 8, (0.02) ** (1 / iterations)
     for _ in range(iterations):
@@ -89,6 +110,7 @@ def grid_force_layout(simple: nx.Graph, seed: int = 7, iterations: int = 80) -> 
             pull = delta * np.sqrt((delta ** 2).sum(axis=1))[:, None]  # d^2/k along the unit vector
             disp += accumulate(edges[:, 1], pull, n) - accumulate(edges[:, 0], pull, n)
         disp -= (pos - pos.mean(axis=0)) * 0.02  # gravity keeps separate components near each other
+        disp[pinned] = 0.0
         length = np.maximum(np.sqrt((disp ** 2).sum(axis=1)), 1e-9)
         pos += disp / length[:, None] * np.minimum(length, step)[:, None]
         step *= cooling

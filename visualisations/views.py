@@ -24,7 +24,7 @@ import networkx as nx
 
 from lscp_kg.named_queries import Parameter, ParameterError
 
-from .layout import column_positions, spring_positions
+from .layout import around_fixed, column_positions, pack
 from .projection import accountability_graph, is_lead_representative
 from .view_model import View, ViewError, nodes_of, subgraph, with_levels, with_positions, with_tiers
 from .views_around import MAX_DEPTH, entity, path
@@ -37,10 +37,13 @@ SEAT_ROW = 62
 def structure(graph, **_):
     part = subgraph(graph, graph.nodes)
     shown_first = set(BODY_TYPES) | {"partnership"}
+    core = subgraph(graph, nodes_of(graph, *shown_first), {"org:reportsTo"})  # drawn as the reporting lines view
+    layers = [with_levels(subgraph(core, c)) for c in sorted(nx.weakly_connected_components(core), key=lambda c: (-len(c), min(c)))]
+    fixed = pack([{n: (a["x"], a["y"]) for n, a in layer.nodes(data=True)} for layer in layers]) if layers else {}
     return View("structure", "The whole structure", "Every partner, body, post, person, seat, priority, "
                 "document and programme in the graph, and how they relate. It opens at the bodies and their "
                 "reporting lines: tick a kind in the legend, or expand a node, to see more.",
-                with_positions(part, spring_positions(part)),
+                with_positions(part, around_fixed(part, fixed)),
                 hidden_kinds=tuple(sorted({t for _, t in graph.nodes(data="type")} - shown_first)))
 
 
@@ -72,7 +75,7 @@ def accountability(graph, **_):
                 "they delegate to, the Executive, the Partnership Group and the subgroups (steps as in the "
                 "accountability-chain query). A red border marks where a chain stops short of a lead representative.",
                 part, layout="hierarchical",
-                notes=["Edges point the way accountability runs; 'seat post' joins a body to the post that holds "
+                notes=["Edges point the way accountability runs; 'seat held by' joins a body to the post that holds "
                        "one of its seats, 'delegated by' joins an officer's post to the lead representative's."])
 
 
