@@ -210,7 +210,7 @@ def run_scrutiny(kg: KnowledgeGraph, asof: Any = None, rules: Iterable[Rule] | N
     partnership (see :mod:`lscp_kg.scrutiny_partnerships`); ``partnership`` (an IRI, absolute
     or relative to the base) keeps only that partnership's results."""
     from .scrutiny_evidence import describe_graphs, labels_of, requirements_in
-    from .scrutiny_partnerships import partnerships_in, publishers_of, resolve_partnership, row_partnerships
+    from .scrutiny_partnerships import partnerships_in, publishers_of, resolve_partnership, row_partnerships, set_statuses
 
     asof = parse_asof(asof)
     wanted = resolve_partnership(kg, partnership) if partnership else None
@@ -250,7 +250,11 @@ def run_scrutiny(kg: KnowledgeGraph, asof: Any = None, rules: Iterable[Rule] | N
                                     "requirement": _absolute(r.requirement, kg.base_iri), "description": r.query.description}
                                    for r in rules],
                             partnership={"iri": wanted, "label": known[wanted]} if wanted else None)
-    _set_statuses(report, requirements, rules, kg.base_iri, {p: known[p] for p in ([wanted] if wanted else known)})
+    checking = {iri: [r.id for r in rules if r.kind == "requirement" and _absolute(r.requirement, kg.base_iri) == iri]
+                for iri in requirements}
+    for iri, req in requirements.items():
+        req["rules"] = [r.id for r in rules if _absolute(r.requirement, kg.base_iri) == iri]
+    set_statuses(report, requirements, checking, {p: known[p] for p in ([wanted] if wanted else known)})
     return report
 
 
@@ -303,23 +307,3 @@ def _result(rule: Rule, key: str, rows: list[dict], asof: str, labels: dict, gra
     return Result(id=f"{rule.id.lower()}-{digest}", rule=rule.id, title=rule.title, kind=rule.kind, severity=severity,
                   outcome=outcome, passed=passed, message=_FIELD.sub(fill, template).strip(), requirement=brief,
                   entities=entities, evidence=evidence)
-
-
-def _set_statuses(report: ScrutinyReport, requirements: dict, rules: list[Rule], base: str, partnerships: dict[str, str]) -> None:
-    """Each requirement's status for each partnership judged, and pooled (the worst of theirs)."""
-    from .scrutiny_partnerships import requirement_statuses, worst
-
-    checked_by = {iri: [r.id for r in rules if _absolute(r.requirement, base) == iri] for iri in requirements}
-    checking = {iri: [r.id for r in rules if r.kind == "requirement" and _absolute(r.requirement, base) == iri]
-                for iri in requirements}
-    per = {p: requirement_statuses(requirements, report.of(p), checking) for p in partnerships}
-    for iri, req in requirements.items():
-        req["rules"] = checked_by[iri]
-        req["by_partnership"] = {p: statuses[iri] for p, statuses in per.items()}
-        req["status"] = worst(req["by_partnership"].values()) if per else requirement_statuses(
-            requirements, report.results, checking)[iri]
-    report.partnerships = [{"iri": p, "label": label,
-                            "summary": report.summary(report.of(p)),
-                            "requirements": [{"iri": iri, "id": req["id"], "status": per[p][iri]}
-                                             for iri, req in requirements.items()]}
-                           for p, label in partnerships.items()]

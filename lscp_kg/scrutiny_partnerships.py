@@ -103,3 +103,17 @@ def worst(statuses: Iterable[str]) -> str:
     'fail'
     """
     return max(statuses, key=STATUS_ORDER.index, default="no result")
+
+
+def set_statuses(report, requirements: dict, checking: dict[str, list[str]], partnerships: dict[str, str]) -> None:
+    """Each requirement's status for each partnership judged (``by_partnership``) and pooled (the
+    worst of theirs), and the report's per-partnership sections."""
+    per = {p: requirement_statuses(requirements, report.of(p), checking) for p in partnerships}
+    for iri, req in requirements.items():
+        req["by_partnership"] = {p: statuses[iri] for p, statuses in per.items()}
+        req["status"] = (worst(req["by_partnership"].values()) if per
+                         else requirement_statuses(requirements, report.results, checking)[iri])
+    report.partnerships = [{"iri": p, "label": label, "summary": report.summary(report.of(p)),
+                            "requirements": [{"iri": iri, "id": req["id"], "status": per[p][iri]}
+                                             for iri, req in requirements.items()]}
+                           for p, label in partnerships.items()]
