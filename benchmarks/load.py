@@ -13,6 +13,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 
@@ -22,16 +23,17 @@ TOOL = "wrk" if shutil.which("wrk") else "python"
 
 _PYTHON_CLIENT = textwrap.dedent("""
     import http.client, json, sys, threading, time
-    port, path, headers, clients, seconds = int(sys.argv[1]), sys.argv[2], json.loads(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+    port, paths, headers, clients, seconds = int(sys.argv[1]), json.loads(sys.argv[2]), json.loads(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
     latencies, errors, lock = [], [0], threading.Lock()
     stop = time.monotonic() + seconds
-    def run():
+    def run(k):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        mine, bad = [], 0
+        mine, bad, i = [], 0, k
         while time.monotonic() < stop:
             started = time.perf_counter()
+            i += 1
             try:
-                conn.request("GET", path, headers=headers)
+                conn.request("GET", paths[i % len(paths)], headers=headers)
                 response = conn.getresponse(); response.read()
                 bad += response.status >= 400
             except Exception:
@@ -40,7 +42,7 @@ _PYTHON_CLIENT = textwrap.dedent("""
             mine.append((time.perf_counter() - started) * 1000)
         with lock:
             latencies.extend(mine); errors[0] += bad
-    threads = [threading.Thread(target=run) for _ in range(clients)]
+    threads = [threading.Thread(target=run, args=(k * 7919,)) for k in range(clients)]
     began = time.monotonic()
     [t.start() for t in threads]; [t.join() for t in threads]
     elapsed = time.monotonic() - began
@@ -51,28 +53,44 @@ _PYTHON_CLIENT = textwrap.dedent("""
 """)
 
 
-def run_load(port: int, path: str, *, clients: int, seconds: float, headers: dict | None = None,
+def run_load(port: int, path: str | list[str], *, clients: int, seconds: float, headers: dict | None = None,
              warmup: float = 1.0) -> dict:
-    """Load ``http://127.0.0.1:port{path}`` with ``clients`` concurrent connections for ``seconds``."""
+    """Load ``http://127.0.0.1:port{path}`` with ``clients`` concurrent connections for ``seconds``; a list of
+    paths is asked in turn (a rotating set of distinct queries, so that no cache helps)."""
     headers = headers or {}
     if warmup:
         _once(port, path, clients, warmup, headers)
     return _once(port, path, clients, seconds, headers)
 
 
-def _once(port: int, path: str, clients: int, seconds: float, headers: dict) -> dict:
+ROTATE = """
+paths = {%s}
+counter = 0
+function setup(thread) thread:set("offset", counter * 7919); counter = counter + 1 end
+function init(args) i = offset end
+function request() i = i + 1; return wrk.format("GET", paths[(i %% #paths) + 1]) end
+"""
+
+
+def _once(port: int, path: str | list[str], clients: int, seconds: float, headers: dict) -> dict:
+    paths = [path] if isinstance(path, str) else list(path)
     if TOOL == "wrk":
         command = ["wrk", f"-t{min(2, clients)}", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--latency",
                    "--timeout", "30s"]
+        if len(paths) > 1:
+            script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+            script.write(ROTATE % ", ".join(json.dumps(p) for p in paths))
+            script.close()
+            command += ["-s", script.name]
         for name, value in headers.items():
             command += ["-H", f"{name}: {value}"]
         for attempt in range(2):  # a rare failure to connect is retried once, then reported in the row
-            done = subprocess.run(command + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True)
+            done = subprocess.run(command + [f"http://127.0.0.1:{port}{paths[0]}"], capture_output=True, text=True)
             if done.returncode == 0 and "Requests/sec" in done.stdout:
                 return parse_wrk(done.stdout)
             time.sleep(1)
         return {"rps": 0.0, "p50": float("nan"), "p99": float("nan"), "errors": 1, "requests": 0,
                 "failure": (done.stderr or done.stdout)[-300:]}
-    output = subprocess.run([sys.executable, "-c", _PYTHON_CLIENT, str(port), path, json.dumps(headers), str(clients),
+    output = subprocess.run([sys.executable, "-c", _PYTHON_CLIENT, str(port), json.dumps(paths), json.dumps(headers), str(clients),
                              str(seconds)], capture_output=True, text=True, check=True).stdout
     return json.loads(output)

@@ -104,6 +104,64 @@ def bench_throughput(kg, named_queries, quick: bool, bar) -> list[dict]:
     return rows
 
 
+def rotating_queries(kg, count: int) -> list[str]:
+    """Distinct SPARQL queries (so that no cache helps): a label-and-sort and an accountability path query,
+    each with a different LIMIT or start."""
+    starts = [row["x"].value for row in kg.query("PREFIX org: <http://www.w3.org/ns/org#> SELECT DISTINCT ?x WHERE { ?x org:reportsTo ?y } ORDER BY ?x")]
+    queries = []
+    for i in range(count):
+        if i % 2:
+            queries.append(f"SELECT ?x ?label WHERE {{ ?x rdfs:label ?label }} ORDER BY ?label LIMIT {1 + i}")
+        else:
+            start = starts[(i // 2) % len(starts)] if starts else kg.iri("id/partnership/lewisham")
+            queries.append(f"SELECT ?to WHERE {{ <{start}> org:reportsTo+ ?to }} LIMIT {100 + i}")
+    return queries
+
+
+def bench_fresh(kg, named_queries, quick: bool, bar) -> dict:
+    """Answers computed afresh at 64 clients, beside the Oxigraph server: every named query (with its default
+    parameters; no-cache to the service), and a rotating set of distinct /sparql queries."""
+    from urllib.parse import urlencode
+
+    seconds, clients = (1 if quick else 3), 64
+    from lscp_kg.namespaces import PREFIXES
+
+    rows, prefixes = [], "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("org", "rdfs"))
+    service, server = Service(), OxigraphServer(ox.serialize(kg.quads(), format=ox.RdfFormat.N_QUADS))
+    try:
+        service.wait_ready()
+        service.warm_workers()
+        for name, query in named_queries.items():
+            bar.set_postfix_str(f"fresh {name[:30]}")
+            sparql = fastest_inlining(server.port, query.sparql, query.bind({}, kg.base_iri))
+            ours = load.run_load(service.port, named_query_path(name, {}), clients=clients, seconds=seconds,
+                                 warmup=0.5, headers={"Accept": "application/sparql-results+json", "Cache-Control": "no-cache"})
+            peer = load.run_load(server.port, server.path(sparql), clients=clients, seconds=seconds, warmup=0.5,
+                                 headers={"Accept": "application/sparql-results+json"})
+            rows.append({"query": name, "service": ours, "oxigraph": peer})
+        queries = [prefixes + q for q in rotating_queries(kg, 50 if quick else 2000)]  # the same text to both
+        bar.set_postfix_str("fresh rotating /sparql")
+        ours = load.run_load(service.port, ["/sparql?" + urlencode({"query": q}) for q in queries], clients=clients,
+                             seconds=2 * seconds, warmup=0.5,
+                             headers={"Accept": "application/sparql-results+json", "Cache-Control": "no-cache"})
+        peer = load.run_load(server.port, [server.path(q) for q in queries], clients=clients,
+                             seconds=2 * seconds, warmup=0.5, headers={"Accept": "application/sparql-results+json"})
+    finally:
+        service.stop()
+        server.stop()
+    bar.update(1)
+    return {"clients": clients, "named": rows, "rotating": {"queries": len(queries), "service": ours, "oxigraph": peer}}
+
+
+def bench_soak(quick: bool, bar) -> dict:
+    import soak
+
+    bar.set_postfix_str("soak")
+    result = soak.soak(clients=16 if quick else 64, seconds=10 if quick else 60)
+    bar.update(1)
+    return result
+
+
 def bench_startup(quick: bool, bar, data=(), runs: int = 5) -> dict:
     samples = []
     for _ in range(1 if quick else runs):
@@ -174,7 +232,7 @@ def main() -> None:
     kg = load_knowledge_graph()
     named_queries = load_named_queries(kg=kg)  # defaults resolved against the data, as the service does
     unique_cases = len(dict.fromkeys(latency.named_cases(named_queries) + latency.competency_cases()))
-    steps = unique_cases + 2 * 3 * 3 + (1 if args.quick else 5) + len(SCALES) + 1 + 1 + 1
+    steps = unique_cases + 2 * 3 * 3 + 2 + (1 if args.quick else 5) + len(SCALES) + 1 + 1 + 1
     results = {"machine": machine(), "started": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                "command": "python " + " ".join(shlex.quote(a) for a in ["benchmarks/run.py", *sys.argv[1:]]),
                "quick": args.quick, "load_tool": load.TOOL, "quads": len(kg), "years": YEARS}
@@ -188,6 +246,8 @@ def main() -> None:
     with tqdm(total=steps, unit="step", desc="benchmarks") as bar, tempfile.TemporaryDirectory() as workdir:
         keep("latency", bench_latency(kg, named_queries, args.quick, bar))
         keep("throughput", bench_throughput(kg, named_queries, args.quick, bar))
+        keep("fresh", bench_fresh(kg, named_queries, args.quick, bar))
+        keep("soak", bench_soak(args.quick, bar))
         bar.set_postfix_str("start-up")
         keep("startup", bench_startup(args.quick, bar))
         keep("scale", bench_scale(named_queries, args.quick, bar, Path(workdir)))

@@ -279,6 +279,8 @@ LIMITS, SERVER_LIMITS = Limits(), ServerLimits()  # the one place of the limits'
               help=f"Request threads ({SERVER_LIMITS.reserved_threads} of them never wait for a query worker).")
 @click.option("--workers", default=LIMITS.workers, type=click.IntRange(1, 64), show_default=True,
               help="Query worker processes.")
+@click.option("--spare-workers", default=LIMITS.spare_workers, type=click.IntRange(0, 16), show_default=True,
+              help="Query worker processes kept started beyond --workers, to replace a stopped one at once.")
 @click.option("--time-limit", default=LIMITS.time_limit, type=click.FloatRange(0.1, 3600), show_default=True,
               help="Seconds a query (or scrutiny report) may run before it is stopped (503).")
 @click.option("--row-cap", default=LIMITS.row_cap, type=click.IntRange(1), show_default=True,
@@ -306,7 +308,7 @@ LIMITS, SERVER_LIMITS = Limits(), ServerLimits()  # the one place of the limits'
 @data_option
 @base_option
 @store_options
-def serve(host, port, threads, workers, time_limit, row_cap, max_request_bytes, max_query_length, memory_limit,
+def serve(host, port, threads, workers, spare_workers, time_limit, row_cap, max_request_bytes, max_query_length, memory_limit,
           queries_per_client,
           connections_per_client, header_timeout, trusted_proxy, require_network_isolation, cors_origins, no_validate, data,
           base_iri) -> None:
@@ -342,7 +344,7 @@ def serve(host, port, threads, workers, time_limit, row_cap, max_request_bytes, 
                    "to reach it", err=True)
         sys.exit(2)
     app = create_app({
-        "KNOWLEDGE_GRAPH": kg, "QUERY_WORKERS": workers, "QUERY_TIME_LIMIT": time_limit,
+        "KNOWLEDGE_GRAPH": kg, "QUERY_WORKERS": workers, "QUERY_SPARE_WORKERS": spare_workers, "QUERY_TIME_LIMIT": time_limit,
         "QUERY_ROW_CAP": row_cap, "MAX_CONTENT_LENGTH": max_request_bytes, "MAX_QUERY_LENGTH": max_query_length,
         "QUERY_MEMORY_LIMIT": memory_limit * 2**20, "QUERY_PER_CLIENT": queries_per_client, "QUERY_SLOTS": server_limits.query_slots,
         "CORS_ORIGINS": tuple(cors_origins) or ("*",), "DATA_NOT_VALIDATED": no_validate,

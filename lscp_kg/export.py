@@ -18,7 +18,7 @@ PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 def reified_provenance(kg: KnowledgeGraph):
     """For Turtle: each fact of a named graph as an rdf:Statement derived from that graph."""
     rdf = {name: ox.NamedNode(RDF + name) for name in ("type", "Statement", "subject", "predicate", "object")}
-    for quad in kg.store.quads_for_pattern(None, None, None, None):
+    for quad in kg.quads():
         if not isinstance(quad.graph_name, ox.NamedNode):
             continue
         statement = ox.BlankNode()
@@ -34,7 +34,7 @@ def export_graph(kg: KnowledgeGraph, fmt: ox.RdfFormat) -> bytes:
     from .namespaces import PREFIXES
 
     if fmt.supports_datasets:
-        return ox.serialize(kg.store.quads_for_pattern(None, None, None, None), format=fmt,
+        return ox.serialize(kg.quads(), format=fmt,
                             prefixes=PREFIXES if fmt == ox.RdfFormat.TRIG else None)
-    union = {q.triple for q in kg.store.quads_for_pattern(None, None, None, None)}
+    union = {q.triple for q in kg.quads()}
     return ox.serialize(list(union) + list(reified_provenance(kg)), format=fmt, prefixes=PREFIXES)

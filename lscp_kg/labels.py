@@ -58,13 +58,13 @@ class Labels:
     """Labels of one graph's IRIs, each looked up once."""
 
     def __init__(self, kg):
-        self.kg, self.store = kg, kg.store
+        self.kg, self.backend = kg, kg.backend
         self._labels: dict[str, str | None] = {}
         self._inverse: dict[str, str] = {}
 
     def _literals(self, iri: str, properties) -> list[ox.Literal]:
         node = ox.NamedNode(iri)
-        found = [q.object for p in properties for q in self.store.quads_for_pattern(node, p, None, None)
+        found = [q.object for p in properties for q in self.kg.statements(node, p, None, None)
                  if isinstance(q.object, ox.Literal)]
         found.sort(key=lambda lit: lit.language not in _ENGLISH)  # stable: keeps the order of the properties
         return found
@@ -92,9 +92,9 @@ class Labels:
             if literals:
                 text = literals[0].value
             else:
-                inverses = [q.object.value for q in self.store.quads_for_pattern(ox.NamedNode(iri), INVERSE_OF, None, None)
+                inverses = [q.object.value for q in self.kg.statements(ox.NamedNode(iri), INVERSE_OF, None, None)
                             if isinstance(q.object, ox.NamedNode)]
-                inverses += [q.subject.value for q in self.store.quads_for_pattern(None, INVERSE_OF, ox.NamedNode(iri), None)
+                inverses += [q.subject.value for q in self.kg.statements(None, INVERSE_OF, ox.NamedNode(iri), None)
                              if isinstance(q.subject, ox.NamedNode)]
                 text = self.relation(inverses[0]) if inverses else f"is {self.relation(iri)} of"
             self._inverse[iri] = text
@@ -103,9 +103,9 @@ class Labels:
 
 def labels_for(kg) -> Labels:
     """The label cache of a loaded graph (one per store)."""
-    key = id(kg.store)
+    key = id(kg.backend)
     with _LOCK:
         labels = _BY_STORE.get(key)
-        if labels is None or labels.store is not kg.store:
+        if labels is None or labels.backend is not kg.backend:
             labels = _BY_STORE[key] = Labels(kg)
         return labels

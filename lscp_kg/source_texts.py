@@ -50,7 +50,7 @@ class Sources:
     """The graph's source documents and passages (the graph is read-only while served)."""
 
     def __init__(self, kg):
-        self.kg, self.store = kg, kg.store
+        self.kg, self.backend = kg, kg.backend
         self._texts: dict[str, list[str]] | None = None
         prefixes = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("lscp", "prov"))
         described: dict[str, dict[str, str]] = {}
@@ -93,9 +93,9 @@ class Sources:
 
 def sources_for(kg) -> Sources:
     """The sources of a loaded graph (one reading per store)."""
-    key = id(kg.store)
+    key = id(kg.backend)
     with _LOCK:
         sources = _BY_STORE.get(key)
-        if sources is None or sources.store is not kg.store:
+        if sources is None or sources.backend is not kg.backend:
             sources = _BY_STORE[key] = Sources(kg)
         return sources

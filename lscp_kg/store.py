@@ -134,8 +134,8 @@ class KnowledgeGraph:
 
     @property
     def store(self) -> ox.Store:
-        """The pyoxigraph store; for a remote graph, a read-only stand-in with the same reading methods
-        (:class:`~lscp_kg.backends.remote_view.RemoteStoreView`)."""
+        """The backend's own store object, for the backends and their tests only: everything else goes
+        through the methods of this class (see :mod:`lscp_kg.backends`)."""
         return self.backend.store
 
     @property
@@ -166,6 +166,28 @@ class KnowledgeGraph:
     def quads(self):
         """Every quad of the graph, named graphs included."""
         return self.backend.quads()
+
+    def statements(self, subject=None, predicate=None, object=None, graph=None):
+        """The quads matching a pattern (None: any), from every graph.
+
+        >>> kg = load_knowledge_graph()
+        >>> from pyoxigraph import NamedNode
+        >>> any(True for _ in kg.statements(NamedNode(kg.iri("id/partnership/lewisham"))))
+        True
+        """
+        return self.backend.statements(subject, predicate, object, graph)
+
+    def named_graphs(self) -> list:
+        """The named graphs of the graph."""
+        return self.backend.named_graphs()
+
+    def triple_count(self) -> int:
+        """How many distinct triples the default graph of queries (the union of all graphs) holds."""
+        return self.backend.triple_count()
+
+    def fingerprint(self) -> str:
+        """A short name of the data version (it changes when the data does)."""
+        return self.backend.fingerprint()
 
     def iri(self, relative: str) -> str:
         """The absolute IRI of a path relative to the base (``id/...``)."""

@@ -11,7 +11,7 @@ of an entity page depends only on the request and the data
   poll fetch only what changed;
 * keeps the whole response in :class:`ResponseCache`, a WSGI layer in front of
   Flask keyed on (data version, path and query string = query and
-  parameters, ``Accept`` = format, ``Origin``, ``Host``). A repeated request is
+  parameters, ``Accept`` = format, ``Origin``). A repeated request is
   answered from memory without routing, parsing or running the query again.
   A request that says ``Cache-Control: no-cache`` (or ``Pragma: no-cache``)
   is always answered afresh, and refreshes the entry.
@@ -92,9 +92,21 @@ class ResponseCache:
         with self._lock:
             self.version, self._entries, self._size = version, OrderedDict(), 0
 
-    def _key(self, environ) -> tuple:
+    def _key(self, environ, accept: str | None = None) -> tuple:
+        # No Host: cacheable answers hold no absolute URL of this service (the service description, which
+        # names the endpoint, is never cached), so every name the server is reached by shares them.
         return (self.version, environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
-                environ.get("HTTP_ACCEPT", ""), environ.get("HTTP_ORIGIN", ""), environ.get("HTTP_HOST", ""))
+                environ.get("HTTP_ACCEPT", "") if accept is None else accept, environ.get("HTTP_ORIGIN", ""))
+
+    def alias(self, environ, accepts) -> None:
+        """Serve the cached answer to ``environ`` also to requests that differ only by these ``Accept`` values
+        (which negotiate to the same answer)."""
+        with self._lock:
+            entry = self._entries.get(self._key(environ))
+            if entry is not None:
+                for accept in accepts:
+                    if self._entries.setdefault(self._key(environ, accept), entry) is entry:
+                        self._size += len(entry.body)
 
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD")
@@ -205,4 +217,35 @@ def register_response_cache(app: Flask, dataset: bytes) -> ResponseCache:
     cache = ResponseCache(app.wsgi_app, data_version(dataset), int(app.config.get("RESPONSE_CACHE_BYTES", 64 * 1024**2)))
     app.wsgi_app = cache
     app.extensions["lscp_kg_cache"] = cache
+    if app.config.get("WARM_CACHE", not app.testing) and cache.max_bytes > 0:
+        threading.Thread(target=warm, args=(app,), name="lscp-kg-warm-up", daemon=True).start()
     return cache
+
+
+#: The Accept headers pollers send for the API's JSON (the first is asked, the others share its answer).
+WARM_ACCEPTS = ("*/*", "", "application/json")
+
+
+def warm(app: Flask) -> int:
+    """Answer, through the whole app as a request would, each named query with its default parameters (and
+    today's scrutiny report), so that their first poll is a cache hit; returns how many were kept."""
+    from werkzeug.test import EnvironBuilder
+
+    cache, state = app.extensions["lscp_kg_cache"], app.extensions["lscp_kg"]
+    paths = ["/api/queries"] + [f"/api/queries/{name}" for name in state.named_queries] + ["/scrutiny.json"]
+    kept = 0
+    state.warm_up = "running"
+    for path in paths:
+        environ = EnvironBuilder(path=path, headers={"Accept": WARM_ACCEPTS[0]},
+                                 environ_base={"REMOTE_ADDR": "start-up"}).get_environ()
+        try:
+            body = app.wsgi_app(environ, lambda status, headers, exc_info=None: None)
+            b"".join(body)
+            if hasattr(body, "close"):
+                body.close()
+        except Exception:  # noqa: BLE001 - a warm-up failure only means a first request computes its answer
+            continue
+        cache.alias(environ, WARM_ACCEPTS[1:])
+        kept += 1
+    state.warm_up = "done"
+    return kept

@@ -37,12 +37,12 @@ def _first(iterator):
 class EntityView:
     """The statements about one IRI, with labels and sources looked up once each."""
 
-    def __init__(self, store: ox.Store, node: ox.NamedNode):
-        self.store, self.node = store, node
-        self.outgoing = list(islice(store.quads_for_pattern(node, None, None, None), STATEMENT_CAP + 1))
-        self.incoming = list(islice(store.quads_for_pattern(None, None, node, None), STATEMENT_CAP + 1))
-        self.in_graph = list(islice(store.quads_for_pattern(None, None, None, node), STATEMENT_CAP + 1))
-        self.as_property = _first(store.quads_for_pattern(None, node, None, None)) is not None
+    def __init__(self, kg, node: ox.NamedNode):
+        self.kg, self.node = kg, node
+        self.outgoing = list(islice(kg.statements(node, None, None, None), STATEMENT_CAP + 1))
+        self.incoming = list(islice(kg.statements(None, None, node, None), STATEMENT_CAP + 1))
+        self.in_graph = list(islice(kg.statements(None, None, None, node), STATEMENT_CAP + 1))
+        self.as_property = _first(kg.statements(None, node, None, None)) is not None
         self._sources: dict = {}
 
     def exists(self) -> bool:
@@ -71,7 +71,7 @@ class EntityView:
                 info = {"iri": graph.value, "text": "the lscp ontology", "ontology": True}
             else:
                 def value(p):
-                    quad = _first(self.store.quads_for_pattern(graph, p, None, graph))
+                    quad = _first(self.kg.statements(graph, p, None, graph))
                     return quad.object.value if quad else None
                 start, end = value(START), value(END)
                 info = {"iri": graph.value, "quote": value(PROV_VALUE), "citation": value(CITATION),
@@ -95,7 +95,7 @@ class EntityView:
         quads = self.outgoing[:STATEMENT_CAP] + self.incoming[:STATEMENT_CAP]
         graphs = {q.graph_name for q in quads if isinstance(q.graph_name, ox.NamedNode)} - {ox.NamedNode(ONTOLOGY_IRI)}
         for graph in graphs:
-            quads += list(islice(self.store.quads_for_pattern(graph, None, None, graph), 50))
+            quads += list(islice(self.kg.statements(graph, None, None, graph), 50))
         return list(dict.fromkeys(quads))
 
 
@@ -104,7 +104,7 @@ def entity_answer(iri: str):
         node = ox.NamedNode(iri)
     except ValueError as error:
         raise HttpError(400, f"iri: {iri!r} is not an absolute IRI ({error})") from None
-    view = EntityView(service_state().kg.store, node)
+    view = EntityView(service_state().kg, node)
     if not view.exists():
         raise HttpError(404, f"The graph does not use the IRI {iri}.")
     try:

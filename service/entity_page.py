@@ -28,7 +28,7 @@ def expand(name: str) -> str:
     return PREFIXES[prefix] + local if prefix in PREFIXES and not local.startswith("//") else name
 
 
-def kinds_of(store, types: list[str]) -> set[str]:
+def kinds_of(kg, types: list[str]) -> set[str]:
     """The entity's classes and all their superclasses (rdfs:subClassOf, any depth)."""
     found, todo = set(), list(types)
     while todo:
@@ -36,7 +36,7 @@ def kinds_of(store, types: list[str]) -> set[str]:
         if cls in found:
             continue
         found.add(cls)
-        todo += [q.object.value for q in store.quads_for_pattern(ox.NamedNode(cls), SUBCLASS_OF, None, None)
+        todo += [q.object.value for q in kg.statements(ox.NamedNode(cls), SUBCLASS_OF, None, None)
                  if isinstance(q.object, ox.NamedNode)]
     return found
 
@@ -44,7 +44,7 @@ def kinds_of(store, types: list[str]) -> set[str]:
 def questions_about(types: list[str]) -> list[dict]:
     """Named queries with a parameter whose declared ``class`` this entity is one of."""
     state = service_state()
-    kinds = kinds_of(state.kg.store, types) | {PREFIXES["owl"] + "Thing"}
+    kinds = kinds_of(state.kg, types) | {PREFIXES["owl"] + "Thing"}
     found = []
     for query in state.named_queries.values():
         for parameter in query.parameters:

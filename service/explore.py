@@ -39,7 +39,7 @@ VIEW_TITLES = {"structure": "Whole structure", "accountability": "Accountability
 def cached(key: str, build):
     """One value per loaded graph: a reload swaps the store, and with it the key."""
     state = service_state()
-    full_key = ("explore", key, id(state.kg.store))
+    full_key = ("explore", key, id(state.kg.backend))
     if full_key not in state.cache:
         state.cache[full_key] = build()
     return state.cache[full_key]

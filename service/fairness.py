@@ -9,8 +9,8 @@ request waits for a worker:
   that request threads stay free for answers that need no worker;
 * a query stopped at the time limit, or one that killed its worker, is a
   *strike* against its client for ``strike_window`` seconds. After each
-  strike the client is refused (429 with ``Retry-After``) for a while (the
-  time limit, at least 2 s, doubled with each further strike);
+  strike the client is refused (429 with ``Retry-After``) for a while (twice
+  the time limit, at least 10 s, doubled with each further strike);
 * a client with a strike is a suspect: it may run one query at a time, only
   when a worker is free at once (it never waits in line), and suspects
   together hold at most half the workers, so that they can never take them all.
@@ -25,7 +25,7 @@ request waits for a worker:
 ...     fair.admit("10.0.0.1").__enter__()
 ... except HttpError as refused:
 ...     refused.status, refused.headers["Retry-After"]
-(429, '2')
+(429, '10')
 >>> with fair.admit("10.0.0.2"):  # others are not affected
 ...     fair.running("10.0.0.2")
 1
@@ -47,9 +47,9 @@ from lscp_kg.service.limits import Limits
 MAX_PENALTY = 300.0  # seconds
 
 
-def current_client() -> str:
-    """The address of the client of the request being served ("-" outside a request)."""
-    return (request.remote_addr or "-") if has_request_context() else "-"
+def current_client() -> str | None:
+    """The address of the client of the request being served (None outside a request: the service itself)."""
+    return (request.remote_addr or "-") if has_request_context() else None
 
 
 class Fairness:
@@ -58,7 +58,7 @@ class Fairness:
     def __init__(self, limits: Limits):
         self.per_client, self.slots, self.window = limits.per_client, limits.query_slots, limits.strike_window
         self.suspect_slots = max(1, limits.workers // 2)
-        self.base_penalty = max(2.0, limits.time_limit)
+        self.base_penalty = max(10.0, 2 * limits.time_limit)
         self._lock = threading.Lock()
         self._running: dict[str, int] = defaultdict(int)
         self._strikes: dict[str, list[float]] = {}

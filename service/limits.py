@@ -12,6 +12,8 @@ config key                default                 what it bounds
 ``MAX_CONTENT_LENGTH``    1 MiB                   a request body (Flask's own key) -> 413
 ``QUERY_WORKERS``         2                       worker processes, so a runaway query
                                                   never holds up the others
+``QUERY_SPARE_WORKERS``   1                       started workers standing by, to take over at
+                                                  once from a worker killed at a limit
 ``QUERY_QUEUE_WAIT``      time limit + 5 s        how long a request waits for a free
                                                   worker before 503
 ``QUERY_MEMORY_LIMIT``    2 GiB                   address space of a worker (0 = none)
@@ -48,6 +50,7 @@ class Limits:
     max_query_length: int = 100_000
     max_request_bytes: int = 1024 * 1024
     workers: int = 2
+    spare_workers: int = 1
     queue_wait: float = 10.0
     memory_limit: int = 2 * 1024**3
     per_client: int = 3
@@ -63,6 +66,7 @@ class Limits:
             max_query_length=int(config.get("MAX_QUERY_LENGTH", cls.max_query_length)),
             max_request_bytes=int(config.get("MAX_CONTENT_LENGTH") or cls.max_request_bytes),
             workers=int(config.get("QUERY_WORKERS", cls.workers)),
+            spare_workers=int(config.get("QUERY_SPARE_WORKERS", cls.spare_workers)),
             queue_wait=float(config.get("QUERY_QUEUE_WAIT", time_limit + 5.0)),
             memory_limit=int(config.get("QUERY_MEMORY_LIMIT", cls.memory_limit)),
             per_client=int(config.get("QUERY_PER_CLIENT", cls.per_client)),
@@ -70,7 +74,7 @@ class Limits:
             strike_window=float(config.get("QUERY_STRIKE_WINDOW", cls.strike_window)),
         )
         if (limits.time_limit <= 0 or limits.row_cap < 1 or limits.workers < 1 or limits.max_query_length < 1
-                or limits.per_client < 1 or limits.query_slots < 1):
+                or limits.per_client < 1 or limits.query_slots < 1 or limits.spare_workers < 0):
             raise ValueError(f"limits must be positive: {limits}")
         return limits
 
@@ -100,4 +104,6 @@ class ServerLimits:
 
     @property
     def query_slots(self) -> int:
-        return max(1, self.threads - self.reserved_threads)
+        """Request threads that may wait for or hold a query worker: all but the reserved ones (at most a
+        quarter of them, for small thread counts)."""
+        return max(1, self.threads - min(self.reserved_threads, self.threads // 4))

@@ -67,7 +67,7 @@ def scrutiny_report() -> dict | None:
 
     state = service_state()
     today = _dt.date.today().isoformat()
-    key = ("overview-scrutiny", today, id(state.kg.store))
+    key = ("overview-scrutiny", today, id(state.kg.backend))
     if key not in state.cache:
         try:
             state.cache[key] = run_scrutiny(state.kg, today).to_dict()
@@ -115,7 +115,7 @@ def overview(partnership: str, label: str) -> dict:
 def overviews() -> list[dict]:
     """One overview per loaded partnership, computed once per loaded graph."""
     state = service_state()
-    key = ("overview", id(state.kg.store))
+    key = ("overview", id(state.kg.backend))
     if key not in state.cache:
         listed = _rows(load_named_queries(PAGE_QUERIES)["partnerships"])
         state.cache[key] = [overview(row["partnership"], row["label"] or row["partnership"]) for row in listed]

@@ -18,7 +18,6 @@ could not reach another host from there.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import queue
@@ -26,12 +25,11 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
+import time
 from multiprocessing.connection import Connection
 
-import pyoxigraph as ox
-
+from lscp_kg.syntax_errors import explain as explain_syntax_error
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.fairness import Fairness, current_client
 from lscp_kg.service.limits import Limits
@@ -43,22 +41,6 @@ log = logging.getLogger(__name__)
 STARTUP_TIMEOUT = 60.0
 WORKER_COMMAND = ("import sys; from lscp_kg.service.worker import worker_main; "
                   "worker_main(int(sys.argv[1]), int(sys.argv[2]))")
-
-
-def write_dataset(kg: KnowledgeGraph) -> tuple[int, bytes]:
-    """Write the graph as N-Quads to an unlinked temporary file: its open descriptor and a fingerprint of its content.
-
-    Unlinked, the file disappears with the server however it ends; workers inherit the descriptor.
-    """
-    handle, path = tempfile.mkstemp(prefix="lscp-kg-dataset-", suffix=".nq")
-    os.unlink(path)
-    with os.fdopen(os.dup(handle), "wb") as out:
-        ox.serialize(kg.store.quads_for_pattern(None, None, None, None), out, format=ox.RdfFormat.N_QUADS)
-    digest = hashlib.sha256()
-    with open(f"/proc/self/fd/{handle}", "rb") as data:
-        for block in iter(lambda: data.read(1 << 20), b""):
-            digest.update(block)
-    return handle, digest.digest()
 
 
 class Worker:
@@ -95,14 +77,16 @@ class QueryPool:
     def __init__(self, kg: KnowledgeGraph, limits: Limits):
         if kg.is_remote:  # the workers query the store themselves, within the service's time limit
             kg.backend.timeout = limits.time_limit * 0.9  # answer (503) before the worker is killed
-            self.dataset, self.fingerprint = kg, kg.backend.url.encode()
-        elif getattr(kg.backend, "path", None):  # on disk: each worker opens the same store, read-only
-            self.dataset, self.fingerprint = kg, str(kg.backend.path).encode()
-        else:  # a file each worker loads itself: the server keeps no second copy of the graph
-            self.dataset, self.fingerprint = write_dataset(kg)
-            release_freed_memory()
+        # How each worker opens the graph (its backend says: the folder of an on-disk store, a file of the
+        # in-memory graph, or a remote store's address) and the descriptors it inherits.
+        self.source, self.inherited = kg.backend.worker_source()
+        self.fingerprint = kg.fingerprint().encode()
+        release_freed_memory()
         self.base_iri, self.limits = kg.base_iri, limits
         self._idle: queue.Queue[Worker] = queue.Queue()
+        # At most ``workers`` queries run at once; the spare processes stand by to take over at once from
+        # a worker killed at a limit (its replacement starts in the background).
+        self._running = threading.BoundedSemaphore(limits.workers)
         self._workers: set[Worker] = set()
         self._lock = threading.Lock()
         self._started = self._closed = False
@@ -120,7 +104,7 @@ class QueryPool:
             if self._started or self._closed:
                 return
             self._started = True
-        for _ in range(self.limits.workers):
+        for _ in range(self.limits.workers + self.limits.spare_workers):
             self._spawn_in_background()
 
     def _spawn_in_background(self) -> None:
@@ -141,11 +125,11 @@ class QueryPool:
         conn, process = Connection(ours.detach()), None
         try:
             with theirs:
-                inherited = (theirs.fileno(),) + ((self.dataset,) if isinstance(self.dataset, int) else ())
+                inherited = (theirs.fileno(), *self.inherited)
                 process = subprocess.Popen([sys.executable, "-c", WORKER_COMMAND, str(theirs.fileno()), str(os.getpid())],
                                            pass_fds=inherited, stdin=subprocess.DEVNULL,
                                            env={**os.environ, "RUST_BACKTRACE": "0"})  # a query that breaks a worker: no slow trace
-            conn.send((self.dataset, self.base_iri, self.limits.memory_limit))
+            conn.send((self.source, self.base_iri, self.limits.memory_limit))
             if not conn.poll(STARTUP_TIMEOUT):
                 raise RuntimeError("worker did not start in time")
             _status, isolated = conn.recv()
@@ -209,8 +193,11 @@ class QueryPool:
         return {"isolated": isolated, "detail": self.isolation_text(isolated)}
 
     def run(self, job, client: str | None = None) -> QueryOutcome:
-        """Run a job for a client (default: the current request's address), within the limits."""
+        """Run a job for a client (default: the current request's address, or none outside a request), within
+        the limits."""
         client = current_client() if client is None else client
+        if client is None:  # the service's own work (start-up, commands, tests): no client to be fair to
+            return self._run(job)
         with self.fairness.admit(client) as suspect:
             try:
                 return self._run(job, wait=not suspect)
@@ -221,17 +208,42 @@ class QueryPool:
 
     def _run(self, job, wait: bool = True):
         self.start()
+        admitted = self._running.acquire(timeout=self.limits.queue_wait) if wait else self._running.acquire(False)
+        if not admitted:
+            raise self._none_free(wait)
         try:
-            worker = self._idle.get(timeout=self.limits.queue_wait) if wait else self._idle.get_nowait()
-        except queue.Empty:
-            if not wait:
-                raise HttpError(429, "This client's recent queries ran to the time limit: it may run a query only "
-                                     "when a worker is free at once, and none is now.", {"Retry-After": "2"}) from None
-            detail = f" ({self.start_error})" if self.start_error else ""
-            raise HttpError(503, f"Every query worker is busy; please try again shortly{detail}.",
-                            {"Retry-After": "2"}) from None
+            return self._run_on_a_worker(job, wait)
+        finally:
+            self._running.release()
+
+    def _none_free(self, wait: bool) -> HttpError:
+        if not wait:
+            return HttpError(429, "This client's recent queries ran to the time limit: it may run a query only "
+                                  "when a worker is free at once, and none is now.", {"Retry-After": "2"})
+        detail = f" ({self.start_error})" if self.start_error else ""
+        return HttpError(503, f"Every query worker is busy; please try again shortly{detail}.", {"Retry-After": "2"})
+
+    def _idle_worker(self, wait: bool) -> Worker:
+        """A live idle worker (one that died while idle is replaced, and costs no request)."""
+        deadline = time.monotonic() + (self.limits.queue_wait if wait else 0)
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic())) if wait else self._idle.get_nowait()
+            except queue.Empty:
+                raise self._none_free(wait) from None
+            if worker.process.poll() is None:
+                return worker
+            self._replace(worker)
+
+    def _run_on_a_worker(self, job, wait: bool):
+        worker = self._idle_worker(wait)
         try:
             worker.conn.send(job)
+        except OSError:  # it died between our look and the job: the job never ran, so try another
+            self._replace(worker)
+            worker = self._idle_worker(wait)
+            worker.conn.send(job)
+        try:
             if not worker.conn.poll(self.limits.time_limit):
                 self._replace(worker)
                 raise StoppedQuery(503, f"The query was stopped: it ran longer than this service's time limit "
@@ -249,7 +261,7 @@ class QueryPool:
         if status == "limit":
             raise StoppedQuery(503, payload)
         raise HttpError(*{
-            "syntax": (400, f"SPARQL syntax error: {payload}"),
+            "syntax": (400, f"SPARQL syntax error: {explain_syntax_error(getattr(job, 'sparql', ''), payload)}"),
             "not-acceptable": (406, payload),
             "query-error": (400, f"The query could not be evaluated: {payload}"),
             "store": (503, payload),
@@ -262,8 +274,8 @@ class QueryPool:
         self._to_spawn.put(False)  # the starter thread ends
         for worker in workers:
             worker.kill()
-        if isinstance(self.dataset, int):
+        for descriptor in self.inherited:
             try:
-                os.close(self.dataset)
+                os.close(descriptor)
             except OSError:
                 pass

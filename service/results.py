@@ -1,9 +1,11 @@
 """Run one query and serialise at most ``row_cap`` rows (or triples) of its answer.
 
 This is what a worker process does with a :class:`QueryJob`; it is plain
-code so that it can also be tested in-process. pyoxigraph serialises whole
-result iterators only, so capped SELECT results are written as SPARQL JSON
-here and converted to XML, CSV or TSV by pyoxigraph.
+code so that it can also be tested in-process. Answers are serialised by
+pyoxigraph in Rust and travel as bytes: SELECT results are written as TSV
+(one line per row) into :class:`CappedOutput`, which stops the serialiser
+past the row cap, and rewritten by pyoxigraph in the format asked for
+(graphs likewise through N-Triples).
 
 >>> from lscp_kg.store import load_knowledge_graph
 >>> job = QueryJob("SELECT ?n WHERE { VALUES ?n { 1 2 3 } }", {"results": "csv", "graph": None}, row_cap=2)
@@ -14,9 +16,7 @@ here and converted to XML, CSV or TSV by pyoxigraph.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from itertools import islice
 
 import pyoxigraph as ox
 
@@ -24,8 +24,6 @@ from lscp_kg.namespaces import PREFIXES
 from lscp_kg.service.formats import BY_NAME
 from lscp_kg.store import KnowledgeGraph
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 @dataclass(frozen=True)
@@ -80,26 +78,46 @@ class NotAcceptableResult(Exception):
     """The query's kind of result has no acceptable format (found only once it ran)."""
 
 
-def term_json(term) -> dict:
-    """A term as SPARQL 1.1 JSON results write it."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Triple):
-        return {"type": "triple", "value": {"subject": term_json(term.subject),
-                                            "predicate": term_json(term.predicate), "object": term_json(term.object)}}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value not in (XSD_STRING, RDF_LANG_STRING):
-        out["datatype"] = term.datatype.value
-    return out
+class _Enough(Exception):
+    """Raised by :class:`CappedOutput` to stop pyoxigraph's serialiser once the cap is passed."""
 
 
-def solutions_json(variables: list[str], rows) -> dict:
-    bindings = [{name: term_json(row[name]) for name in variables if row[name] is not None} for row in rows]
-    return {"head": {"vars": variables}, "results": {"bindings": bindings}}
+class CappedOutput:
+    """A file-like sink for pyoxigraph's serialisers that keeps ``lines`` lines at most (one row or triple each
+    in TSV and N-Triples, after ``header`` lines) and stops the serialiser past them: the cap is applied on the
+    serialised stream, with no Python object per row."""
+
+    def __init__(self, rows: int, header: int = 0):
+        self.keep, self.parts, self.lines = rows + header, [], 0
+
+    def write(self, chunk) -> int:
+        self.parts.append(bytes(chunk))
+        self.lines += chunk.count(b"\n")
+        if self.lines > self.keep:
+            raise _Enough
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+    def capped(self) -> tuple[bytes, bool]:
+        """The kept lines and whether any were cut."""
+        data = b"".join(self.parts)
+        if self.lines <= self.keep:
+            return data, False
+        end = -1
+        for _ in range(self.keep):
+            end = data.index(b"\n", end + 1)
+        return data[: end + 1], True
+
+
+def _capped(result, fmt, row_cap: int, header: int) -> tuple[bytes, bool]:
+    output = CappedOutput(row_cap, header)
+    try:
+        result.serialize(output, format=fmt)
+    except _Enough:
+        pass
+    return output.capped()
 
 
 def _dataset_options(job: QueryJob) -> dict:
@@ -126,18 +144,21 @@ def run_job(kg: KnowledgeGraph, job: QueryJob) -> QueryOutcome:
         return QueryOutcome(result.serialize(format=fmt.oxigraph), fmt.media_type, "boolean", 1)
     if isinstance(result, ox.QuerySolutions):
         fmt = _format_for(job, "results")
-        variables = [v.value for v in result.variables]
-        rows = list(islice(result, job.row_cap + 1))
-        truncated = len(rows) > job.row_cap
-        rows = rows[: job.row_cap]
-        body = json.dumps(solutions_json(variables, rows), ensure_ascii=False).encode()
-        if fmt.name != "json":
-            body = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(format=fmt.oxigraph)
-        return QueryOutcome(body, fmt.media_type, "solutions", len(rows), truncated)
+        # Serialised once in Rust as TSV (one line per row), cut at the cap, then written by pyoxigraph in the
+        # format asked for: TSV keeps every term exactly (IRIs, blank nodes, literals with their datatype).
+        tsv, truncated = _capped(result, ox.QueryResultsFormat.TSV, job.row_cap, header=1)
+        rows = tsv.count(b"\n") - 1
+        if fmt.oxigraph == ox.QueryResultsFormat.TSV:
+            body = tsv
+        else:
+            body = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=fmt.oxigraph)
+        return QueryOutcome(body, fmt.media_type, "solutions", rows, truncated)
     fmt = _format_for(job, "graph")
-    triples = list(islice(result, job.row_cap + 1))
-    truncated = len(triples) > job.row_cap
-    triples = triples[: job.row_cap]
-    prefixes = PREFIXES if fmt.name in ("turtle", "rdfxml") else None
-    body = ox.serialize(triples, format=fmt.oxigraph, prefixes=prefixes)
-    return QueryOutcome(body, fmt.media_type, "graph", len(triples), truncated)
+    ntriples, truncated = _capped(result, ox.RdfFormat.N_TRIPLES, job.row_cap, header=0)
+    count = ntriples.count(b"\n")
+    if fmt.oxigraph == ox.RdfFormat.N_TRIPLES:
+        body = ntriples
+    else:
+        prefixes = PREFIXES if fmt.name in ("turtle", "rdfxml") else None
+        body = ox.serialize(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), format=fmt.oxigraph, prefixes=prefixes)
+    return QueryOutcome(body, fmt.media_type, "graph", count, truncated)

@@ -24,6 +24,7 @@ class ServiceState:
     pool: QueryPool
     cors_origins: tuple[str, ...] = ("*",)
     cache: dict = field(default_factory=dict)  # generated pages (the ontology documentation)
+    warm_up: str = "not started"  # the start-up computation of the named queries' default answers (cache.warm)
 
 
 def service_state() -> ServiceState:

@@ -13,9 +13,7 @@ import signal
 import time
 from multiprocessing.connection import Connection
 
-import pyoxigraph as ox
-
-from lscp_kg.backends import StoreError, StoreTimeout
+from lscp_kg.backends import StoreError, StoreTimeout, open_for_worker
 from lscp_kg.service.results import NotAcceptableResult
 from lscp_kg.store import KnowledgeGraph
 
@@ -47,23 +45,15 @@ def worker_main(fd: int, parent: int) -> None:
     die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
     conn = Connection(fd)
-    dataset, base_iri, memory_limit = conn.recv()
-    # A graph in a remote store arrives as a KnowledgeGraph holding only the store's address (each
-    # worker opens its own connections): such a worker keeps its network, to reach that one store.
-    # An on-disk store (--store-path) arrives as its folder, which the worker opens read-only.
-    remote = isinstance(dataset, KnowledgeGraph) and dataset.is_remote
-    isolated = False if remote else isolate_from_network()
+    source, base_iri, memory_limit = conn.recv()
+    # A worker of a remote store keeps its network, to reach that one store; every other one cuts itself off.
+    isolated = False if source["scheme"] == "remote" else isolate_from_network()
     if memory_limit:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-    if isinstance(dataset, KnowledgeGraph):
-        kg = dataset
-    else:
-        store = ox.Store()
-        store.bulk_load(path=f"/proc/self/fd/{dataset}", format=ox.RdfFormat.N_QUADS)  # its own offset
-        os.close(dataset)
-        kg = KnowledgeGraph(store=store, base_iri=base_iri)
-        release_freed_memory()
-    del dataset
+    if source["scheme"] == "remote":
+        import lscp_kg.backends.remote  # noqa: F401 - registers its opener (an HTTP client: only when needed)
+    kg = KnowledgeGraph(backend=open_for_worker(source), base_iri=base_iri)
+    release_freed_memory()
     conn.send(("ready", isolated))
     while True:
         try:

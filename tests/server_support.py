@@ -11,12 +11,14 @@ from pathlib import Path
 SERVING = re.compile(r"Serving on (http://127\.0\.0\.1:\d+)")
 
 
-def start_server(options: list[str], log_path: Path, timeout: float = 60) -> tuple[str, subprocess.Popen]:
+def start_server(options: list[str], log_path: Path, timeout: float = 60,
+                 prefix: tuple[str, ...] = ()) -> tuple[str, subprocess.Popen]:
     """``lscp-kg serve --host 127.0.0.1 --port 0 <options>``; returns its URL (read from its log) and process.
 
-    Raises RuntimeError, with the server's log, if it does not start in time.
+    ``prefix`` is a command that runs the server (e.g. ``unshare ...``). Raises RuntimeError, with the
+    server's log, if it does not start in time.
     """
-    command = [sys.executable, "-c", "from lscp_kg.cli import main; main()", "serve", "--host", "127.0.0.1",
+    command = [*prefix, sys.executable, "-c", "from lscp_kg.cli import main; main()", "serve", "--host", "127.0.0.1",
                "--port", "0", *options]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)

@@ -62,10 +62,10 @@ def named(url: str, name: str, fresh: bool) -> requests.Response:
     return requests.get(f"{url}/api/queries/{name}", headers=headers, timeout=60)
 
 
-def storm(url: str, *, clients: int, requests_each: int, runaways: int) -> tuple[list, list]:
+def storm(url: str, *, clients: int, requests_each: int, runaways: int, network: int = 2) -> tuple[list, list]:
     """``clients`` clients asking named queries (half afresh) while ``runaways`` runaway queries run."""
     def client(k: int) -> list:
-        session, statuses = session_from(f"127.0.1.{k + 1}"), []  # each client its own address
+        session, statuses = session_from(f"127.{network}.1.{k + 1}"), []  # each client its own address
         for i in range(requests_each):
             name = NAMED[(k + i) % len(NAMED)]
             response = session.get(f"{url}/api/queries/{name}", timeout=60,
@@ -74,7 +74,7 @@ def storm(url: str, *, clients: int, requests_each: int, runaways: int) -> tuple
         return statuses
 
     def run_away(k: int) -> tuple:
-        response = session_from(f"127.0.2.{k + 1}").get(url + "/sparql", params={"query": RUNAWAY}, timeout=60)
+        response = session_from(f"127.{network}.2.{k + 1}").get(url + "/sparql", params={"query": RUNAWAY}, timeout=60)
         return response.status_code, response.text
 
     with ThreadPoolExecutor(max_workers=clients + runaways) as pool:
@@ -124,21 +124,33 @@ def _workers(process: subprocess.Popen) -> list[psutil.Process]:
     return [child for child in psutil.Process(process.pid).children(recursive=True) if "worker_main" in " ".join(child.cmdline())]
 
 
+def busy_worker(workers: list[psutil.Process], timeout: float = 10) -> psutil.Process:
+    """The worker that is running a query (the one using the processor), once there is one."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for worker in workers:
+            try:
+                if worker.cpu_percent(interval=0.1) > 50:
+                    return worker
+            except psutil.NoSuchProcess:  # replaced meanwhile
+                continue
+    raise AssertionError("no worker started the query")
+
+
 def test_a_worker_killed_mid_query_is_replaced_and_nothing_is_lost(server):
     url, process = server
     before, replaced = fingerprint(url), health(url)["workers_replaced"]
     workers = _workers(process)
-    assert len(workers) == 2
+    assert len(workers) == 3, "two workers and a spare"
     answers = []
-    thread = threading.Thread(target=lambda: answers.append(
-        requests.get(url + "/sparql", params={"query": RUNAWAY}, timeout=60)))
+    thread = threading.Thread(target=lambda: answers.append(  # a client of its own: the kill is no strike against it
+        session_from("127.0.8.1").get(url + "/sparql", params={"query": RUNAWAY}, timeout=60)))
     thread.start()
-    time.sleep(0.5)
-    busy = max(workers, key=lambda w: w.cpu_percent(interval=0.2))
+    busy = busy_worker(workers)
     busy.kill()
     thread.join(timeout=30)
-    assert answers and answers[0].status_code == 503 and "worker" in answers[0].text
-    state = wait_for_workers(url, 2)
+    assert answers and answers[0].status_code == 503 and "stopped from outside" in answers[0].text
+    state = wait_for_workers(url, 3)
     assert state["workers_replaced"] == replaced + 1
     assert busy.pid not in {w.pid for w in _workers(process)}
     # Everything is answered again, from both workers, with the same data.
@@ -174,7 +186,7 @@ def test_long_storm_with_runaways_and_killed_workers(server):
     thread = threading.Thread(target=killer)
     thread.start()
     try:
-        normal, runaway = storm(url, clients=48, requests_each=60, runaways=6)
+        normal, runaway = storm(url, clients=48, requests_each=60, runaways=6, network=3)  # clients with no strikes
     finally:
         stop.set()
         thread.join()
@@ -186,3 +198,66 @@ def test_long_storm_with_runaways_and_killed_workers(server):
     state = wait_for_workers(url, 2)
     assert state["workers_replaced"] > replaced
     assert fingerprint(url) == before
+
+
+# --- Network isolation: reported, and required on request ------------------------------------------------------
+
+#: Runs a command where the host gives no new network namespace: a user namespace (the system's own, not a
+#: simulation in the service) whose limits allow no further network or user namespaces.
+NO_NAMESPACES = ("unshare", "--user", "--map-root-user", "sh", "-c",
+                 "echo 0 > /proc/sys/user/max_net_namespaces && echo 0 > /proc/sys/user/max_user_namespaces "
+                 "&& exec \"$@\"", "no-namespaces")
+
+
+def namespaces_can_be_denied() -> bool:
+    try:
+        done = subprocess.run([*NO_NAMESPACES, "unshare", "--net", "true"], capture_output=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode != 0 and b"unshare" in done.stderr  # the inner unshare was refused
+
+
+def serve_command(*options: str) -> list[str]:
+    import sys
+
+    return [sys.executable, "-c", "from lscp_kg.cli import main; main()", "serve", "--host", "127.0.0.1",
+            "--port", "0", "--workers", "1", *options]
+
+
+@pytest.fixture(scope="module")
+def no_namespaces():
+    if not namespaces_can_be_denied():
+        pytest.skip("this host cannot run a process without network namespaces (unshare --user)")
+    return NO_NAMESPACES
+
+
+def test_without_network_namespaces_the_service_says_so(no_namespaces, tmp_path):
+    url, process = start_server(["--workers", "1"], tmp_path / "server.log", prefix=no_namespaces)
+    try:
+        state = wait_for_workers(url, 1)
+        assert state["network_isolation"]["isolated"] is False and state["workers_network_isolated"] is False
+        assert "no network namespace" in state["network_isolation"]["detail"]
+        deadline = time.monotonic() + 10
+        while "NOT isolated" not in (tmp_path / "server.log").read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "query workers: NOT isolated from the network" in (tmp_path / "server.log").read_text()
+    finally:
+        stop_server(process)
+
+
+def test_require_network_isolation_refuses_to_start_without_namespaces(no_namespaces):
+    done = subprocess.run([*no_namespaces, *serve_command("--require-network-isolation")], capture_output=True,
+                          text=True, timeout=90)
+    assert done.returncode != 0
+    assert "--require-network-isolation" in done.stderr and "no network namespace" in done.stderr
+    assert "Serving on" not in done.stdout + done.stderr
+
+
+def test_require_network_isolation_starts_where_workers_are_isolated(server, tmp_path):
+    if not health(server[0])["workers_network_isolated"]:
+        pytest.skip("this host gives no network namespace")
+    url, process = start_server(["--workers", "1", "--require-network-isolation"], tmp_path / "server.log")
+    try:
+        assert wait_for_workers(url, 1)["network_isolation"]["isolated"] is True
+    finally:
+        stop_server(process)

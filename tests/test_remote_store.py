@@ -306,3 +306,23 @@ def answer_json(body: bytes):
     data = json.loads(body)
     rows = data.get("results", {}).get("bindings", data.get("rows"))
     return sorted(json.dumps(r, sort_keys=True) for r in rows) if rows is not None else data
+
+
+def test_the_service_description_on_the_store_does_not_download_the_graph(remote_kg, kg, monkeypatch):
+    from lscp_kg.backends.remote_view import RemoteStoreView
+    from lscp_kg.service.app import create_app
+
+    def no_download(*_args, **_kwargs):
+        raise AssertionError("the service description downloaded the graph")
+
+    app = create_app({"KNOWLEDGE_GRAPH": remote_kg, "QUERY_WORKERS": 1, "QUERY_SPARE_WORKERS": 0})
+    try:
+        monkeypatch.setattr(RemoteBackend, "quads", no_download)
+        monkeypatch.setattr(RemoteStoreView, "quads_for_pattern", no_download)
+        response = app.test_client().get("/sparql", headers={"Accept": "text/turtle"})
+        assert response.status_code == 200 and response.mimetype == "text/turtle"
+        triples = next(t for t in ox.parse(response.data, format=ox.RdfFormat.TURTLE)
+                       if t.predicate.value == "http://rdfs.org/ns/void#triples")
+        assert int(triples.object.value) == len({q.triple for q in kg.quads()}), "the count is still right"
+    finally:
+        app.extensions["lscp_kg"].pool.close()

@@ -9,7 +9,11 @@ Two implementations answer the same calls with the same pyoxigraph objects:
   the SPARQL 1.1 Protocol (``--store sparql+http://host:port/sparql``).
 
 Every caller (the service, the views, the scrutiny checks, the tests) goes
-through ``kg.query`` and so never knows which one it has.
+through :class:`~lscp_kg.store.KnowledgeGraph` (``kg.query``, ``kg.statements``,
+``kg.triple_count``, ``kg.fingerprint``...) and so never knows which one it has;
+nothing outside this package touches a pyoxigraph store. Store kinds are
+chosen by address scheme (:data:`STORE_SCHEMES`), and a query worker opens its
+own copy from :meth:`StoreBackend.worker_source` (:func:`open_for_worker`).
 
 >>> store_settings(store="sparql+http://127.0.0.1:8890/sparql").remote_url
 'http://127.0.0.1:8890/sparql'
@@ -65,6 +69,51 @@ class StoreBackend(Protocol):
 
     def describe(self) -> str:
         """Where the graph lives, for logs and /health (never credentials)."""
+
+    def statements(self, subject=None, predicate=None, object=None, graph=None) -> Iterator[ox.Quad]:
+        """The quads matching a pattern (None: any), e.g. an entity's statements in and out."""
+
+    def triple_count(self) -> int:
+        """How many distinct triples the union of all graphs holds (the default graph queries see)."""
+
+    def fingerprint(self) -> str:
+        """A short name of the data version: it changes when the data does (cached answers key on it)."""
+
+    def worker_source(self) -> tuple[dict, tuple[int, ...]]:
+        """How a query worker process opens this graph: a picklable description for :func:`open_for_worker`
+        and the file descriptors the worker must inherit."""
+
+
+#: How a worker opens each kind of source (``worker_source()["scheme"]``); filled by the backend modules.
+WORKER_OPENERS: dict = {}
+
+
+def open_for_worker(source: dict) -> "StoreBackend":
+    """The backend a query worker process opens from a :meth:`StoreBackend.worker_source` description."""
+    return WORKER_OPENERS[source["scheme"]](source)
+
+
+def backend_class(address: str):
+    """The backend for a store address, chosen by its scheme (``sparql+http(s)://``; a folder or ``file://``
+    path is an embedded store on disk).
+
+    >>> backend_class("sparql+https://kg.example.org/sparql").__name__
+    'RemoteBackend'
+    >>> backend_class("/var/lib/lscp-kg").__name__
+    'EmbeddedBackend'
+    """
+    scheme = address.split("://", 1)[0] if "://" in address else "file"
+    if scheme not in STORE_SCHEMES:
+        raise ValueError(f"{address!r}: no store of the kind {scheme!r}; use one of {', '.join(STORE_SCHEMES)}")
+    module, name = STORE_SCHEMES[scheme].rsplit(".", 1)
+    return getattr(__import__(module, fromlist=[name]), name)
+
+
+#: The registry of store kinds by address scheme (modules imported only when used: the remote one needs HTTP).
+STORE_SCHEMES = {"sparql+http": "lscp_kg.backends.remote.RemoteBackend",
+                 "sparql+https": "lscp_kg.backends.remote.RemoteBackend",
+                 "http": "lscp_kg.backends.remote.RemoteBackend", "https": "lscp_kg.backends.remote.RemoteBackend",
+                 "file": "lscp_kg.backends.embedded.EmbeddedBackend"}
 
 
 @dataclass(frozen=True)

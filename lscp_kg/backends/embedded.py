@@ -24,11 +24,14 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
 import pyoxigraph as ox
+
+from . import WORKER_OPENERS
 
 MANIFEST = "manifest.json"
 LAYOUT_VERSION = 1
@@ -59,6 +62,43 @@ class EmbeddedBackend:
     def describe(self) -> str:
         return f"embedded pyoxigraph store at {self.path}" if self.path else "embedded pyoxigraph store (in memory)"
 
+    def statements(self, subject=None, predicate=None, object=None, graph=None) -> Iterator[ox.Quad]:
+        return self.store.quads_for_pattern(subject, predicate, object, graph)
+
+    def triple_count(self) -> int:
+        if getattr(self, "_triples", None) is None:  # read-only between reloads (a reload makes a new backend)
+            self._triples = len({quad.triple for quad in self.quads()})
+        return self._triples
+
+    def fingerprint(self) -> str:
+        if getattr(self, "_fingerprint", None) is None:
+            if self.path is not None:
+                self._fingerprint = hashlib.sha256(str(self.path.resolve()).encode()).hexdigest()[:16]
+            else:
+                digest = hashlib.sha256()
+                ox.serialize(self.quads(), _Digest(digest), format=ox.RdfFormat.N_QUADS)
+                self._fingerprint = digest.hexdigest()[:16]
+        return self._fingerprint
+
+    def worker_source(self) -> tuple[dict, tuple[int, ...]]:
+        """On disk: the folder, which each worker opens read-only. In memory: an unlinked N-Quads file (it
+        disappears with the server however it ends) that each worker loads, so that the server keeps no
+        second copy of the graph."""
+        if self.path is not None:
+            return {"scheme": "embedded-path", "path": str(self.path)}, ()
+        handle, name = tempfile.mkstemp(prefix="lscp-kg-dataset-", suffix=".nq")
+        os.unlink(name)
+        with os.fdopen(os.dup(handle), "wb") as out:
+            ox.serialize(self.quads(), out, format=ox.RdfFormat.N_QUADS)
+        if getattr(self, "_fingerprint", None) is None:  # the file is the data: its hash names the version
+            digest = hashlib.sha256()
+            with open(f"/proc/self/fd/{handle}", "rb") as data:
+                for block in iter(lambda: data.read(1 << 20), b""):
+                    digest.update(block)
+            self._fingerprint = digest.hexdigest()[:16]
+        return {"scheme": "embedded-nquads", "fd": handle}, (handle,)
+
+
     # A worker process gets the graph by pickling: from disk by its path, from memory as N-Quads.
     def __getstate__(self) -> dict:
         if self.path is not None:
@@ -71,6 +111,31 @@ class EmbeddedBackend:
         else:
             self.path, self.store = None, ox.Store()
             self.store.bulk_extend(ox.parse(state["nquads"], format=ox.RdfFormat.N_QUADS))
+
+
+class _Digest:
+    """A file-like sink that hashes what pyoxigraph writes."""
+
+    def __init__(self, digest):
+        self.digest = digest
+
+    def write(self, chunk) -> int:
+        self.digest.update(chunk)
+        return len(chunk)
+
+
+def _open_path(source: dict) -> EmbeddedBackend:
+    return EmbeddedBackend(ox.Store.read_only(source["path"]), Path(source["path"]))
+
+
+def _open_nquads(source: dict) -> EmbeddedBackend:
+    store = ox.Store()
+    store.bulk_load(path=f"/proc/self/fd/{source['fd']}", format=ox.RdfFormat.N_QUADS)  # its own file offset
+    os.close(source["fd"])
+    return EmbeddedBackend(store)
+
+
+WORKER_OPENERS.update({"embedded-path": _open_path, "embedded-nquads": _open_nquads})
 
 
 def fingerprint(files: list[Path], base_iri: str) -> str:

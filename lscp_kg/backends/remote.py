@@ -30,7 +30,7 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
-from . import StoreError, StoreTimeout, http
+from . import WORKER_OPENERS, StoreError, StoreTimeout, http
 from .registry import EMPTY_GRAPH, READ_QUERY, UNION_GRAPH, Published, check_query, parse_registry
 from .remote_results import solutions_from_json, triples_from_rdf
 from .query_rewrite import PreparedQuery, prepare
@@ -190,6 +190,21 @@ class RemoteBackend:
                              "it caps the rows of an answer (Virtuoso: raise ResultSetMaxRows)")
         return iter(quads)
 
+    def statements(self, subject=None, predicate=None, object=None, graph=None) -> Iterator[ox.Quad]:
+        return self.store.quads_for_pattern(subject, predicate, object, graph)
+
+    def triple_count(self) -> int:
+        """One COUNT over the union default graph (the published union graph holds each triple once)."""
+        rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+        return int(next(iter(rows))["n"].value)
+
+    def fingerprint(self) -> str:
+        published = self.published()
+        return f"{self.url} {published.token if published else '-'}"
+
+    def worker_source(self) -> tuple[dict, tuple[int, ...]]:
+        return {"scheme": "remote", "url": self.url, "update_url": self.update_url, "timeout": self.timeout}, ()
+
     def __len__(self) -> int:
         named = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         default = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", use_default_graph_as_union=False)
@@ -212,3 +227,10 @@ def _pause(deadline: float, why: str) -> None:
     if time.monotonic() + 0.05 >= deadline:
         raise StoreTimeout(f"the query could not run within its time limit: {why}")
     time.sleep(min(0.2, max(0.0, deadline - time.monotonic() - 0.05)))
+
+
+def _open_remote(source: dict) -> RemoteBackend:
+    return RemoteBackend(source["url"], source["update_url"], source["timeout"])
+
+
+WORKER_OPENERS["remote"] = _open_remote
