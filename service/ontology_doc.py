@@ -9,8 +9,8 @@ pyLODE takes every ``skos:ConceptScheme`` for the ontology itself (it merges
 their titles into one heading and names the page after the last), so the
 schemes' ``rdf:type`` is left out of the graph it is given; they are listed
 by :func:`vocabularies` instead. Its HTML carries labels and comments from the
-data, so it is sanitised with nh3 (an allow-list of tags and attributes; no
-script, style or event handler survives) before it reaches the page.
+data, so it goes through the service's sanitiser (``sanitise_html``, nh3's
+allow-list: no script, style or event handler survives) before it reaches the page.
 
 Generated once (about a second) and kept. pyLODE configures the root logger
 when imported, so the import is fenced to leave the service's logging alone.
@@ -24,12 +24,13 @@ import logging
 import re
 import threading
 from dataclasses import dataclass
+from html import escape, unescape
 from typing import Callable
 
-import nh3
 import pyoxigraph as ox
 
 from lscp_kg.namespaces import LSCP, ONTOLOGY_IRI
+from lscp_kg.service.security_headers import sanitise_html
 from lscp_kg.store import KnowledgeGraph
 
 log = logging.getLogger(__name__)
@@ -40,10 +41,8 @@ OWL_ONTOLOGY = "http://www.w3.org/2002/07/owl#Ontology"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 LABELS = ("http://purl.org/dc/terms/title", SKOS + "prefLabel", "http://www.w3.org/2000/01/rdf-schema#label")
 
-#: What may stay of pyLODE's HTML: structure, tables, links and the ids the links point at.
-ALLOWED_TAGS = {"div", "section", "h2", "h3", "h4", "p", "dl", "dt", "dd", "ul", "ol", "li", "a", "code", "pre",
-                "strong", "em", "sup", "span", "table", "thead", "tbody", "tr", "th", "td", "br"}
-ALLOWED_ATTRIBUTES = {"*": {"id", "class", "title"}, "a": {"href"}}
+#: A link of pyLODE's to a term of this ontology (pointed at its section here, or its entity page).
+TERM_LINK = re.compile(r'href="(' + re.escape(LSCP) + r'[^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -110,19 +109,18 @@ def _import_pylode():
 
 
 def sanitise(html: str, term_href: Callable[[str], str | None]) -> str:
-    """pyLODE's HTML through nh3's allow-list; links to documented terms go to ``term_href(iri)``.
+    """pyLODE's HTML with links to ``lscp:`` terms pointed at ``term_href(iri)``, then through the service's
+    one sanitiser (``security_headers.sanitise_html``: nh3's allow-list; links to other hosts lose their href).
 
     >>> sanitise('<h3 onclick="x()">A<script>alert(1)</script></h3><a href="https://lscp-kg.example.org/ontology#Seat">Seat</a>',
     ...          {"https://lscp-kg.example.org/ontology#Seat": "#Seat"}.get)
-    '<h3>A</h3><a href="#Seat" rel="noopener noreferrer">Seat</a>'
+    '<h3>A</h3><a href="#Seat">Seat</a>'
     """
-    def links(tag: str, attribute: str, value: str) -> str | None:
-        if tag == "a" and attribute == "href" and value.startswith(LSCP):
-            return term_href(value) or value
-        return value
+    def link(found: re.Match) -> str:
+        iri = unescape(found.group(1))
+        return 'href="' + escape(term_href(iri) or iri, quote=True) + '"'
 
-    return nh3.clean(html, tags=ALLOWED_TAGS, clean_content_tags={"script", "style"}, attributes=ALLOWED_ATTRIBUTES,
-                     attribute_filter=links, url_schemes={"http", "https", "mailto"})
+    return sanitise_html(TERM_LINK.sub(link, html))
 
 
 def _between(html: str, start: str, end: str | None) -> str:
