@@ -241,3 +241,10 @@ def test_quote_and_source_are_normalised_alike():
             assert normalise(match.exact) == normalise(quote)
 
     check()
+
+
+def test_commands_that_load_data_report_authoring_problems(tmp_path):
+    path = write(tmp_path, "- quote: Testshire Safeguarding Children Partnership\n- quote: Not in the text at all\n")
+    result = CliRunner().invoke(main, ["validate", "--data", str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"{path}:8: the quote 'Not in the text at all' is not in source.txt" in result.output
