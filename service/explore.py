@@ -61,13 +61,14 @@ def view_title(name: str) -> str:
 
 
 def entities_href(iris: list[str]) -> str | None:
-    """A view of exactly these entities, highlighted and joined by their shortest connections;
-    None if the network shows none of them."""
+    """A view of exactly these entities, highlighted and joined by their shortest connections (one
+    entity alone: with its neighbours); None if the network shows none of them."""
     graph = network()
     shown = [iri for iri in dict.fromkeys(iris) if iri in graph]
     if not shown:
         return None
-    return url_for("explore.view", name="entity") + "?" + urlencode([("iri", i) for i in shown] + [("depth", "0")])
+    depth = "1" if len(shown) == 1 else "0"
+    return url_for("explore.view", name="entity") + "?" + urlencode([("iri", i) for i in shown] + [("depth", depth)])
 
 
 def passage_href(source: dict) -> str:

@@ -112,7 +112,7 @@ def test_api_analysis_and_explore_pages(client, report):
     served = {c["check"]: c for c in answer.json["checks"]}
     views = [f.pop("view") for c in served.values() for f in c["findings"]]
     assert served == report
-    assert views and all(v.startswith("/explore/entity?iri=") and v.endswith("&depth=0") for v in views)
+    assert views and all(v.startswith("/explore/entity?iri=") and v.endswith(("&depth=0", "&depth=1")) for v in views)
     page = client.get("/explore/analysis")
     assert page.status_code == 200 and b"Posts with no holder" in page.data
     assert page.data.count(b'class="network" href="/explore/entity?iri=') == len(views)
