@@ -238,3 +238,16 @@ def test_marks_agree_with_the_analysis(graph):
     for check, mark in (("bodies-without-reporting-line", "no-reporting-line"), ("posts-without-holder", "no-holder"),
                         ("accountability-dead-ends", "dead-end")):
         assert {f["entities"][0]["iri"] for f in report[check]} == {n for n, m in marks.items() if mark in m}
+
+
+def test_a_reporting_cycle_and_a_post_with_no_holder_are_marked():
+    from lscp_kg.visualisations.marks import marks_of
+
+    graph = nx.MultiDiGraph(base_iri="http://b/")
+    for node, kind in (("a", "body"), ("b", "subgroup"), ("p", "post")):
+        graph.add_node(node, label=node.upper(), type=kind, type_label=kind.title(), roles=())
+    graph.add_edge("a", "b", key="org:reportsTo", sources=[])
+    graph.add_edge("b", "a", key="org:reportsTo", sources=[])
+    marks = marks_of(graph)
+    assert "reporting-cycle" in marks["a"] and "reporting-cycle" in marks["b"]
+    assert marks["p"][0] == "no-holder" and "no-reporting-line" not in marks["a"]
