@@ -45,25 +45,28 @@ class ShapeLimits:
     """How big a query may be, measured on its tokens before it runs: the one place these limits live.
 
     Measured with pyoxigraph 0.5.13 in a process with an 8 MiB stack (the
-    worker's), a query dies (SIGSEGV, stack overflow) at about: 950 nested
-    function calls, 2,200 nested groups, 4,700 nested parentheses, 2,600
-    chained BINDs, 7,000 terms added in one expression, 9,400 ``&&`` or ``!``.
-    Each limit is 5-10 times below that, and far above real queries (the
-    shipped named queries and scrutiny rules stay under 10 levels, 20 operators
-    and 40 pattern operators).
+    worker's), a query dies (SIGSEGV, stack overflow) at about: 850 nested
+    ``FILTER NOT EXISTS``, 950 nested function calls, 2,200 nested groups, 2,500
+    nested sub-selects, 4,700 nested parentheses, 2,600 chained BINDs, MINUS or
+    projected expressions, 6,600 UNIONs, 11,000 path alternatives, 7,000 terms
+    added in one expression, 9,400 ``&&`` or ``!``. Each limit is 4-10 times
+    below that, and far above real queries (the shipped named queries and
+    scrutiny rules stay under 10 levels, 10 operators and 60 pattern operators).
+    Long VALUES blocks, IN lists and CONCAT arguments (30,000) do no harm.
     """
 
     #: deepest nesting of braces, parentheses and brackets
     nesting: int = 200
     #: operators (``+ - * / && || ! = != < > <= >= IN``) in one expression
     expression_operators: int = 1000
-    #: pattern operators in the whole query (``BIND OPTIONAL UNION MINUS GRAPH FILTER VALUES``, groups)
+    #: pattern operators in the whole query (``BIND OPTIONAL UNION MINUS GRAPH FILTER VALUES AS``, groups,
+    #: the ``/`` and ``|`` of property paths)
     pattern_operators: int = 500
 
 
 LIMITS = ShapeLimits()
 _EXPRESSION_OPERATORS = frozenset({"+", "-", "*", "/", "&&", "||", "!", "=", "!=", "<", ">", "<=", ">="})
-_PATTERN_WORDS = frozenset({"bind", "optional", "union", "minus", "graph", "filter", "values", "service"})
+_PATTERN_WORDS = frozenset({"bind", "optional", "union", "minus", "graph", "filter", "values", "service", "as"})
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,7 @@ def measure(toks: list[Token]) -> QuerySize:
     """Nesting, the biggest expression and the pattern operators of a query's tokens.
 
     >>> measure(tokens("SELECT * { { ?s ?p ?o FILTER((1 + 2 * 3 < 4)) } BIND(!true AS ?x) } # {{{{"))
-    QuerySize(nesting=4, expression_operators=3, pattern_operators=4)
+    QuerySize(nesting=4, expression_operators=3, pattern_operators=5)
     """
     depth = deepest = 0
     expression_depth = operators = biggest = pattern = 0
@@ -127,7 +130,8 @@ def measure(toks: list[Token]) -> QuerySize:
             if token.scope == "expr" and text == ")" and expression_depth:
                 expression_depth -= 1
                 biggest = max(biggest, operators)
-        elif token.kind == "word" and text.lower() in _PATTERN_WORDS:
+        elif (token.kind == "word" and text.lower() in _PATTERN_WORDS) or (
+                text in ("/", "|") and token.scope in ("group", "list", "bnode")):
             pattern += 1
         elif expression_depth and token.scope == "expr" and (
                 text in _EXPRESSION_OPERATORS or (token.kind == "word" and text.lower() == "in")):
@@ -173,7 +177,8 @@ def check_size(toks: list[Token], limits: ShapeLimits = LIMITS) -> None:
                              f"{limits.expression_operators:,} operators in one expression.")
     if size.pattern_operators > limits.pattern_operators:
         raise HttpError(400, f"The query has {size.pattern_operators:,} groups, BIND, OPTIONAL, UNION, MINUS, GRAPH, "
-                             f"FILTER and VALUES clauses; this service accepts at most {limits.pattern_operators:,} in one query.")
+                             f"FILTER, VALUES and AS clauses and path steps; this service accepts at most "
+                             f"{limits.pattern_operators:,} in one query.")
 
 
 def check_query(text: str, max_length: int) -> QueryShape:

@@ -69,6 +69,8 @@ KILLERS = {
                                            + " }", "levels deep"),
     "1000-nested-calls": ("SELECT * WHERE { BIND(" + "STR(" * 1000 + "1" + ")" * 1000 + " AS ?x) }", "levels deep"),
     "7000-unions": ("SELECT * WHERE { " + " UNION ".join("{ ?s ex:p ?o }" for _ in range(7000)) + " }", "UNION"),
+    "3000-projections": ("SELECT " + " ".join(f"(1 AS ?v{i})" for i in range(3000)) + " WHERE { }", "AS"),
+    "12000-path-alternatives": ("SELECT * WHERE { ?s " + "|".join(["ex:p"] * 12_000) + " ?o }", "path steps"),
 }
 
 
@@ -108,7 +110,7 @@ def test_the_size_messages_name_the_measure_and_the_limit():
 def _at_the_limits() -> str:
     depth = LIMITS.nesting - 5
     expression = "+".join(["1"] * (LIMITS.expression_operators + 1))
-    binds = " ".join(f"BIND({i} AS ?b{i})" for i in range(LIMITS.pattern_operators - depth - 5))
+    binds = " ".join(f"BIND({i} AS ?b{i})" for i in range((LIMITS.pattern_operators - depth - 10) // 2))  # 2 each
     return (f"SELECT ?x WHERE {{ {binds} BIND({expression} AS ?x) " + "{" * depth + " BIND(1 AS ?y) " + "}" * depth
             + " }")
 
