@@ -250,3 +250,30 @@ def test_whole_graph_questions_take_an_optional_partnership(everyone, name):
     assert lewisham and {r["partnership"] for r in lewisham} == {LEWISHAM}
     assert run_named(everyone, name, partnership="id/partnership/northshire") == []
     assert len(every) >= len(lewisham)
+
+
+def test_partners_without_lead_representative_posts_fail_with_findings_that_say_so(tmp_path):
+    text = BARESHIRE.read_text(encoding="utf-8").replace(
+        "org:postIn ex:council ; org:role lscp:LeadRepresentativeRole ; lscp:accountableFor ex:council ;",
+        "org:postIn ex:council ;")
+    data = tmp_path / "bareshire.trig"
+    data.write_text(text, encoding="utf-8")
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "bareshire.txt").write_text((FIXTURES / "sources" / "bareshire.txt").read_text())
+    report = run_scrutiny(load_knowledge_graph([COMMON, data], include_shipped=False), ASOF)
+    messages = {f.rule: f.message for f in report.findings if f.rule in ("LSP", "DSP")}
+    assert messages == {
+        "LSP": "No lead representative accountable for Bareshire Council is named in the arrangements of "
+               "Bareshire Safeguarding Children Partnership.",
+        "DSP": "No lead representative of Bareshire Council is named, so no delegated safeguarding partner is either."}
+    status = {r["id"]: r["status"] for r in report.partnerships[0]["requirements"]}
+    assert status["LSP"] == status["DSP"] == "fail"
+
+
+def test_standalone_html_report_has_a_section_per_partnership():
+    result = CliRunner().invoke(main, ["scrutinise", "--as-of", ASOF, "--format", "html",
+                                       f"--data={EXAMPLESHIRE}", f"--data={NORTHSHIRE}"])
+    assert result.exit_code == 0, result.output
+    for label in ("Exampleshire", "Lewisham", "Northshire"):
+        assert f"<h2>{label} Safeguarding Children Partnership</h2>" in result.output
+    assert 'id="p3-requirement-RR"' in result.output and "<script" not in result.output
