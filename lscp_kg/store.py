@@ -20,7 +20,7 @@ from typing import Iterable, Sequence
 
 import pyoxigraph as ox
 
-from .backends import StoreBackend, StoreSettings
+from .backends import StoreBackend, StoreSettings, backend_class
 from .backends.embedded import EmbeddedBackend, open_on_disk
 from .namespaces import DEFAULT_BASE_IRI, ONTOLOGY_IRI, PREFIXES
 
@@ -256,9 +256,8 @@ def load_knowledge_graph(
         if extra_data:
             raise ValueError("--data adds files to an embedded graph; to add them to a remote store, "
                              "publish them: lscp-kg publish --store URL --data PATH")
-        from .backends.remote import RemoteBackend  # imports an HTTP client: only when needed
-
-        backend = RemoteBackend(settings.remote_url, settings.update_url)
+        # chosen by the address's scheme (lscp_kg.backends.STORE_SCHEMES); the HTTP client is imported only now
+        backend = backend_class(settings.store)(settings.remote_url, settings.update_url)
         return KnowledgeGraph(backend=backend, base_iri=base_iri, files=files)
     if settings is not None and settings.store_path:
         backend, graph_files, _built = open_on_disk(settings.store_path, list(files), base_iri,
