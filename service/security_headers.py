@@ -51,7 +51,9 @@ def register_security_headers(app: Flask, origins: tuple[str, ...]) -> None:
 
     @app.after_request
     def _headers(response):
-        if not response.is_streamed:  # XML that would be malformed is refused, whichever endpoint made it
+        # XML that would be malformed is refused, whichever endpoint made it (files sent as they are, such as
+        # static assets under waitress's file wrapper, have no body to read here)
+        if not response.is_streamed and not response.direct_passthrough:
             refusal = xml_refusal(response.get_data(), response.mimetype)
             if refusal:
                 response = error_response(406, refusal, {"Vary": "Accept"})
