@@ -82,8 +82,9 @@ def _shape(toks: list[Token]) -> QueryShape:
     first = next((w for w in words if w not in PROLOGUE_WORDS), None)
     # Oxigraph's keywords need no boundary: SERVICESILENT, trueSERVICE and SERVICEex:e all call a service.
     service = any(glued_keyword(t) == "service" for t in toks)
-    return QueryShape(form=first if first in QUERY_FORMS else None, update=any(w in UPDATE_WORDS for w in words),
-                      service=service, dataset="from" in words)
+    update = any(w.startswith(tuple(UPDATE_WORDS)) for w in words)  # LOADSILENT too: no keyword starts so
+    return QueryShape(form=first if first in QUERY_FORMS else None, update=update, service=service,
+                      dataset="from" in words)
 
 
 def inspect_query(text: str, toks: list[Token] | None = None) -> QueryShape:

@@ -170,3 +170,15 @@ def test_a_query_that_fails_in_its_worker_is_503_not_500(kg):
     finally:
         pool.close()
     assert HttpError  # the pool's refusals are HttpErrors, rendered by the one handler
+
+
+@pytest.mark.parametrize("text", ["LOAD <http://127.0.0.1:9/x>", "load silent <http://127.0.0.1:9/x>",
+                                  "LOADSILENT <http://127.0.0.1:9/x>", "LOAD<http://127.0.0.1:9/x>INTO GRAPH <urn:g>",
+                                  "PREFIX ex: <http://x/> LOAD ex:a\\'"])
+def test_load_is_refused_whatever_its_spelling(text):
+    from lscp_kg.service.errors import HttpError
+    from lscp_kg.service.query_guard import check_query
+
+    with pytest.raises(HttpError) as refused:
+        check_query(text, 10_000)
+    assert refused.value.status == 400 and "LOAD" in refused.value.message
