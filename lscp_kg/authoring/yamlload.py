@@ -6,10 +6,13 @@ a key written twice in one mapping is an error, not a silent overwrite.
 >>> doc = load_yaml_text("a: 1\\nb:\\n  - x: 2019-06-29\\n", "f.yaml")
 >>> doc.line_of("b"), doc["b"].line_of(0), doc["b"][0]["x"]
 (2, 3, '2019-06-29')
+>>> load_yaml_text("a: No\\nb: true\\n", "f.yaml")
+{'a': 'No', 'b': True}
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -74,6 +77,12 @@ def _construct_seq(loader: _Loader, node: yaml.SequenceNode):
         result.lines.append(item.start_mark.line + 1)
 
 
+# YAML 1.2 booleans, as editors read the file: only true/false, so "No" or "on" stay text.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                              list("tTfF"))
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
