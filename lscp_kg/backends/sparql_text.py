@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lscp_kg.sparql_reader import Token, tokens
+from lscp_kg.sparql_reader import Token, glued_keyword, tokens
 
 __all__ = ["QUERY_FORMS", "QueryOutline", "QueryRefused", "Token", "matching_close", "outline", "tokens"]
 QUERY_FORMS = ("select", "ask", "construct", "describe")
@@ -100,11 +100,11 @@ def outline(text: str) -> QueryOutline:
             form, form_index = word, i
         break
     for tok in toks[form_index:]:
+        service = service or glued_keyword(tok) == "service"  # SERVICE, SERVICESILENT, SERVICEex:e ...
         if tok.kind == "pname":
             used.add(tok.text.split(":", 1)[0])
-        elif tok.kind == "word" and tok.text.lower() in ("service", "graph"):
-            service = service or tok.text.lower() == "service"
-            uses_graph = uses_graph or tok.text.lower() == "graph"
+        elif tok.kind == "word" and tok.text.lower() == "graph":
+            uses_graph = True
     where_open = None
     search_from = form_index + 1
     if form in ("select", "ask", "describe"):
