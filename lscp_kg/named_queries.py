@@ -135,6 +135,26 @@ class NamedQuery:
     audience: tuple[str, ...] = ()
     topic: str = ""
     summary: str = ""
+    #: how parameters reach the engine (``#+ bind:``): pyoxigraph's ``substitutions``, or ``values-first``
+    bind_style: str = "substitutions"
+
+    def prepare(self, raw: Mapping[str, Any], base_iri: str, resolve=None) -> tuple[str, dict]:
+        """The text to run and its substitutions, bound the way this query is fastest (``#+ bind:``).
+
+        ``substitutions`` (the default) hands the terms to pyoxigraph; ``values-first`` puts the same terms,
+        written by pyoxigraph, in a ``VALUES`` block that opens the WHERE clause, which Oxigraph applies
+        before the rest (it does not push a substituted variable into UNION branches or OPTIONAL parts).
+
+        >>> q = NamedQuery("q", "Q", "", "SELECT ?x ?l WHERE { ?x rdfs:label ?l }",
+        ...                (Parameter("x", "iri", classes=("http://www.w3.org/2002/07/owl#Thing",)),),
+        ...                bind_style="values-first")
+        >>> q.prepare({"x": "id/a"}, "http://e/")
+        ('SELECT ?x ?l WHERE { VALUES (?x) { (<http://e/id/a>) } ?x rdfs:label ?l }', {})
+        """
+        bound = self.bind(raw, base_iri, resolve)
+        if self.bind_style != "values-first" or not bound:
+            return self.sparql, bound
+        return values_first(self.sparql, bound), {}
 
     def bind(self, raw: Mapping[str, Any], base_iri: str, resolve=None) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
         """Check and convert parameter values; unknown names are refused.
@@ -174,6 +194,32 @@ class NamedQuery:
                 "audience": list(self.audience), "topic": self.topic, "summary": self.summary}
 
 
+BIND_STYLES = ("substitutions", "values-first")
+
+
+def values_first(sparql: str, bound: Mapping) -> str:
+    """The query with ``bound`` terms as a ``VALUES`` block first in its outermost WHERE clause."""
+    from .sparql_reader import tokens
+
+    depth, after_where, opening = 0, False, None
+    for token in tokens(sparql):
+        if token.text == "{":
+            if depth == 0 and (after_where or opening is None):
+                opening = token
+                if after_where:
+                    break
+            depth += 1
+        elif token.text == "}":
+            depth -= 1
+        elif depth == 0 and token.kind == "word" and token.text.upper() == "WHERE":
+            after_where = True
+    if opening is None:
+        raise ValueError("the query has no WHERE clause to put the parameters in")
+    names = " ".join(str(v) for v in bound)
+    terms = " ".join(str(t) for t in bound.values())
+    return f"{sparql[:opening.end]} VALUES ({names}) {{ ({terms}) }}{sparql[opening.end:]}"
+
+
 def parse_query_file(path: Path) -> NamedQuery:
     """Read one ``.rq`` file and its ``#+`` YAML header."""
     text = path.read_text(encoding="utf-8")
@@ -202,10 +248,12 @@ def parse_query_file(path: Path) -> NamedQuery:
                                 bool(spec.get("required", False)), None if default is None else str(default),
                                 classes, rule))
     answers = meta.get("answers") or []
+    if meta.get("bind", "substitutions") not in BIND_STYLES:
+        raise QueryFileError(f"{path}: 'bind: {meta.get('bind')}' is not one of {', '.join(BIND_STYLES)}")
     return NamedQuery(name=path.stem, title=str(meta["title"]), description=str(meta.get("description", "")).strip(),
                       sparql=text, parameters=tuple(params), answers=tuple(int(a) for a in answers), path=path,
                       audience=tuple(str(a) for a in _as_list(meta.get("audience"))), topic=str(meta.get("topic") or ""),
-                      summary=str(meta.get("summary") or "").strip())
+                      summary=str(meta.get("summary") or "").strip(), bind_style=meta.get("bind", "substitutions"))
 
 
 def _as_list(value) -> list:

@@ -56,11 +56,11 @@ def run_named(query: NamedQuery, raw: dict, formats: dict, refusals: dict | None
     state = service_state()
     note_query(f"named:{query.name}")
     try:
-        substitutions = query.bind(raw, state.kg.base_iri, resolver(state.kg))
+        sparql, substitutions = query.prepare(raw, state.kg.base_iri, resolver(state.kg))
     except ParameterError as error:  # the page reads the error (__cause__) to show the field's suggestions
         raise HttpError(400, str(error), details={"parameter": error.parameter,
                                                   "suggestions": list(error.suggestions)}) from error
-    job = QueryJob(query.sparql, formats, substitutions=substitutions, row_cap=state.limits.row_cap,
+    job = QueryJob(sparql, formats, substitutions=substitutions, row_cap=state.limits.row_cap,
                    refusals=refusals or {})
     return state.pool.run(job)
 

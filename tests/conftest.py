@@ -42,7 +42,8 @@ def run_named(kg, named_queries):
 
     def run(name: str, **params):
         query = named_queries[name]
-        result = kg.query(query.sparql, substitutions=query.bind(params, kg.base_iri))
+        sparql, substitutions = query.prepare(params, kg.base_iri)  # bound as the service binds it (#+ bind:)
+        result = kg.query(sparql, substitutions=substitutions)
         if isinstance(result, bool) or not hasattr(result, "variables"):
             return bool(result)
         names = [v.value for v in result.variables]
