@@ -248,3 +248,30 @@ def test_commands_that_load_data_report_authoring_problems(tmp_path):
     result = CliRunner().invoke(main, ["validate", "--data", str(tmp_path)])
     assert result.exit_code == 2
     assert f"{path}:8: the quote 'Not in the text at all' is not in source.txt" in result.output
+
+
+def test_converter_keeps_what_no_kind_says_as_turtle(tmp_path):
+    from lscp_kg.authoring.from_trig import convert
+
+    folder = tmp_path / "testshire"
+    folder.mkdir()
+    (folder / "source.txt").write_text(SOURCE, encoding="utf-8")
+    (folder / "data.trig").write_text("""@prefix lscp: <https://lscp-kg.example.org/ontology#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+<id/source/t> { <id/source/t> a lscp:SourceDocument ; lscp:textFile "source.txt" . }
+<id/testshire/passage/P1> {
+    <id/testshire/passage/P1> a lscp:SourcePassage ; lscp:source <id/source/t> ;
+        lscp:startLine 7 ; lscp:endLine 7 ; prov:value "The partners are Testshire Council and Testshire Police." .
+    <id/org/testshire-council> a lscp:LocalAuthority ; rdfs:label "Testshire Council" ;
+        foaf:homepage <https://testshire.example.org/> .
+}
+""", encoding="utf-8")
+    text = convert([folder / "data.trig"], "testshire", folder / "partnership.yaml", BASE)
+    assert "  id: P1\n" in text and "organisation: testshire-council" in text and "type: local-authority" in text
+    assert "turtle: |\n    <id/org/testshire-council> foaf:homepage <https://testshire.example.org/> .\n" in text
+    (folder / "partnership.yaml").write_text(text, encoding="utf-8")
+    (folder / "data.trig").unlink()
+    quads = compile_file(folder / "partnership.yaml", BASE)
+    assert any(q.predicate.value == "http://xmlns.com/foaf/0.1/homepage" for q in quads)
