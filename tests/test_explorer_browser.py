@@ -235,6 +235,7 @@ def test_a_shared_url_restores_the_same_nodes_and_filters(browser, site, iri):
     browser.open("about:blank")
     open_view(browser, link)
     assert shown(browser) == nodes and iri("id/lewisham/body/concern-hub") not in nodes
+    assert browser.text("#unhide") == "Show the 1 hidden node"
     assert browser.run_js("return [...document.querySelectorAll('#legend input')].map(b => b.dataset.key + '=' + b.checked)") == filters
     assert browser.run_js("return window.lscpExplorer.edgeView.get({filter: e => e.relation === 'lscp:supportedBy'}).length") == 0
     text = browser.run_js("return document.getElementById('text-alternative').textContent")

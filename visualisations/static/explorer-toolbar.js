@@ -71,13 +71,18 @@
     });
 
     /* Find a shown node by name. */
-    var names = document.getElementById("node-names"), seen = new Set();
-    data.nodes.forEach(function (node) {
-      if (seen.has(node.full_label)) return;
-      seen.add(node.full_label);
-      var option = document.createElement("option");
-      option.value = node.full_label;
-      names.appendChild(option);
+    var names = document.getElementById("node-names"), search = document.getElementById("search");
+    search.addEventListener("focus", function () {  // the names' list, made when first wanted (not before the first frame)
+      if (names.children.length) return;
+      var seen = new Set(), options = document.createDocumentFragment();
+      explorer.nodes.forEach(function (node) {
+        if (seen.has(node.full_label)) return;
+        seen.add(node.full_label);
+        var option = document.createElement("option");
+        option.value = node.full_label;
+        options.appendChild(option);
+      });
+      names.appendChild(options);
     });
     var searchStatus = document.getElementById("search-status");
     document.getElementById("search-form").addEventListener("submit", function (event) {

@@ -26,8 +26,10 @@
 
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
-  var nodeView = new vis.DataView(nodes, { filter: function (n) { return shown.has(n.id) && !hiddenKinds.has(n.type); } });
-  var edgeView = new vis.DataView(edges, { filter: function (e) { return !hiddenRelations.has(e.relation); } });
+  function drawn(id) { return shown.has(id) && !hiddenKinds.has(nodesById.get(id).type); }
+  var nodeView = new vis.DataView(nodes, { filter: function (n) { return drawn(n.id); } });
+  // only edges between drawn nodes: vis-network would build (and keep) an object for every other edge too
+  var edgeView = new vis.DataView(edges, { filter: function (e) { return !hiddenRelations.has(e.relation) && drawn(e.from) && drawn(e.to); } });
   document.querySelector(".toolbar").hidden = false;
   shown = S.visible(nodesById, next, base, brought, state);  // before drawing: the network starts with its nodes
   var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, data.options);
@@ -49,10 +51,12 @@
     nodeView.refresh();
     edgeView.refresh();
     var ids = new Set(shownIds());
-    var edgeCount = edgeView.get().filter(function (e) { return ids.has(e.from) && ids.has(e.to); }).length;
-    document.getElementById("counts").textContent = ids.size + " nodes, " + edgeCount + " edges shown.";
+    document.getElementById("counts").textContent = ids.size + " nodes, " + edgeView.length + " edges shown.";
     container.dataset.nodeCount = String(ids.size);
     container.setAttribute("aria-label", data.view.title + ": network of " + ids.size + " nodes");
+    var unhide = document.getElementById("unhide");
+    unhide.hidden = !state.hide.length;
+    unhide.textContent = "Show the " + state.hide.length + " hidden node" + (state.hide.length === 1 ? "" : "s");
     if (changed) {
       var query = S.toQuery(window.location.search, state);
       window.history.replaceState(null, "", window.location.pathname + query + window.location.hash);
@@ -91,7 +95,7 @@
     var node = nodesById.get(id);
     if (!node) return;
     selected = id;
-    network.selectNodes([id]);
+    if (shown.has(id) && nodeView.get(id)) network.selectNodes([id]);
     container.dataset.selected = id;
     P.showNode(details, node, marks, { expanded: state.expand.indexOf(id) >= 0, depth: state.focus_depth,
                                        focused: !!state.focus });
@@ -170,6 +174,7 @@
     explorer.select(id);
     status("Focused on " + nodesById.get(id).full_label + " to depth " + state.focus_depth + ".");
   };
+  document.getElementById("unhide").addEventListener("click", function () { state.hide = []; refresh(true); });
   explorer.unfocus = function () { state.focus = null; state.focus_depth = 1; refresh(true); explorer.fit(); };
 
   details.addEventListener("click", function (event) {
