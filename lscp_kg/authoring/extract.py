@@ -12,6 +12,8 @@ kept as they are.
 >>> text = html_text(page.encode())
 >>> text.title, text.lines
 ('T', ['Wexcombe', '', 'We meet every six\\xa0weeks.', '', '• One', '• Two'])
+>>> html_text(b"<ul><li><p>Nested</p></li><li>Plain</li></ul><p>After</p>").lines
+['• Nested', '• Plain', '', 'After']
 """
 
 from __future__ import annotations
@@ -57,9 +59,10 @@ class _Blocks:
 
     def flush(self) -> None:
         text = ASCII_SPACE.sub(" ", "".join(self.current)).strip(" ")
-        if text.strip():
+        self.current = []
+        if text.strip():  # an empty flush (a <p> opening inside an <li>) keeps the kind of block
             self.blocks.append((text, self.kind))
-        self.current, self.kind = [], "p"
+            self.kind = "p"
 
     def walk(self, element, in_list_item: bool = False) -> None:
         tag = _local(element.tag)

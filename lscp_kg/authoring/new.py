@@ -34,7 +34,8 @@ def _slug(text: str) -> str:
 
 def starter_yaml(name: str, title: str, lines: list[str], text_name: str, yaml_dir: Path, url: str | None) -> str:
     """A starter file: the partnership, its source document and who publishes it, quoted from the text."""
-    heading = next((line.strip() for line in lines if PARTNERSHIP_WORDS.search(line)), None)
+    # The partnership's name: the first short line that names a partnership (a heading, not a paragraph).
+    heading = next((line.strip() for line in lines if PARTNERSHIP_WORDS.search(line) and len(line.strip()) <= 100), None)
     heading = heading or next((line.strip() for line in lines if line.strip()), title)
     source_id = f"{name}-{_slug(title)}"
     source = {"id": source_id, "label": f"{title} (as text)", "title": title, "text": text_name,
