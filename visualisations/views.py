@@ -27,7 +27,7 @@ from lscp_kg.named_queries import Parameter, ParameterError
 from .layout import around_fixed, column_positions, pack
 from .projection import accountability_graph, is_lead_representative
 from .view_model import View, ViewError, nodes_of, subgraph, with_levels, with_positions, with_tiers
-from .views_around import MAX_DEPTH, entity, path
+from .views_around import entity, path
 
 BODY_TYPES = ("body", "subgroup")
 DOCUMENT_TYPES = ("legislation", "guidance")
