@@ -91,7 +91,9 @@ def test_scrutiny_section_of_its_own():
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    url, process = start_server(["--data", str(EXAMPLE)], tmp_path_factory.mktemp("served") / "server.log")
+    # A generous time limit: this test is about the data working everywhere, not about speed on a busy machine.
+    url, process = start_server(["--data", str(EXAMPLE), "--time-limit", "120"],
+                                tmp_path_factory.mktemp("served") / "server.log", timeout=180)
     yield url
     stop_server(process)
 
