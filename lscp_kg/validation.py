@@ -21,7 +21,7 @@ import rdflib
 from pyshacl import validate as shacl_validate
 
 from .provenance import ProvenanceProblem, check_provenance
-from .store import SHAPES_FILE, KnowledgeGraph
+from .store import RDF_FORMATS, SHAPES_FILE, KnowledgeGraph, data_files
 from .validation_locate import line_of, line_of_text, shown
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
@@ -109,7 +109,10 @@ def _where(kg: KnowledgeGraph, node: str, path: str | None, value: str | None) -
     owners, places = kg.graph_files, []
     stated = [g for g, o in _graphs_stating(kg, node, path) if value is None or o == value] if path else []
     graphs = stated or [g for g, _ in _graphs_stating(kg, node)]
-    for file in sorted({owners[g] for g in graphs if g in owners}):
+    files = sorted({owners[g] for g in graphs if g in owners})
+    if not files:  # written outside any named graph: look in the data files themselves
+        files = [f for f in data_files(kg.files) if f.suffix in RDF_FORMATS and line_of(Path(f), node, kg.base_iri)]
+    for file in files:
         hint = value.rsplit("/", 1)[-1].rsplit("#", 1)[-1] if value else None
         line = line_of(Path(file), node, kg.base_iri, after=hint)
         places.append(f"{file}:{line}" if line else str(file))

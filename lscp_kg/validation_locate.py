@@ -61,20 +61,19 @@ def _forms(path: Path, iri: str, base_iri: str) -> list[re.Pattern]:
 
 
 def line_of(path: Path, iri: str, base_iri: str, after: str | None = None) -> int | None:
-    """The first line (1-based) of the file that writes the IRI (and, if given, ``after`` on the same
-    or a later line: the first line with both, else the first line with the IRI)."""
+    """The first line (1-based) of the file that writes the IRI; with ``after`` (a value's text), the
+    first line that has both, else the first line from the IRI's on that has ``after`` (a statement
+    continued on the next lines), else the IRI's line."""
     lines = _text(Path(path))
     forms = _forms(Path(path), iri, base_iri)
-    first = None
-    for number, line in enumerate(lines, start=1):
-        if any(f.search(line) for f in forms):
-            if first is None:
-                first = number
-            if after is None:
-                return number
-            if after in line:
-                return number
-    return first
+    mentions = [n for n, line in enumerate(lines, start=1) if any(f.search(line) for f in forms)]
+    if not mentions or after is None:
+        return mentions[0] if mentions else None
+    both = [n for n in mentions if after in lines[n - 1]]
+    if both:
+        return both[0]
+    later = [n for n in range(mentions[0], len(lines) + 1) if after in lines[n - 1]]
+    return later[0] if later else mentions[0]
 
 
 def line_of_text(path: Path, text: str) -> int | None:

@@ -147,7 +147,7 @@ def test_undeclared_frequency_names_the_term_the_line_and_the_ways_to_say_it(run
     data.write_text(PASSAGE.format(quote="Ceri Jacob", facts=BODY.format(frequency="<http://purl.org/cld/freq/everySixWeeks>")))
     output = _validate(runner, data)
     (line,) = [x for x in output.splitlines() if "everySixWeeks" in x]
-    assert f"{data}:{_line_of(data, 'id/test/body/board')}:" in line
+    assert f"{data}:{_line_of(data, 'everySixWeeks')}:" in line  # the line of the statement itself
     assert "'Test Board'" in line and "lscp:meetingFrequency freq:everySixWeeks, which is not a dcterms:Frequency" in line
     assert "(it is not declared in the data)" in line
     assert "Fix:" in line and "freq:monthly" in line and "lscp:meetingInterval" in line and '"P6W"^^xsd:duration' in line
@@ -201,6 +201,9 @@ def test_a_statement_outside_any_passage_graph_names_its_file_and_line(runner, t
     output = _validate(runner, data)
     (line,) = [x for x in output.splitlines() if "outside any passage" in x]
     assert f"{data}:3:" in line and "org:Organization" in line and "Fix: move it into the named graph" in line
+    # Its missing label is placed in the same file and line, though no named graph holds it.
+    (label,) = [x for x in output.splitlines() if "has no rdfs:label" in x]
+    assert label.startswith(f"  - {data}:3: <https://lscp-kg.example.org/id/test/thing> has no rdfs:label.")
 
 
 def test_a_line_span_past_the_end_counts_the_lines_as_an_editor_does(runner, tmp_path):
