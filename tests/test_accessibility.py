@@ -71,4 +71,6 @@ def test_no_critical_or_serious_violations(browser, live_server, kg, name, path,
     browser.open(live_server.url + path)
     browser.wait_for(ready, timeout=20)
     assert_accessible(browser, f"{name} ({path}) at {width or 'laptop'} px")
+    assets = ("/static/", "/vendor/", "/explore/assets/")
+    assert not [m for m in browser.console_errors() if any(a in m for a in assets)], "every style and script loads"
     browser.assert_only_local()

@@ -120,11 +120,24 @@ def test_sparql_editor_by_keyboard_runs_with_control_enter_and_lets_the_focus_go
     browser.press("Control+Enter")
     browser.wait_for("#results table tbody tr")
     assert "Multi-Agency Child Exploitation" in browser.text("#results table")
-
-    browser.press("Tab")  # no keyboard trap: Tab leaves the editor (WCAG 2.1.2)
-    assert not browser.run_js("return !!document.activeElement.closest('.CodeMirror');"), browser.focused()
-    assert "\t" not in editor_value(browser)
     browser.assert_only_local()
+
+
+def test_tab_moves_out_of_the_sparql_editor_both_ways(browser, live_server):
+    """No keyboard trap (WCAG 2.1.2): Tab and Shift+Tab leave the editor and change nothing in it."""
+    browser.open(live_server.url + "/query")
+    browser.wait_for(".CodeMirror")
+    in_editor = "return !!document.activeElement.closest('.CodeMirror');"
+    tab_to(browser, lambda f: browser.run_js(in_editor))
+    before = editor_value(browser)
+    browser.press("Tab")
+    assert not browser.run_js(in_editor), browser.focused()
+    assert browser.focused()["text"] == "Run"
+    browser.press("Shift+Tab")
+    assert browser.run_js(in_editor)
+    browser.press("Shift+Tab")
+    assert not browser.run_js(in_editor), browser.focused()
+    assert editor_value(browser) == before
 
 
 def test_run_button_by_keyboard(browser, live_server):

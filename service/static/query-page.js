@@ -40,7 +40,8 @@
     editor = window.CodeMirror.fromTextArea(textarea, {
       mode: "application/sparql-query", lineNumbers: true, indentUnit: 2, viewportMargin: Infinity,
       inputStyle: "contenteditable",
-      extraKeys: {"Ctrl-Enter": run, "Cmd-Enter": run, "Ctrl-Space": "autocomplete"},
+      // Tab and Shift+Tab move the focus on, as everywhere else (no keyboard trap); Ctrl+] and Ctrl+[ indent.
+      extraKeys: {"Ctrl-Enter": run, "Cmd-Enter": run, "Ctrl-Space": "autocomplete", "Tab": false, "Shift-Tab": false},
       hintOptions: {hint: hint, completeSingle: false}
     });
     var input = editor.getInputField();
