@@ -29,7 +29,7 @@ the scope it is in (an opening bracket, the scope it opens).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _PN_CHARS_BASE = ("A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
                   "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff")
@@ -47,7 +47,6 @@ _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 
 # Tried in this order at each position; the first that matches is the token.
 _TERMINALS = [
-    ("space", r"[ \t\r\n]+"),
     ("comment", r"\#[^\n\r]*"),
     ("string", r"'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''" r'|"""(?:(?:"|"")?(?:[^"\\]|\\.))*"""'
                r"|'(?:[^'\\\n\r]|\\.)*'" r'|"(?:[^"\\\n\r]|\\.)*"'),
@@ -61,7 +60,9 @@ _TERMINALS = [
     ("punct", r"\^\^|&&|\|\||!=|<=|>=|<<|>>|[{}()\[\].,;*+\-/|^!=<>?]"),
     ("other", r"."),
 ]
-_LEXER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _TERMINALS), re.DOTALL)
+# White space before a token is part of its match (and the whole match when nothing follows).
+_LEXER = re.compile("[ \t\r\n]*(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _TERMINALS) + ")?",
+                    re.DOTALL)
 _COMPARISON = re.compile(r"<=?")
 _OPERAND_KINDS = frozenset({"var", "string", "langtag", "number", "iri", "pname", "bnode"})
 #: Words after which a parenthesis is a collection or a VALUES row, not an expression.
@@ -98,8 +99,7 @@ def _clause_mode(word: str, current: str | None) -> str | None:
     return current
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: a long query has tens of thousands of them
     kind: str  # iri, pname, bnode, var, string, langtag, number, word, punct, other
     text: str
     start: int
@@ -151,15 +151,17 @@ def tokens(text: str, keep_comments: bool = False) -> list[Token]:
     stack: list[list] = [["group", None]]  # [scope, clause mode] per open bracket
     pos, length = 0, len(text)
     while pos < length:
+        match = _LEXER.match(text, pos)
+        kind = match.lastgroup
+        if kind is None:  # only white space is left
+            break
+        start = match.start(kind)
         scope, mode = stack[-1]
-        if text[pos] == "<" and scope == "expr" and found and _ends_operand(found[-1]):
-            match, kind = _COMPARISON.match(text, pos), "punct"
-        else:
-            match = _LEXER.match(text, pos)
-            kind = match.lastgroup
-        token_text, end = match.group(), match.end()
+        if text[start] == "<" and scope == "expr" and found and _ends_operand(found[-1]):
+            match, kind = _COMPARISON.match(text, start), "punct"
+        token_text, end = match.group(kind if kind != "punct" or match.re is _LEXER else 0), match.end()
         pos = end
-        if kind == "space" or (kind == "comment" and not keep_comments):
+        if kind == "comment" and not keep_comments:
             continue
         token_scope = scope
         if kind in ("word", "pname") and scope == "group":
@@ -178,7 +180,7 @@ def tokens(text: str, keep_comments: bool = False) -> list[Token]:
             stack.append([token_scope, None])
         elif token_text in (")", "]", "}") and len(stack) > 1:
             stack.pop()
-        found.append(Token(kind, token_text, match.start(), end, token_scope))
+        found.append(Token(kind, token_text, start, end, token_scope))
     return found
 
 
