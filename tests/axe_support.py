@@ -12,6 +12,7 @@ to the WCAG 2.0, 2.1 and 2.2 level A and AA rules::
     assert not serious(violations), describe(serious(violations))
 
 A violation is ``{"id", "impact", "help", "nodes": [{"target", "html", "summary"}]}``.
+:func:`sideways_overflow` checks reflow (WCAG 1.4.10), which axe-core does not.
 """
 
 from __future__ import annotations
@@ -105,3 +106,17 @@ def assert_accessible(browser, page: str = "") -> list[dict]:
     blocking = serious(violations)
     assert not blocking, describe(blocking, page or browser.url)
     return violations
+
+
+#: Elements that stick out past the right edge of the page (what makes it scroll sideways).
+OVERFLOW = """
+const width = document.documentElement.clientWidth;
+if (document.documentElement.scrollWidth <= width) return [];
+return [...document.body.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > width + 1)
+  .slice(0, 8).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (typeof e.className === 'string' && e.className
+  ? '.' + e.className.trim().replace(/\\s+/g, '.') : '') + ' ' + Math.round(e.getBoundingClientRect().right) + 'px');"""
+
+
+def sideways_overflow(browser) -> list[str]:
+    """What makes the open page scroll sideways (empty when it reflows into the window's width)."""
+    return browser.run_js(OVERFLOW)

@@ -5,7 +5,8 @@ to draw what its scripts draw (the editor, a result table, a network), and then
 checked by axe-core (``axe_support``: the WCAG 2.0/2.1/2.2 A and AA rules), at a
 laptop's width and at a phone's (390 px). A failure lists each rule broken, its
 impact and the selectors of the elements that break it. Every page is also
-checked to load nothing from another host.
+checked to load nothing from another host, and to reflow at 320 px, the narrowest
+width WCAG 1.4.10 asks for, without scrolling sideways.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from axe_support import assert_accessible
+from axe_support import assert_accessible, sideways_overflow
 
 pytestmark = pytest.mark.browser
 
@@ -74,3 +75,15 @@ def test_no_critical_or_serious_violations(browser, live_server, kg, name, path,
     assets = ("/static/", "/vendor/", "/explore/assets/")
     assert not [m for m in browser.console_errors() if any(a in m for a in assets)], "every style and script loads"
     browser.assert_only_local()
+
+
+@pytest.mark.parametrize("name, path, ready", PAGES, ids=[page[0] for page in PAGES])
+def test_reflows_at_320_px_without_scrolling_sideways(browser, live_server, kg, name, path, ready):
+    if path == "{source}":
+        path = source_page(live_server, kg)
+    if name != "not found" and requests.get(live_server.url + path, timeout=30).status_code == 404:
+        pytest.skip(f"{path} answers 404: the {name} page has not been built yet")
+    browser.set_viewport(320)
+    browser.open(live_server.url + path)
+    browser.wait_for(ready, timeout=20)
+    assert sideways_overflow(browser) == [], f"{name} ({path}) scrolls sideways at 320 px"

@@ -17,6 +17,7 @@ import time
 
 import pytest
 
+from axe_support import sideways_overflow
 from browser_support import ELEMENT
 
 pytestmark = pytest.mark.browser
@@ -39,15 +40,6 @@ return leaves.map(leaf => {
   return {nodes, relations};
 });"""
 
-#: Elements that stick out past the right edge of the page (what makes it scroll sideways).
-OVERFLOW = """
-const width = document.documentElement.clientWidth;
-if (document.documentElement.scrollWidth <= width) return [];
-return [...document.body.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > width + 1)
-  .slice(0, 8).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && e.className.baseVal === undefined
-  ? '.' + String(e.className).trim().replace(/\\s+/g, '.') : '') + ' ' + Math.round(e.getBoundingClientRect().right) + 'px');"""
-
-
 def wait_until(browser, script: str, timeout: float = 15.0, *args):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -60,7 +52,7 @@ def wait_until(browser, script: str, timeout: float = 15.0, *args):
 
 def no_sideways_scroll(browser, width) -> None:
     if width:
-        assert browser.run_js(OVERFLOW) == [], f"{browser.url} scrolls sideways at {width} px"
+        assert sideways_overflow(browser) == [], f"{browser.url} scrolls sideways at {width} px"
 
 
 def path_of(iri: str, kg) -> str:
