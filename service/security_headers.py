@@ -22,7 +22,7 @@ import nh3
 from flask import Flask, request
 
 from lscp_kg.service.errors import error_response
-from lscp_kg.service.formats import xml_refusal
+from lscp_kg.service.formats import XML_MEDIA_TYPES, xml_refusal
 
 #: Pages of this service may load scripts, styles and data from the service itself only.
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -53,7 +53,7 @@ def register_security_headers(app: Flask, origins: tuple[str, ...]) -> None:
     def _headers(response):
         # XML that would be malformed is refused, whichever endpoint made it (files sent as they are, such as
         # static assets under waitress's file wrapper, have no body to read here)
-        if not response.is_streamed and not response.direct_passthrough:
+        if response.mimetype in XML_MEDIA_TYPES and not response.is_streamed and not response.direct_passthrough:
             refusal = xml_refusal(response.get_data(), response.mimetype)
             if refusal:
                 response = error_response(406, refusal, {"Vary": "Accept"})
