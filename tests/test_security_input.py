@@ -25,3 +25,15 @@ def test_a_query_that_is_not_utf8_is_refused(client, request_kwargs):
 def test_utf8_queries_still_answer(client):
     assert client.get("/sparql?query=ASK%20%7B%20BIND(%22%C3%A9%22%20AS%20%3Fx)%20%7D").status_code == 200
     assert client.post("/sparql", data={"query": "ASK { BIND('é' AS ?x) }"}).status_code == 200
+
+
+def test_over_real_http_too(live_server):
+    """Through waitress, whose query string and body reach Flask as the client sent them."""
+    import requests
+
+    url = live_server.url + "/sparql"
+    assert requests.get(url + "?query=ASK%20%7B%7D%FF", timeout=30).status_code == 400
+    form = requests.post(url, data=b"query=ASK%20%7B%7D%FF", timeout=30,
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert form.status_code == 400 and "UTF-8" in form.text
+    assert requests.get(url, params={"query": "ASK { BIND('é' AS ?x) }"}, timeout=30).status_code == 200
