@@ -64,6 +64,12 @@ def line_of(path: Path, iri: str, base_iri: str, after: str | None = None) -> in
     """The first line (1-based) of the file that writes the IRI; with ``after`` (a value's text), the
     first line that has both, else the first line from the IRI's on that has ``after`` (a statement
     continued on the next lines), else the IRI's line."""
+    if Path(path).suffix in (".yaml", ".yml"):  # an authoring file knows the line of each statement it compiles to
+        from .authoring.locate import line_of_node
+
+        found = line_of_node(Path(path), iri, base_iri, after)
+        if found:
+            return found
     lines = _text(Path(path))
     forms = _forms(Path(path), iri, base_iri)
     mentions = [n for n, line in enumerate(lines, start=1) if any(f.search(line) for f in forms)]

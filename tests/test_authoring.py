@@ -275,3 +275,17 @@ def test_converter_keeps_what_no_kind_says_as_turtle(tmp_path):
     (folder / "data.trig").unlink()
     quads = compile_file(folder / "partnership.yaml", BASE)
     assert any(q.predicate.value == "http://xmlns.com/foaf/0.1/homepage" for q in quads)
+
+
+def test_validation_messages_point_at_the_yaml_line(tmp_path):
+    from lscp_kg.validation import validate_graph
+
+    path = write(tmp_path, """- quote: Testshire Safeguarding Children Partnership
+  facts:
+  - post: orphan-post
+    type: post
+    label: A post of no organisation
+""")
+    report = validate_graph(load_knowledge_graph([path], include_shipped=False))
+    messages = [str(v) for v in report.violations if "orphan-post" in str(v)]
+    assert messages and all(f"{path}:10" in m for m in messages), messages

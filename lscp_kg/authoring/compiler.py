@@ -35,6 +35,9 @@ class Compilation:
     file: str
     quads: list[ox.Quad] = field(default_factory=list)
     problems: list[AuthoringProblem] = field(default_factory=list)
+    #: The YAML line that writes each quad (for validation messages: lscp_kg.authoring.locate).
+    lines: dict = field(default_factory=dict)
+    at: int | None = None  # the line being compiled
     _seen: set = field(default_factory=set)
 
     def add(self, subject, predicate: str, obj, graph: ox.NamedNode) -> None:
@@ -42,6 +45,7 @@ class Compilation:
         if quad not in self._seen:
             self._seen.add(quad)
             self.quads.append(quad)
+            self.lines[quad] = self.at
 
     def problem(self, line, message: str, fix: str = "") -> None:
         self.problems.append(AuthoringProblem(self.file, line, message, fix))
@@ -57,10 +61,13 @@ def _facts(out: Compilation, container, graph: ox.NamedNode, ns: Namespaces) -> 
         kind_name = entry_kind(entry)
         if kind_name is None:
             continue  # the schema check has reported it
-        for triple, key, message in compile_entry(entry, KINDS[kind_name], ns):
+        for triple, key, index, message in compile_entry(entry, KINDS[kind_name], ns):
+            value = entry[key]
+            line = value.line_of(index) if index is not None and hasattr(value, "line_of") else entry.line_of(key)
             if message:
-                out.problem(entry.line_of(key), message, "see the field's description in docs/adding-a-partnership.md")
+                out.problem(line, message, "see the field's description in docs/adding-a-partnership.md")
             else:
+                out.at = line
                 out.add(triple.subject, triple.predicate.value, triple.object, graph)
     turtle = container.get("turtle")
     if turtle:
@@ -81,6 +88,7 @@ def _turtle(out: Compilation, text: str, line: int, graph: ox.NamedNode, ns: Nam
         out.problem(at, f"the turtle block is not valid Turtle: {error.msg}",
                     "write one statement per line, 'subject predicate object .', with <id/...> or prefix:name terms")
         return
+    out.at = line + 1
     for triple in triples:
         out.add(triple.subject, triple.predicate.value, triple.object, graph)
 
@@ -93,6 +101,7 @@ def _source(out: Compilation, doc, path: Path, ns: Namespaces, facts_ok: bool):
         out.problem(source.line_of("id"), f"source id: {error}", "use letters, digits and hyphens")
         node = ns.resolve("unnamed-source", "source")
     graph = node
+    out.at = doc.line_of("source")
     out.add(node, RDF_TYPE, ox.NamedNode(LSCP + "SourceDocument"), graph)
     for key, predicate in (("label", RDFS + "label"), ("title", DCT + "title"), ("text", LSCP + "textFile"),
                            ("format", DCT + "format"), ("comment", RDFS + "comment")):
@@ -181,6 +190,7 @@ def compile_document(doc, path: Path, base_iri: str = DEFAULT_BASE_IRI) -> Compi
         except TermError as error:
             out.problem(passage.line_of("id"), f"passage id: {error}", "use letters, digits and hyphens: L15b")
             continue
+        out.at = passage.line_of("quote")
         out.add(graph, RDF_TYPE, ox.NamedNode(LSCP + "SourcePassage"), graph)
         out.add(graph, LSCP + "source", source_node, graph)
         out.add(graph, LSCP + "startLine", _integer(match.start_line), graph)
@@ -193,6 +203,7 @@ def compile_document(doc, path: Path, base_iri: str = DEFAULT_BASE_IRI) -> Compi
         return out
     for citation in doc.get("citations") or []:
         graph = ns.resolve(citation["id"], "citation")
+        out.at = citation.line
         out.add(graph, RDF_TYPE, ox.NamedNode(LSCP + "ExternalCitation"), graph)
         if "label" in citation:
             out.add(graph, RDFS + "label", ox.Literal(citation["label"]), graph)

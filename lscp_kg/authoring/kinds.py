@@ -134,18 +134,20 @@ class Kind:
 
 
 def compile_entry(entry: dict, kind: Kind, ns: Namespaces):
-    """Yield (triple or None, key, message): the entry's triples, and a message for each value that fails."""
+    """Yield (triple or None, key, index in the key's list or None, message): the entry's triples, and a
+    message for each value that fails."""
     subject = kind.subject(entry[kind.name], ns)
     for key, value in entry.items():
         if key == kind.name:
             continue
         field = kind.field(key)
         if field is None:
-            yield None, key, f"{key!r} is not a field of {kind.name}; its fields are: {', '.join(f.key for f in kind.fields)}"
+            yield None, key, None, f"{key!r} is not a field of {kind.name}; its fields are: {', '.join(f.key for f in kind.fields)}"
             continue
-        for item in value if isinstance(value, list) else [value]:
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for index, item in items:
             try:
                 for predicate, obj in field.objects(item, ns):
-                    yield ox.Triple(subject, ox.NamedNode(predicate), obj), key, None
+                    yield ox.Triple(subject, ox.NamedNode(predicate), obj), key, index, None
             except TermError as error:
-                yield None, key, f"{kind.name} {entry[kind.name]!r}, {key}: {error}"
+                yield None, key, index, f"{kind.name} {entry[kind.name]!r}, {key}: {error}"
