@@ -146,3 +146,25 @@ def test_run_button_by_keyboard(browser, live_server):
     tab_to(browser, lambda f: f["tag"] == "button" and f["text"] == "Run")
     browser.press("Enter")
     browser.wait_for("#results table tbody tr")
+
+
+def test_result_table_filter_and_sort_by_keyboard(browser, live_server):
+    """The answer's table: type in its filter box, then sort a column with its heading's button."""
+    browser.open(live_server.url + "/queries/members-of-body")
+    browser.wait_for("main table tbody tr")
+    shown = "[...document.querySelectorAll('main table tbody tr')].filter(r => r.offsetParent !== null).length"
+    everything = browser.run_js(f"return {shown};")
+    tab_to(browser, lambda f: f["tag"] == "input" and (f["id"] or "").startswith("table-filter"), limit=150)
+    browser.type("chair")
+    wait_until(browser, f"return {shown} < {everything};")
+    assert browser.run_js(f"return {shown};") > 0
+    browser.press("Control+a", "Backspace")
+    wait_until(browser, f"return {shown} === {everything};")
+
+    tab_to(browser, lambda f: f["tag"] == "button" and browser.run_js(
+        "return !!document.activeElement.closest('th[aria-sort]');"))
+    heading = "return document.activeElement.closest('th').getAttribute('aria-sort');"
+    browser.press("Enter")
+    assert browser.run_js(heading) == "ascending"
+    browser.press("Space")
+    assert browser.run_js(heading) == "descending"
