@@ -99,6 +99,13 @@ class EntityView:
         return list(dict.fromkeys(quads))
 
 
+def reading_order(statement: dict) -> tuple:
+    """Statements in the order a person reads them (and the same on every store): subject, relation, value."""
+    def name(term):
+        return (term.get("label") or term.get("text") or term.get("iri") or "").casefold()
+    return name(statement["subject"]), statement["relation"], name(statement["object"])
+
+
 def entity_answer(iri: str):
     try:
         node = ox.NamedNode(iri)
@@ -117,9 +124,9 @@ def entity_answer(iri: str):
         labels = labels_for(service_state().kg)
         body = render_template("entity.html", iri=iri, label=view.label(node), types=types,
                                model=page_model(view, iri, types),
-                               in_graph=[{"subject": view.term(q.subject), "relation": labels.relation(q.predicate.value),
-                                          "object": view.term(q.object)} for q in view.in_graph[:STATEMENT_CAP]
-                                         if q.subject != node],
+                               in_graph=sorted(({"subject": view.term(q.subject), "relation": labels.relation(q.predicate.value),
+                                                 "object": view.term(q.object)} for q in view.in_graph[:STATEMENT_CAP]
+                                                if q.subject != node), key=reading_order),
                                as_property=view.as_property, truncated=view.truncated(), cap=STATEMENT_CAP)
         response = Response(body, mimetype="text/html")
     elif fmt.kind == "dataset":

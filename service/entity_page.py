@@ -78,8 +78,25 @@ class Citations:
             entry["statements"].append(statement)
         return entry
 
-    def listed(self) -> list[dict]:
-        return sorted(self.by_graph.values(), key=lambda e: e["number"])
+    def renumber(self, groups: list[dict]) -> list[dict]:
+        """Number the sources in reading order (source document, line, IRI), whatever order the store gave the
+        statements in, and the notes of ``groups`` to match; returns the sources in that order."""
+        sources = sources_for(service_state().kg)
+
+        def place(entry):
+            passage = sources.passage(entry.get("iri"))
+            return (passage is None, passage.document if passage else "", passage.start if passage else 0,
+                    passage.end if passage else 0, entry.get("iri") or "")
+
+        ordered = sorted(self.by_graph.values(), key=place)
+        numbers = {entry["number"]: n for n, entry in enumerate(ordered, 1)}
+        for n, entry in enumerate(ordered, 1):
+            entry["number"] = n
+            entry["statements"].sort()
+        for group in groups:
+            for value in group["values"]:
+                value["notes"] = sorted(numbers[old] for old in value["notes"])
+        return ordered
 
 
 def grouped(view, quads, other: str, inverse: bool, citations: Citations, name: str) -> list[dict]:
@@ -136,6 +153,6 @@ def page_model(view, iri: str, types: list[dict]) -> dict:
         shown_in_network = iri in projection()
     except Exception:  # noqa: BLE001 - a page never fails because the network could not be drawn
         shown_in_network = False
-    return {"outgoing": outgoing, "incoming": incoming, "citations": citations.listed(),
+    return {"outgoing": outgoing, "incoming": incoming, "citations": citations.renumber(outgoing + incoming),
             "context": passage_context(iri), "network": network if shown_in_network else None,
             "questions": questions_about([t["iri"] for t in types])}
