@@ -148,8 +148,11 @@ def test_the_mace_neighbourhood_without_hubs_is_small_and_mace_is_highlighted(br
     assert browser.count('#marks-legend li[data-mark="highlighted"]') == 1
     partnership = next(n for n, t in graph.nodes(data="type") if t == "partnership")
     assert partnership in drawn  # shown, not followed
-    open_view(browser, f"{site}/explore/entity?iri={MACE}&depth=2&hubs=1")
-    assert len(shown(browser)) > len(drawn)
+    browser.run_js("window.beforeReload = true")
+    browser.click("#follow-hubs")  # the page reloads with the hubs followed
+    assert wait_until(browser, "return !window.beforeReload && location.search.includes('hubs=1') && "
+                               "!!document.querySelector('#network[data-state=rendered]')")
+    assert len(shown(browser)) > len(drawn) and partnership in shown(browser)
 
 
 def test_labels_are_at_least_12_px_at_the_starting_zoom(browser, site):
