@@ -101,4 +101,7 @@ def build_chain(document: dict, start: str | None) -> dict:
     leads = sorted({s for s, rels in edges.items() for r in rels if r.endswith("#accountableFor")}, key=names.get)
     networks = [{"label": names.get(lead, lead), "href": url_for("explore.view", name="path", **{"from": start, "to": lead})}
                 for lead in leads] if start else []
-    return {"tree": tree, "ends": ends, "networks": networks, "steps": len(bindings)}
+    from lscp_kg.service.explore import entities_href
+
+    whole = entities_href([start, *names]) if start else None
+    return {"tree": tree, "ends": ends, "networks": networks, "whole": whole, "steps": len(bindings)}

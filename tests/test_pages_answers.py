@@ -49,6 +49,9 @@ def test_accountability_chain_reads_as_an_ordered_indented_chain(client):
     assert depth("Metropolitan Police</a>") > depth("LSCP Executive Partnership") > depth("Multi-Agency Child")
     networks = re.findall(r'href="(/explore/path\?[^"]+)"', chain)
     assert len(networks) == 3
+    whole = re.search(r'<a class="chain-network" href="(/explore/entity\?[^"]+)"', chain).group(1).replace("&amp;", "&")
+    assert whole.count("iri=") >= 10 and client.get(whole).status_code == 200
+    networks.append(whole)
     assert all(client.get(n.replace("&amp;", "&")).status_code == 200 for n in networks)
 
 
