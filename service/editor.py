@@ -40,7 +40,7 @@ def run_on_page(text: str) -> dict:
 def completions() -> list[dict]:
     """Prefixes, then the ontology's classes and properties as prefixed names (computed once per graph)."""
     state = service_state()
-    key = ("editor-words", id(state.kg.store))
+    key = ("editor-words", id(state.kg.backend))
     if key not in state.cache:
         labels = labels_for(state.kg)
         words = [{"text": f"PREFIX {p}: <{iri}>", "display": f"{p}:", "kind": "prefix"} for p, iri in PREFIXES.items()]
