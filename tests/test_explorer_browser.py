@@ -1,20 +1,18 @@
 """The network explorer in headless Chromium, as a scrutineer uses it: select and read the
-details panel, expand, focus, hubs not followed, the analysis marks, a finding's view,
-exports that download and parse, and a shared link that reopens the same picture.
+details panel, expand, focus, hubs not followed, the analysis marks, a finding's view, a
+shared link that reopens the same picture, the path pickers, the keyboard, 390 px, and a file
+opened from disk (exports and hostile labels: tests/test_explorer_exports.py).
 
-Uses the shared Chromium of ``tests/browser_support.py`` and the service in this process;
-downloads go to a temporary folder through Chromium's DevTools download setting.
+Uses the shared Chromium of ``tests/browser_support.py`` and the service in this process
+(``tests/explorer_support.py``).
 """
 
 from __future__ import annotations
 
 import json
-import struct
 import time
-import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, urlsplit
 
-import networkx as nx
 import pytest
 import requests
 
@@ -23,68 +21,9 @@ from lscp_kg.visualisations.neighbourhood import neighbours
 from lscp_kg.visualisations.projection import project
 from lscp_kg.visualisations.views import build_view
 
+from explorer_support import MACE, RENDERED, graph, keys, node_point, open_view, pointer, shown, site, wait_until  # noqa: F401
+
 pytestmark = pytest.mark.browser
-
-RENDERED = "#network[data-state=rendered]"
-MACE = "id/lewisham/body/mace"
-
-
-@pytest.fixture(scope="module")
-def site():
-    """The service over the shipped data, in this process, on 127.0.0.1."""
-    from test_views_browser import serve
-
-    from lscp_kg.service.app import create_app
-
-    server = serve(create_app({"TESTING": True, "QUERY_TIME_LIMIT": 120}))  # the scrutiny report, on a busy machine
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def graph(kg):
-    return project(kg)
-
-
-def open_view(browser, url: str) -> None:
-    browser.open(url)
-    browser.wait_for(RENDERED, timeout=20)
-
-
-def shown(browser) -> set[str]:
-    return set(browser.run_js("return window.lscpExplorer.nodeView.getIds()"))
-
-
-def node_point(browser, node: str) -> tuple[float, float]:
-    return browser.run_js("""const x = window.lscpExplorer; x.network.moveTo({position: x.network.getPosition(arguments[0])});
-        const p = x.network.canvasToDOM(x.network.getPosition(arguments[0]));
-        const box = document.getElementById('network').getBoundingClientRect(); return [box.left + p.x, box.top + p.y];""", node)
-
-
-def pointer(browser, x: float, y: float, clicks: int = 1) -> None:
-    moves = [{"type": "pointerMove", "x": int(x), "y": int(y)}]
-    for _ in range(clicks):
-        moves += [{"type": "pointerDown", "button": 0}, {"type": "pointerUp", "button": 0}]
-    browser.command("POST", "/actions", {"actions": [{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
-                                                      "actions": moves}]})
-    browser.command("DELETE", "/actions")
-
-
-def keys(browser, *pressed: str) -> None:
-    actions = []
-    for key in pressed:
-        actions += [{"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}]
-    browser.command("POST", "/actions", {"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})
-    browser.command("DELETE", "/actions")
-
-
-def wait_until(browser, script: str, timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = browser.run_js(script)
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.1)
 
 
 def test_a_click_on_mace_opens_the_details_panel_with_its_quote_and_stays(browser, site, iri, graph):
@@ -191,40 +130,6 @@ def test_a_findings_link_from_scrutiny_opens_a_view_with_all_its_entities_highli
     assert highlighted == wanted and wanted <= shown(browser)
 
 
-def downloads_to(browser, folder) -> None:
-    browser.command("POST", "/goog/cdp/execute", {"cmd": "Browser.setDownloadBehavior",
-                                                  "params": {"behavior": "allow", "downloadPath": str(folder)}})
-
-
-def downloaded(folder, name: str, timeout: float = 15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        path = folder / name
-        if path.exists() and path.stat().st_size > 0 and not list(folder.glob("*.crdownload")):
-            return path
-        time.sleep(0.1)
-    raise AssertionError(f"{name} was not downloaded")
-
-
-def test_png_svg_graphml_and_json_exports_download_and_parse(browser, site, tmp_path, iri):
-    open_view(browser, f"{site}/explore/entity?iri={MACE}&depth=2")
-    downloads_to(browser, tmp_path)
-    on_screen = shown(browser)
-    size = browser.run_js("""const c = document.querySelector('#network canvas'), n = document.getElementById('network');
-        return {cw: c.width, ch: c.height, w: n.clientWidth, h: n.clientHeight};""")
-    for kind in ("png", "svg", "graphml", "json"):
-        browser.click(f'button[data-export="{kind}"]')
-    png = downloaded(tmp_path, "entity.png").read_bytes()
-    assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == (size["cw"], size["ch"])
-    svg = ET.parse(downloaded(tmp_path, "entity.svg")).getroot()
-    assert (svg.get("width"), svg.get("height")) == (str(size["w"]), str(size["h"]))
-    assert len(svg.findall(".//{http://www.w3.org/2000/svg}g[@class='node']")) == len(on_screen)
-    graphml = nx.read_graphml(downloaded(tmp_path, "entity.graphml"))
-    assert set(graphml.nodes) == on_screen and graphml.nodes[iri(MACE)]["type"] == "subgroup"
-    data = json.loads(downloaded(tmp_path, "entity.json").read_text())
-    assert {n["id"] for n in data["nodes"]} == on_screen and data["edges"]
-
-
 def test_a_shared_url_restores_the_same_nodes_and_filters(browser, site, iri):
     open_view(browser, f"{site}/explore/structure")
     browser.click('#node-types input[data-key="post"]')
@@ -286,31 +191,6 @@ def test_a_standalone_file_still_expands_from_disk(browser, runner, tmp_path, ir
     assert browser.console_errors() == []
 
 
-def test_hostile_labels_stay_text_in_the_panel_text_alternative_and_exports(browser, tmp_path):
-    from test_views_browser import HOSTILE, HOSTILE_BODY, serve
-
-    from lscp_kg.service.app import create_app
-
-    server = serve(create_app({"TESTING": True, "DATA": [HOSTILE]}))
-    try:
-        open_view(browser, f"http://127.0.0.1:{server.server_port}/explore/entity?iri={HOSTILE_BODY}&depth=1")
-        downloads_to(browser, tmp_path)
-        browser.run_js("window.lscpExplorer.select(arguments[0])", HOSTILE_BODY)
-        assert browser.text("#details h2") == "<img src=x onerror=alert(1)>"
-        assert "<img src=x onerror=alert(1)>" in browser.run_js("return document.getElementById('text-alternative').textContent")
-        for kind in ("svg", "graphml"):
-            browser.click(f'button[data-export="{kind}"]')
-        svg = ET.parse(downloaded(tmp_path, "entity.svg")).getroot()
-        titles = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}title")]
-        assert "<img src=x onerror=alert(1)>" in titles
-        assert not [e for e in svg.iter() if e.tag.split("}")[-1] in ("img", "script", "foreignObject")]
-        assert nx.read_graphml(downloaded(tmp_path, "entity.graphml")).nodes[HOSTILE_BODY]["label"] == "<img src=x onerror=alert(1)>"
-        assert browser.dialogs() == [] and browser.count("#explorer img, #explorer script") == 0
-        browser.assert_only_local()
-    finally:
-        server.shutdown()
-
-
 def test_the_whole_structure_opens_at_the_bodies(browser, site, kg):
     view = build_view(project(kg), "structure")
     open_view(browser, f"{site}/explore/structure")
@@ -320,17 +200,6 @@ def test_the_whole_structure_opens_at_the_bodies(browser, site, kg):
     browser.click('#node-types input[data-key="seat"]')
     assert "seat" in set(browser.run_js("return window.lscpExplorer.nodeView.get().map(n => n.type)"))
     assert len(shown(browser)) < view.graph.number_of_nodes()
-
-
-@pytest.mark.parametrize("path", ["/explore/path?from=id/lewisham/body/mace&to=id/person/ceri-jacob",
-                                  "/explore/structure", f"/explore/entity?iri={MACE}&iri=id/person/ceri-jacob&depth=0"])
-def test_the_explorer_with_its_panel_open_has_no_serious_accessibility_violation(browser, site, iri, path):
-    from axe_support import assert_accessible
-
-    open_view(browser, site + path)
-    browser.run_js("window.lscpExplorer.select(arguments[0])", iri(MACE))
-    browser.run_js("document.getElementById('text-details').open = true")
-    assert_accessible(browser, path)
 
 
 def test_zoom_fit_layout_and_reset_buttons(browser, site, iri):
