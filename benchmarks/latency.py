@@ -39,8 +39,14 @@ class Case:
         return self.query + ("(" + ", ".join(f"{k}={v}" for k, v in self.params) + ")" if self.params else "")
 
 
+def runs_with_defaults(query) -> bool:
+    """Whether a named query can run with no parameter given (a required one without default cannot)."""
+    return all(not p.required or p.default is not None or p.default_rule for p in query.parameters)
+
+
 def named_cases(named_queries) -> list[Case]:
-    return [Case(name) for name in named_queries]
+    """Every named query that runs with its defaults (the others appear in the competency cases)."""
+    return [Case(name) for name, query in named_queries.items() if runs_with_defaults(query)]
 
 
 def competency_cases() -> list[Case]:

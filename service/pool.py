@@ -39,6 +39,7 @@ from lscp_kg.store import KnowledgeGraph
 
 log = logging.getLogger(__name__)
 STARTUP_TIMEOUT = 60.0
+REAP_INTERVAL = 1.0  # seconds between looks for workers that died while idle
 WORKER_COMMAND = ("import sys; from lscp_kg.service.worker import worker_main; "
                   "worker_main(int(sys.argv[1]), int(sys.argv[2]))")
 
@@ -117,7 +118,17 @@ class QueryPool:
         self._to_spawn.put(True)
 
     def _spawn_forever(self) -> None:
-        while self._to_spawn.get() and not self._closed:
+        while not self._closed:
+            try:
+                wanted = self._to_spawn.get(timeout=REAP_INTERVAL)
+            except queue.Empty:  # meanwhile, replace workers that died while idle (killed from outside)
+                with self._lock:
+                    dead = [w for w in self._workers if w.process.poll() is not None]
+                for worker in dead:
+                    self._replace(worker)
+                continue
+            if not wanted or self._closed:
+                return
             self._spawn()
 
     def _spawn(self) -> None:
@@ -167,6 +178,8 @@ class QueryPool:
 
     def _replace(self, worker: Worker) -> None:
         with self._lock:
+            if worker not in self._workers:  # replaced already (found dead twice)
+                return
             self._workers.discard(worker)
             self.replaced += 1
         threading.Thread(target=worker.kill, daemon=True).start()
