@@ -89,6 +89,27 @@ def test_scrutiny_section_of_its_own():
     assert [(f["rule"], f["severity"]) for f in report["findings"]] == [("SOURCE-ISSUE", "note")]
 
 
+def test_without_its_partners_the_partner_checks_fail_and_say_why(tmp_path):
+    """The same example with the statutory partners left out (a steward's first draft): LSP, DSP and SP-DEF
+    fail, with findings that say no partner organisation is named."""
+    import shutil
+
+    draft = tmp_path / "wexcombe"
+    shutil.copytree(EXAMPLE, draft)
+    text = (draft / "partnership.yaml").read_text(encoding="utf-8")
+    line = "    safeguarding_partner: [wexcombe-borough-council, wexshire-constabulary, nhs-wexshire-icb]\n"
+    assert line in text
+    (draft / "partnership.yaml").write_text(text.replace(line, ""), encoding="utf-8")
+    result = CliRunner().invoke(main, ["scrutinise", "--data", str(draft), "--partnership", PARTNERSHIP,
+                                       "--as-of", "2025-06-01", "--format", "json"])
+    report = json.loads(result.output)
+    status = {r["id"]: r["status"] for r in report["partnerships"][0]["requirements"]}
+    assert (status["LSP"], status["DSP"], status["SP-DEF"]) == ("fail", "fail", "fail")
+    messages = {f["rule"]: f["message"] for f in report["findings"]}
+    assert "name no safeguarding partner organisation" in messages["LSP"]
+    assert "name no safeguarding partner organisation" in messages["DSP"]
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     # A generous time limit: this test is about the data working everywhere, not about speed on a busy machine.
