@@ -302,13 +302,12 @@ def _result(rule: Rule, key: str, rows: list[dict], asof: str, labels: dict, gra
     entities = [{"iri": t.value, "label": labels.get(t.value, t.value)} for c in rule.entities for t in values(c)
                 if isinstance(t, ox.NamedNode)]
     entities = list({e["iri"]: e for e in entities}.values())
-    # One entry per passage, and one per citation text (two graphs may cite the same source alike).
+    # One entry per passage, and one per citation text (two graphs may cite the same source alike:
+    # the first graph by IRI is kept, whatever order the rows came in).
     cited: dict[str, dict] = {}
-    for row in rows:
-        for column, term in row.items():
-            if column.startswith("passage") and term.value in graphs:
-                found = graphs[term.value]
-                cited.setdefault(found["graph"] if found["kind"] == "passage" else found["citation"], found)
+    for graph in sorted({t.value for row in rows for c, t in row.items() if c.startswith("passage") and t.value in graphs}):
+        found = graphs[graph]
+        cited.setdefault(found["graph"] if found["kind"] == "passage" else found["citation"], found)
     evidence = sorted(cited.values(), key=lambda e: (e["kind"] != "passage", e.get("start_line") or 0, e["graph"]))
     digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
     brief = {k: requirement.get(k) for k in ("iri", "id", "label", "citation", "cited_part", "uncertainty")}
