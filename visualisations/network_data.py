@@ -52,8 +52,9 @@ def short(label: str) -> str:
 
 
 def sources_for_page(sources: list[dict], passage_href) -> list[dict]:
-    return [{"quote": s["quote"], "lines": s["lines"], "href": passage_href(s) if passage_href else None}
-            for s in sources]
+    if not passage_href:
+        return [{"quote": s["quote"], "lines": s["lines"]} for s in sources]
+    return [{"quote": s["quote"], "lines": s["lines"], "href": passage_href(s)} for s in sources]
 
 
 def importance_of(kind: str) -> str:
@@ -100,9 +101,12 @@ def node_item(node: str, attrs: dict, marks: list[str], href, passage_href) -> d
 
 
 def edge_item(number: int, s: str, o: str, key: str, attrs: dict, passage_href) -> dict:
-    return {"id": f"{s}|{key}|{o}", "from": s, "to": o, "relation": key, "label": attrs["relation_label"],
-            "sources": sources_for_page(attrs.get("sources", []), passage_href),
-            "dashes": bool(attrs.get("display_only"))}
+    """An edge as the page draws it; its id (``from|relation|to``) is made by the page script, to keep the page small."""
+    item = {"from": s, "to": o, "relation": key, "label": attrs["relation_label"],
+            "sources": sources_for_page(attrs.get("sources", []), passage_href)}
+    if attrs.get("display_only"):
+        item["dashes"] = True
+    return item
 
 
 def vis_options(view: View, edge_count: int) -> dict:

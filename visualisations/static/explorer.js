@@ -12,6 +12,9 @@
   var started = performance.now();
   var IMPORTANT_FONT = 24;
 
+  function withId(edge) { edge.id = edge.from + "|" + edge.relation + "|" + edge.to; return edge; }
+  data.edges.forEach(withId);
+  if (data.universe) data.universe.edges.forEach(withId);
   var marks = {};
   (data.marks || []).forEach(function (m) { marks[m.mark] = m; });
   var nodesById = new Map(data.nodes.map(function (n) { return [n.id, n]; }));
@@ -133,7 +136,7 @@
       addLegendKind(node);
       nodes.add(node);
     });
-    var added = answer.edges.filter(function (e) { return !edges.get(e.id); });
+    var added = answer.edges.map(withId).filter(function (e) { return !edges.get(e.id); });
     edges.add(added);
     added.forEach(function (e) {
       [[e.from, e.to], [e.to, e.from]].forEach(function (pair) {
