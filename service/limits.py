@@ -14,7 +14,7 @@ config key                default                 what it bounds
                                                   never holds up the others
 ``QUERY_SPARE_WORKERS``   1                       started workers standing by, to take over at
                                                   once from a worker killed at a limit
-``QUERY_QUEUE_WAIT``      time limit + 5 s        how long a request waits for a free
+``QUERY_QUEUE_WAIT``      2 x time limit + 5 s    how long a request waits for a free
                                                   worker before 503
 ``QUERY_MEMORY_LIMIT``    2 GiB                   address space of a worker (0 = none)
 ``QUERY_PER_CLIENT``      3                       queries one client (address) may have
@@ -32,7 +32,7 @@ The HTTP server's own limits (``lscp-kg serve`` options) are :class:`ServerLimit
 >>> Limits.from_config({"QUERY_TIME_LIMIT": "2.5"}).time_limit
 2.5
 >>> Limits.from_config({}).queue_wait
-10.0
+15.0
 >>> ServerLimits().query_slots
 24
 """
@@ -51,7 +51,7 @@ class Limits:
     max_request_bytes: int = 1024 * 1024
     workers: int = 2
     spare_workers: int = 1
-    queue_wait: float = 10.0
+    queue_wait: float = 15.0
     memory_limit: int = 2 * 1024**3
     per_client: int = 3
     query_slots: int = 24
@@ -67,7 +67,7 @@ class Limits:
             max_request_bytes=int(config.get("MAX_CONTENT_LENGTH") or cls.max_request_bytes),
             workers=int(config.get("QUERY_WORKERS", cls.workers)),
             spare_workers=int(config.get("QUERY_SPARE_WORKERS", cls.spare_workers)),
-            queue_wait=float(config.get("QUERY_QUEUE_WAIT", time_limit + 5.0)),
+            queue_wait=float(config.get("QUERY_QUEUE_WAIT", 2 * time_limit + 5.0)),
             memory_limit=int(config.get("QUERY_MEMORY_LIMIT", cls.memory_limit)),
             per_client=int(config.get("QUERY_PER_CLIENT", cls.per_client)),
             query_slots=int(config.get("QUERY_SLOTS", cls.query_slots)),
