@@ -87,3 +87,15 @@ def test_reflows_at_320_px_without_scrolling_sideways(browser, live_server, kg, 
     browser.open(live_server.url + path)
     browser.wait_for(ready, timeout=20)
     assert sideways_overflow(browser) == [], f"{name} ({path}) scrolls sideways at 320 px"
+
+
+def test_network_view_with_a_node_selected_and_its_panel_open(browser, live_server):
+    """The explorer's state after a selection (details panel filled, quote shown) passes too."""
+    browser.open(f"{live_server.url}/explore/entity?iri={MACE}")
+    browser.wait_for("#network[data-state=rendered]", timeout=20)
+    browser.click("#search")
+    browser.type("MACE")
+    browser.press("Enter")
+    browser.wait_for("#details blockquote", timeout=10)
+    assert_accessible(browser, "network view with MACE selected")
+    browser.assert_only_local()

@@ -33,10 +33,10 @@ def in_main(browser) -> bool:
     return browser.run_js("return document.querySelector('main').contains(document.activeElement);")
 
 
-def wait_until(browser, script: str, timeout: float = 10.0):
+def wait_until(browser, script: str, timeout: float = 10.0, *args):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        value = browser.run_js(script)
+        value = browser.run_js(script, *args)
         if value:
             return value
         time.sleep(0.1)
@@ -168,3 +168,25 @@ def test_result_table_filter_and_sort_by_keyboard(browser, live_server):
     assert browser.run_js(heading) == "ascending"
     browser.press("Space")
     assert browser.run_js(heading) == "descending"
+
+
+def test_network_view_by_keyboard_select_and_expand_a_node(browser, live_server):
+    """The explorer: Tab to the picture, move to a node with an arrow key, Enter selects it (the details
+    panel shows it and its quote), and its Expand button adds its neighbours to the picture."""
+    browser.open(live_server.url + "/explore/entity?iri=id/lewisham/body/mace&depth=1")
+    browser.wait_for("#network[data-state=rendered]", timeout=20)
+    tab_to(browser, lambda f: f["id"] == "network", limit=120)
+    opened = browser.text("#counts")
+    for _ in range(6):  # move away from MACE (whose neighbours are all shown already) to one of its neighbours
+        browser.press("ArrowRight", "Enter")
+        wait_until(browser, "return !!document.querySelector('#details blockquote, #details q');")
+        if "MACE" not in browser.text("#details"):
+            break
+    else:
+        raise AssertionError("the arrow keys never moved from MACE to another node")
+    counts = browser.text("#counts")
+    assert counts == opened, "selecting a node changes nothing on the picture"
+    tab_to(browser, lambda f: f["tag"] == "button" and f["text"] == "Expand", limit=60)
+    browser.press("Enter")
+    wait_until(browser, "return document.getElementById('counts').textContent !== arguments[0];", 15, counts)
+    browser.assert_only_local()
