@@ -35,6 +35,7 @@ def test_no_page_scrolls_sideways_at_390_px(phone, live_server):
         phone.wait_for("footer.site")
         widths = phone.run_js("return [document.documentElement.scrollWidth, window.innerWidth];")
         assert widths[1] == PHONE["width"], path
+        assert not phone.run_js("return document.title.startsWith('Error');"), f"{path}: {phone.text('main')[:200]}"
         if widths[0] > widths[1]:
             wide[path] = widths
     assert wide == {}, f"pages wider than the screen (scrollWidth, innerWidth): {wide}"
