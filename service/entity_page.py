@@ -106,8 +106,6 @@ def grouped(view, quads, other: str, inverse: bool, citations: Citations, name: 
     for quad in quads:
         if quad.predicate.value in SHOWN_ELSEWHERE and not inverse:
             continue
-        if inverse and quad.predicate.value == RDF_TYPE:
-            continue
         relation = labels.inverse(quad.predicate.value) if inverse else labels.relation(quad.predicate.value)
         group = groups.setdefault(quad.predicate.value, {"relation": relation, "iri": quad.predicate.value, "values": {}})
         term = view.term(getattr(quad, other))
