@@ -57,7 +57,7 @@ class OntologyDocumentation:
 
 def ontology_triples(kg: KnowledgeGraph) -> list[ox.Triple]:
     """Every statement of the ontology graph (all ``ontology/*.ttl`` modules)."""
-    return [q.triple for q in kg.store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_IRI))]
+    return [q.triple for q in kg.statements(graph=ox.NamedNode(ONTOLOGY_IRI))]
 
 
 def _label(triples: list[ox.Triple], subject: ox.NamedNode) -> str:
