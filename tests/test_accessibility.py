@@ -11,6 +11,7 @@ width WCAG 1.4.10 asks for, without scrolling sideways.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 import pytest
@@ -99,3 +100,18 @@ def test_network_view_with_a_node_selected_and_its_panel_open(browser, live_serv
     browser.wait_for("#details blockquote", timeout=10)
     assert_accessible(browser, "network view with MACE selected")
     browser.assert_only_local()
+
+
+def test_every_page_has_a_title_of_its_own_and_one_main_heading(client, kg):
+    """WCAG 2.4.2 and 1.3.1: a title saying what the page is (an error said first), and one h1."""
+    titles = {}
+    for name, path, _ in PAGES:
+        if path == "{source}":
+            path = source_page(None, kg)
+        html = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip()
+        assert title.split(" · ")[0].strip(), f"{name}: the title says nothing: {title!r}"
+        assert len(re.findall(r"<h1[\s>]", html)) == 1, f"{name} has not exactly one h1"
+        titles[name] = title
+    assert titles["unmatched name, with suggestions"].startswith("Error: ")
+    assert titles["not found"] != titles["home"] and titles["query page"] != titles["questions"]
