@@ -115,3 +115,16 @@ def test_every_page_has_a_title_of_its_own_and_one_main_heading(client, kg):
         titles[name] = title
     assert titles["unmatched name, with suggestions"].startswith("Error: ")
     assert titles["not found"] != titles["home"] and titles["query page"] != titles["questions"]
+
+
+def test_standalone_network_file_from_lscp_kg_visualise(browser, runner, tmp_path):
+    """A view written to a file (``lscp-kg visualise``) and opened from disk passes too."""
+    from lscp_kg.cli import main as cli
+
+    out = tmp_path / "reporting.html"
+    result = runner.invoke(cli, ["visualise", "reporting", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    browser.open(out.as_uri())
+    browser.wait_for("#network[data-state=rendered]", timeout=20)
+    assert_accessible(browser, f"lscp-kg visualise reporting ({out.name})")
+    assert [u for u in browser.requested() if not u.startswith(("file://", "data:"))] == []
