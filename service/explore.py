@@ -146,7 +146,7 @@ def neighbours():
     node_marks = marks()
     ordered = sorted(found, key=lambda n: (graph.nodes[n]["label"].casefold(), n))
     nodes = [dict(node_item(n, dict(graph.nodes[n], focus=False), node_marks.get(n, []), entity_url(n), passage_href),
-                  base=False) for n in ordered]
+                  base=False) for n in ordered]  # fields with their usual value are left out (network_data.OMITTED_WHEN)
     items = [edge_item(0, s, o, k, graph.edges[s, o, k], passage_href) for s, o, k in edges]
     return jsonify({"iri": iri, "neighbours": sorted(found), "nodes": nodes, "edges": items})
 

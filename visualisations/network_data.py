@@ -57,6 +57,11 @@ def sources_for_page(sources: list[dict], passage_href) -> list[dict]:
     return [{"quote": s["quote"], "lines": s["lines"], "href": passage_href(s)} for s in sources]
 
 
+#: Node fields left out of the page when they have these values (thousands of nodes: a smaller page).
+OMITTED_WHEN = {"role": "", "group_label": "", "partnerships": [], "href": None, "hub": False, "marks": [],
+                "base": True}
+
+
 def importance_of(kind: str) -> str:
     return "important" if kind in IMPORTANT_TYPES else "minor" if kind in MINOR_TYPES else "normal"
 
@@ -83,6 +88,11 @@ def node_item(node: str, attrs: dict, marks: list[str], href, passage_href) -> d
             "partnerships": list(attrs.get("partnership_labels", ())),
             "sources": sources_for_page(attrs.get("sources", []), passage_href), "href": href,
             "hub": bool(attrs.get("hub")), "marks": marks, "importance": importance, "base": not attrs.get("brought_in")}
+    for key, default in OMITTED_WHEN.items():  # the page script puts them back (explorer.js: complete)
+        if item[key] == default:
+            del item[key]
+    if item["full_label"] == item["label"]:
+        del item["full_label"]
     if importance != importance_of(kind):
         item["font"] = {"size": FONT_SIZES[importance]}
     if marks:
@@ -146,7 +156,7 @@ def network_data(view: View, base_iri: str, service_url: str | None, marks: dict
     node_counts = Counter(n["type"] for n in nodes)
     edge_counts = Counter(e["relation"] for e in edges)
     edge_labels = {e["relation"]: e["label"] for e in edges}
-    mark_counts = Counter(m for n in nodes for m in n["marks"])
+    mark_counts = Counter(m for n in nodes for m in n.get("marks", ()))
     return {
         "view": {"name": view.name, "title": view.title, "description": view.description, "notes": view.notes,
                  "layout": view.layout},

@@ -12,6 +12,19 @@
   var started = performance.now();
   var IMPORTANT_FONT = 24;
 
+  /* Fields the page leaves out when empty (network_data.OMITTED_WHEN), put back. */
+  function complete(n) {
+    if (n.full_label === undefined) n.full_label = n.label;
+    ["role", "group_label"].forEach(function (k) { if (n[k] === undefined) n[k] = ""; });
+    if (!n.partnerships) n.partnerships = [];
+    if (!n.marks) n.marks = [];
+    if (n.href === undefined) n.href = null;
+    n.hub = !!n.hub;
+    if (n.base === undefined) n.base = true;
+    return n;
+  }
+  data.nodes.forEach(complete);
+  if (data.universe) data.universe.nodes.forEach(complete);
   function withId(edge) { edge.id = edge.from + "|" + edge.relation + "|" + edge.to; return edge; }
   data.edges.forEach(withId);
   if (data.universe) data.universe.edges.forEach(withId);
@@ -124,7 +137,7 @@
   }
 
   function integrate(id, answer) {
-    var fresh = answer.nodes.filter(function (n) { return !nodesById.has(n.id); }).sort(function (a, b) {
+    var fresh = answer.nodes.map(complete).filter(function (n) { return !nodesById.has(n.id); }).sort(function (a, b) {
       var x = a.full_label.toLowerCase(), y = b.full_label.toLowerCase();
       return x < y ? -1 : x > y ? 1 : (a.id < b.id ? -1 : 1);
     });
