@@ -128,3 +128,20 @@ def test_standalone_network_file_from_lscp_kg_visualise(browser, runner, tmp_pat
     browser.wait_for("#network[data-state=rendered]", timeout=20)
     assert_accessible(browser, f"lscp-kg visualise reporting ({out.name})")
     assert [u for u in browser.requested() if not u.startswith(("file://", "data:"))] == []
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_standalone_scrutiny_report_file(browser, runner, tmp_path, width):
+    """The report ``lscp-kg scrutinise --format html`` writes, for sending to a partnership, passes and reflows."""
+    from lscp_kg.cli import main as cli
+
+    result = runner.invoke(cli, ["scrutinise", "--format", "html"])
+    assert result.exit_code == 0, result.output[-2000:]
+    out = tmp_path / "scrutiny.html"
+    out.write_text(result.output, encoding="utf-8")
+    browser.set_viewport(width)
+    browser.open(out.as_uri())
+    browser.wait_for("main h1")
+    assert_accessible(browser, f"scrutiny report file at {width or 'laptop'} px")
+    assert sideways_overflow(browser) == []
+    assert [u for u in browser.requested() if not u.startswith(("file://", "data:"))] == []
