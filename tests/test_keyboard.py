@@ -190,3 +190,20 @@ def test_network_view_by_keyboard_select_and_expand_a_node(browser, live_server)
     browser.press("Enter")
     wait_until(browser, "return document.getElementById('counts').textContent !== arguments[0];", 15, counts)
     browser.assert_only_local()
+
+
+def test_folded_navigation_on_a_phone_opens_from_the_keyboard(browser, live_server):
+    """At 390 px the navigation folds behind "Menu": the button is reached by Tab and opens with Enter,
+    and its links are then next in the tab order."""
+    browser.set_viewport(390)
+    browser.open(live_server.url + "/")
+    browser.wait_for("main h1")
+    stops = tab_to(browser, lambda f: f["tag"] == "button" and f["text"] == "Menu")
+    assert not [s for s in stops if s["text"] == "Questions"], "folded links are not in the tab order"
+    assert browser.run_js("return document.activeElement.getAttribute('aria-expanded');") == "false"
+    browser.press("Enter")
+    assert browser.run_js("return document.activeElement.getAttribute('aria-expanded');") == "true"
+    browser.press("Tab")
+    assert browser.focused()["text"] == "Questions"
+    browser.press("Enter")
+    wait_until(browser, "return location.pathname === '/queries';")
