@@ -30,6 +30,7 @@ def main() -> None:
     parser.add_argument("--partnership", type=int, default=1)
     parser.add_argument("--reps", type=int, default=30)
     parser.add_argument("--budget", type=float, default=1.0)
+    parser.add_argument("--skip", action="append", default=[], help="a named query to leave out")
     args = parser.parse_args()
 
     from lscp_kg.named_queries import load_named_queries
@@ -42,6 +43,8 @@ def main() -> None:
     params = sample_parameters(args.partnership)
     queries = {}
     for name, query in load_named_queries().items():
+        if name in args.skip:
+            continue
         try:
             sparql, bound = query.prepare(params.get(name, {}), kg.base_iri)  # as the service binds it (#+ bind:)
         except ValueError:  # a required parameter with no default and no synthetic value: no row
