@@ -162,8 +162,8 @@ class Service:
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                         cwd=REPO)
 
-    def wait_ready(self, path: str = "/api/queries/statutory-partners", timeout: float = 300) -> float:
-        """Seconds from process start to the first answered query."""
+    def wait_ready(self, path: str = "/sparql?query=ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D", timeout: float = 300) -> float:
+        """Seconds from process start to the first answered query (one a worker answers, whatever the data)."""
         return wait_for(self.port, path, time.monotonic() + timeout, self.process) - self.started
 
     def warm_workers(self, timeout: float = 300) -> None:

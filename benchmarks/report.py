@@ -58,7 +58,7 @@ def targets(results: dict) -> list[str]:
     fresh_load_ok = all(r["rps"] >= 2000 and r["errors"] == 0 and r["p99"] < 50 for r in fresh)
     service = results.get("scale", {}).get("service")
     if service:
-        slow = {name: t["p99"] for name, t in service["queries"].items() if not t["p99"] < 50}
+        slow = {name: t["p99"] for name, t in service["queries"].items() if "p99" in t and not t["p99"] < 50}
         rss = max(service["rss_ready"], service["rss_after_queries"])
     startup = results["startup"]["median"]
     stretch = []
@@ -195,7 +195,7 @@ def scale_tables(results: dict) -> list[str]:
               "(`*`: no such parameter; the query spans every partnership):", "",
               "| query | " + " | ".join(f"N = {n}" for n in ns) + " | rows at largest N |",
               "|---|" + "---|" * (len(ns) + 1)]
-    for name in scale[ns[0]]["queries"]:
+    for name in [q for q in scale[ns[0]]["queries"] if all(q in scale[n]["queries"] for n in ns)]:
         marks = "" if scale[ns[-1]]["queries"][name]["synthetic_params"] else " `*`"
         cells = [f"{ms(scale[n]['queries'][name]['median'])} / {ms(scale[n]['queries'][name]['p99'])}" for n in ns]
         lines.append(f"| {name}{marks} | " + " | ".join(cells) + f" | {scale[ns[-1]]['queries'][name]['rows']:,} |")
@@ -206,6 +206,9 @@ def scale_tables(results: dict) -> list[str]:
               f"after the queries below. Each query answered afresh over HTTP (`Cache-Control: no-cache`):", "",
               "| query | median ms | p99 ms | runs | p99 < 50 ms |", "|---|---|---|---|---|"]
     for name, t in service["queries"].items():
+        if "refused" in t:
+            lines.append(f"| {name} | refused with its defaults: {t['refused'][:90]} | | | - |")
+            continue
         lines.append(f"| {name} | {ms(t['median'])} | {ms(t['p99'])} | {t['runs']} | {'yes' if t['p99'] < 50 else '**no**'} |")
     return lines
 

@@ -214,8 +214,12 @@ def bench_scale(named_queries, quick: bool, bar, workdir: Path) -> dict:
                 continue
             bar.set_postfix_str(f"service N={largest} {name}")
             case = latency.Case(name, tuple(sorted(params.get(name, {}).items())))
-            timing = latency.time_service(service.port, case, fresh=True, reps=5 if quick else 30,
-                                          budget=0.5 if quick else 2.0, warmup=1)
+            try:
+                timing = latency.time_service(service.port, case, fresh=True, reps=5 if quick else 30,
+                                              budget=0.5 if quick else 2.0, warmup=1)
+            except (AssertionError, RuntimeError) as refused:  # e.g. a default naming "the only partnership", with 151
+                http[name] = {"refused": str(refused)}
+                continue
             http[name] = timing_dict(timing)
         results["service"] = {"partnerships": largest, "first_answer_seconds": first_answer, "rss_ready": rss_ready,
                               "rss_after_queries": service.rss(), "queries": http}
