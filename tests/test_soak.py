@@ -106,15 +106,31 @@ def watch_health(url: str, stop: threading.Event) -> list:
 
 
 def kill_a_busy_worker(process, stop: threading.Event) -> list[int]:
-    """Halfway through, kill (by hand, SIGKILL) a worker that is running a query."""
+    """Halfway through, kill (by hand, SIGKILL) a worker that is running a query: one whose processor time grows."""
     stop.wait(SECONDS / 2)
-    for _ in range(50):
-        for worker in psutil.Process(process.pid).children(recursive=True):
+    # a query of its own keeps one worker busy, so that there is surely a query running to cut short
+    threading.Thread(target=lambda: session_from("127.0.9.1").get(
+        process.url + "/sparql", params={"query": RUNAWAY}, timeout=60), daemon=True).start()
+
+    def used(worker):
+        try:
+            times = worker.cpu_times()
+            return times.user + times.system
+        except psutil.NoSuchProcess:  # the killer queries end workers too
+            return None
+
+    while not stop.is_set():
+        workers = [w for w in psutil.Process(process.pid).children(recursive=True)
+                   if "worker_main" in " ".join(w.cmdline())]
+        before = {w: used(w) for w in workers}
+        time.sleep(0.3)
+        grown = {w: used(w) - before[w] for w in workers if before[w] is not None and used(w) is not None}
+        busy = max(grown, key=grown.get, default=None)
+        if busy is not None and grown[busy] > 0.02:
             try:
-                if "worker_main" in " ".join(worker.cmdline()) and worker.cpu_percent(interval=0.1) > 20:
-                    worker.kill()
-                    return [worker.pid]
-            except psutil.NoSuchProcess:  # the killer queries end workers too
+                busy.kill()
+                return [busy.pid]
+            except psutil.NoSuchProcess:
                 continue
     return []
 
@@ -127,6 +143,7 @@ def test_normal_clients_are_served_while_abusive_ones_are_slowed(server):
         runaway = [pool.submit(run_abusive, url, f"127.0.6.{k + 1}", RUNAWAY, stop) for k in range(2)]
         killers = [pool.submit(run_abusive, url, f"127.0.7.{k + 1}", KILLER, stop) for k in range(2)]
         health = pool.submit(watch_health, url, stop)
+        process.url = url
         killed = pool.submit(kill_a_busy_worker, process, stop)
         time.sleep(SECONDS)
         stop.set()
