@@ -91,7 +91,9 @@ class Partnership:
                   f"partnership.\n{PREFIXES}\n")
         document = (f"{self.source} {{\n    {self.source} a lscp:SourceDocument ;\n"
                     f"        rdfs:label {_lit(f'Synthetic partnership {self.n} arrangements (synthetic benchmark text)')} ;\n"
-                    f"        lscp:textFile \"sources/synthetic-{self.n}.txt\" ; dcterms:format \"text/plain\" .\n}}\n")
+                    f"        lscp:textFile \"sources/synthetic-{self.n}.txt\" ; dcterms:format \"text/plain\" ;\n"
+                    # published by its partnership, as the shipped data states: questions filter by publisher
+                    f"        dcterms:publisher {self.iri('partnership')} .\n}}\n")
         return header + document + "\n".join(self.graphs)
 
 
