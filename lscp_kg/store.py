@@ -22,20 +22,9 @@ import pyoxigraph as ox
 
 from .backends import StoreBackend, StoreSettings, backend_class
 from .backends.embedded import EmbeddedBackend, open_on_disk
+from .data_errors import DataFileError  # noqa: F401 - raised here, and imported from here by callers
+from .locations import ONTOLOGY_DIR, ONTOLOGY_FILE, PACKAGE_ROOT, SHAPES_FILE, SHIPPED_DATA_DIR  # noqa: F401
 from .namespaces import DEFAULT_BASE_IRI, ONTOLOGY_IRI, PREFIXES
-
-PACKAGE_ROOT = Path(__file__).resolve().parent
-try:  # the folders ship as the packages lscp_kg.ontology and lscp_kg.graph_data
-    from lscp_kg import graph_data as _graph_data, ontology as _ontology
-
-    ONTOLOGY_DIR = Path(_ontology.__file__).resolve().parent
-    SHIPPED_DATA_DIR = Path(_graph_data.__file__).resolve().parent
-except ImportError:  # running from a source tree that is not installed
-    ONTOLOGY_DIR = PACKAGE_ROOT.parent / "ontology"
-    SHIPPED_DATA_DIR = PACKAGE_ROOT.parent / "graph_data"
-
-ONTOLOGY_FILE = ONTOLOGY_DIR / "lscp.ttl"
-SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 
 
 def ontology_files() -> list[Path]:
@@ -51,17 +40,6 @@ RDF_FORMATS = {
 }
 #: Authoring files (lscp_kg.authoring), compiled to quads as they are loaded.
 AUTHORING_SUFFIXES = (".yaml", ".yml")
-
-
-class DataFileError(Exception):
-    """A data file that cannot be read or parsed: names the file and line."""
-
-    def __init__(self, path: Path | str, message: str, line: int | None = None, column: int | None = None):
-        self.path, self.line, self.column, self.message = Path(path), line, column, message
-        where = f"{self.path}:{line}" if line else str(self.path)
-        if line and column:
-            where += f":{column}"
-        super().__init__(f"{where}: {message}")
 
 
 def data_files(paths: Iterable[Path | str]) -> list[Path]:

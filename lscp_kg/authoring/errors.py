@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..store import DataFileError
+from ..data_errors import DataFileError
 
 
 @dataclass(frozen=True)

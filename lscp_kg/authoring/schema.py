@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from jsonschema import Draft202012Validator
 
-from ..store import ONTOLOGY_DIR
+from ..locations import ONTOLOGY_DIR
 from .errors import AuthoringProblem
 from .kinds import DURATION, FREQUENCIES, Field
 from .registry import KINDS, entry_kind
