@@ -81,6 +81,18 @@ def is_local(url: str, hosts=LOCAL_HOSTS) -> bool:
     return parts.scheme in HARMLESS_SCHEMES or (parts.scheme in ("http", "https", "ws", "wss") and parts.hostname in hosts)
 
 
+def wait_until(browser, script: str, timeout: float = 10.0, *args):
+    """Run ``script`` (with ``args``) until it returns something true, and return that; fail after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = browser.run_js(script, *args)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"after {timeout} s, still false: {script} (page {browser.url})")
+        time.sleep(0.05)
+
+
 class WebDriverError(RuntimeError):
     pass
 

@@ -5,8 +5,6 @@ and reading what the picture shows.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from lscp_kg.visualisations.projection import project
@@ -62,12 +60,3 @@ def keys(browser, *pressed: str) -> None:
         actions += [{"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}]
     browser.command("POST", "/actions", {"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})
     browser.command("DELETE", "/actions")
-
-
-def wait_until(browser, script: str, timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = browser.run_js(script)
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.1)

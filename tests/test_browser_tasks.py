@@ -13,12 +13,11 @@ What the pages should show is read from the graph (the named queries), not writt
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
 from axe_support import sideways_overflow
-from browser_support import ELEMENT
+from browser_support import ELEMENT, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -39,16 +38,6 @@ return leaves.map(leaf => {
   }
   return {nodes, relations};
 });"""
-
-def wait_until(browser, script: str, timeout: float = 15.0, *args):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = browser.run_js(script, *args)
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"after {timeout} s, still false: {script} (page {browser.url})")
-
 
 def no_sideways_scroll(browser, width) -> None:
     if width:

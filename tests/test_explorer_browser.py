@@ -21,7 +21,8 @@ from lscp_kg.visualisations.neighbourhood import neighbours
 from lscp_kg.visualisations.projection import project
 from lscp_kg.visualisations.views import build_view
 
-from explorer_support import MACE, RENDERED, graph, keys, node_point, open_view, pointer, shown, site, wait_until  # noqa: F401
+from browser_support import wait_until
+from explorer_support import MACE, RENDERED, graph, keys, node_point, open_view, pointer, shown, site  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

@@ -9,9 +9,10 @@ show where the focus is.
 
 from __future__ import annotations
 
-import time
 
 import pytest
+
+from browser_support import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -31,16 +32,6 @@ def tab_to(browser, wanted, limit: int = 80, key: str = "Tab") -> list[dict]:
 
 def in_main(browser) -> bool:
     return browser.run_js("return document.querySelector('main').contains(document.activeElement);")
-
-
-def wait_until(browser, script: str, timeout: float = 10.0, *args):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = browser.run_js(script, *args)
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"after {timeout} s, still false: {script} (page {browser.url})")
 
 
 def test_skip_link_comes_first_and_moves_the_focus_to_the_content(browser, live_server):

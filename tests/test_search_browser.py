@@ -6,23 +6,16 @@ entity's IRI, and show hostile labels as text.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from browser_support import wait_until
+
 pytestmark = pytest.mark.browser
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
 OPTIONS = "#param-body-options [role=option]"
-
-
-def wait_until(browser, script: str, timeout: float = 10.0, *args):
-    deadline = time.monotonic() + timeout
-    while not browser.run_js(script, *args):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not true after {timeout} s: {script}")
-        time.sleep(0.05)
 
 
 def picker_state(browser) -> dict:
