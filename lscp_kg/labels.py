@@ -20,11 +20,11 @@ read-only while it is served.
 from __future__ import annotations
 
 import re
-import threading
 
 import pyoxigraph as ox
 
 from .namespaces import LSCP, PREFIXES
+from .per_store import PerStore
 
 LABEL_PROPERTIES = [ox.NamedNode(PREFIXES[p] + n) for p, n in
                     (("rdfs", "label"), ("skos", "prefLabel"), ("foaf", "name"), ("dcterms", "title"), ("schema", "name"))]
@@ -32,8 +32,6 @@ INVERSE_LABEL = ox.NamedNode(LSCP + "inverseLabel")
 INVERSE_OF = ox.NamedNode(PREFIXES["owl"] + "inverseOf")
 _ENGLISH = (None, "en", "en-gb")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_LOCK = threading.Lock()
-_BY_STORE: dict[int, "Labels"] = {}
 
 
 def local_name(iri: str) -> str:
@@ -101,11 +99,5 @@ class Labels:
         return self._inverse[iri]
 
 
-def labels_for(kg) -> Labels:
-    """The label cache of a loaded graph (one per store)."""
-    key = id(kg.backend)
-    with _LOCK:
-        labels = _BY_STORE.get(key)
-        if labels is None or labels.backend is not kg.backend:
-            labels = _BY_STORE[key] = Labels(kg)
-        return labels
+#: The label cache of a loaded graph (one per store).
+labels_for = PerStore(Labels)

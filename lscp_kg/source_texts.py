@@ -14,14 +14,12 @@ passage.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from .namespaces import LSCP, PREFIXES, curie
+from .per_store import PerStore
 from .provenance import source_texts
 
-_LOCK = threading.Lock()
-_BY_STORE: dict[int, "Sources"] = {}
 #: Where the data may record a document's original web address (the page the text was taken from), and when
 #: the text was retrieved (the time the kept copy was made).
 ORIGIN_PROPERTIES = ("prov:wasDerivedFrom", "dcterms:source")
@@ -91,11 +89,5 @@ class Sources:
         return self._texts.get(document)
 
 
-def sources_for(kg) -> Sources:
-    """The sources of a loaded graph (one reading per store)."""
-    key = id(kg.backend)
-    with _LOCK:
-        sources = _BY_STORE.get(key)
-        if sources is None or sources.backend is not kg.backend:
-            sources = _BY_STORE[key] = Sources(kg)
-        return sources
+#: The sources of a loaded graph (one reading per store).
+sources_for = PerStore(Sources)
