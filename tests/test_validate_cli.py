@@ -17,6 +17,7 @@ PASSAGE = """@prefix lscp: <https://lscp-kg.example.org/ontology#> .
 @prefix org: <http://www.w3.org/ns/org#> .
 <id/test/passage/L25> {{
     <id/test/passage/L25> a lscp:SourcePassage ; lscp:source <id/source/lewisham-our-partnership-arrangements> ;
+        lscp:partnershipContext <id/partnership/lewisham> ;
         lscp:startLine 25 ; lscp:endLine 25 ; prov:value "{quote}" .
     {facts}
 }}
@@ -218,6 +219,7 @@ def test_a_line_span_past_the_end_counts_the_lines_as_an_editor_does(runner, tmp
 }
 <id/test/passage/L27-28> {
     <id/test/passage/L27-28> a lscp:SourcePassage ; lscp:source <id/source/short> ;
+        lscp:partnershipContext <id/partnership/lewisham> ;
         lscp:startLine 27 ; lscp:endLine 28 ; prov:value "line 27" .
 }
 """)

@@ -25,6 +25,9 @@ from .terms import Namespaces, TermError
 from .yamlload import load_yaml_file
 
 PROV_VALUE = PREFIXES["prov"] + "value"
+#: The partnership whose dataset a source document, passage or citation graph belongs to: what its facts
+#: say, they say for that partnership (see lscp:partnershipContext in ontology/lscp.ttl).
+CONTEXT = LSCP + "partnershipContext"
 XSD_INTEGER = ox.NamedNode(PREFIXES["xsd"] + "integer")
 
 
@@ -103,6 +106,7 @@ def _source(out: Compilation, doc, path: Path, ns: Namespaces, facts_ok: bool):
     graph = node
     out.at = doc.line_of("source")
     out.add(node, RDF_TYPE, ox.NamedNode(LSCP + "SourceDocument"), graph)
+    out.add(node, CONTEXT, ns.resolve(doc["partnership"], "partnership"), graph)
     for key, predicate in (("label", RDFS + "label"), ("title", DCT + "title"), ("text", LSCP + "textFile"),
                            ("format", DCT + "format"), ("comment", RDFS + "comment")):
         if key in source:
@@ -193,6 +197,7 @@ def compile_document(doc, path: Path, base_iri: str = DEFAULT_BASE_IRI) -> Compi
         out.at = passage.line_of("quote")
         out.add(graph, RDF_TYPE, ox.NamedNode(LSCP + "SourcePassage"), graph)
         out.add(graph, LSCP + "source", source_node, graph)
+        out.add(graph, CONTEXT, ns.resolve(doc["partnership"], "partnership"), graph)
         out.add(graph, LSCP + "startLine", _integer(match.start_line), graph)
         out.add(graph, LSCP + "endLine", _integer(match.end_line), graph)
         out.add(graph, PROV_VALUE, ox.Literal(match.exact), graph)
@@ -205,6 +210,7 @@ def compile_document(doc, path: Path, base_iri: str = DEFAULT_BASE_IRI) -> Compi
         graph = ns.resolve(citation["id"], "citation")
         out.at = citation.line
         out.add(graph, RDF_TYPE, ox.NamedNode(LSCP + "ExternalCitation"), graph)
+        out.add(graph, CONTEXT, ns.resolve(doc["partnership"], "partnership"), graph)
         if "label" in citation:
             out.add(graph, RDFS + "label", ox.Literal(citation["label"]), graph)
         if "source" in citation:
