@@ -39,8 +39,8 @@ def _value_schema(field: Field) -> dict:
     elif field.value == "term":
         one = {"anyOf": [{"enum": [name for name, _iri in field.terms]}, {"type": "string", "pattern": "[:/]"}]}
     elif field.value == "frequency":
-        one = {"anyOf": [{"enum": list(FREQUENCIES)}, {"type": "string", "pattern": DURATION.pattern},
-                         {"type": "string", "pattern": ":"}]}
+        durations = [{"type": "string", "pattern": DURATION.pattern}] if field.interval else []
+        one = {"anyOf": [{"enum": list(FREQUENCIES)}, *durations, {"type": "string", "pattern": ":"}]}
     else:
         one = {"type": "string", "minLength": 1}
     one = {**one, "description": field.doc} if field.doc else one
@@ -67,6 +67,8 @@ def authoring_schema() -> dict:
                   "bullets and typographic quotes need not match exactly. Must occur once in the source."},
         "line": {"type": "integer", "minimum": 1, "description": "The line the quote starts on, when it occurs more than once."},
         "id": {"type": "string", "pattern": NAME_PATTERN, "description": "The passage's name (default: L<start>-<end>)."},
+        "not_modelled": {"type": "string", "minLength": 1, "description": "Why these lines are deliberately not "
+                         "modelled (lscp:notModelled): lscp-kg coverage lists them with this reason, not as left out."},
         "facts": facts, "turtle": turtle}}
     citation = {"type": "object", "required": ["id", "citation"], "additionalProperties": False, "properties": {
         "id": {"type": "string", "pattern": NAME_PATTERN},
