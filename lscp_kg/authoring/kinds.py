@@ -26,7 +26,12 @@ from .terms import Namespaces, TermError
 RDF_TYPE = PREFIXES["rdf"] + "type"
 LSCP, ORG, DCT, RDFS, SCHEMA = (PREFIXES[k] for k in ("lscp", "org", "dcterms", "rdfs", "schema"))
 FREQ = PREFIXES["freq"]
-DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$")
+_N = r"\d+(?:[.,]\d+)?"  # a number of units; ISO 8601 allows a decimal fraction, with a point or a comma
+#: Any ISO 8601 duration in the designator form: P2Y, P4M, P1Y6M, P6W, P10D, PT12H, P1DT12H, P0.5Y.
+#: At least one component; a T only before hours, minutes or seconds.
+DURATION = re.compile(rf"^P(?=\d|T\d)(?:{_N}Y)?(?:{_N}M)?(?:{_N}W)?(?:{_N}D)?(?:T(?=\d)(?:{_N}H)?(?:{_N}M)?(?:{_N}S)?)?$")
+#: How the docs and the schema describe a duration (one wording, used by every field that takes one).
+DURATION_WORDS = ("an ISO 8601 duration: P6W (six weeks), P4M (four months), P2Y (two years), P1Y6M, P10D, PT12H")
 #: The DCMI frequency terms, as written (``three-times-a-year``) and as named in the vocabulary.
 FREQUENCIES = {re.sub(r"([A-Z])", lambda m: "-" + m.group(1).lower(), name): FREQ + name for name in (
     "annual", "semiannual", "threeTimesAYear", "bimonthly", "monthly", "semimonthly", "threeTimesAMonth",
@@ -60,7 +65,7 @@ class Field:
             if written in terms:
                 return [(self.predicate, ox.NamedNode(terms[written]))]
             if self.value != "ref" and ":" not in written and "/" not in written:
-                names = ", ".join(terms) + (", or an ISO 8601 duration such as P6W" if self.interval else "")
+                names = ", ".join(terms) + (f", or {DURATION_WORDS}" if self.interval else "")
                 raise TermError(f"{written!r} is not one of: {names}")
             return [(self.predicate, ns.resolve(written, self.target))]
         return [(self.predicate, ns.literal(written, self.value))]
@@ -106,6 +111,8 @@ COMMON_FIELDS = (
     text("description", DCT + "description", "A short description in the source's terms."),
     text("comment", RDFS + "comment", "A note about it (what the source does not say, for example)."),
     ref("references", DCT + "references", "local", "Something its wording refers to."),
+    text("as_written", LSCP + "asWritten", "The source's own words for a value given here in a normalised form, "
+         "e.g. 'seven' beside 7, 'November 2022' beside 2022-11, 'every two years' beside P2Y."),
 )
 
 

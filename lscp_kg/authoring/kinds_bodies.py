@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .kinds import DCT, LSCP, ORG, Field, Kind, date, ref, text
+from .kinds import DCT, DURATION_WORDS, LSCP, ORG, Field, Kind, date, ref, text
 from .kinds_agents import SECTOR
 
 GROUP = "Bodies, chairing and changes"
@@ -21,8 +21,8 @@ KINDS = [
         ref("supported_by", LSCP + "supportedBy", "body"),
         Field("meets", LSCP + "meetingFrequency", "frequency", doc=(
             "How often it meets: annual, semiannual, three-times-a-year, quarterly, bimonthly, monthly, "
-            "biweekly, weekly, ... (DCMI frequency terms), or an ISO 8601 duration between meetings: "
-            "P6W is every six weeks."), interval=LSCP + "meetingInterval"),
+            "biweekly, weekly, ... (DCMI frequency terms), or the time between meetings as " + DURATION_WORDS
+            + ". P6W is every six weeks."), interval=LSCP + "meetingInterval"),
         text("meets_as_stated", LSCP + "meetingFrequencyAsStated", "The source's words for how often it meets."),
         ref("chairing_rule", LSCP + "chairingRule", "local"),
         ref("responsibility", LSCP + "hasResponsibility", "responsibility"),
@@ -40,7 +40,9 @@ KINDS = [
     ], "A body of the partnership, with what it reports to and how often it meets (id/PARTNERSHIP/body/NAME)."),
     Kind("chairing-rule", "local", {"chairing-rule": LSCP + "ChairingRule"}, [
         ref("chair_drawn_from", LSCP + "chairDrawnFrom", "body"),
-        Field("rotation", LSCP + "rotation", "frequency", doc="How often the chair rotates (annual, ...)."),
+        Field("rotation", LSCP + "rotation", "frequency", doc=(
+            "How often the chair rotates: a DCMI frequency term (annual, ...), or the time each chair serves as "
+            + DURATION_WORDS + ". P2Y is every two years."), interval=LSCP + "chairRotationPeriod"),
     ], "How a body's chair is chosen."),
     Kind("change", "local", {"change-event": ORG + "ChangeEvent"}, [
         ref("original", ORG + "originalOrganization", "org", "What was replaced."),
