@@ -34,6 +34,7 @@ from .yamlwrite import dump_yaml
 
 PASSAGE, CITATION, SOURCE = LSCP + "SourcePassage", LSCP + "ExternalCitation", LSCP + "SourceDocument"
 SELF = {RDF_TYPE, LSCP + "source", LSCP + "startLine", LSCP + "endLine", PROV_VALUE}
+CONTEXT, NOT_MODELLED = LSCP + "partnershipContext", LSCP + "notModelled"
 
 
 def _term(node, base: str) -> str:
@@ -125,7 +126,9 @@ def convert(trig_paths: list[Path], partnership: str, yaml_path: Path, base: str
     passages, citations, text = [], [], None
     for graph, graph_quads in by_graph.items():
         kinds = types.get(graph, set())
-        own = [q for q in graph_quads if q.subject.value == graph]
+        # The compiler states every graph's context from the file's partnership: not written in the YAML.
+        own = [q for q in graph_quads if q.subject.value == graph
+               and not (q.predicate.value == CONTEXT and q.object == converter.ns.resolve(partnership, "partnership"))]
         rest = [q for q in graph_quads if q.subject.value != graph]
         values = {q.predicate.value: q.object for q in own}
         if SOURCE in kinds:
@@ -153,7 +156,10 @@ def convert(trig_paths: list[Path], partnership: str, yaml_path: Path, base: str
             name = converter.ns.shorten(ox.NamedNode(graph), "passage")
             if name != default:
                 passage["id"] = name
-            passages.append(converter.block([q for q in own if q.predicate.value not in SELF] + rest, passage))
+            if NOT_MODELLED in values:
+                passage["not_modelled"] = values[NOT_MODELLED].value
+            passages.append(converter.block([q for q in own if q.predicate.value not in SELF | {NOT_MODELLED}] + rest,
+                                            passage))
         elif CITATION in kinds:
             citation = {"id": converter.ns.shorten(ox.NamedNode(graph), "citation")}
             if RDFS + "label" in values:
