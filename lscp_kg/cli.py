@@ -113,7 +113,7 @@ from .authoring.commands import build as _build, new as _new  # noqa: E402
 
 main.add_command(_build, "build")
 main.add_command(_new, "new")
-main.add_command(__import__("lscp_kg.coverage_cli", fromlist=["coverage"]).coverage, "coverage")
+main.add_command(__import__("lscp_kg.coverage_cli", fromlist=["command"]).command(), "coverage")
 
 
 @main.command()
