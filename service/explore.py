@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
+from lscp_kg.scrutiny_partnerships import partnerships_in
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.links import entity_url, quote_url
 from lscp_kg.service.state import service_state
@@ -45,12 +46,37 @@ def cached(key: str, build):
     return state.cache[full_key]
 
 
-def network():
-    return cached("projection", lambda: project(service_state().kg))
+def network(partnership: str | None = None):
+    """The projection of the whole graph, or of what one partnership's arrangements state."""
+    return cached(f"projection:{partnership or ''}", lambda: project(service_state().kg, partnership))
 
 
-def marks():
-    return cached("marks", lambda: marks_of(network()))
+def loaded_partnerships() -> dict[str, str]:
+    return cached("partnerships", lambda: partnerships_in(service_state().kg))
+
+
+def chosen_partnership() -> str | None:
+    """``?partnership=`` (an IRI, absolute or relative to the base): draw only what its arrangements state."""
+    raw = request.args.get("partnership", "")
+    if not raw:
+        return None
+    base = service_state().kg.base_iri
+    iri = raw if ":" in raw.split("/", 1)[0] else base + raw.lstrip("/")
+    known = loaded_partnerships()
+    if iri not in known:
+        names = "; ".join(sorted(known.values())) or "none"
+        raise HttpError(400, f"no partnership {raw!r} is loaded; the partnerships are: {names}")
+    return iri
+
+
+def with_partnership(href: str, partnership: str | None) -> str:
+    if not partnership:
+        return href
+    return href + ("&" if "?" in href else "?") + urlencode({"partnership": partnership})
+
+
+def marks(partnership: str | None = None):
+    return cached(f"marks:{partnership or ''}", lambda: marks_of(network(partnership)))
 
 
 def view_title(name: str) -> str:
@@ -94,8 +120,13 @@ def picker_groups() -> list[dict]:
 
 @bp.get("/explore/")
 def index():
-    views = [(url_for("explore.view", name=name), view_title(name), name) for name in FIXED_VIEWS]
+    partnership = chosen_partnership()
+    views = [(with_partnership(url_for("explore.view", name=name), partnership), view_title(name), name)
+             for name in FIXED_VIEWS]
+    partnerships = sorted(loaded_partnerships().items(), key=lambda item: (item[1].casefold(), item[0]))
     return strict(Response(render_template("explore/index.html", views=views, groups=picker_groups(),
+                                           partnerships=partnerships if len(partnerships) > 1 else [],
+                                           partnership=partnership,
                                            asset_url=url_for("explore.index").rstrip("/") + "/assets"),
                            mimetype="text/html"))
 
@@ -132,18 +163,19 @@ def analysis_api():
 @bp.get("/api/explore/neighbours")
 def neighbours():
     """What expanding a node adds: its neighbours and its edges, as the page script draws them."""
-    unknown = sorted(set(request.args) - {"iri"})
+    unknown = sorted(set(request.args) - {"iri", "partnership"})
     if unknown:
-        raise HttpError(400, f"unknown parameter {unknown[0]!r}; /api/explore/neighbours takes iri")
+        raise HttpError(400, f"unknown parameter {unknown[0]!r}; /api/explore/neighbours takes iri and partnership")
     raw = request.args.get("iri", "")
     if not raw:
         raise HttpError(400, "iri is required: the node to expand")
-    graph, base = network(), service_state().kg.base_iri
+    partnership = chosen_partnership()
+    graph, base = network(partnership), service_state().kg.base_iri
     iri = raw if ":" in raw.split("/", 1)[0] else base + raw.lstrip("/")
     if iri not in graph:
         raise HttpError(404, f"no such entity in the network: {iri}")
     found, edges = expansion(graph, iri)
-    node_marks = marks()
+    node_marks = marks(partnership)
     ordered = sorted(found, key=lambda n: (graph.nodes[n]["label"].casefold(), n))
     nodes = [dict(node_item(n, dict(graph.nodes[n], focus=False), node_marks.get(n, []), entity_url(n), passage_href),
                   base=False) for n in ordered]  # fields with their usual value are left out (network_data.OMITTED_WHEN)
@@ -159,7 +191,8 @@ def arguments_of(name: str) -> tuple[dict, ViewState]:
         state = ViewState.from_args({k: v for k, v in lists.items() if k in STATE_PARAMETERS}, kg.base_iri)
     except StateError as error:
         raise HttpError(400, str(error)) from None
-    raw = {k: (v if k == "iri" and name == "entity" else v[-1]) for k, v in lists.items() if k not in STATE_PARAMETERS}
+    raw = {k: (v if k == "iri" and name == "entity" else v[-1]) for k, v in lists.items()
+           if k not in STATE_PARAMETERS and k != "partnership"}
     try:
         params = view_parameters(name, raw, kg.base_iri)
     except ViewError as error:
@@ -174,32 +207,36 @@ def view(name: str):
     if name not in VIEWS:
         raise HttpError(404, f"no view {name!r}; the views are {', '.join(VIEWS)}")
     params, state = arguments_of(name)
+    partnership = chosen_partnership()
     simple = name in FIXED_VIEWS and not params and not state.explicit
     try:
         if simple:
-            page = cached(f"view:{name}", lambda: page_for(build_view(network(), name), ViewState(), params))
+            page = cached(f"view:{name}:{partnership or ''}",
+                          lambda: page_for(build_view(network(partnership), name), ViewState(), params, partnership))
         else:
-            page = page_for(build_view(network(), name, **params), state, params)
+            page = page_for(build_view(network(partnership), name, **params), state, params, partnership)
     except ViewError as error:
         missing = str(error).startswith("no such entity")
         raise HttpError(404 if missing else 400, str(error)) from None
     return strict(Response(page, mimetype="text/html"))
 
 
-def page_for(drawn, state: ViewState, params: dict) -> str:
+def page_for(drawn, state: ViewState, params: dict, partnership: str | None = None) -> str:
     kg = service_state().kg
-    drawn.brought = apply_expansions(network(), drawn.graph, state.expand)
-    links = [(url_for("explore.index"), "All views", False), (url_for("explore.analysis_page"), "Analyses", False),
-             (url_for("scrutiny.page"), "Scrutiny", False)] + [
-        (url_for("explore.view", name=name), view_title(name), name == drawn.name) for name in FIXED_VIEWS]
+    drawn.brought = apply_expansions(network(partnership), drawn.graph, state.expand)
+    links = [(with_partnership(url_for("explore.index"), partnership), "All views", False),
+             (url_for("explore.analysis_page"), "Analyses", False), (url_for("scrutiny.page"), "Scrutiny", False)] + [
+        (with_partnership(url_for("explore.view", name=name), partnership), view_title(name), name == drawn.name)
+        for name in FIXED_VIEWS]
     pickers = None
     if drawn.name == "path":
         pickers = {"action": url_for("explore.view", name="path"), "groups": picker_groups(),
                    "ends": [{"name": "from", "label": "From", "value": params.get("source")},
                             {"name": "to", "label": "To", "value": params.get("target")}]}
     return render_page(drawn, kg.base_iri, asset_url=url_for("explore.index").rstrip("/") + "/assets",
-                       service_url=request.script_root, links=links, state=state, marks=marks(),
-                       passage_href=passage_href, api={"neighbours": url_for("explore.neighbours")}, pickers=pickers)
+                       service_url=request.script_root, links=links, state=state, marks=marks(partnership),
+                       passage_href=passage_href, pickers=pickers,
+                       api={"neighbours": with_partnership(url_for("explore.neighbours"), partnership)})
 
 
 __all__ = ["bp", "VIEW_PARAMETERS", "entities_href"]

@@ -62,7 +62,8 @@ def accountability_dead_ends(graph: nx.MultiDiGraph, steps: nx.MultiDiGraph) -> 
             summary = f"{label} has no accountability step: no reporting line and no seat held through a post."
             path = [end]
         else:
-            path = nx.shortest_path(steps, starts[0], end)
+            # the first body that reaches the end from elsewhere (the end may be among the bodies itself)
+            path = nx.shortest_path(steps, next(s for s in starts if s != end), end)
             via = graph.nodes[path[-2]]["label"]
             bodies = f"{len(starts)} bodies" if len(starts) > 1 else graph.nodes[starts[0]]["label"]
             summary = (f"Accountability from {bodies} stops at {label} ({kind}), reached through {via}: "

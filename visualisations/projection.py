@@ -68,8 +68,8 @@ SELECT DISTINCT ?node ?class ?g WHERE {{
   FILTER (isIRI(?node) && ?g != <{ONTOLOGY_IRI}>)
 }}"""
 _LABELS_QUERY = """
-SELECT DISTINCT ?node ?label WHERE {
-  { ?node rdfs:label ?label } UNION { ?node skos:prefLabel ?label } UNION { ?node foaf:name ?label }
+SELECT DISTINCT ?node ?label ?g WHERE {
+  GRAPH ?g { { ?node rdfs:label ?label } UNION { ?node skos:prefLabel ?label } UNION { ?node foaf:name ?label } }
   FILTER (isIRI(?node))
 }"""
 _PASSAGES_QUERY = """
@@ -82,10 +82,10 @@ SELECT DISTINCT ?s ?p ?o ?g WHERE {{
   GRAPH ?g {{ ?s ?p ?o }}
   FILTER (isIRI(?s) && isIRI(?o) && ?p != rdf:type && ?g != <{ONTOLOGY_IRI}> && ?s != ?g)
 }}"""
-_PARTNERS_QUERY = "SELECT DISTINCT ?org WHERE { ?partnership lscp:safeguardingPartner ?org }"
+_PARTNERS_QUERY = "SELECT DISTINCT ?org ?g WHERE { GRAPH ?g { ?partnership lscp:safeguardingPartner ?org } }"
 _ROLES_QUERY = """
-SELECT DISTINCT ?node ?role ?roleLabel WHERE {
-  ?node org:role ?role . OPTIONAL { ?role rdfs:label ?roleLabel }
+SELECT DISTINCT ?node ?role ?roleLabel ?g WHERE {
+  GRAPH ?g { ?node org:role ?role } OPTIONAL { ?role rdfs:label ?roleLabel }
 }"""
 #: Post holdings qualified in time ("the former Chair"): drawn as an edge from the person to the post.
 _HOLDINGS_QUERY = """
@@ -93,12 +93,9 @@ SELECT DISTINCT ?person ?post ?status ?statusLabel ?g WHERE {
   GRAPH ?g { ?holding lscp:holder ?person ; lscp:heldPost ?post }
   OPTIONAL { ?holding lscp:holdingStatus ?status OPTIONAL { ?status skos:prefLabel|rdfs:label ?statusLabel } }
 }"""
-#: The partnership whose document states a passage (dcterms:publisher of the passage's lscp:source).
-_PASSAGE_PARTNERSHIPS_QUERY = """
-SELECT DISTINCT ?g ?partnership WHERE {
-  ?g lscp:source ?doc . ?doc dcterms:publisher ?partnership . ?partnership a lscp:SafeguardingPartnership
-}"""
-_ORDER_QUERY = "SELECT ?node (MIN(?o) AS ?order) WHERE { ?node lscp:stepOrder ?o } GROUP BY ?node"
+#: The partnership each passage or citation graph belongs to (lscp:partnershipContext); the common data has none.
+_CONTEXT_QUERY = "SELECT DISTINCT ?g ?partnership WHERE { ?g lscp:partnershipContext ?partnership }"
+_ORDER_QUERY = "SELECT ?node ?o ?g WHERE { GRAPH ?g { ?node lscp:stepOrder ?o } }"
 _PROPERTY_LABELS_QUERY = f"""
 SELECT DISTINCT ?p ?label WHERE {{ GRAPH <{ONTOLOGY_IRI}> {{ ?p rdfs:label ?label }} }}"""
 
@@ -114,30 +111,41 @@ def passage_record(iri: str, quote: str, start, end) -> dict:
     return {"passage": iri, "quote": quote, "lines": lines}
 
 
-def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
+def project(kg: KnowledgeGraph, partnership: str | None = None) -> nx.MultiDiGraph:
     """The typed network of the graph: one node per entity of a known kind.
+
+    ``partnership`` (an IRI) keeps what that partnership's arrangements state: only the statements of graphs in
+    its context (lscp:partnershipContext) and of the common data, so that a police force or an ICB that many
+    partnerships share brings none of the others' posts, seats or delegations into its picture.
 
     Node attributes: ``iri``, ``label``, ``type`` (a key of :data:`NODE_TYPES`),
     ``type_label``, ``role`` (labels of its org:role, if any), ``roles`` (their IRIs), ``order``
     (lscp:stepOrder of a report step), ``sources`` (passages that introduce it) and
-    ``partnerships`` (the partnerships whose documents state those passages). Edge key =
+    ``partnerships`` (the partnerships whose passages state it). Edge key =
     relation; edge attributes: ``relation`` (prefixed name), ``relation_iri``, ``relation_label``,
     ``sources`` (the passages stating it, each ``{passage, quote, lines}``). A post holding
     (lscp:PostHolding, current or former) is an edge ``lscp:heldPost`` from the person to the post.
     """
+    context = {row["g"].value: row["partnership"].value for row in kg.query(_CONTEXT_QUERY)}
+
+    def allowed(g: str) -> bool:
+        return partnership is None or context.get(g, partnership) == partnership
+
     passages: dict[str, dict] = {}
     for row in kg.query(_PASSAGES_QUERY):
         g = row["g"].value
         start, end = row["start"], row["end"]
-        passages.setdefault(g, passage_record(g, row["quote"].value, start and int(start.value), end and int(end.value)))
+        if allowed(g):
+            passages.setdefault(g, passage_record(g, row["quote"].value, start and int(start.value), end and int(end.value)))
 
     classes: dict[str, set[str]] = {}
     typing_graphs: dict[str, set[str]] = {}
     for row in kg.query(_TYPES_QUERY):
-        node = row["node"].value
-        classes.setdefault(node, set()).add(row["class"].value)
-        typing_graphs.setdefault(node, set()).add(row["g"].value)
-    partners = {row["org"].value for row in kg.query(_PARTNERS_QUERY)}
+        if allowed(row["g"].value):
+            node = row["node"].value
+            classes.setdefault(node, set()).add(row["class"].value)
+            typing_graphs.setdefault(node, set()).add(row["g"].value)
+    partners = {row["org"].value for row in kg.query(_PARTNERS_QUERY) if allowed(row["g"].value)}
 
     graph = nx.MultiDiGraph(base_iri=kg.base_iri)
     for node, node_classes in classes.items():
@@ -150,25 +158,27 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     labels: dict[str, str] = {}
     for row in kg.query(_LABELS_QUERY):
         node, text = row["node"].value, row["label"].value
-        if node in graph and (node not in labels or (len(text), text) < (len(labels[node]), labels[node])):
+        if allowed(row["g"].value) and (node not in labels or (len(text), text) < (len(labels[node]), labels[node])):
             labels[node] = text
     for node, attrs in graph.nodes(data=True):
         attrs["label"] = labels.get(node) or words_of(node) or node
     for row in kg.query(_ROLES_QUERY):
-        if row["node"].value in graph:
+        if row["node"].value in graph and allowed(row["g"].value):
             attrs = graph.nodes[row["node"].value]
             role = row["roleLabel"].value if row["roleLabel"] is not None else words_of(row["role"].value)
             attrs["role"] = ", ".join(sorted({*filter(None, attrs["role"].split(", ")), role}))
             attrs["roles"] = tuple(sorted({*attrs["roles"], row["role"].value}))
 
     for row in kg.query(_ORDER_QUERY):
-        if row["node"].value in graph:
-            graph.nodes[row["node"].value]["order"] = int(row["order"].value)
+        node = row["node"].value
+        if node in graph and allowed(row["g"].value):
+            order = int(row["o"].value)
+            graph.nodes[node]["order"] = min(order, graph.nodes[node].get("order", order))
 
     relation_labels = {row["p"].value: row["label"].value for row in kg.query(_PROPERTY_LABELS_QUERY)}
     for row in kg.query(_EDGES_QUERY):
         s, p, o, g = row["s"].value, row["p"].value, row["o"].value, row["g"].value
-        if s not in graph or o not in graph:
+        if s not in graph or o not in graph or not allowed(g):
             continue
         key = curie(p)
         if not graph.has_edge(s, o, key):
@@ -176,12 +186,9 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
                            relation_label=relation_labels.get(p, words_of(p)), sources=[])
         if g in passages:
             graph.edges[s, o, key]["sources"].append(passages[g])
-    add_holdings(kg, graph, passages)
-    partnership_of = {}
-    for row in kg.query(_PASSAGE_PARTNERSHIPS_QUERY):
-        partnership_of.setdefault(row["g"].value, set()).add(row["partnership"].value)
+    add_holdings(kg, graph, passages, allowed)
     for node, attrs in graph.nodes(data=True):
-        attrs["partnerships"] = tuple(sorted(set().union(*(partnership_of.get(g, ()) for g in typing_graphs[node]))))
+        attrs["partnerships"] = tuple(sorted({context[g] for g in typing_graphs[node] if g in context}))
         attrs["partnership_labels"] = tuple(labels.get(p, words_of(p)) for p in attrs["partnerships"])
     for _, _, attrs in graph.edges(data=True):
         attrs["sources"].sort(key=lambda source: source["passage"])
@@ -189,11 +196,11 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     return graph
 
 
-def add_holdings(kg: KnowledgeGraph, graph: nx.MultiDiGraph, passages: dict) -> None:
+def add_holdings(kg: KnowledgeGraph, graph: nx.MultiDiGraph, passages: dict, allowed=lambda g: True) -> None:
     """Person -> post edges for the post holdings, labelled with their status ("former")."""
     for row in kg.query(_HOLDINGS_QUERY):
         person, post, g = row["person"].value, row["post"].value, row["g"].value
-        if person not in graph or post not in graph:
+        if person not in graph or post not in graph or not allowed(g):
             continue
         status = row["statusLabel"].value if row["statusLabel"] is not None else (
             words_of(row["status"].value) if row["status"] is not None else "")

@@ -126,7 +126,7 @@
 
   function neighboursOf(id) {
     if (data.api.neighbours) {
-      return fetch(data.api.neighbours + "?iri=" + encodeURIComponent(id), { headers: { Accept: "application/json" } })
+      return fetch(data.api.neighbours + (data.api.neighbours.indexOf("?") < 0 ? "?" : "&") + "iri=" + encodeURIComponent(id), { headers: { Accept: "application/json" } })
         .then(function (r) { if (!r.ok) throw new Error("the service answered " + r.status); return r.json(); });
     }
     var pool = data.universe ? data.universe.edges : edges.get();
