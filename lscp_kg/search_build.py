@@ -7,10 +7,14 @@ alternative labels (``skos:altLabel`` and its sub-properties, such as
 ``lscp:nameUsed``, the names the source uses) and ``lscp:describedAs`` (the
 source's own words for a post or body). An entity's kind is the
 ``rdfs:label`` of its most specific class; its partnerships are those whose
-source documents state facts about it (the publisher of the passage's
-document), or that it belongs to (``lscp:partnershipOf``).
+graphs state or name it (:mod:`lscp_kg.search_owners`: by graph context,
+never by publisher). Its label is the one :mod:`lscp_kg.labels` gives (the same
+properties in the same order). Dotted abbreviations are indexed as one word
+too ("S.H.I.E.L.D." is also "shield"), and names are compared with them joined.
 
-Tables: ``entity`` (iri, label, kind), ``entity_class`` (every class of an
+Tables: ``entity`` (iri, label, kind, and how many other entities have the
+same name: its ``namesakes``), ``partnership`` (each one's label and short
+name), ``entity_class`` (every class of an
 entity, superclasses included), ``entity_partnership``, ``name`` (each name
 and its normal form), ``name_fts`` (FTS5, ``unicode61 remove_diacritics 2``,
 prefix indexes; its ``tags`` column holds a token per class and partnership of
@@ -27,12 +31,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import unicodedata
 from collections import defaultdict
 
+from .labels import LABEL_PROPERTIES
 from .namespaces import PREFIXES
+from .search_owners import areas_of, owners, short_names
+from .search_text import comparable, index_terms, names_of, normalise, trigrams  # noqa: F401 - normalise: tests
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 PRIMARY_NAMES = ("rdfs:label", "skos:prefLabel", "foaf:name", "schema:name")
 OTHER_NAMES = ("skos:altLabel", "dcterms:title", "lscp:describedAs")
 #: Kinds of the ontology's own terms: not entities a person looks for.
@@ -40,63 +46,8 @@ SCHEMA_KINDS = {PREFIXES["owl"] + n for n in ("Class", "ObjectProperty", "Dataty
                                               "Ontology", "SymmetricProperty", "TransitiveProperty",
                                               "FunctionalProperty", "InverseFunctionalProperty")} | {
     PREFIXES["rdfs"] + "Class", PREFIXES["rdf"] + "Property", "http://www.w3.org/ns/shacl#NodeShape"}
-_APOSTROPHES = re.compile(r"['\u2018\u2019\u201b`\u00b4\u02bc\u02b9\u2032]")
-_SEPARATORS = re.compile(r"[\W_]+")
-_ACRONYM = re.compile(r"\(([A-Z][A-Z0-9&]{1,11})\)")
-_DASHES = frozenset("-\u2010\u2011\u2013/")
-_COMPOUND = re.compile(r"[^\W_]+(?:[-\u2010\u2011\u2013/][^\W_]+)+")
-
-
-def normalise(text: str) -> str:
-    """Lower case, no accents, no apostrophes, punctuation as spaces: the form names are compared in.
-
-    >>> normalise("Schools’ Safeguarding  Network")
-    'schools safeguarding network'
-    >>> normalise("Children's Social-Care") == normalise("CHILDREN’S social care")
-    True
-    >>> normalise("Émile Zoë")
-    'emile zoe'
-    """
-    if not text.isascii():
-        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    text = text.casefold()
-    return " ".join(_SEPARATORS.sub(" ", _APOSTROPHES.sub("", text)).split())
-
-
-def index_terms(text: str, norm: str | None = None) -> str:
-    """The words of a name once each (repeats carry no meaning in a name, and would sway bm25), and its
-    hyphenated words joined ("multi-agency" is also "multiagency").
-
-    >>> index_terms("Multi-Agency Child Exploitation")
-    'multi agency child exploitation multiagency'
-    >>> index_terms("Safeguarding Children Partnership replaces the Safeguarding Children Board")
-    'safeguarding children partnership replaces the board'
-    """
-    words = (normalise(text) if norm is None else norm).split()
-    if _DASHES.intersection(text):
-        words += [normalise(m.group(0)).replace(" ", "") for m in _COMPOUND.finditer(text)]
-    return " ".join(dict.fromkeys(words))
-
-
-def names_of(text: str) -> list[str]:
-    """A name, and the acronym it gives in brackets ("Multi-Agency Child Exploitation (MACE)" is also "MACE").
-
-    >>> names_of("Multi-Agency Child Exploitation (MACE)")
-    ['Multi-Agency Child Exploitation (MACE)', 'MACE']
-    >>> names_of("Extra familial harm (MACE definition)")
-    ['Extra familial harm (MACE definition)']
-    """
-    return [text] + _ACRONYM.findall(text)
-
-
-def trigrams(term: str) -> set[str]:
-    """The padded trigrams of a word.
-
-    >>> sorted(trigrams("mace"))
-    ['  m', ' ma', 'ace', 'ce ', 'mac']
-    """
-    padded = f"  {term} "
-    return {padded[i:i + 3] for i in range(len(padded) - 2)}
+#: Where each naming property ranks when an entity's label is chosen: the order of :mod:`lscp_kg.labels`.
+LABEL_RANK = {p.value: i for i, p in enumerate(LABEL_PROPERTIES)}
 
 
 def _expand(names: tuple[str, ...]) -> str:
@@ -113,18 +64,13 @@ CLASSES_QUERY = """SELECT ?c ?sup ?label WHERE {
   { ?c rdfs:subClassOf ?sup FILTER(isIRI(?c) && isIRI(?sup)) }
   UNION { ?c a owl:Class ; rdfs:label ?label FILTER(isIRI(?c) && (lang(?label) = "" || langMatches(lang(?label), "en"))) }
 }"""
-PARTNERSHIPS_QUERY = """SELECT DISTINCT ?e ?partnership WHERE {
-  { GRAPH ?g { ?e ?p ?o } ?g lscp:source ?doc . ?doc dcterms:publisher ?partnership }
-  UNION { ?e lscp:partnershipOf ?partnership }
-  UNION { ?e a lscp:SafeguardingPartnership BIND(?e AS ?partnership) }
-  ?partnership a lscp:SafeguardingPartnership .
-  FILTER(isIRI(?e))
-}"""
 
 DDL = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE entity(id INTEGER PRIMARY KEY, iri TEXT UNIQUE NOT NULL, label TEXT NOT NULL, kind TEXT NOT NULL,
-                    kind_iri TEXT);
+                    kind_iri TEXT, namesakes INTEGER NOT NULL);
+CREATE TABLE partnership(iri TEXT PRIMARY KEY, label TEXT NOT NULL, short TEXT NOT NULL, norm TEXT NOT NULL,
+                         short_norm TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE entity_class(entity INTEGER NOT NULL, class TEXT NOT NULL, PRIMARY KEY(class, entity)) WITHOUT ROWID;
 CREATE TABLE entity_partnership(entity INTEGER NOT NULL, partnership INTEGER NOT NULL,
                                 PRIMARY KEY(partnership, entity)) WITHOUT ROWID;
@@ -152,16 +98,23 @@ def _english_first(literal_language: str | None) -> int:
     return 0 if literal_language in (None, "", "en", "en-gb") else 1
 
 
+def label_key(name: tuple[int, int, str, bool]) -> tuple:
+    """How names compete to be the label: as :mod:`lscp_kg.labels` chooses (English first, then the order of
+    its properties); a name of another property (an alternative label) only when there is none."""
+    rank, language, text, _primary = name
+    return rank >= len(LABEL_RANK), language, rank, text
+
+
 def collect(kg) -> dict:
-    """Everything the index holds, read from the graph (five queries)."""
+    """Everything the index holds, read from the graph (four queries, and those of :mod:`.search_owners`)."""
     alt = [p for (p,) in _rows(kg, ALT_SUBPROPERTIES)]
-    names: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    names: dict[str, list[tuple[int, int, str, bool]]] = defaultdict(list)
     primary = {PREFIXES[p.split(":")[0]] + p.split(":")[1] for p in PRIMARY_NAMES}
     sparql = NAMES_QUERY if not alt else NAMES_QUERY.replace("VALUES ?p {", "VALUES ?p { " + " ".join(f"<{p}>" for p in alt))
     for row in kg.query(sparql):
         entity, prop, literal = row[0].value, row[1].value, row[2]
-        names[entity].append((0 if prop in primary else 1, _english_first(getattr(literal, "language", None)),
-                              literal.value))
+        names[entity].append((LABEL_RANK.get(prop, len(LABEL_RANK)), _english_first(getattr(literal, "language", None)),
+                              literal.value, prop in primary))
     types: dict[str, set[str]] = defaultdict(set)
     for entity, kind in _rows(kg, TYPES_QUERY):
         types[entity].add(kind)
@@ -172,11 +125,8 @@ def collect(kg) -> dict:
             parents[cls].add(sup)
         if label and cls not in class_labels:
             class_labels[cls] = label
-    partnerships: dict[str, set[str]] = defaultdict(set)
-    for entity, partnership in _rows(kg, PARTNERSHIPS_QUERY):
-        partnerships[entity].add(partnership)
     return {"names": names, "types": types, "parents": parents, "class_labels": class_labels,
-            "partnerships": partnerships}
+            "partnerships": owners(kg), "areas": areas_of(kg)}
 
 
 def ancestors(cls: str, parents: dict[str, set[str]]) -> set[str]:
@@ -226,6 +176,21 @@ def padded(tags: list[str]) -> str:
     return " ".join(tags + ["x"] * (TAG_TOKENS - len(tags)))
 
 
+def count_namesakes(entity_rows: list[list]) -> None:
+    """Set each entity row's last field to how many other entities have the same label (compared as names are).
+
+    >>> rows = [[1, "a", "Derek Benson", "Person", None, 0], [2, "b", "DEREK BENSON", "Person", None, 0],
+    ...         [3, "c", "MACE", "Subgroup", None, 0]]
+    >>> count_namesakes(rows); [row[-1] for row in rows]
+    [1, 1, 0]
+    """
+    counts: dict[str, int] = defaultdict(int)
+    for row in entity_rows:
+        counts[comparable(row[2])] += 1
+    for row in entity_rows:
+        row[-1] = counts[comparable(row[2])] - 1
+
+
 def build_index(kg, target: sqlite3.Connection | None = None, version: str = "") -> sqlite3.Connection:
     """A new SQLite database (in memory unless ``target`` is given) indexing the graph's names."""
     data = collect(kg)
@@ -243,34 +208,38 @@ def build_index(kg, target: sqlite3.Connection | None = None, version: str = "")
         classes = data["types"].get(iri, set())
         if classes & SCHEMA_KINDS or not classes:
             continue
-        entity_names.sort()
+        entity_names.sort(key=label_key)
         kind_iri, kind = kinds.kind_of(classes)
         ids[iri] = entity_id = len(ids) + 1
-        entity_rows.append((entity_id, iri, entity_names[0][2], kind, kind_iri))
+        entity_rows.append([entity_id, iri, entity_names[0][2], kind, kind_iri, 0])
         every_class = frozenset().union(*(kinds.above(c) for c in classes))
         class_rows.extend((entity_id, c) for c in every_class)
         entity_tags[entity_id] = [tag(c, "k") for c in sorted(every_class)]
         seen = set()
-        for is_other, _lang, full in entity_names:
+        for _rank, _lang, full, primary in entity_names:
             for position, text in enumerate(names_of(full)):
                 if text not in seen:
                     seen.add(text)
-                    name_rows.append((entity_id, text, normalise(text), int(not is_other and not position)))
-    db.executemany("INSERT INTO entity VALUES (?, ?, ?, ?, ?)", entity_rows)
+                    name_rows.append((entity_id, text, comparable(text), int(primary and not position)))
+    count_namesakes(entity_rows)
+    db.executemany("INSERT INTO entity VALUES (?, ?, ?, ?, ?, ?)", entity_rows)
     db.executemany("INSERT OR IGNORE INTO entity_class VALUES (?, ?)", class_rows)
     owned = [(ids[iri], ids[owner], owner) for iri, owners in data["partnerships"].items() for owner in owners
              if iri in ids and owner in ids]
     db.executemany("INSERT OR IGNORE INTO entity_partnership VALUES (?, ?)", ((e, p) for e, p, _ in owned))
     for entity_id, _p, owner in owned:
         entity_tags[entity_id].append(tag(owner, "p"))
+    labels = {owner: entity_rows[ids[owner] - 1][2] for _e, _p, owner in owned}
+    db.executemany("INSERT INTO partnership VALUES (?, ?, ?, ?, ?)",
+                   ((p, labels[p], short, comparable(labels[p]), comparable(short))
+                    for p, short in short_names(labels, data["areas"]).items()))
     db.executemany("INSERT INTO tag VALUES (?, ?)", ((t, iri) for iri, t in tags.items()))
     db.executemany("INSERT INTO class VALUES (?, ?)", ((c, kinds.kind_of({c})[1]) for c, t in tags.items() if t.startswith("k")))
     name_rows.sort(key=lambda row: (len(row[2]), -row[3], row[2]))  # name ids in order of length: see search.py
     db.executemany("INSERT INTO name VALUES (?, ?, ?, ?, ?)",
                    ((i, *row) for i, row in enumerate(name_rows, start=1)))
     db.executemany("INSERT INTO name_fts(rowid, terms, tags) VALUES (?, ?, ?)",
-                   ((i, index_terms(text, norm), padded(entity_tags[e]))
-                    for i, (e, text, norm, _p) in enumerate(name_rows, start=1)))
+                   ((i, index_terms(text), padded(entity_tags[e])) for i, (e, text, _n, _p) in enumerate(name_rows, start=1)))
     db.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, name_fts, col)")
     db.execute("INSERT INTO term SELECT term, doc FROM temp.vocab WHERE col = 'terms'")
     db.executemany("INSERT OR IGNORE INTO gram VALUES (?, ?)",

@@ -31,7 +31,9 @@ def first(kg, text, **options):
 def test_mace_is_found_however_it_is_typed(kg, typed):
     hit = first(kg, typed)
     assert hit.iri == kg.iri("id/lewisham/body/mace") and hit.kind == "Subgroup"
-    assert [label for _, label in hit.partnerships] == ["Lewisham Safeguarding Children Partnership"]
+    assert [(label, short) for _, label, short in hit.partnerships] == [
+        ("Lewisham Safeguarding Children Partnership", "Lewisham")]
+    assert not hit.namesake and hit.display == hit.label
 
 
 def test_a_typo_in_a_person_s_name(kg):
@@ -167,7 +169,8 @@ def test_api_search_answers_json_with_links(client, kg):
     assert "members-of-body" in questions and "accountability-chain" in questions and "person" not in questions
     assert questions["members-of-body"]["page"] == "/queries/members-of-body?body=id/lewisham/body/mace"
     assert hit["partnerships"] == [{"iri": kg.iri("id/partnership/lewisham"),
-                                    "label": "Lewisham Safeguarding Children Partnership"}]
+                                    "label": "Lewisham Safeguarding Children Partnership", "shortLabel": "Lewisham"}]
+    assert hit["display"] == hit["label"] and hit["namesake"] is False
 
 
 def test_api_search_filters(client, kg):
