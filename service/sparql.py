@@ -72,9 +72,13 @@ def read_protocol_request() -> tuple[str | None, dict]:
             params = request.values  # URL and body, as clients put dataset parameters in either
             queries = params.getlist("query")
         elif request.mimetype == DIRECT:
+            charset = request.mimetype_params.get("charset", "utf-8").strip().lower()
+            if charset not in ("utf-8", "utf8"):  # the protocol's media type is UTF-8 only (W3C protocol tests)
+                raise HttpError(400, f"The query body must be UTF-8, not {charset!r}: send it as "
+                                     f"{DIRECT}; charset=UTF-8 (or with no charset).")
             try:
-                body = request.get_data(cache=False).decode(request.mimetype_params.get("charset", "utf-8"))
-            except (UnicodeDecodeError, LookupError):
+                body = request.get_data(cache=False).decode("utf-8")
+            except UnicodeDecodeError:
                 raise HttpError(400, "The query body is not valid UTF-8 text.") from None
             queries = [body] + params.getlist("query")
         elif request.mimetype == "application/sparql-update":

@@ -22,6 +22,17 @@ def test_a_query_that_is_not_utf8_is_refused(client, request_kwargs):
     assert "UTF-8" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("charset", ["UTF-16", "utf-16le", "iso-8859-1", "nonsense"])
+def test_a_direct_query_in_another_charset_is_refused(client, charset):
+    """The W3C protocol tests expect application/sparql-query in any charset but UTF-8 refused, even when
+    the bytes decode in the charset named (as UTF-16 text does)."""
+    body = QUERY.encode("utf-16" if charset.lower().startswith("utf-16") else "latin-1")
+    response = client.post("/sparql", data=body, content_type=f"application/sparql-query; charset={charset}")
+    assert response.status_code == 400
+    assert "UTF-8" in response.get_data(as_text=True)
+    assert client.post("/sparql", data=QUERY.encode(), content_type="application/sparql-query; charset=utf-8").status_code == 200
+
+
 def test_utf8_queries_still_answer(client):
     assert client.get("/sparql?query=ASK%20%7B%20BIND(%22%C3%A9%22%20AS%20%3Fx)%20%7D").status_code == 200
     assert client.post("/sparql", data={"query": "ASK { BIND('é' AS ?x) }"}).status_code == 200
