@@ -25,10 +25,12 @@ True
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .named_queries import QUERIES_DIR, load_named_queries
+from .per_store import PerStore
 from .source_texts import Document, sources_for
 
 #: The statuses of a line, in the order they are counted and shown.
@@ -260,3 +262,22 @@ def coverage_of_all(kg, names: list[str] | tuple[str, ...] = ()) -> list[Coverag
     chosen = [find_document(kg, n) for n in names] if names else \
         [d.iri for d in sources.documents() if sources.lines(d.iri) is not None]
     return [coverage_of(kg, iri) for iri in chosen]
+
+
+class _Reports:
+    """Coverage reports of one loaded graph, each made once (the graph is read-only while served)."""
+
+    def __init__(self, kg):
+        self.kg, self.backend = kg, kg.backend
+        self._made: dict[str, Coverage] = {}
+        self._lock = threading.Lock()
+
+    def get(self, document: str) -> Coverage:
+        with self._lock:
+            if document not in self._made:
+                self._made[document] = coverage_of(self.kg, document)
+            return self._made[document]
+
+
+#: The coverage reports of a loaded graph (one cache per store), for the service's pages.
+reports_for = PerStore(_Reports)

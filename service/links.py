@@ -3,8 +3,8 @@
 IRIs under ``<base>id/`` have a path of their own (``/id/...``); any other IRI
 (legislation.gov.uk, ontology terms) resolves at ``/entity?iri=...``. A source
 document's page is ``/source/<name>`` for documents under ``<base>id/source/``,
-else ``/source?doc=<IRI>``; a passage's lines are ``...?lines=144-149#L144``
-(the server marks the lines, and the browser scrolls to the first without JavaScript).
+else ``/source?doc=<IRI>`` (its coverage: ``/source/<name>/coverage``, else ``&view=coverage``); a passage's
+lines are ``...?lines=144-149#L144`` (the server marks the lines, and the browser scrolls to the first without JavaScript).
 """
 
 from __future__ import annotations
@@ -28,16 +28,31 @@ def entity_url(iri: str) -> str:
     return url_for("entities.by_iri", iri=iri)
 
 
-def source_url(document: str, start: int | None = None, end: int | None = None) -> str:
-    """The URL of a source document's page, at a line span if given."""
+def _source_name(document: str) -> str | None:
+    """NAME of a document ``<base>id/source/NAME`` that has a path of its own, else None."""
     local = service_state().kg.base_iri + "id/source/"
     tail = document[len(local):] if document.startswith(local) else ""
+    return tail if tail and _PLAIN_PATH.match(tail) and "/" not in tail else None
+
+
+def source_url(document: str, start: int | None = None, end: int | None = None) -> str:
+    """The URL of a source document's page, at a line span if given."""
+    name = _source_name(document)
     lines = {} if start is None else {"lines": f"{start}-{end or start}" if (end or start) != start else str(start)}
-    if tail and _PLAIN_PATH.match(tail) and "/" not in tail:
-        url = url_for("source_pages.document", name=tail, **lines)
+    if name:
+        url = url_for("source_pages.document", name=name, **lines)
     else:
         url = url_for("source_pages.by_iri", doc=document, **lines)
     return url + (f"#L{start}" if start is not None else "")
+
+
+def coverage_url(document: str, **query) -> str:
+    """The URL of a source document's coverage page (what the graph leaves out of it): ``/source/NAME/coverage``,
+    else ``/source?doc=<IRI>&view=coverage``; ``query`` adds parameters (``only="stating"``, ``format="json"``)."""
+    name = _source_name(document)
+    if name:
+        return url_for("source_pages.coverage", name=name, **query)
+    return url_for("source_pages.by_iri", doc=document, view="coverage", **query)
 
 
 def quote_url(passage: str | None) -> str | None:
