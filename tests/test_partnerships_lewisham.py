@@ -64,3 +64,72 @@ def test_the_legal_framework_list_is_its_own_relation(kg, iri):
     assert len(listed) == 10
     assert [r["d"] for r in governed] == [iri("id/doc/working-together-2023")]
     assert not {r["d"] for r in listed} & {r["d"] for r in governed}
+
+
+# Issue 16, item 6: every statement of Lewisham's page.
+
+def test_every_line_that_states_something_is_cited_or_marked(kg):
+    from lscp_kg.coverage import coverage_of, find_document
+
+    report = coverage_of(kg, find_document(kg, "lewisham-our-partnership-arrangements"))
+    counts = report.counts()
+    assert counts["stating"] == 0, [line for line in report.lines if line.status == "stating"]
+    assert counts["cited"] > 200 and 0 < counts["not-modelled"] < 20
+
+
+def test_relevant_agencies_rest_on_the_lines_that_name_them(kg, iri):
+    rows = _rows(kg, f"""SELECT ?agency ?label ?quote ?start ?end WHERE {{
+        GRAPH ?g {{ <{iri("id/partnership/lewisham")}> lscp:relevantAgency ?agency }}
+        ?g prov:value ?quote ; lscp:startLine ?start ; lscp:endLine ?end . ?agency rdfs:label ?label }}""")
+    assert len({r["agency"] for r in rows}) == 15
+    for row in rows:  # the sentence that calls them relevant agencies (line 117) and the table row naming each
+        assert int(row["start"]) <= 117 and int(row["end"]) >= 142, row
+        assert row["label"].replace("'", "’") in row["quote"].replace("'", "’"), row["label"]
+
+
+def test_the_three_responses_to_the_inspection_and_who_gave_them(kg, iri):
+    rows = _rows(kg, f"""SELECT ?response ?by ?kind WHERE {{
+        ?response prov:wasAttributedTo ?by ; dcterms:references <{iri("id/lewisham/doc/jtai-report-2023")}> ;
+                  dcterms:description ?words . ?by a ?kind .
+        GRAPH ?g {{ ?response prov:wasAttributedTo ?by }} ?g lscp:partnershipContext <{iri("id/partnership/lewisham")}> }}""")
+    people = {r["response"].rsplit("/", 1)[1]: set() for r in rows}
+    for row in rows:
+        people[row["response"].rsplit("/", 1)[1]].add(row["by"].split("/id/", 1)[1])
+    assert people == {
+        "response-lewisham-council": {"org/london-borough-of-lewisham", "person/chris-barnham"},
+        "response-south-east-london-ics": {"org/nhs-south-east-london-icb", "person/ceri-jacob"},
+        "response-metropolitan-police": {"org/metropolitan-police", "person/richard-mcdonagh"}}
+
+
+def test_richard_mcdonagh_is_linked_to_the_metropolitan_police(kg, iri):
+    rows = _rows(kg, f"""SELECT ?post ?label WHERE {{
+        <{iri("id/person/richard-mcdonagh")}> org:holds ?post . ?post org:postIn <{iri("id/org/metropolitan-police")}> ;
+        rdfs:label ?label }}""")
+    assert [r["label"] for r in rows] == ["Local police lead for public protection, Metropolitan Police"]
+
+
+def test_the_probation_seat_refers_to_the_probation_service_by_a_citation(kg, iri):
+    rows = _rows(kg, f"""SELECT ?g ?cited WHERE {{
+        <{iri("id/lewisham/seat/partnership-group-15")}> org:member ?member .
+        GRAPH ?g {{ ?member dcterms:references <{iri("id/org/probation-service")}> }}
+        ?g a lscp:ExternalCitation ; dcterms:bibliographicCitation ?cited }}""")
+    assert len(rows) == 1 and "Probation Service" in rows[0]["cited"]
+
+
+def test_the_inspections_further_findings_are_in_line_334(kg, iri):
+    rows = _rows(kg, f"""SELECT ?finding WHERE {{ GRAPH ?g {{ <{iri("id/lewisham/doc/jtai-report-2023")}> lscp:finding ?finding }}
+        ?g lscp:startLine 334 }}""")
+    findings = " ".join(r["finding"] for r in rows)
+    for words in ("mental health and youth offending services", "missing from home", "tenacious child-centred practice"):
+        assert words in findings
+
+
+@pytest.mark.parametrize("issue, concerns", [
+    ("bi-monthly", "id/lewisham/body/executive-partnership"),
+    ("ics-governing-body", "id/lewisham/ics-governing-body"),
+    ("inspection-news-undated", "id/person/richard-mcdonagh"),
+])
+def test_the_sources_ambiguities_are_recorded(kg, iri, issue, concerns):
+    rows = _rows(kg, f"""SELECT ?comment WHERE {{ <{iri("id/lewisham/issue/" + issue)}> a lscp:SourceIssue ;
+        rdfs:comment ?comment ; lscp:concerns <{iri(concerns)}> }}""")
+    assert len(rows) == 1 and rows[0]["comment"]
