@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+from flask import request
+
 from lscp_kg.labels import labels_for
 from lscp_kg.namespaces import ONTOLOGY_IRI, PREFIXES, curie
 from lscp_kg.service.errors import HttpError
@@ -14,6 +16,7 @@ from lscp_kg.service.query_guard import check_query
 from lscp_kg.service.request_log import note_query, query_label
 from lscp_kg.service.result_tables import requested_page, result_table
 from lscp_kg.service.results import QueryJob
+from lscp_kg.service.sparql import dataset_of
 from lscp_kg.service.state import service_state
 
 DEFINING = {PREFIXES["owl"] + "Class": "class", PREFIXES["rdfs"] + "Class": "class",
@@ -26,8 +29,9 @@ def run_on_page(text: str) -> dict:
     state = service_state()
     note_query(query_label(text))
     try:
-        check_query(text, state.limits.max_query_length)
-        outcome = state.pool.run(QueryJob(text, {"results": "json", "graph": "turtle"}, row_cap=state.limits.row_cap))
+        shape = check_query(text, state.limits.max_query_length)
+        outcome = state.pool.run(QueryJob(text, {"results": "json", "graph": "turtle"}, row_cap=state.limits.row_cap,
+                                          **dataset_of(shape, request.args)))
     except HttpError as refusal:
         if refusal.status >= 500 and refusal.status != 503:
             raise

@@ -145,13 +145,18 @@ def endpoint():
     note_query(query_label(text))
     shape = check_query(text, state.limits.max_query_length)
     formats, refusals = job_formats(shape.form, params.getlist("format"), request.headers.get("Accept"))
+    job = QueryJob(sparql=text, formats=formats, refusals=refusals, row_cap=state.limits.row_cap,
+                   **dataset_of(shape, params))
+    return answer(state.pool.run(job))
+
+
+def dataset_of(shape, params) -> dict:
+    """The dataset a query runs on, the one rule for every page that runs a typed query (``/sparql`` and the
+    query page): ``default-graph-uri`` / ``named-graph-uri`` when given; else the query's own ``FROM`` /
+    ``FROM NAMED``; else the union of the named graphs as the default graph."""
     default_graphs = params.getlist("default-graph-uri")
     named_graphs = params.getlist("named-graph-uri")
     custom_dataset = bool(default_graphs or named_graphs)
-    job = QueryJob(
-        sparql=text, formats=formats, refusals=refusals, row_cap=state.limits.row_cap,
-        default_graph=_graph_iris(default_graphs, "default-graph-uri") if custom_dataset else None,
-        named_graphs=_graph_iris(named_graphs, "named-graph-uri") if custom_dataset else None,
-        union_default_graph=not shape.dataset,
-    )
-    return answer(state.pool.run(job))
+    return {"default_graph": _graph_iris(default_graphs, "default-graph-uri") if custom_dataset else None,
+            "named_graphs": _graph_iris(named_graphs, "named-graph-uri") if custom_dataset else None,
+            "union_default_graph": not shape.dataset}

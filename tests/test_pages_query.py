@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 QUERY = "SELECT ?partnership ?label WHERE { ?partnership a lscp:SafeguardingPartnership ; rdfs:label ?label }"
 
 
@@ -50,3 +52,19 @@ def test_the_editor_is_labelled_and_its_completion_is_served_locally(client):
     assert client.get("/vendor/codemirror/addon/hint/anyword-hint.js").status_code == 404  # only what the page uses
     words = re.search(r'<script id="completions" type="application/json">(.*?)</script>', page, re.S).group(1)
     assert "lscp:Subgroup" in words and "org:reportsTo" in words and "PREFIX lscp:" in words
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT (COUNT(*) AS ?n) FROM <urn:nothing> WHERE { ?s ?p ?o }",
+    "SELECT (COUNT(*) AS ?n) FROM NAMED <urn:nothing> WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://lscp-kg.example.org/id/lewisham/passage/L15a> { ?s ?p ?o } }",
+    "SELECT (COUNT(*) AS ?n) FROM <https://lscp-kg.example.org/id/lewisham/passage/L15a> WHERE { ?s ?p ?o }",
+])
+def test_the_query_page_and_the_endpoint_agree_on_the_dataset(client, query):
+    """One path for one operation: the query page runs a typed query with /sparql's dataset rules (FROM,
+    FROM NAMED, GRAPH), so the same text gives the same answer on both."""
+    endpoint = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    expected = endpoint.get_json()["results"]["bindings"][0]["n"]["value"]
+    page = client.get("/query", query_string={"query": query}).get_data(as_text=True)
+    cells = re.findall(r"<td[^>]*>\s*(?:<[^>]+>\s*)*(\d+)", page)
+    assert expected in cells, (expected, cells[:5])
