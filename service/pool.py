@@ -281,13 +281,18 @@ class QueryPool:
         }.get(status, (500, f"The query failed: {payload}")))
 
     def close(self) -> None:
+        """Stop the workers and close the descriptors they inherit. Only the first call does anything: a second
+        (at exit after an explicit close) would close descriptor numbers that now belong to something else."""
         with self._lock:
+            if self._closed:
+                return
             self._closed = True
             workers, self._workers = list(self._workers), set()
+            inherited, self.inherited = self.inherited, ()
         self._to_spawn.put(False)  # the starter thread ends
         for worker in workers:
             worker.kill()
-        for descriptor in self.inherited:
+        for descriptor in inherited:
             try:
                 os.close(descriptor)
             except OSError:
