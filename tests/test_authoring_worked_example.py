@@ -59,7 +59,7 @@ def test_the_guide_field_reference_is_current():
 def test_the_guide_covers_every_scrutiny_rule():
     text = GUIDE.read_text(encoding="utf-8")
     rules = {re.search(r"^#\+ id: (\S+)", p.read_text(encoding="utf-8"), re.M).group(1)
-             for p in (Path(__file__).parent.parent / "queries" / "scrutiny").glob("*.rq")}
+             for p in (Path(__file__).parent.parent / "queries" / "scrutiny").glob("*.rq") if not p.name.startswith("_")}
     assert {rule for rule in rules if rule not in text} == set()
 
 
@@ -97,7 +97,8 @@ def test_without_its_partners_the_partner_checks_fail_and_say_why(tmp_path):
     draft = tmp_path / "wexcombe"
     shutil.copytree(EXAMPLE, draft)
     text = (draft / "partnership.yaml").read_text(encoding="utf-8")
-    line = "    safeguarding_partner: [wexcombe-borough-council, wexshire-constabulary, nhs-wexshire-icb]\n"
+    line = ("    safeguarding_partner: [wexcombe-borough-council, hollinvale-district-council, wexshire-constabulary, "
+            "nhs-wexshire-icb]\n")
     assert line in text
     (draft / "partnership.yaml").write_text(text.replace(line, ""), encoding="utf-8")
     result = CliRunner().invoke(main, ["scrutinise", "--data", str(draft), "--partnership", PARTNERSHIP,

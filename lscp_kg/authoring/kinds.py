@@ -41,7 +41,7 @@ FREQUENCIES = {re.sub(r"([A-Z])", lambda m: "-" + m.group(1).lower(), name): FRE
 
 @dataclass(frozen=True)
 class Field:
-    """One property of a kind. ``value``: ref, term, frequency, text, date, integer, number or boolean."""
+    """One property of a kind. ``value``: ref, term, frequency, duration, text, date, integer, number or boolean."""
 
     key: str
     predicate: str
@@ -68,6 +68,10 @@ class Field:
                 names = ", ".join(terms) + (f", or {DURATION_WORDS}" if self.interval else "")
                 raise TermError(f"{written!r} is not one of: {names}")
             return [(self.predicate, ns.resolve(written, self.target))]
+        if self.value == "duration":
+            if not isinstance(written, str) or not DURATION.match(written):
+                raise TermError(f"{written!r} is not a duration: write {DURATION_WORDS}")
+            return [(self.predicate, ox.Literal(written, datatype=ox.NamedNode(PREFIXES["xsd"] + "duration")))]
         return [(self.predicate, ns.literal(written, self.value))]
 
     def written(self, obj, ns: Namespaces):
@@ -75,8 +79,11 @@ class Field:
         from .terms import literal_value
 
         if isinstance(obj, ox.Literal):
-            if self.interval and obj.datatype.value == PREFIXES["xsd"] + "duration" and DURATION.match(obj.value):
+            is_duration = obj.datatype.value == PREFIXES["xsd"] + "duration" and DURATION.match(obj.value)
+            if is_duration and (self.interval or self.value == "duration"):
                 return obj.value
+            if self.value == "duration":
+                return None
             return None if self.value in ("ref", "term", "frequency") else literal_value(obj, self.value)
         if self.value not in ("ref", "term", "frequency") or not isinstance(obj, ox.NamedNode):
             return None
@@ -104,6 +111,14 @@ def term(key: str, predicate: str, terms: dict[str, str], doc: str = "", target:
     return Field(key, predicate, "term", target, doc, tuple(terms.items()))
 
 
+def boolean(key: str, predicate: str, doc: str = "") -> Field:
+    return Field(key, predicate, "boolean", doc=doc)
+
+
+def duration(key: str, predicate: str, doc: str = "") -> Field:
+    return Field(key, predicate, "duration", doc=(doc + " " if doc else "") + "Write " + DURATION_WORDS + ".")
+
+
 COMMON_FIELDS = (
     text("label", RDFS + "label", "The name the graph shows for it (one per thing)."),
     text("name_used", LSCP + "nameUsed", "A name the source uses for it, in the source's words."),
@@ -113,6 +128,7 @@ COMMON_FIELDS = (
     ref("references", DCT + "references", "local", "Something its wording refers to."),
     text("as_written", LSCP + "asWritten", "The source's own words for a value given here in a normalised form, "
          "e.g. 'seven' beside 7, 'November 2022' beside 2022-11, 'every two years' beside P2Y."),
+    date("as_of", LSCP + "asOf", "The date the source says this statement is 'as of' ('Membership as of June 2024')."),
 )
 
 
@@ -126,6 +142,9 @@ class Kind:
     fields_own: list[Field]
     doc: str
     group: str = ""
+    #: Classes a class entails, stated too so that questions asking for the broader class find it
+    #: (a joint children's and adults' partnership is a safeguarding partnership).
+    implies: dict[str, tuple[str, ...]] = dc_field(default_factory=dict)
     fields: list[Field] = dc_field(init=False)
 
     def __post_init__(self):
@@ -156,5 +175,7 @@ def compile_entry(entry: dict, kind: Kind, ns: Namespaces):
             try:
                 for predicate, obj in field.objects(item, ns):
                     yield ox.Triple(subject, ox.NamedNode(predicate), obj), key, index, None
+                    for implied in kind.implies.get(obj.value, ()) if predicate == RDF_TYPE else ():
+                        yield ox.Triple(subject, ox.NamedNode(RDF_TYPE), ox.NamedNode(implied)), key, index, None
             except TermError as error:
                 yield None, key, index, f"{kind.name} {entry[kind.name]!r}, {key}: {error}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .kinds import LSCP, ORG, SCHEMA, Field, Kind, date, ref, text
+from .kinds import DURATION_WORDS, LSCP, ORG, SCHEMA, Field, Kind, date, duration, ref, term, text
 
 GROUP = "Partnership, organisations and people"
 FOAF = "http://xmlns.com/foaf/0.1/"
@@ -12,9 +12,34 @@ SECTOR = Field("sector", LSCP + "sector", "ref", "sector",
                "nhs-england, education, schools, probation, youth-justice, housing, public-health, "
                "voluntary-and-faith, ... (a bare name is lscp:sector-NAME).")
 
+SAFEGUARDING_PARTNERSHIP, JOINT = LSCP + "SafeguardingPartnership", LSCP + "JointSafeguardingPartnership"
+CHAIR_MODELS = {"independent-chair": LSCP + "IndependentChairModel",
+                "partner-officer": LSCP + "PartnerOfficerChairModel", "rotating": LSCP + "RotatingChairModel"}
+SCRUTINY_MODELS = {"independent-scrutineer": LSCP + "IndependentScrutineerModel", "panel": LSCP + "ScrutinyPanelModel"}
+
 KINDS = [
-    Kind("partnership", "partnership", {"safeguarding-partnership": LSCP + "SafeguardingPartnership"}, [
-        ref("area", LSCP + "area", "area", "The local authority area it covers."),
+    Kind("partnership", "partnership", {
+        "safeguarding-partnership": SAFEGUARDING_PARTNERSHIP, "joint-safeguarding-partnership": JOINT,
+        "pan-area-arrangement": LSCP + "PanAreaArrangement",
+    }, [
+        ref("area", LSCP + "area", "area",
+            "A local authority area it covers; a partnership of several areas lists each: area: [north, south]."),
+        ref("sits_within", LSCP + "sitsWithin", "partnership",
+            "The pan-area arrangement it sits within (a partnership of type pan-area-arrangement)."),
+        ref("additional_partner", LSCP + "additionalPartner", "org",
+            "A partner beside the three statutory ones, by name (an organisation: a schools' forum, a college)."),
+        Field("meets", LSCP + "meetingFrequency", "frequency", doc=(
+            "How often the partnership meets as itself: a DCMI frequency term or the time between meetings as "
+            + DURATION_WORDS + "."), interval=LSCP + "meetingInterval"),
+        text("meets_as_stated", LSCP + "meetingFrequencyAsStated", "The source's words for how often it meets."),
+        term("chair_model", LSCP + "chairModel", CHAIR_MODELS,
+             "How it is chaired: " + ", ".join(CHAIR_MODELS) + " (rotation between named partners)."),
+        duration("chair_rotation_period", LSCP + "chairRotationPeriod",
+                 "How long each chair serves in a rotating chair model (P2Y every two years)."),
+        ref("chair_rotates_among", LSCP + "chairRotatesAmong", "org",
+            "A partner the chair rotates among (list each one)."),
+        term("scrutiny_model", LSCP + "scrutinyModel", SCRUTINY_MODELS,
+             "How it is scrutinised: " + ", ".join(SCRUTINY_MODELS) + "."),
         text("vision", LSCP + "vision"),
         ref("aim", LSCP + "aim", "aim"),
         ref("objective", LSCP + "objective", "aim"),
@@ -26,8 +51,10 @@ KINDS = [
             "A statutory partner the source names only as a person."),
         ref("relevant_agency", LSCP + "relevantAgency", "org"),
         ref("responsibility", LSCP + "hasResponsibility", "responsibility"),
-        ref("replaced", LSCP + "replaced", "org"),
+        ref("replaced", LSCP + "replaced", "org", "What it replaced, of any kind: an organisation or board (a bare "
+            "name), or a path: partnership/NAME, NAME/body/NAME."),
         date("start", SCHEMA + "startDate"),
+        date("end", SCHEMA + "endDate", "When it ended (a predecessor partnership)."),
         ref("resulted_from", ORG + "resultedFrom", "local", "The change event it resulted from."),
         ref("works_closely_with", LSCP + "worksCloselyWith", "local", "A related board or partnership."),
         ref("funding", LSCP + "funding"),
@@ -38,7 +65,9 @@ KINDS = [
         ref("legal_framework", LSCP + "legalFramework", "doc", "An item of its list of legal frameworks."),
         Field("delivers_services_directly", LSCP + "deliversServicesDirectly", "boolean"),
         ref("contact", LSCP + "contactPoint", "local"),
-    ], "A safeguarding children partnership (shared name: id/partnership/NAME)."),
+    ], "A safeguarding children partnership, a joint children's and adults' partnership (its adults' duties are "
+       "responsibilities of type adults-duty), or a pan-area arrangement that local partnerships sit within "
+       "(shared name: id/partnership/NAME).", implies={JOINT: (SAFEGUARDING_PARTNERSHIP,)}),
     Kind("organisation", "org", {
         "local-authority": LSCP + "LocalAuthority", "police-force": LSCP + "PoliceForce",
         "police-command-unit": LSCP + "PoliceCommandUnit", "integrated-care-board": LSCP + "IntegratedCareBoard",
@@ -53,6 +82,7 @@ KINDS = [
         ref("part_of", ORG + "subOrganizationOf", "org"),
         date("start", SCHEMA + "startDate"),
         date("end", SCHEMA + "endDate"),
+        ref("replaced", LSCP + "replaced", "org", "What it replaced, of any kind (a path for a body or partnership)."),
         ref("changed_by", ORG + "changedBy", "local", "The change event that ended or changed it."),
         date("ceased_no_later_than", LSCP + "ceasedNoLaterThan"),
         ref("functions_transferred_to", LSCP + "functionsTransferredTo", "org"),
@@ -61,7 +91,9 @@ KINDS = [
         text("name", FOAF + "name", "The person's name as the source gives it (required once)."),
         text("title", FOAF + "title", "An honorific or rank: Councillor, Detective Superintendent."),
         ref("holds", ORG + "holds", "post", "A post the person holds."),
-    ], "A person (shared name: id/person/NAME, one entity in every partnership)."),
+        text("reused_because", LSCP + "reuseReason", "Why this is the same person another partnership's file "
+             "names (the reason or a citation): required where a person is named by several partnerships."),
+    ], "A person (shared name: id/person/NAME: one person in every partnership that names them, only on purpose)."),
     Kind("area", "area", {"local-authority-area": LSCP + "LocalAuthorityArea"}, [
         text("population_statement", LSCP + "populationStatement"),
         ref("works_closely_with", LSCP + "worksCloselyWith", "area"),

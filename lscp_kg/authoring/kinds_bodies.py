@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .kinds import DCT, DURATION_WORDS, LSCP, ORG, Field, Kind, date, ref, text
+from .kinds import DCT, DURATION_WORDS, LSCP, ORG, SCHEMA, Field, Kind, boolean, date, ref, text
 from .kinds_agents import SECTOR
 
 GROUP = "Bodies, chairing and changes"
@@ -28,8 +28,12 @@ KINDS = [
         ref("responsibility", LSCP + "hasResponsibility", "responsibility"),
         ref("oversees", LSCP + "oversees", "local"),
         ref("area", LSCP + "area", "area"),
-        date("start", "https://schema.org/startDate"),
-        ref("replaced", LSCP + "replaced", "body"),
+        date("start", SCHEMA + "startDate"),
+        date("end", SCHEMA + "endDate", "When it ended (a body that no longer meets)."),
+        ref("replaced", LSCP + "replaced", "body", "What it replaced, of any kind: a body (a bare name), or a path: "
+            "org/NAME, partnership/NAME."),
+        boolean("concerns_adults", LSCP + "concernsAdults",
+                "true for a body of a joint partnership's adults' side (a safeguarding adults board's subgroup)."),
         ref("resulted_from", ORG + "resultedFrom", "local"),
         ref("changed_by", ORG + "changedBy", "local"),
         ref("covers_harm", LSCP + "coversHarm", "concept"),

@@ -15,7 +15,12 @@ DOCUMENT_FIELDS = [
     text("title", DCT + "title"),
     ref("publisher", DCT + "publisher", "org", "Who publishes it (an organisation or the partnership)."),
     date("issued", DCT + "issued"),
+    date("updated", DCT + "modified", "The date the source says it was updated ('Page last updated ...')."),
+    date("revised", LSCP + "revised", "The date the source says it was revised."),
 ]
+SIGNATORY = ref("signatory", LSCP + "signatory", "person",
+                "Who signed it: a person (a bare name) or a post (a path: NAME/post/NAME).")
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 KINDS = [
     Kind("document", "our-doc", {
@@ -36,8 +41,9 @@ KINDS = [
         ref("required_content", LSCP + "requiredContent", "aim"),
         ref("scrutinised_by", LSCP + "scrutinisedBy", "post"),
         ref("report_step", LSCP + "reportStep", "local", "A step of the report's path (see report-step)."),
+        SIGNATORY,
     ], "A document of the partnership (id/PARTNERSHIP/doc/NAME): arrangements, annual reports, threshold guidance."),
-    Kind("source-document", "source", {"source-document": LSCP + "SourceDocument"}, DOCUMENT_FIELDS,
+    Kind("source-document", "source", {"source-document": LSCP + "SourceDocument"}, [*DOCUMENT_FIELDS, SIGNATORY],
          "The source document itself, when a passage says something about it (who publishes it)."),
     Kind("guidance", "doc", {"guidance": LSCP + "Guidance"}, DOCUMENT_FIELDS,
          "Guidance or procedures shared across partnerships (id/doc/NAME): Working Together, London procedures."),
@@ -63,4 +69,11 @@ KINDS = [
         ref("concerns", LSCP + "concerns", "local", "What the issue is about (required)."),
     ], "A source issue: a contradiction or out-of-date wording, recorded, never resolved silently. "
        "Give comment (what is wrong) and concerns."),
+    Kind("alternatives", "local", {"alternatives": LSCP + "Alternatives"}, [
+        ref("subject", RDF + "subject", "local", "What the statement is about (a path: NAME/body/NAME, org/NAME)."),
+        ref("property", RDF + "predicate", "lscp", "The relation it offers alternatives for, as a prefixed name: "
+            "lscp:chairDrawnFrom, org:postIn, lscp:safeguardingPartner (a bare name is lscp:NAME)."),
+        ref("either_of", LSCP + "eitherOf", "local", "Each value the statement offers (two or more; a path each)."),
+    ], "A statement that says 'A or B': the graph records the choice the source offers and asserts neither. "
+       "Where the 'or' is an ambiguity rather than a choice, record a source issue too."),
 ]

@@ -8,7 +8,8 @@ GROUP = "Responsibilities, priorities, programmes and funding"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 KINDS = [
-    Kind("responsibility", "responsibility", {"responsibility": LSCP + "Responsibility"}, [
+    Kind("responsibility", "responsibility", {
+        "responsibility": LSCP + "Responsibility", "adults-duty": LSCP + "AdultsDuty"}, [
         Field("function", LSCP + "function", "ref", "function", doc=(
             "The kind of work it is, a concept of lscp:ResponsibilityFunctions: rapid-reviews, "
             "commissioning-practice-reviews, publishing-practice-reviews, notifying-national-panel, "
@@ -16,7 +17,8 @@ KINDS = [
             "Scrutiny checks match functions, not wording.")),
         text("question_answered", LSCP + "questionAnswered"),
         Field("periodicity", DCT + "accrualPeriodicity", "frequency", doc="How often it is done (annual, ...)."),
-    ], "A responsibility or function of the partnership, a body, a post or an arrangement."),
+    ], "A responsibility or function of the partnership, a body, a post or an arrangement; a joint partnership's "
+       "duties to adults are of type adults-duty.", implies={LSCP + "AdultsDuty": (LSCP + "Responsibility",)}),
     Kind("aim", "aim", {"aim": LSCP + "Aim"}, [],
          "An aim, objective, value or required content, in the source's words."),
     Kind("scheme", "concept", {"concept-scheme": SKOS + "ConceptScheme"}, [

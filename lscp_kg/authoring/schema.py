@@ -26,6 +26,7 @@ SCHEMA_FILE = ONTOLOGY_DIR / "authoring.schema.json"
 SCHEMA_ID = "https://lscp-kg.example.org/ontology/authoring.schema.json"
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._~-]*$"
 TEXT = {"type": "string"}
+URL_PATTERN = r"^https?://[^\s<>\"{}|\\^`]+$"  # an absolute web address an IRI can carry
 
 
 def _value_schema(field: Field) -> dict:
@@ -38,6 +39,8 @@ def _value_schema(field: Field) -> dict:
         one = {"type": field.value}
     elif field.value == "term":
         one = {"anyOf": [{"enum": [name for name, _iri in field.terms]}, {"type": "string", "pattern": "[:/]"}]}
+    elif field.value == "duration":
+        one = {"type": "string", "pattern": DURATION.pattern}
     elif field.value == "frequency":
         durations = [{"type": "string", "pattern": DURATION.pattern}] if field.interval else []
         one = {"anyOf": [{"enum": list(FREQUENCIES)}, *durations, {"type": "string", "pattern": ":"}]}
@@ -67,6 +70,8 @@ def authoring_schema() -> dict:
                   "bullets and typographic quotes need not match exactly. Must occur once in the source."},
         "line": {"type": "integer", "minimum": 1, "description": "The line the quote starts on, when it occurs more than once."},
         "id": {"type": "string", "pattern": NAME_PATTERN, "description": "The passage's name (default: L<start>-<end>)."},
+        "url": {"type": "string", "pattern": URL_PATTERN, "description": "The address of the page that states it "
+                "(foaf:page on the passage), when the source was compiled from several pages."},
         "not_modelled": {"type": "string", "minLength": 1, "description": "Why these lines are deliberately not "
                          "modelled (lscp:notModelled): lscp-kg coverage lists them with this reason, not as left out."},
         "facts": facts, "turtle": turtle}}
