@@ -60,6 +60,16 @@ def period_in_words(duration: str | None) -> str | None:
     return "every " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])
 
 
+def meeting_in_words(item: str) -> str:
+    """A "Body: how often" item with an interval (a duration) in words.
+
+    >>> meeting_in_words("Board: P6W"), meeting_in_words("Group: three times a year")
+    ('Board: every 6 weeks', 'Group: three times a year')
+    """
+    body, _, how = item.rpartition(": ")
+    return f"{body}: {period_in_words(how)}" if body and _DURATION.match(how) and how != "P" else item
+
+
 def natural_key(name: str) -> tuple:
     """A name as it sorts for people: numbers by value ("Borough 2" before "Borough 10"), case ignored.
 
@@ -231,7 +241,7 @@ def page():
         response = _json(data)
     else:
         response = Response(render_template("compare.html", c=data, period_in_words=period_in_words,
-                                            severities=SEVERITIES,
+                                            meeting_in_words=meeting_in_words, severities=SEVERITIES,
                                             json_href=_href(data, "compare.as_json", page=data["page"])),
                             mimetype="text/html")
     response.vary.add("Accept")
