@@ -201,6 +201,8 @@ def compile_document(doc, path: Path, base_iri: str = DEFAULT_BASE_IRI) -> Compi
         out.add(graph, LSCP + "startLine", _integer(match.start_line), graph)
         out.add(graph, LSCP + "endLine", _integer(match.end_line), graph)
         out.add(graph, PROV_VALUE, ox.Literal(match.exact), graph)
+        if facts_ok and "url" in passage:  # the page stating it (a source compiled from pages); the schema checked it
+            out.add(graph, PREFIXES["foaf"] + "page", ox.NamedNode(passage["url"]), graph)
         if "not_modelled" in passage:  # the steward's reason for leaving these lines out (lscp-kg coverage)
             out.add(graph, LSCP + "notModelled", ox.Literal(str(passage["not_modelled"])), graph)
         if facts_ok:
