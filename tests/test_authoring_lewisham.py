@@ -73,7 +73,14 @@ ADDED_FACTS = {
     "L352": {"wasAttributedTo"},  # the ICS's response, by Ceri Jacob
     # Richard McDonagh's post (in the Metropolitan Police, line 356) and the undated news item (source issue)
     "L358-360": {"type", "label", "describedAs", "holds", "comment", "concerns"},
+    "L23-29": {"chairModel"},  # the current chair is an officer of a partner (the ICB's Place Executive Lead)
+    "L227-233": {"independent"},  # 'scrutiny by an independent person'
+    "L235": {"scrutinyModel"},  # 'Independent Scrutiny will be provided by a single individual'
 }
+#: The source's own words beside each normalised value (lscp:asWritten): 'seven' beside 7, 'November 2022' beside
+#: 2022-11, '31.01.23' beside 2023-01-31, 'yearly rotation' beside freq:annual, ...
+AS_WRITTEN = LSCP + "asWritten"
+AS_WRITTEN_ADDED = 26
 
 
 def _renamed(quads):
@@ -142,6 +149,12 @@ def test_every_difference_is_a_listed_correction(graphs):
             old = next(q.object.value for q in removed if q.graph_name == quad.graph_name and q.predicate.value == PROV_VALUE)
             assert quad.object.value in source and re.sub(r"\s+", " ", old) in re.sub(r"\s+", " ", quad.object.value)
             continue
+        if predicate == AS_WRITTEN:
+            # The words are the source's: in the passage's quote, or in the citation's text.
+            words = {q.object.value for q in after if q.graph_name == quad.graph_name and q.subject == quad.graph_name
+                     and q.predicate.value in (PROV_VALUE, "http://purl.org/dc/terms/bibliographicCitation")}
+            assert any(quad.object.value in re.sub(r"\s+", " ", w) for w in words), str(quad)
+            continue
         if re.split(r"[#/]", predicate)[-1] in ADDED_FACTS.get(name, ()):
             used.add((name, re.split(r"[#/]", predicate)[-1]))
             continue
@@ -161,6 +174,7 @@ def test_every_difference_is_a_listed_correction(graphs):
     counts = {p: sum(1 for q in added if q.predicate.value == LSCP + p) for p in ("sector", "function", "legalFramework")}
     assert counts == {"sector": SECTORS_ADDED, "function": FUNCTIONS_ADDED, "legalFramework": 10}
     assert sum(1 for q in removed if q.predicate.value == PROV_VALUE) == len(EXACT_QUOTES | WIDENED)
+    assert sum(1 for q in added if q.predicate.value == AS_WRITTEN) == AS_WRITTEN_ADDED
 
 
 def test_line_spans_are_the_quotes_lines(graphs):
