@@ -53,6 +53,10 @@ passages:
   - partnership: northvale
     type: safeguarding-partnership
     label: Northvale Safeguarding Children Partnership
+    area: northvale
+  - area: northvale
+    type: local-authority-area
+    label: Northvale
 - quote: Our statutory safeguarding partners are Northvale Council and Northvale Police.
   facts:
   - organisation: northvale-council

@@ -19,8 +19,7 @@ WIDTHS = {"laptop": 1280, "phone": 390}
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     folder = write_northvale(tmp_path_factory.mktemp("northvale"))
-    # --no-validate: the fixture is about coverage, not a complete partnership
-    url, process = start_server(["--data", str(folder), "--workers", "1", "--no-validate"], folder / "server.log")
+    url, process = start_server(["--data", str(folder), "--workers", "1"], folder / "server.log")
     yield url
     stop_server(process)
 
