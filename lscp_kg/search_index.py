@@ -219,10 +219,8 @@ class SearchIndex:
         return [self._describe(*row) for row in rows]
 
     def display_names(self, iris: Iterable[str]) -> dict[str, str]:
-        """The display name (:attr:`Hit.display`) of each of these IRIs the index holds."""
-        found = {}
-        for iri in dict.fromkeys(iris):
-            hit = self.entity(iri)
-            if hit is not None:
-                found[iri] = hit.display
-        return found
+        """The display name (:attr:`Hit.display`) of each of these IRIs whose name is not unique (the others are
+        shown by their name alone)."""
+        wanted = set(iris)
+        rows = self._sql(f"SELECT {_ENTITY} FROM entity e WHERE e.namesakes > 0")
+        return {row[1]: self._describe(*row).display for row in rows if row[1] in wanted}

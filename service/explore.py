@@ -19,10 +19,12 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from lscp_kg.scrutiny_partnerships import partnerships_in
+from lscp_kg.search import index_for
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.links import entity_url, quote_url
 from lscp_kg.service.state import service_state
 from lscp_kg.visualisations.analysis import analyse
+from lscp_kg.visualisations.chooser import chooser_groups
 from lscp_kg.visualisations.marks import marks_of
 from lscp_kg.visualisations.network_data import edge_item, node_item
 from lscp_kg.visualisations.neighbourhood import expansion
@@ -108,13 +110,11 @@ def strict(response: Response) -> Response:
 
 
 def picker_groups() -> list[dict]:
-    """Every node of the network by kind and name, for the path view's two pickers."""
+    """Every node of the network by kind and name (namesakes with their partnerships), for the path view's two
+    pickers (lscp_kg.visualisations.chooser)."""
     def build():
-        graph, groups = network(), {}
-        for node, attrs in graph.nodes(data=True):
-            groups.setdefault(attrs["type_label"], []).append({"iri": node, "label": attrs["label"]})
-        return [{"label": kind, "options": sorted(groups[kind], key=lambda o: (o["label"].casefold(), o["iri"]))}
-                for kind in sorted(groups)]
+        graph = network()
+        return chooser_groups(graph, index_for(service_state().kg).display_names(graph.nodes))
     return cached("picker-groups", build)
 
 

@@ -2,7 +2,10 @@
 
 Both use :func:`lscp_kg.search.search`, the one search. A hit links to its
 entity page (:func:`links.entity_url`), its network view, and the named
-questions whose parameter takes its kind (the parameter's ``class:``).
+questions whose parameter takes its kind (the parameter's ``class:``). Wherever
+names are listed (hits, pickers, the choices of an ambiguous name) an entity
+whose name is not unique is shown by its display name, with its partnerships
+beside it ("Operational team (Lewisham)").
 
 ``/api/search?q=&kind=&partnership=&limit=``: ``kind`` and ``partnership``
 may be repeated (CURIEs or IRIs; a partnership may be relative to the base),
@@ -143,9 +146,17 @@ def picker_value(raw, param=None) -> dict:
     hit = index_for(kg).entity(iri)
     if hit is None:
         return {"text": text, "iri": ""}
-    return {"text": hit.label, "iri": iri[len(kg.base_iri):] if iri.startswith(kg.base_iri) else iri}
+    return {"text": hit.display, "iri": iri[len(kg.base_iri):] if iri.startswith(kg.base_iri) else iri}
+
+
+def display_name(iri: str, label: str) -> str:
+    """The name to list an entity by: its display name (with its partnerships when the name is not unique),
+    else the label given."""
+    hit = index_for(service_state().kg).entity(iri) if iri else None
+    return hit.display if hit is not None else label
 
 
 @bp.app_context_processor
 def picker_helpers() -> dict:
-    return {"picker_value": picker_value, "rerun_url": rerun_url, "search_api": url_for("search.api")}
+    return {"picker_value": picker_value, "rerun_url": rerun_url, "search_api": url_for("search.api"),
+            "display_name": display_name}

@@ -39,10 +39,10 @@
     }
     function choose(index) {
       var hit = options[index].hit;
-      input.value = hit.label;
+      input.value = hit.display || hit.label;
       hidden.value = hit.iri;
       close();
-      status.textContent = "Chosen: " + hit.label + " (" + hit.kind + ")";
+      status.textContent = "Chosen: " + (hit.display || hit.label) + " (" + hit.kind + ")";
     }
     function show(hits) {
       list.textContent = "";
@@ -52,7 +52,8 @@
         element.id = "picker-" + number + "-option-" + i;
         element.setAttribute("role", "option");
         element.setAttribute("aria-selected", "false");
-        element.appendChild(document.createTextNode(hit.label));
+        // a name another entity also has is shown with its partnerships: "Operational team (Lewisham)"
+        element.appendChild(document.createTextNode(hit.display || hit.label));
         kind.className = "picker-kind";
         kind.textContent = " " + hit.kind + (hit.partnerships.length ? " · " + hit.partnerships.map(function (p) { return p.label; }).join("; ") : "");
         element.appendChild(kind);

@@ -1,11 +1,16 @@
 /* lscp-kg explorer: pick a node by name. Each <select class="node-picker"> (every node of
  * the network, grouped by kind: it works without JavaScript) becomes an ARIA 1.2 combobox:
  * type part of a name, move through the matches with the arrow keys, Enter or a click
- * chooses; the select keeps the chosen IRI, so the form submits as before. */
+ * chooses; the select keeps the chosen IRI, so the form submits as before. A name that is
+ * not unique is listed with its partnerships beside it (the server's option text); a name
+ * typed that fits several is never picked silently: the list shows them all. */
 (function () {
   "use strict";
 
   var MAX_SHOWN = 40;
+
+  // A name without the partnerships shown beside a name that is not unique: "Operational team (Lewisham)".
+  function withoutOwner(label) { return label.replace(/\s*\([^()]*\)$/, ""); }
 
   function enhance(select, number) {
     var options = [];
@@ -57,9 +62,10 @@
         list.children[index].scrollIntoView({ block: "nearest" });
       }
     }
-    function open() {
+    function open(only) {
       var wanted = input.value.trim().toLowerCase();
-      matches = options.filter(function (o) { return !wanted || o.label.toLowerCase().indexOf(wanted) >= 0; });
+      matches = Array.isArray(only) ? only.slice()
+        : options.filter(function (o) { return !wanted || o.label.toLowerCase().indexOf(wanted) >= 0; });
       matches.sort(function (a, b) {
         var x = a.label.toLowerCase().indexOf(wanted) === 0 ? 0 : 1, y = b.label.toLowerCase().indexOf(wanted) === 0 ? 0 : 1;
         return x - y || a.label.length - b.label.length;
@@ -83,8 +89,8 @@
       input.setAttribute("aria-expanded", String(!list.hidden));
       mark(-1);
     }
-    input.addEventListener("input", function () { select.value = ""; open(); });
-    input.addEventListener("focus", open);
+    input.addEventListener("input", function () { select.value = ""; input.setCustomValidity(""); open(); });
+    input.addEventListener("focus", function () { open(); });
     input.addEventListener("blur", function () { setTimeout(close, 100); });
     input.addEventListener("keydown", function (event) {
       if (event.key === "ArrowDown") { if (list.hidden) open(); mark(Math.min(active + 1, matches.length - 1)); }
@@ -98,9 +104,19 @@
     if (select.form) {
       select.form.addEventListener("submit", function (event) {
         if (!select.value) {
-          var exact = options.filter(function (o) { return o.label.toLowerCase() === input.value.trim().toLowerCase(); });
-          if (exact.length) { select.value = exact[0].iri; return; }
+          var typed = input.value.trim().toLowerCase();
+          var exact = options.filter(function (o) { return o.label.toLowerCase() === typed; });
+          if (!exact.length) {  // "Operational team" names each "Operational team (Lewisham)" shown with its partnership
+            exact = options.filter(function (o) { return withoutOwner(o.label).toLowerCase() === typed; });
+          }
+          if (exact.length === 1) { select.value = exact[0].iri; return; }
           event.preventDefault();
+          if (exact.length > 1) {  // never a silent pick: list them all, each with its partnership
+            input.setCustomValidity(exact.length + " have this name: choose one from the list.");
+            input.reportValidity();
+            open(exact);
+            return;
+          }
           input.setCustomValidity("Choose a name from the list.");
           input.reportValidity();
         }
