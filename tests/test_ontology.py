@@ -92,3 +92,36 @@ def test_properties_have_declared_domains_and_ranges(ontology):
         for axis in (RDFS.domain, RDFS.range):
             for cls in ontology.objects(prop, axis):
                 assert str(cls) in declared or any(str(cls).startswith(ns) for ns in known_external), f"{prop} {axis} {cls}"
+
+
+def test_every_object_property_reads_backwards_in_plain_english(ontology):
+    """Pages show the statements that refer to an entity, so every relation needs its inverse wording."""
+    inverse = rdflib.URIRef(LSCP + "inverseLabel")
+    missing = sorted(str(p) for p in ontology.subjects(RDF.type, OWL.ObjectProperty) if ontology.value(p, inverse) is None)
+    assert missing == []
+
+
+@pytest.mark.parametrize("term", [
+    "JointSafeguardingPartnership", "AdultsDuty", "PanAreaArrangement", "sitsWithin", "additionalPartner",
+    "chairModel", "chairRotationPeriod", "chairRotatesAmong", "scrutinyModel", "independent", "leads", "signatory",
+    "asOf", "revised", "asWritten", "eitherOf", "Alternatives", "concernsAdults", "IndependentChairModel",
+    "PartnerOfficerChairModel", "RotatingChairModel", "IndependentScrutineerModel", "ScrutinyPanelModel"])
+def test_the_agreed_vocabulary_for_partnership_shapes_is_declared(ontology, term):
+    node = rdflib.URIRef(LSCP + term)
+    assert set(ontology.objects(node, RDF.type)) & DECLARING_TYPES, term
+    assert ontology.value(node, RDFS.label) and (ontology.value(node, RDFS.comment) or ontology.value(node, SKOS.definition))
+
+
+def test_the_chair_and_scrutiny_models_are_skos_schemes_of_their_own(ontology):
+    for scheme, members in ((LSCP + "ChairModels", {"IndependentChairModel", "PartnerOfficerChairModel", "RotatingChairModel"}),
+                            (LSCP + "ScrutinyModels", {"IndependentScrutineerModel", "ScrutinyPanelModel"})):
+        top = {str(c)[len(LSCP):] for c in ontology.objects(rdflib.URIRef(scheme), SKOS.hasTopConcept)}
+        assert top == members
+        assert all((rdflib.URIRef(LSCP + m), SKOS.inScheme, rdflib.URIRef(scheme)) in ontology for m in members)
+
+
+def test_a_joint_partnership_is_a_partnership_and_a_pan_area_arrangement_is_not(ontology):
+    joint, pan = rdflib.URIRef(LSCP + "JointSafeguardingPartnership"), rdflib.URIRef(LSCP + "PanAreaArrangement")
+    partnership = rdflib.URIRef(LSCP + "SafeguardingPartnership")
+    assert partnership in set(ontology.transitive_objects(joint, RDFS.subClassOf))
+    assert partnership not in set(ontology.transitive_objects(pan, RDFS.subClassOf))
