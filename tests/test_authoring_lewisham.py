@@ -63,6 +63,9 @@ NEW_PASSAGES = {
     "L334": "the inspection's further findings", "L344-348": "Lewisham Council's response",
     "L350": "the South East London Integrated Care System's response", "L354": "its words",
     "L356-358": "the Metropolitan Police's response, given by Richard McDonagh", "L360-364": "its words",
+    # sentences of lines another passage cites only in part
+    "L19a": "two aims", "L40c": "the Pathfinder's delivery", "L70b": "what the priorities are", "L167a": "schools",
+    "L241": "a responsibility", "L267a": "aim", "L271a": "two aims",
 }
 #: Facts added to passages that were there (passage -> the properties of the added statements).
 ADDED_FACTS = {
