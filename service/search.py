@@ -5,7 +5,7 @@ entity page (:func:`links.entity_url`), its network view, and the named
 questions whose parameter takes its kind (the parameter's ``class:``). Wherever
 names are listed (hits, pickers, the choices of an ambiguous name) an entity
 whose name is not unique is shown by its display name, with its partnerships
-beside it ("Operational team (Lewisham)").
+beside it ("Operational team (Eastshire)").
 
 ``/api/search?q=&kind=&partnership=&limit=``: ``kind`` and ``partnership``
 may be repeated (CURIEs or IRIs; a partnership may be relative to the base),

@@ -1,18 +1,18 @@
 """The explorer's chooser (the path view's "From" and "To"): every node of a network by kind and name.
 
 A name that is not unique is shown with its partnerships beside it
-("Operational team (Lewisham)"), as search shows it: the display names come
+("Operational team (Eastshire)"), as search shows it: the display names come
 from the search index (:attr:`lscp_kg.search.Hit.display`), one place for
 them. A node the index does not hold, whose name another node of the network
 also has, is told apart by the partnerships the network gives it.
 
 >>> import networkx as nx
 >>> graph = nx.MultiDiGraph()
->>> graph.add_node("a", label="Operational team", type_label="Partnership body", partnership_labels=("Lewisham",))
+>>> graph.add_node("a", label="Operational team", type_label="Partnership body", partnership_labels=("Eastshire",))
 >>> graph.add_node("b", label="Operational team", type_label="Partnership body", partnership_labels=("Testshire",))
->>> graph.add_node("c", label="MACE", type_label="Subgroup", partnership_labels=("Lewisham",))
->>> [[o["label"] for o in g["options"]] for g in chooser_groups(graph, {"a": "Operational team (Lewisham SCP)"})]
-[['Operational team (Lewisham SCP)', 'Operational team (Testshire)'], ['MACE']]
+>>> graph.add_node("c", label="MACE", type_label="Subgroup", partnership_labels=("Eastshire",))
+>>> [[o["label"] for o in g["options"]] for g in chooser_groups(graph, {"a": "Operational team (Eastshire SCP)"})]
+[['Operational team (Eastshire SCP)', 'Operational team (Testshire)'], ['MACE']]
 """
 
 from __future__ import annotations

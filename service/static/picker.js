@@ -52,7 +52,7 @@
         element.id = "picker-" + number + "-option-" + i;
         element.setAttribute("role", "option");
         element.setAttribute("aria-selected", "false");
-        // a name another entity also has is shown with its partnerships: "Operational team (Lewisham)"
+        // a name another entity also has is shown with its partnerships: "Operational team (Northshire)"
         element.appendChild(document.createTextNode(hit.display || hit.label));
         kind.className = "picker-kind";
         kind.textContent = " " + hit.kind + (hit.partnerships.length ? " · " + hit.partnerships.map(function (p) { return p.label; }).join("; ") : "");

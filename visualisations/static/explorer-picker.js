@@ -9,7 +9,7 @@
 
   var MAX_SHOWN = 40;
 
-  // A name without the partnerships shown beside a name that is not unique: "Operational team (Lewisham)".
+  // A name without the partnerships shown beside a name that is not unique: "Operational team (Northshire)".
   function withoutOwner(label) { return label.replace(/\s*\([^()]*\)$/, ""); }
 
   function enhance(select, number) {
@@ -106,7 +106,7 @@
         if (!select.value) {
           var typed = input.value.trim().toLowerCase();
           var exact = options.filter(function (o) { return o.label.toLowerCase() === typed; });
-          if (!exact.length) {  // "Operational team" names each "Operational team (Lewisham)" shown with its partnership
+          if (!exact.length) {  // "Operational team" names each "Operational team (Northshire)" shown with its partnership
             exact = options.filter(function (o) { return withoutOwner(o.label).toLowerCase() === typed; });
           }
           if (exact.length === 1) { select.value = exact[0].iri; return; }
