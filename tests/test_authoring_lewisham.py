@@ -50,8 +50,10 @@ CONTEXT = LSCP + "partnershipContext"
 #: Passages (public IRIs) renamed: their old names gave lines other than the quote's.
 RENAMED = {"L157-161": "L157-159", "L199-205": "L199", "L334-338": "L336"}
 #: Passages whose quote now runs over the lines their name gives: the heading above (82-84, 153-155, 157-159,
-#: 177-179, 187-191, 340-342), or the table naming the relevant agencies under the sentence that calls them so (117-142).
-WIDENED = {"L82-84", "L117-142", "L153-155", "L157-159", "L177-179", "L187-191", "L340-342"}
+#: 177-179, 187-191, 340-342), or the table naming the relevant agencies under the sentence that calls them so
+#: (117-142); and quotes that now start where their sentence starts (13, 19, 57-62, 261).
+WIDENED = {"L82-84", "L117-142", "L153-155", "L157-159", "L177-179", "L187-191", "L340-342",
+           "L13", "L19", "L57-62", "L261"}
 #: New passages for lines no passage cited: what they state, or (marked lscp:notModelled) why they are left out.
 NEW_PASSAGES = {
     "L5": "heading", "L51": "heading", "L86": "heading", "L165": "heading", "L193": "heading", "L195": "heading",
