@@ -20,7 +20,8 @@ PAGE_QUERIES = Path(QUERIES_DIR) / "pages"
 
 def _rows(query, **params) -> list[dict]:
     kg = service_state().kg
-    result = kg.query(query.sparql, substitutions=query.bind(params, kg.base_iri))
+    sparql, substitutions = query.prepare(params, kg.base_iri)  # bound as the question's page binds it (#+ bind:)
+    result = kg.query(sparql, substitutions=substitutions)
     names = [v.value for v in result.variables]
     return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in result]
 
@@ -57,6 +58,15 @@ def body_tree(rows: list[dict]) -> list[dict]:
 
     tops = sorted((b for b, ps in parents.items() if not any(p in labels for p, _ in ps)), key=lambda b: labels[b])
     return [node(b, {b}) for b in tops]
+
+
+def chair_rows(rows: list[dict]) -> list[dict]:
+    """Each chair by the person holding the post, or by the post where the source names no person.
+
+    >>> [r["chair"] for r in chair_rows([{"person": "p", "chairPost": "c"}, {"person": None, "chairPost": "c"}])]
+    ['p', 'c']
+    """
+    return [dict(row, chair=row.get("person") or row.get("chairPost")) for row in rows]
 
 
 def scrutiny_report() -> dict | None:
@@ -102,8 +112,8 @@ def overview(partnership: str, label: str) -> dict:
         "partners": _distinct(_rows(named["statutory-partners"], **ask), "partner", "partnerLabel")
         if "statutory-partners" in named else [],
         "officers": _distinct(officers, "officerPost", "officerPostLabel", "officer", "officerLabel", "agency", "agencyLabel"),
-        "chairs": _distinct(_rows(named["chair-of-partnership"], **ask), "person", "personLabel", "chairPost",
-                            "chairPostLabel", "status") if "chair-of-partnership" in named else [],
+        "chairs": _distinct(chair_rows(_rows(named["chair-of-partnership"], **ask)), "chair", "person", "personLabel",
+                            "chairPost", "chairPostLabel", "status") if "chair-of-partnership" in named else [],
         "bodies": body_tree(_rows(pages["bodies"], **ask)),
         "priorities": _distinct(_rows(named["priorities"], **ask), "priority", "priorityLabel", "schemeLabel", "start", "end")
         if "priorities" in named else [],
