@@ -6,6 +6,7 @@ The made-up partnerships written here (Otherton, Rotaford) are fictional test da
 
 from __future__ import annotations
 
+import html as html_lib
 import importlib.util
 import json
 import re
@@ -156,7 +157,8 @@ def _visible(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", _main(html)))
 
 
-def test_page_with_lewisham_alone(client):
+def test_page_with_lewisham_alone(client, kg, named_queries):
+    question = {k: _text(v) for k, v in _rows(kg, named_queries)[LEWISHAM].items()}
     response = client.get("/compare")
     assert response.status_code == 200 and response.mimetype == "text/html"
     html = response.get_data(as_text=True)
@@ -165,12 +167,14 @@ def test_page_with_lewisham_alone(client):
     assert '<a href="/id/partnership/lewisham">Lewisham Safeguarding Children Partnership</a>' in html
     assert "Metropolitan Police South East Basic Command Unit" in text
     assert "Tri-borough Steering Group: twice annually" in text
-    assert "not stated" in text  # no chair or scrutiny model in Lewisham's data
+    for column, heading in (("chairModel", "Chair"), ("scrutinyModel", "Scrutiny")):
+        cell = re.search(rf'<td data-label="{heading}">(.*?)</td>', html, re.S).group(1)
+        assert html_lib.unescape(re.sub(r"<[^>]+>", "", cell)).strip().startswith(question[column] or "not stated"), cell
     assert not re.search(r"https?://|\blscp:|\bskos:|\bid/", text), "no IRIs or prefixed names on the page"
     assert 'href="/compare"' in client.get("/").get_data(as_text=True), "the site's navigation links the page"
 
 
-def test_json_twin_by_path_and_by_accept(client):
+def test_json_twin_by_path_and_by_accept(client, kg, named_queries):
     by_path = client.get("/compare.json")
     by_accept = client.get("/compare", headers={"Accept": "application/json"})
     assert by_path.status_code == by_accept.status_code == 200
@@ -179,7 +183,10 @@ def test_json_twin_by_path_and_by_accept(client):
     assert data["total"] == data["loaded"] == 1 and data["pages"] == 1
     row = data["partnerships"][0]
     assert row["iri"] == LEWISHAM and row["href"] == "/id/partnership/lewisham"
-    assert row["areas"] == ["Lewisham"] and row["bodies"] == 12 and row["chair_model"] is None
+    assert row["areas"] == ["Lewisham"] and row["bodies"] == 12
+    question = {k: _text(v) for k, v in _rows(kg, named_queries)[LEWISHAM].items()}
+    assert row["chair_model"] == question["chairModel"] and row["scrutiny_model"] == question["scrutinyModel"]
+    assert row["statutory_partners"] == question["statutoryPartners"].split("; ")
     assert client.get("/compare?format=json").json == data
     assert client.get("/compare", headers={"Accept": "image/png"}).status_code == 406
 
