@@ -204,6 +204,7 @@ passages:
   - responsibility: adults-strategic-plan
     type: adults-duty
     label: Publish a strategic plan for safeguarding adults
+    function: adults-strategic-plan
   - body: adults-review-group
     type: subgroup
     label: Adults Review Group
@@ -304,6 +305,8 @@ DOCUMENTED = [
     ("adults' duty", "id/testshire/responsibility/adults-strategic-plan", RDF + "type", LSCP + "AdultsDuty", "L8"),
     ("adults' duty is a responsibility", "id/testshire/responsibility/adults-strategic-plan", RDF + "type",
      LSCP + "Responsibility", "L8"),
+    ("adults' function", "id/testshire/responsibility/adults-strategic-plan", LSCP + "function",
+     LSCP + "function-adults-strategic-plan", "L8"),
     ("adults' body", "id/testshire/body/adults-review-group", LSCP + "concernsAdults", typed("true", "boolean"), "L8"),
     ("post end date", "id/testshire/post/deputy-chief-executive", "https://schema.org/endDate", typed("2024-06", "gYearMonth"), "L9"),
     ("as written", "id/testshire/post/deputy-chief-executive", LSCP + "asWritten", ox.Literal("June 2024"), "L9"),

@@ -13,7 +13,8 @@ KINDS = [
         Field("function", LSCP + "function", "ref", "function", doc=(
             "The kind of work it is, a concept of lscp:ResponsibilityFunctions: rapid-reviews, "
             "commissioning-practice-reviews, publishing-practice-reviews, notifying-national-panel, "
-            "multi-agency-training, audit, independent-scrutiny, ... (a bare name is lscp:function-NAME). "
+            "multi-agency-training, audit, independent-scrutiny, ...; a joint partnership's duties to adults: "
+            "adults-strategic-plan, adults-annual-report, safeguarding-adults-reviews (a bare name is lscp:function-NAME). "
             "Scrutiny checks match functions, not wording.")),
         text("question_answered", LSCP + "questionAnswered"),
         Field("periodicity", DCT + "accrualPeriodicity", "frequency", doc="How often it is done (annual, ...)."),
