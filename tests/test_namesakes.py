@@ -291,3 +291,12 @@ def test_the_explorer_chooser_never_picks_one_of_two_namesakes_silently(browser,
     assert "2 have this name" in state["message"]
     assert sorted(state["listed"]) == ["Operational team (Lewisham)", "Operational team (Testshire)"]
     browser.assert_only_local()
+
+
+def test_a_field_s_closest_matches_show_namesakes_with_their_partnerships(both_client):
+    response = both_client.get("/queries/members-of-body", query_string={"body": "Richard McDonagh"})  # people
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Closest matches:" in page
+    suggestions = page[page.index('class="suggestions"'):]
+    suggestions = suggestions[:suggestions.index("</ul>")]
+    assert ">Richard McDonagh (Lewisham)</a>" in suggestions and ">Richard McDonagh (Testshire)</a>" in suggestions
