@@ -145,7 +145,7 @@ passages:
     label: Wider Testshire Safeguarding Arrangements
   - partnership: testshire
     sits_within: wider-testshire
-  - body: wider-testshire-executive
+  - body: wider-testshire/body/executive
     type: executive-body
     label: Wider Testshire Executive
     partnership_of: wider-testshire
@@ -253,7 +253,7 @@ passages:
     label: The Review Group reports to the Executive or to the partnership
     subject: testshire/body/review-group
     property: org:reportsTo
-    either_of: [testshire/body/wider-testshire-executive, partnership/testshire]
+    either_of: [wider-testshire/body/executive, partnership/testshire]
 """
 
 
@@ -291,7 +291,7 @@ DOCUMENTED = [
     ("second area", P, LSCP + "area", "id/area/exborough", "L2"),
     ("pan-area arrangement", "id/partnership/wider-testshire", RDF + "type", LSCP + "PanAreaArrangement", "L3"),
     ("sits within", P, LSCP + "sitsWithin", "id/partnership/wider-testshire", "L3"),
-    ("pan-area executive", "id/testshire/body/wider-testshire-executive", LSCP + "partnershipOf",
+    ("pan-area executive", "id/wider-testshire/body/executive", LSCP + "partnershipOf",
      "id/partnership/wider-testshire", "L3"),
     ("additional partner", P, LSCP + "additionalPartner", "id/org/testshire-schools-alliance", "L4"),
     ("partnership meets", P, LSCP + "meetingInterval", typed("P3M", "duration"), "L5"),
@@ -320,7 +320,7 @@ DOCUMENTED = [
     ("alternatives", "id/testshire/review-group-reports-to", RDF + "type", LSCP + "Alternatives", "L13"),
     ("alternatives' subject", "id/testshire/review-group-reports-to", RDF + "subject", "id/testshire/body/review-group", "L13"),
     ("alternatives' relation", "id/testshire/review-group-reports-to", RDF + "predicate", ORG + "reportsTo", "L13"),
-    ("either A", "id/testshire/review-group-reports-to", LSCP + "eitherOf", "id/testshire/body/wider-testshire-executive", "L13"),
+    ("either A", "id/testshire/review-group-reports-to", LSCP + "eitherOf", "id/wider-testshire/body/executive", "L13"),
     ("or B", "id/testshire/review-group-reports-to", LSCP + "eitherOf", P, "L13"),
 ]
 
@@ -347,7 +347,7 @@ def test_the_fixture_validates(testshire):
 
 @pytest.mark.parametrize("replace, wrong, fix", [
     ("    sits_within: wider-testshire\n", "    sits_within: testshire-children\n", "sits within a pan-area arrangement"),
-    ("    either_of: [testshire/body/wider-testshire-executive, partnership/testshire]\n",
+    ("    either_of: [wider-testshire/body/executive, partnership/testshire]\n",
      "    either_of: [partnership/testshire]\n", "offers two or more values"),
     ("    chair_model: partner-officer\n", "    chair_model: [partner-officer, independent-chair]\n", "at most one chair model"),
     ("    signatory: sam-oduya\n", "    signatory: org/testshire-police\n", "a signatory is a person"),
@@ -371,3 +371,43 @@ def test_a_passage_url_must_be_a_web_address(tmp_path):
 """)
     [problem] = caught.value.problems
     assert problem.line == 7 and "url" in problem.message
+
+
+def test_two_partnerships_in_one_pan_area_arrangement_each_state_it_and_validate_together(testshire, tmp_path):
+    """The arrangement and its executive have one name whichever file states them (the arrangement's own
+    namespace), so a second partnership inside it adds its own statements without a conflict."""
+    from lscp_kg.store import load_knowledge_graph
+    from lscp_kg.validation import validate_graph
+
+    folder, _quads = testshire
+    other = tmp_path / "northshire"
+    other.mkdir()
+    (other / "source.txt").write_text("Northshire Safeguarding Children Partnership (FICTIONAL)\n"
+                                      "We sit within the Wider Testshire Safeguarding Arrangements.\n", encoding="utf-8")
+    (other / "partnership.yaml").write_text("""partnership: northshire
+source:
+  id: northshire-arrangements
+  label: Northshire's arrangements (fictional)
+  text: source.txt
+passages:
+- quote: Northshire Safeguarding Children Partnership (FICTIONAL)
+  facts:
+  - partnership: northshire
+    type: safeguarding-partnership
+    label: Northshire Safeguarding Children Partnership
+    area: northshire
+  - area: northshire
+    type: local-authority-area
+    label: Northshire
+- quote: We sit within the Wider Testshire Safeguarding Arrangements.
+  facts:
+  - partnership: northshire
+    sits_within: wider-testshire
+  - partnership: wider-testshire
+    type: pan-area-arrangement
+    label: Wider Testshire Safeguarding Arrangements
+""", encoding="utf-8")
+    quads = compile_file(other / "partnership.yaml", BASE)
+    assert has(quads, "id/partnership/northshire", LSCP + "sitsWithin", "id/partnership/wider-testshire")
+    report = validate_graph(load_knowledge_graph([folder, other], include_shipped=False))
+    assert report.ok, report.as_text()
