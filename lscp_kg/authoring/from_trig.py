@@ -34,7 +34,7 @@ from .yamlwrite import dump_yaml
 
 PASSAGE, CITATION, SOURCE = LSCP + "SourcePassage", LSCP + "ExternalCitation", LSCP + "SourceDocument"
 SELF = {RDF_TYPE, LSCP + "source", LSCP + "startLine", LSCP + "endLine", PROV_VALUE}
-CONTEXT, NOT_MODELLED = LSCP + "partnershipContext", LSCP + "notModelled"
+CONTEXT, NOT_MODELLED, PAGE = LSCP + "partnershipContext", LSCP + "notModelled", PREFIXES["foaf"] + "page"
 
 
 def _term(node, base: str) -> str:
@@ -158,8 +158,11 @@ def convert(trig_paths: list[Path], partnership: str, yaml_path: Path, base: str
                 passage["id"] = name
             if NOT_MODELLED in values:
                 passage["not_modelled"] = values[NOT_MODELLED].value
-            passages.append(converter.block([q for q in own if q.predicate.value not in SELF | {NOT_MODELLED}] + rest,
-                                            passage))
+            pages = [q.object for q in own if q.predicate.value == PAGE]
+            if len(pages) == 1 and isinstance(pages[0], ox.NamedNode):  # the passage's page address: url:
+                passage["url"] = pages[0].value
+            said = SELF | {NOT_MODELLED} | ({PAGE} if "url" in passage else set())
+            passages.append(converter.block([q for q in own if q.predicate.value not in said] + rest, passage))
         elif CITATION in kinds:
             citation = {"id": converter.ns.shorten(ox.NamedNode(graph), "citation")}
             if RDFS + "label" in values:
