@@ -172,3 +172,19 @@ def test_views_draw_it(served):
         response = _get(served, f"/explore/{name}", **params)
         assert response.status_code == 200, (name, response.text[:300])
         assert "Wexcombe" in response.text, name
+
+
+def test_converts_back_from_trig_with_every_new_field(tmp_path):
+    """The TriG the example builds converts back to YAML that compiles to the same graph (the converter checks
+    it), with each passage's page address as url: rather than Turtle."""
+    import shutil
+
+    from lscp_kg.authoring.from_trig import convert
+
+    shutil.copytree(EXAMPLE / "sources", tmp_path / "sources")
+    (tmp_path / "wexcombe.trig").write_bytes(CliRunner().invoke(main, ["build", str(EXAMPLE)]).stdout_bytes)
+    text = convert([tmp_path / "wexcombe.trig"], "wexcombe", tmp_path / "partnership.yaml")
+    assert text.count("url: https://wexcombe.example.org/") == 9
+    for written in ("chair_rotation_period: P2Y", "chair_model: rotating", "scrutiny_model: independent-scrutineer",
+                    "additional_partner:", "signatory:", "either_of:", "as_of:", "revised:", "updated:", "leads:"):
+        assert written in text, written
