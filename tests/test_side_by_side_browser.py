@@ -80,7 +80,7 @@ def test_cards_at_390_px_without_scrolling_sideways(browser, request, which, pat
                 row: getComputedStyle(row).display, width: row.getBoundingClientRect().width,
                 label: getComputedStyle(row.querySelector('td'), '::before').content};""")
     assert layout["head"] == "absolute" and layout["row"] == "block", "each partnership is a card"
-    assert layout["width"] <= 390 and layout["label"] == '"Areas"', layout
+    assert layout["width"] <= 390 and layout["label"] == '"Findings"', layout
     _open(browser, request.getfixturevalue(which) + path, 1280)
     assert browser.run_js("return getComputedStyle(document.querySelector('table.compare tbody tr')).display;") == "table-row"
 
