@@ -106,5 +106,7 @@ KINDS = [
         ref("area", LSCP + "area", "area"),
         date("ceased_no_later_than", LSCP + "ceasedNoLaterThan"),
         ref("functions_transferred_to", LSCP + "functionsTransferredTo", "org"),
+        ref("replaced", LSCP + "replaced", "local", "What it replaced, of any kind (a path for anything but "
+            "another service area)."),
     ], "A service, directorate, sector or group the source names without its legal body (id/PARTNERSHIP/NAME)."),
 ]
