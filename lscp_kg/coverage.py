@@ -2,13 +2,19 @@
 
 Each line of the source text is one of:
 
-- ``cited``: a passage whose line span holds it has facts in its graph;
+- ``cited``: a passage whose line span holds it has facts in its graph, and the quotes of the line's
+  passages hold all its words;
+- ``partly``: cited, but some words of it (two or more) are in no passage's quote: a sentence left out
+  beside one that is quoted (:func:`lscp_kg.coverage_lines.left_out`);
 - ``not-modelled``: only passages the steward marked ``not_modelled:`` (``lscp:notModelled``) hold it,
-  with their reason (a mark quotes its lines, so it cannot drift from them);
+  with their reason (a mark quotes its words, so it cannot drift from them);
 - ``blank``: white space only;
-- ``structural``: not cited and says nothing of the arrangements (see :func:`classify`);
-- ``stating``: not cited and says something: a sentence, a list item, a table row. These are counted:
-  when none is left, the graph says everything the source says.
+- ``structural``: not cited and says nothing of the arrangements
+  (:func:`lscp_kg.coverage_lines.classify`: headings, page addresses, navigation, table headers);
+- ``stating``: not cited and says something: a sentence, a list item, a table row.
+
+The lines that state something and the lines in the graph only in part are what remain to do: when there
+are none, the graph says everything the source says, or the steward has said why not.
 
 The passages and their statements come from one query (``queries/pages/coverage.rq``), through the
 store interface; the text from :mod:`lscp_kg.source_texts`.
@@ -24,94 +30,22 @@ True
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .coverage_lines import classify, left_out, quoted_ranges
 from .named_queries import QUERIES_DIR, load_named_queries
 from .per_store import PerStore
 from .source_texts import Document, sources_for
 
 #: The statuses of a line, in the order they are counted and shown.
-STATUSES = ("cited", "not-modelled", "stating", "structural", "blank")
+STATUSES = ("cited", "partly", "not-modelled", "stating", "structural", "blank")
 COVERAGE_QUERY = Path(QUERIES_DIR) / "pages" / "coverage.rq"
-_BULLETS = "•·▪●◦‣∙*-–—>|"
-_SENTENCE_MARKS = set(".!?;:")
-#: Navigation and page furniture, compared in lower case without surrounding punctuation.
-NAVIGATION = frozenset({
-    "back to top", "top", "return to top", "skip to main content", "skip to content", "menu", "main menu", "home",
-    "print", "print this page", "share", "share this page", "contents", "on this page", "next", "previous", "back",
-    "read more", "show more", "show less", "close", "search", "related links", "related pages", "useful links",
-    "you are here", "breadcrumb", "cookie settings", "accept cookies",
-})
-_ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
-_BREADCRUMB = re.compile(r"^home\s*[>»›/|]", re.IGNORECASE)
 
 
 class CoverageError(LookupError):
     """The document is not a source document of the graph, or its text is not available."""
-
-
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
-def classify(text: str, previous: str = "", following: str = "", after_following: str = "") -> tuple[str, str]:
-    """The status of a line no passage cites, and why: ``(status, why)``.
-
-    ``previous`` and ``following`` are the lines around it ("" at the start or end of the text),
-    ``after_following`` the line after that. A line is ``structural`` only when one of these simple rules
-    says so; anything else is ``stating``, so that no statement is ever hidden:
-
-    1. no letter or digit (a lone bullet, a rule);
-    2. a web address alone (a page's address under its statements);
-    3. navigation (one of :data:`NAVIGATION`, or a breadcrumb starting "Home >");
-    4. a heading: a line standing alone between blank lines, of at most 8 words, starting with a capital
-       letter, with no digit and no sentence mark (. ! ? ; :), and not a list item;
-    5. a table header: the first of three or more lines in a block, of at most 4 words, each capitalised,
-       with only letters (a row such as "Probation Area Manager" below it is stating).
-
-    >>> classify("  ")
-    ('blank', 'blank')
-    >>> classify("  • ")
-    ('structural', 'no words')
-    >>> classify("https://www.example.org/arrangements/")
-    ('structural', 'page address')
-    >>> classify("Back to top")
-    ('structural', 'navigation')
-    >>> classify("Role of the Scrutineer")
-    ('structural', 'heading')
-    >>> classify("Organisation Representative", "", "Wexcombe Borough Council Chief Executive", "Police Chief Constable")
-    ('structural', 'table header')
-    >>> classify("Probation Area Manager", "Organisation Representative", "Housing Director of Housing")
-    ('stating', 'states something')
-    >>> classify("Our three statutory safeguarding partners are:")
-    ('stating', 'states something')
-    >>> classify("  • Neglect")
-    ('stating', 'states something')
-    >>> classify("Children's Act 1989")
-    ('stating', 'states something')
-    """
-    stripped = text.strip()
-    if not stripped:
-        return "blank", "blank"
-    if not any(c.isalnum() for c in stripped):
-        return "structural", "no words"
-    if _ADDRESS.match(stripped):
-        return "structural", "page address"
-    bare = " ".join(_words(stripped.strip(".:>»›|"))).lower()
-    if bare in NAVIGATION or _BREADCRUMB.match(stripped):
-        return "structural", "navigation"
-    words = _words(stripped)
-    plain = (stripped[0].isupper() and stripped[0] not in _BULLETS and not any(c.isdigit() for c in stripped)
-             and not _SENTENCE_MARKS & set(stripped))
-    if plain and len(words) <= 8 and not previous.strip() and not following.strip():
-        return "structural", "heading"
-    if (plain and len(words) <= 4 and not previous.strip() and following.strip() and after_following.strip()
-            and all(w[0].isupper() and w.replace("'", "").replace("’", "").isalpha() for w in words)):
-        return "structural", "table header"
-    return "stating", "states something"
 
 
 @dataclass(frozen=True)
@@ -139,6 +73,7 @@ class PassageFacts:
     iri: str
     start: int
     end: int
+    quote: str | None = None
     reason: str | None = None
     statements: list[Statement] = field(default_factory=list)
 
@@ -159,6 +94,7 @@ class Line:
     why: str  # for a line not cited: what the classifier saw ("heading", "page address"...)
     passages: tuple[str, ...] = ()  # every passage whose span holds the line
     reason: str | None = None  # not-modelled: the steward's reason
+    left_out: tuple[str, ...] = ()  # partly: the words no quote holds
 
     def to_dict(self) -> dict:
         found = {"line": self.number, "status": self.status, "text": self.text, "passages": list(self.passages)}
@@ -166,6 +102,8 @@ class Line:
             found["why"] = self.why
         if self.reason:
             found["not_modelled"] = self.reason
+        if self.left_out:
+            found["left_out"] = list(self.left_out)
         return found
 
 
@@ -174,6 +112,10 @@ class Coverage:
     document: Document
     lines: list[Line]
     passages: dict[str, PassageFacts]
+
+    def remaining(self) -> int:
+        """Lines still to do: those that state something and are not in the graph, or are in it only in part."""
+        return len(self.with_status("stating", "partly"))
 
     def counts(self) -> dict[str, int]:
         found = dict.fromkeys(STATUSES, 0)
@@ -190,6 +132,8 @@ class Coverage:
         found = {"document": self.document.iri, "label": self.document.label, "line_count": len(self.lines),
                  "counts": self.counts(),
                  "uncited_stating": [{"line": n.number, "text": n.text} for n in self.with_status("stating")],
+                 "partly": [{"line": n.number, "text": n.text, "left_out": list(n.left_out)}
+                            for n in self.with_status("partly")],
                  "not_modelled": [{"line": n.number, "text": n.text, "reason": n.reason}
                                   for n in self.with_status("not-modelled")]}
         if lines:
@@ -216,7 +160,8 @@ def _passages(kg, document: str) -> dict[str, PassageFacts]:
             start, end = int(row["start"].value), int(row["end"].value)
         except ValueError:
             continue  # validation reports a line that is not a number
-        passage = found.setdefault(row["passage"].value, PassageFacts(row["passage"].value, start, end))
+        quote = row["quote"].value if row["quote"] is not None else None
+        passage = found.setdefault(row["passage"].value, PassageFacts(row["passage"].value, start, end, quote))
         if row["reason"] is not None:
             passage.reason = row["reason"].value
         if row["p"] is not None:
@@ -237,22 +182,30 @@ def coverage_of(kg, document: str) -> Coverage:
         raise CoverageError(f"the text of {described.label} is not available on this installation")
     passages = _passages(kg, document)
     holding: dict[int, list[PassageFacts]] = {}
+    quoted: dict[int, list[tuple[int, int]]] = {}  # what the quotes of passages with facts or a reason hold
     for passage in passages.values():
         for number in range(passage.start, min(passage.end, len(text)) + 1):
             holding.setdefault(number, []).append(passage)
+        if passage.statements or passage.reason:
+            for number, held in quoted_ranges(text, passage.start, min(passage.end, len(text)), passage.quote).items():
+                quoted.setdefault(number, []).append(held)
     lines = []
     for index, content in enumerate(text):
         number = index + 1
         around = [text[i] if 0 <= i < len(text) else "" for i in (index - 1, index + 1, index + 2)]
         status, why = classify(content, *around)
         held = holding.get(number, [])
-        reason = None
-        if status != "blank" and any(p.statements for p in held):
-            status, why = "cited", "cited"
-        elif status != "blank" and any(p.reason for p in held):
-            reason = "; ".join(dict.fromkeys(p.reason for p in held if p.reason))
-            status, why = "not-modelled", "not modelled"
-        lines.append(Line(number, content, status, why, tuple(p.iri for p in held), reason))
+        marks = "; ".join(dict.fromkeys(p.reason for p in held if p.reason and not p.statements)) or None
+        missing: tuple[str, ...] = ()
+        if status != "blank" and any(p.statements or p.reason for p in held):
+            missing = left_out(content, quoted.get(number, []))
+            cited = any(p.statements for p in held)
+            status = "partly" if missing else "cited" if cited else "not-modelled"
+            why = {"partly": "words left out", "cited": "cited", "not-modelled": "not modelled"}[status]
+            marks = None if cited else marks
+        else:
+            marks = None
+        lines.append(Line(number, content, status, why, tuple(p.iri for p in held), marks, missing))
     return Coverage(sources.document(document), lines, passages)
 
 

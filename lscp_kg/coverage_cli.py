@@ -3,7 +3,7 @@ out, and every line that states something and is not in the graph (registered in
 
 The command is a report: it exits 0 whatever it finds, unless ``--fail-on-uncited`` is given (for a
 steward's CI), when it exits 1 while any line that states something is neither cited nor marked
-``not_modelled:``.
+``not_modelled:``, or has words (two or more) that no quote holds.
 
 >>> print(render_text([]), end="")
 No source document with its text is loaded.
@@ -22,7 +22,8 @@ import click
 from .coverage import Coverage, CoverageError, coverage_of_all
 
 #: How each count is named for people, in the order of lscp_kg.coverage.STATUSES.
-COUNT_NAMES = {"cited": "cited by the graph", "not-modelled": "deliberately not modelled",
+COUNT_NAMES = {"cited": "cited by the graph", "partly": "in the graph only in part (words no passage quotes)",
+               "not-modelled": "deliberately not modelled",
                "stating": "state something and are not in the graph", "structural": "headings, addresses and navigation",
                "blank": "blank"}
 
@@ -33,7 +34,8 @@ def _one_line(text: str, width: int = 160) -> str:
 
 
 def render_text(reports: list[Coverage]) -> str:
-    """The counts of each document, then its uncited stating lines and its lines not modelled, with the reason."""
+    """The counts of each document, then its lines that state something and are not in the graph, those in it only
+    in part (with the words left out), and those not modelled (with the reason)."""
     if not reports:
         return "No source document with its text is loaded.\n"
     out = []
@@ -45,7 +47,12 @@ def render_text(reports: list[Coverage]) -> str:
         if stating:
             out.append(f"  Not in the graph ({len(stating)} lines that state something):")
             out.extend(f"    line {line.number}: {_one_line(line.text)}" for line in stating)
-        else:
+        partly = report.with_status("partly")
+        if partly:
+            out.append(f"  In the graph only in part ({len(partly)} lines; the words no passage quotes):")
+            out.extend(f"    line {line.number}: " + " … ".join(f"“{_one_line(words, 80)}”" for words in line.left_out)
+                       for line in partly)
+        if not report.remaining():
             out.append("  Every line that states something is in the graph or marked not modelled.")
         marked = report.with_status("not-modelled")
         if marked:
@@ -56,13 +63,14 @@ def render_text(reports: list[Coverage]) -> str:
 
 
 def render_csv(reports: list[Coverage]) -> str:
-    """One row for each line the graph does not cite and that is not blank: stating, structural or not modelled."""
+    """One row for each line the graph does not cite in full and that is not blank: partly, not modelled, stating
+    or structural (``why``: the words left out, the reason, or what the line rules saw)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["document", "line", "status", "why", "text"])
     for report in reports:
-        for line in report.with_status("stating", "structural", "not-modelled"):
-            why = line.reason if line.status == "not-modelled" else line.why
+        for line in report.with_status("partly", "not-modelled", "stating", "structural"):
+            why = line.reason if line.status == "not-modelled" else " … ".join(line.left_out) or line.why
             writer.writerow([report.document.iri, line.number, line.status, why, line.text])
     return buffer.getvalue()
 
@@ -81,7 +89,8 @@ def command() -> click.Command:
                   help="Only this source document: its name (id/source/NAME) or IRI (repeatable; default: every one).")
     @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
     @click.option("--fail-on-uncited", is_flag=True,
-                  help="Exit 1 while any line that states something is neither in the graph nor marked not_modelled.")
+                  help="Exit 1 while any line that states something is neither in the graph nor marked not_modelled, "
+                       "or is in the graph only in part.")
     @data_option
     @base_option
     @store_options
@@ -98,7 +107,7 @@ def command() -> click.Command:
             raise click.BadParameter(str(error), param_hint="--source") from None
         render = {"text": render_text, "json": render_json, "csv": render_csv}[fmt]
         click.echo(render(reports), nl=False)
-        if fail_on_uncited and any(r.counts()["stating"] for r in reports):
+        if fail_on_uncited and any(r.remaining() for r in reports):
             sys.exit(1)
 
     return coverage

@@ -9,8 +9,8 @@ the data records them.
 
 ``/source/<name>/coverage`` (``/source?doc=<IRI>&view=coverage``) is the document's coverage
 (:mod:`lscp_kg.coverage`): every line marked in the graph, deliberately not modelled or not in the
-graph, the counts at the top, ``?only=missing`` (every line not in the graph) or ``?only=stating``
-(those that state something); as JSON by ``Accept``, ``?format=json`` or ``/source/<name>/coverage.json``.
+graph, the counts at the top, ``?only=missing`` (every line not wholly in the graph) or ``?only=stating``
+(those that state something the graph does not say, in all or in part); as JSON by ``Accept``, ``?format=json`` or ``/source/<name>/coverage.json``.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def source_page(iri: str):
 
 
 #: ``?only=``: which lines the coverage page shows (all by default).
-SHOWN = {"": STATUSES, "missing": ("not-modelled", "stating", "structural"), "stating": ("stating",)}
+SHOWN = {"": STATUSES, "missing": ("partly", "not-modelled", "stating", "structural"), "stating": ("partly", "stating")}
 COVERAGE_PARAMETERS = {"only", "format", "doc", "view"}
 
 
@@ -74,8 +74,8 @@ def coverage_page(iri: str, fmt=None):
                              "and format (html or json)")
     only = request.args.get("only", "").strip()
     if only not in SHOWN:
-        raise HttpError(400, f"only: {only!r} is not one of: missing (every line not in the graph), "
-                             "stating (the lines that state something and are not in the graph)")
+        raise HttpError(400, f"only: {only!r} is not one of: missing (every line not wholly in the graph), "
+                             "stating (the lines that state something the graph does not say, in all or in part)")
     try:
         fmt = fmt or negotiate((HTML, API_JSON), request.args.getlist("format"), request.headers.get("Accept"))
     except NotAcceptable as refusal:

@@ -39,6 +39,8 @@ Northvale Council Director of Children's Services
 Northvale Police Superintendent
 
 This page was made with a fictional website builder.
+
+Northvale Council hosts the partnership. It also runs a website for young people.
 """
 NORTHVALE_YAML = """# A FICTIONAL partnership for the coverage tests.
 partnership: northvale
@@ -66,10 +68,14 @@ passages:
     safeguarding_partner: northvale-council
 - quote: This page was made with a fictional website builder.
   not_modelled: The web page's footer, not the arrangements.
+- quote: Northvale Council hosts the partnership.
+  facts:
+  - partnership: northvale
+    description: Hosted by Northvale Council
 """
 #: What each line of Northvale is, by number (the rest are blank).
 NORTHVALE_LINES = {1: "cited", 3: "structural", 5: "cited", 7: "stating", 9: "structural", 10: "structural",
-                   11: "structural", 13: "structural", 14: "stating", 15: "stating", 17: "not-modelled"}
+                   11: "structural", 13: "structural", 14: "stating", 15: "stating", 17: "not-modelled", 19: "partly"}
 DOCUMENT = "https://lscp-kg.example.org/id/source/northvale-arrangements"
 
 
@@ -93,7 +99,8 @@ def northvale_kg(northvale):
 def test_every_line_gets_its_status(northvale_kg):
     report = coverage_of(northvale_kg, DOCUMENT)
     assert {line.number: line.status for line in report.lines if line.status != "blank"} == NORTHVALE_LINES
-    assert report.counts() == {"cited": 2, "not-modelled": 1, "stating": 3, "structural": 5, "blank": 6}
+    assert report.counts() == {"cited": 2, "partly": 1, "not-modelled": 1, "stating": 3, "structural": 5, "blank": 7}
+    assert report.remaining() == 4 and report.lines[18].left_out == ("It also runs a website for young people.",)
     assert [(line.number, line.why) for line in report.with_status("structural")] == [
         (3, "heading"), (9, "no words"), (10, "navigation"), (11, "page address"), (13, "table header")]
     (marked,) = report.with_status("not-modelled")
@@ -154,10 +161,12 @@ def test_cli_text_json_csv(northvale):
     assert "line 7: The partnership meets four times a year." in text.output
     assert "line 14: Northvale Council Director of Children's Services" in text.output
     assert "line 17: This page was made with a fictional website builder. — The web page's footer" in text.output
+    assert "1 in the graph only in part" in text.output and "line 19: “It also runs a website for young people.”" in text.output
     found = json.loads(runner.invoke(main, ["coverage", "--data", str(northvale), "--source", DOCUMENT,
                                             "--format", "json"]).output)
     (document,) = found["documents"]
     assert document["counts"]["stating"] == 3 and [u["line"] for u in document["uncited_stating"]] == [7, 14, 15]
+    assert [(u["line"], u["left_out"]) for u in document["partly"]] == [(19, ["It also runs a website for young people."])]
     assert document["not_modelled"] == [{"line": 17, "text": "This page was made with a fictional website builder.",
                                          "reason": "The web page's footer, not the arrangements."}]
     rows = list(csv.DictReader(io.StringIO(runner.invoke(
@@ -165,16 +174,18 @@ def test_cli_text_json_csv(northvale):
     assert [(int(r["line"]), r["status"]) for r in rows] == [
         (n, s) for n, s in sorted(NORTHVALE_LINES.items()) if s != "cited"]
     assert rows[0] == {"document": DOCUMENT, "line": "3", "status": "structural", "why": "heading", "text": "Who we are"}
+    assert rows[-1]["status"] == "partly" and rows[-1]["why"] == "It also runs a website for young people."
 
 
 def test_cli_fail_on_uncited_and_unknown_source(northvale, tmp_path):
     runner = CliRunner()
     args = ["coverage", "--data", str(northvale), "--source", "northvale-arrangements", "--fail-on-uncited"]
     assert runner.invoke(main, args).exit_code == 1
-    marked = NORTHVALE_YAML + "".join(f"- quote: {quote}\n  not_modelled: {reason}\n" for quote, reason in (
+    marked = NORTHVALE_YAML + "".join(f"- quote: {quote}\n  id: mark-{n}\n  not_modelled: {reason}\n" for n, (quote, reason) in enumerate((
         ("The partnership meets four times a year.", "Left out on purpose for this test."),
         ("Northvale Council Director of Children's Services", "A seat, left out on purpose for this test."),
-        ("Northvale Police Superintendent", "A seat, left out on purpose for this test.")))
+        ("Northvale Police Superintendent", "A seat, left out on purpose for this test."),
+        ("It also runs a website for young people.", "Left out on purpose for this test."))))
     done = write_northvale(tmp_path / "done", marked)
     result = runner.invoke(main, ["coverage", "--data", str(done), "--source", "northvale-arrangements", "--fail-on-uncited"])
     assert result.exit_code == 0, result.output
@@ -236,7 +247,7 @@ def test_page_has_the_summary_and_every_line_not_blank(client):
     assert response.status_code == 200 and response.mimetype == "text/html"
     page = response.get_data(as_text=True)
     assert "Content-Security-Policy" in response.headers and response.headers.get("Vary") == "Accept"
-    assert re.search(r"<strong>3</strong> <a href=\"[^\"]*only=stating\">state something and are not in the graph", page)
+    assert re.search(r"<strong>3</strong> <span><a href=\"[^\"]*only=stating\">state something and are not in the graph", page)
     assert "<strong>2</strong> are in the graph" in page and "<strong>1</strong> are deliberately not modelled" in page
     assert "3</strong> lines of the source\n  state something" in page
     items = re.findall(r'<li class="cov-([a-z-]+)" id="L(\d+)">', page)
@@ -250,12 +261,13 @@ def test_page_has_the_summary_and_every_line_not_blank(client):
 
 def test_page_filters(client):
     page = client.get("/source/northvale-arrangements/coverage?only=stating").get_data(as_text=True)
-    assert [int(n) for n in re.findall(r'<li class="cov-stating" id="L(\d+)">', page)] == [7, 14, 15]
-    assert not re.search(r'<li class="cov-(?!stating)', page)
+    assert [int(n) for n in re.findall(r'<li class="cov-(?:stating|partly)" id="L(\d+)">', page)] == [7, 14, 15, 19]
+    assert not re.search(r'<li class="cov-(?!stating|partly)', page)
+    assert "Not in any quote:\n        “It also runs a website for young people.”\n        The rest is in <a" in page
     missing = client.get("/source/northvale-arrangements/coverage?only=missing").get_data(as_text=True)
     assert sorted(int(n) for n in re.findall(r'<li class="cov-[a-z-]+" id="L(\d+)">', missing)) == [
         n for n, s in sorted(NORTHVALE_LINES.items()) if s != "cited"]
-    assert 'aria-current="page">Only lines not in the graph' in missing
+    assert 'aria-current="page">Only lines not wholly in the graph' in missing
 
 
 def test_json_twin(client):
@@ -264,7 +276,7 @@ def test_json_twin(client):
     by_iri = client.get(f"/source?doc={DOCUMENT}&view=coverage&format=json")
     assert by_accept.json == by_path.json == by_iri.json
     data = by_path.json
-    assert data["counts"]["stating"] == 3 and len(data["lines"]) == 17
+    assert data["counts"]["stating"] == 3 and len(data["lines"]) == 19
     assert data["lines"][6] == {"line": 7, "status": "stating", "text": "The partnership meets four times a year.",
                                 "passages": [], "why": "states something"}
     passage = next(p for p in data["passages"] if p["start"] == 5)
@@ -273,7 +285,8 @@ def test_json_twin(client):
     assert (partner["subject_label"], partner["object_label"]) == ("Northvale Safeguarding Children Partnership",
                                                                   "Northvale Council")
     only = client.get("/source/northvale-arrangements/coverage.json?only=stating").json
-    assert [line["line"] for line in only["lines"]] == [7, 14, 15]
+    assert [line["line"] for line in only["lines"]] == [7, 14, 15, 19]
+    assert only["lines"][-1]["left_out"] == ["It also runs a website for young people."]
 
 
 @pytest.mark.parametrize("path, status", [

@@ -29,7 +29,7 @@ def server(tmp_path_factory):
 def test_accessible_and_no_sideways_scroll(browser, server, name, width, tmp_path):
     browser.set_viewport(width)
     browser.open(server + PAGES[name])
-    browser.wait_for("ul.coverage-lines li", timeout=20)
+    browser.wait_for("ul.coverage-lines > li", timeout=20)
     assert_accessible(browser, f"coverage of {name} at {width} px")
     assert sideways_overflow(browser) == [], f"coverage of {name} scrolls sideways at {width} px"
     browser.assert_only_local()
@@ -45,11 +45,12 @@ def test_reflows_at_320_px(browser, server):
 
 def test_filter_and_facts(browser, server):
     browser.open(server + PAGES["Northvale"])
-    browser.wait_for("ul.coverage-lines li")
-    assert browser.count("ul.coverage-lines li.cov-cited") == 2
+    browser.wait_for("ul.coverage-lines > li")
+    assert browser.count("ul.coverage-lines > li.cov-cited") == 2
     browser.click("nav.coverage-filter li:nth-child(3) a")
     browser.wait_for("nav.coverage-filter a[aria-current][href*='only=stating']")
-    assert browser.count("ul.coverage-lines li") == browser.count("ul.coverage-lines li.cov-stating") == 3
+    assert browser.count("ul.coverage-lines > li.cov-stating") == 3 and browser.count("ul.coverage-lines > li.cov-partly") == 1
+    assert browser.count("ul.coverage-lines > li") == 4
     browser.open(server + PAGES["Northvale"] + "#L5")
     browser.wait_for("#L5 details summary")
     assert not browser.run_js("return document.querySelector('#L5 details').open")
