@@ -411,3 +411,30 @@ passages:
     assert has(quads, "id/partnership/northshire", LSCP + "sitsWithin", "id/partnership/wider-testshire")
     report = validate_graph(load_knowledge_graph([folder, other], include_shipped=False))
     assert report.ok, report.as_text()
+
+
+GUIDE = Path(__file__).parent.parent / "docs" / "adding-a-partnership.md"
+EXAMPLE = Path(__file__).parent / "fixtures" / "worked-example"
+
+
+def _guide_section_turtle() -> list[str]:
+    """The Turtle blocks of the guide's section on the shapes partnerships have ('...' lines left out)."""
+    import re
+
+    text = GUIDE.read_text(encoding="utf-8")
+    section = text.split("### The shapes partnerships have", 1)[1].split("\n### ", 1)[0]
+    blocks = re.findall(r"```turtle\n(.*?)```", section, re.S)
+    return ["\n".join(row for row in block.splitlines() if row.strip() != "...") for block in blocks]
+
+
+def test_every_statement_the_guide_shows_for_the_shapes_is_compiled(testshire):
+    from lscp_kg.authoring.compiler import turtle_header
+
+    _folder, quads = testshire
+    compiled = {(q.subject, q.predicate, q.object) for q in quads + compile_file(EXAMPLE / "partnership.yaml", BASE)}
+    blocks = _guide_section_turtle()
+    assert len(blocks) >= 8
+    for block in blocks:
+        shown = list(ox.parse((turtle_header(BASE) + block).encode("utf-8"), format=ox.RdfFormat.TRIG, base_iri=BASE))
+        missing = [str(q) for q in shown if (q.subject, q.predicate, q.object) not in compiled]
+        assert shown and missing == [], block
