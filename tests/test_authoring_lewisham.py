@@ -85,7 +85,7 @@ ADDED_FACTS = {
 #: The source's own words beside each normalised value (lscp:asWritten): 'seven' beside 7, 'November 2022' beside
 #: 2022-11, '31.01.23' beside 2023-01-31, 'yearly rotation' beside freq:annual, ...
 AS_WRITTEN = LSCP + "asWritten"
-AS_WRITTEN_ADDED = 26
+AS_WRITTEN_ADDED = 27
 
 
 def _renamed(quads):

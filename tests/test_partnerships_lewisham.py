@@ -133,3 +133,18 @@ def test_the_sources_ambiguities_are_recorded(kg, iri, issue, concerns):
     rows = _rows(kg, f"""SELECT ?comment WHERE {{ <{iri("id/lewisham/issue/" + issue)}> a lscp:SourceIssue ;
         rdfs:comment ?comment ; lscp:concerns <{iri(concerns)}> }}""")
     assert len(rows) == 1 and rows[0]["comment"]
+
+
+def test_every_normalised_value_keeps_the_sources_words_beside_it(kg, iri):
+    """A date, number, yes/no or frequency term in a Lewisham passage or citation has the words it was read from
+    (lscp:asWritten, or lscp:meetingFrequencyAsStated for how often a body meets) in the same graph."""
+    rows = _rows(kg, f"""SELECT ?s ?p ?o WHERE {{
+        GRAPH ?g {{ ?s ?p ?o }} ?g lscp:partnershipContext <{iri("id/partnership/lewisham")}> .
+        FILTER ((isLiteral(?o) && DATATYPE(?o) IN (xsd:gYear, xsd:gYearMonth, xsd:date, xsd:integer, xsd:decimal,
+                                                    xsd:boolean, xsd:duration)
+                 && ?p NOT IN (lscp:startLine, lscp:endLine, lscp:stepOrder))
+                || ?p IN (lscp:rotation, dcterms:accrualPeriodicity, lscp:holdingStatus, lscp:meetingFrequency))
+        FILTER NOT EXISTS {{ GRAPH ?g {{ ?s lscp:asWritten|lscp:meetingFrequencyAsStated ?words }} }} }}""")
+    assert rows == []
+    words = _rows(kg, "SELECT ?w WHERE { ?s lscp:asWritten ?w }")
+    assert {"seven", "November 2022", "31.01.23", "March 2025", "yearly rotation"} <= {r["w"] for r in words}
