@@ -168,6 +168,8 @@ def _passages(kg, document: str) -> dict[str, PassageFacts]:
             obj = row["o"]
             passage.statements.append(Statement(row["s"].value, row["p"].value, obj.value,
                                                 type(obj).__name__ == "NamedNode"))
+    for passage in found.values():  # the same order from every store
+        passage.statements = sorted(set(passage.statements), key=lambda s: (s.subject, s.predicate, s.object))
     return found
 
 

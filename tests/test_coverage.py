@@ -305,3 +305,32 @@ def test_bad_requests_get_a_clear_4xx(client, path, status):
 def test_not_acceptable(client):
     response = client.get("/source/northvale-arrangements/coverage", headers={"Accept": "image/png"})
     assert response.status_code == 406
+
+
+# --- A remote store ------------------------------------------------------------------------------------------------
+
+def test_same_coverage_on_a_remote_store(kg, tmp_path):
+    """Lewisham published to Virtuoso (lscp-kg publish) gives the coverage the embedded store gives, line for line
+    and statement for statement (with their names)."""
+    import virtuoso_support
+
+    if not virtuoso_support.virtuoso_available():
+        pytest.skip("Virtuoso Open Source (Debian: apt-get install virtuoso-opensource) is not installed")
+    from test_remote_store import store_args
+
+    from lscp_kg.backends import store_settings
+    from lscp_kg.labels import labels_for
+
+    server = virtuoso_support.VirtuosoServer(tmp_path).start()
+    try:
+        published = CliRunner().invoke(main, ["publish", *store_args(server)], env=server.publisher_environment)
+        assert published.exit_code == 0, published.output
+        remote = load_knowledge_graph(settings=store_settings(store=f"sparql+{server.query_url}"))
+        document = find_document(kg, "lewisham-our-partnership-arrangements")
+        local = coverage_of(kg, document).to_dict(labels=labels_for(kg))
+        there = coverage_of(remote, document).to_dict(labels=labels_for(remote))
+        for mine, theirs in zip(local["passages"], there["passages"]):
+            assert theirs == mine
+        assert there == local and local["passages"]
+    finally:
+        server.stop()
