@@ -438,3 +438,19 @@ def test_every_statement_the_guide_shows_for_the_shapes_is_compiled(testshire):
         shown = list(ox.parse((turtle_header(BASE) + block).encode("utf-8"), format=ox.RdfFormat.TRIG, base_iri=BASE))
         missing = [str(q) for q in shown if (q.subject, q.predicate, q.object) not in compiled]
         assert shown and missing == [], block
+
+
+def test_a_quotation_says_who_gave_it_and_what_it_responds_to(tmp_path):
+    quads = compile_passages(tmp_path, """- quote: There are seven members.
+  facts:
+  - quotation: response-police
+    type: quotation
+    label: Response from Testshire Police
+    attributed_to: [testshire-police, person/sam-oduya]
+    references: testshire/doc/inspection-report
+""")
+    response = "id/testshire/response-police"
+    assert has(quads, response, RDF + "type", "https://schema.org/Quotation")
+    assert has(quads, response, "http://www.w3.org/ns/prov#wasAttributedTo", "id/org/testshire-police")
+    assert has(quads, response, "http://www.w3.org/ns/prov#wasAttributedTo", "id/person/sam-oduya")
+    assert has(quads, response, "http://purl.org/dc/terms/references", "id/testshire/doc/inspection-report")

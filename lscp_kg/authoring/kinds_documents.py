@@ -60,6 +60,12 @@ KINDS = [
         ref("inspected", LSCP + "inspected", "partnership"),
         date("date", DCT + "date"),
     ], "An inspection of the partnership."),
+    Kind("quotation", "local", {"quotation": SCHEMA + "Quotation"}, [
+        ref("attributed_to", PROV + "wasAttributedTo", "org", "Who gave it: an organisation (a bare name) and the "
+            "person who spoke for it (a path: person/NAME)."),
+    ], "A statement someone gave that the source quotes (a response to an inspection report, say): who gave it "
+       "(attributed_to), what it responds to (references) and what it says (description). The words themselves are "
+       "the passage's quote."),
     Kind("contact", "local", {"contact-point": SCHEMA + "ContactPoint"}, [
         text("purpose", LSCP + "purpose", "What to contact it for, in the source's words."),
         text("email", SCHEMA + "email"),
