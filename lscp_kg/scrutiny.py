@@ -64,7 +64,7 @@ import datetime as _dt
 import functools
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -72,6 +72,9 @@ import pyoxigraph as ox
 import yaml
 
 from .named_queries import QUERIES_DIR, NamedQuery, Parameter, ParameterError, QueryFileError, parse_query_file
+from .scrutiny_evidence import describe_graphs, labels_of, requirements_in
+from .scrutiny_fragments import FRAGMENTS_FILE, FragmentError, expand, load_fragments
+from .scrutiny_partnerships import contexts_of, partnerships_in, resolve_partnership, row_partnerships, set_statuses
 from .store import KnowledgeGraph
 
 RULES_DIR = QUERIES_DIR / "scrutiny"
@@ -105,9 +108,14 @@ def _header(text: str) -> dict:
     return yaml.safe_load("\n".join(lines)) or {}
 
 
-def parse_rule_file(path: Path) -> Rule:
-    """Read one rule: the named query plus the scrutiny fields of its header."""
+def parse_rule_file(path: Path, fragments: dict | None = None) -> Rule:
+    """Read one rule: the named query plus the scrutiny fields of its header, its
+    ``{{fragments}}`` expanded (:mod:`lscp_kg.scrutiny_fragments`)."""
     query = parse_query_file(path)
+    try:
+        query = replace(query, sparql=expand(query.sparql, load_fragments() if fragments is None else fragments))
+    except FragmentError as error:
+        raise RuleFileError(f"{path}: {error}") from None
     meta = _header(path.read_text(encoding="utf-8"))
     missing = [k for k in ("id", "kind", "severity", "requirement", "messages") if not meta.get(k)]
     if missing:
@@ -125,14 +133,16 @@ def parse_rule_file(path: Path) -> Rule:
 
 
 def load_rules(directory: Path = RULES_DIR) -> list[Rule]:
-    """Every rule in the folder, in file order; ids must be unique. Read again only when a rule
-    file changes (parsing the headers took half of a report's time)."""
-    paths = sorted(Path(directory).glob("*.rq"))
-    return list(_load_rules(tuple((p, p.stat().st_mtime_ns, p.stat().st_size) for p in paths)))
+    """Every rule in the folder, in file order (files named ``_*.rq``, such as the fragments, are not
+    rules); ids must be unique. Read again only when a rule file or the fragments change (parsing the
+    headers took half of a report's time)."""
+    paths = sorted(p for p in Path(directory).glob("*.rq") if not p.name.startswith("_"))
+    stamp = FRAGMENTS_FILE.stat().st_mtime_ns
+    return list(_load_rules(tuple((p, p.stat().st_mtime_ns, p.stat().st_size) for p in paths), stamp))
 
 
 @functools.lru_cache(maxsize=4)
-def _load_rules(files: tuple) -> tuple[Rule, ...]:
+def _load_rules(files: tuple, _fragments_stamp: int) -> tuple[Rule, ...]:
     rules = [parse_rule_file(path) for path, _mtime, _size in files]
     seen: dict[str, str] = {}
     for rule in rules:
@@ -217,9 +227,6 @@ def run_scrutiny(kg: KnowledgeGraph, asof: Any = None, rules: Iterable[Rule] | N
     """Run every rule as of a date and collect the results, requirements and evidence, per
     partnership (see :mod:`lscp_kg.scrutiny_partnerships`); ``partnership`` (an IRI, absolute
     or relative to the base) keeps only that partnership's results."""
-    from .scrutiny_evidence import describe_graphs, labels_of, requirements_in
-    from .scrutiny_partnerships import partnerships_in, publishers_of, resolve_partnership, row_partnerships, set_statuses
-
     asof = parse_asof(asof)
     wanted = resolve_partnership(kg, partnership) if partnership else None
     rules = load_rules() if rules is None else list(rules)
@@ -232,17 +239,17 @@ def run_scrutiny(kg: KnowledgeGraph, asof: Any = None, rules: Iterable[Rule] | N
         if unknown:
             raise RuleFileError(f"{rule.query.path}: entities/group_by name columns the query does not project: {unknown}")
         fetched.append((rule, [{c: row[c] for c in columns if row[c] is not None} for row in result]))
-    publishers = publishers_of(kg, {t.value for _, rows in fetched for row in rows for c, t in row.items()
+    contexts = contexts_of(kg, {t.value for _, rows in fetched for row in rows for c, t in row.items()
                                     if c.startswith("passage") and isinstance(t, ox.NamedNode)})
     raw: list[tuple[Rule, str | None, str, list[dict]]] = []
     for rule, rows in fetched:
         groups: dict[tuple, list[dict]] = {}
         for row in rows:
-            for owner in row_partnerships(row, publishers):
+            for owner in row_partnerships(row, contexts):
                 if wanted is None or owner == wanted:
                     key = (owner or "",) + tuple(_text(row.get(c)) for c in rule.group_by + ("outcome",))
                     groups.setdefault(key, []).append(row)
-        raw.extend((rule, key[0] or None, "|".join(key), members) for key, members in groups.items())
+        raw.extend((rule, key[0] or None, "|".join(key), members) for key, members in sorted(groups.items()))
     iris = {t.value for *_, members in raw for row in members for t in row.values() if isinstance(t, ox.NamedNode)}
     known = partnerships_in(kg)
     labels = labels_of(kg, iris | set(known))
@@ -281,15 +288,13 @@ def _result(rule: Rule, key: str, rows: list[dict], asof: str, labels: dict, gra
     requirement = requirements.get(_absolute(rule.requirement, base), {"iri": _absolute(rule.requirement, base)})
     severity = requirement.get("severity", "should") if rule.severity == "requirement" else rule.severity
 
-    def values(column: str) -> list:
-        seen: dict[str, Any] = {}
-        for row in rows:
-            if column in row:
-                seen.setdefault(row[column].value, row[column])
-        return list(seen.values())
-
     def show(term) -> str:
         return labels.get(term.value, term.value) if isinstance(term, ox.NamedNode) else term.value
+
+    def values(column: str) -> list:
+        # Sorted by what is shown, so that a result never depends on the order the store gave its rows in.
+        seen = {row[column].value: row[column] for row in rows if column in row}
+        return sorted(seen.values(), key=lambda t: (show(t), t.value))
 
     def fill(match: re.Match) -> str:
         name, count = match.group(1), match.group(2)

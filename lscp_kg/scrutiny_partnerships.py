@@ -1,14 +1,14 @@
 """Scrutiny per partnership: which partnership each result belongs to, and each
 requirement's status for each partnership.
 
-A rule row belongs to the partnership in its ``?partnership`` column; a row
-without one (a consistency rule about an organisation, a name, a date) belongs
-to the partnership that published the source of its evidence passages
-(``dcterms:publisher`` of the passage's ``lscp:source``, or the partnership a
-passage of that source describes). A row whose evidence
-is only external citations belongs to no partnership: it is about the shared
-data (requirements, legislation) and is reported apart. So adding a second
-partnership never changes the first's results or statuses.
+A rule row belongs to the partnership in its ``?partnership`` column (every
+shipped rule has one: the partnership whose graphs state what the row rests
+on, see queries/scrutiny/README.md); a row without one belongs to the
+partnerships whose context (``lscp:partnershipContext``) its evidence graphs
+are in. A row whose evidence is only the common data (external citations with
+no context: requirements, legislation) belongs to no partnership: it is about
+the shared data and is reported apart. So adding a second partnership never
+changes the first's results or statuses.
 
 >>> from lscp_kg.store import load_knowledge_graph
 >>> kg = load_knowledge_graph()
@@ -51,24 +51,21 @@ def resolve_partnership(kg: KnowledgeGraph, value: str) -> str:
     return iri
 
 
-def publishers_of(kg: KnowledgeGraph, graphs: Iterable[str]) -> dict[str, set[str]]:
-    """For each source-passage graph, the partnerships that published its source document
-    or that a passage of the same source describes."""
+def contexts_of(kg: KnowledgeGraph, graphs: Iterable[str]) -> dict[str, set[str]]:
+    """For each evidence graph, the partnership it belongs to (its ``lscp:partnershipContext``);
+    graphs of the common data have none."""
     graphs = sorted(set(graphs))
     if not graphs:
         return {}
     values = " ".join(f"<{g}>" for g in graphs)
-    rows = kg.query(f"""SELECT ?g ?p WHERE {{ VALUES ?g {{ {values} }}
-        GRAPH ?g {{ ?g lscp:source ?doc }}
-        {{ ?doc dcterms:publisher ?p }} UNION {{ GRAPH ?described {{ ?described lscp:source ?doc . ?p a lscp:SafeguardingPartnership }} }}
-        ?p a lscp:SafeguardingPartnership }}""")
+    rows = kg.query(f"""SELECT ?g ?p WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g lscp:partnershipContext ?p }} }}""")
     found: dict[str, set[str]] = {}
     for row in rows:
         found.setdefault(row["g"].value, set()).add(row["p"].value)
     return found
 
 
-def row_partnerships(row: dict, publishers: dict[str, set[str]]) -> list[str | None]:
+def row_partnerships(row: dict, contexts: dict[str, set[str]]) -> list[str | None]:
     """The partnerships a rule row belongs to (``[None]`` for the shared data)."""
     term = row.get("partnership")
     if isinstance(term, ox.NamedNode):
@@ -76,7 +73,7 @@ def row_partnerships(row: dict, publishers: dict[str, set[str]]) -> list[str | N
     found = set()
     for column, value in row.items():
         if column.startswith("passage") and isinstance(value, ox.NamedNode):
-            found |= publishers.get(value.value, set())
+            found |= contexts.get(value.value, set())
     return sorted(found) or [None]
 
 
