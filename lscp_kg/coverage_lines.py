@@ -33,7 +33,7 @@ def classify(text: str, previous: str = "", following: str = "", after_following
 
     1. no letter or digit (a lone bullet, a rule);
     2. a web address alone (a page's address under its statements);
-    3. navigation (one of :data:`NAVIGATION`, or a breadcrumb starting "Home >");
+    3. navigation (one of :data:`NAVIGATION`, or a breadcrumb starting "Home >" with no sentence mark);
     4. a heading: a line standing alone between blank lines, of at most 8 words, starting with a capital
        letter, with no digit and no sentence mark (. ! ? ; :), and not a list item;
     5. a table header: the first of three or more lines in a block, of at most 4 words, each capitalised,
@@ -68,7 +68,7 @@ def classify(text: str, previous: str = "", following: str = "", after_following
     if _ADDRESS.match(stripped):
         return "structural", "page address"
     bare = " ".join(_words(stripped.strip(".:>»›|"))).lower()
-    if bare in NAVIGATION or _BREADCRUMB.match(stripped):
+    if bare in NAVIGATION or (_BREADCRUMB.match(stripped) and not _SENTENCE_MARKS & set(stripped)):
         return "structural", "navigation"
     words = _words(stripped)
     plain = (stripped[0].isupper() and stripped[0] not in _BULLETS and not any(c.isdigit() for c in stripped)

@@ -125,7 +125,8 @@ def document(name: str):
 def by_iri():
     docs = request.args.getlist("doc")
     if not docs:
-        return render_template("sources.html", documents=sources_for(service_state().kg).documents())
+        return render_template("sources.html", documents=sources_for(service_state().kg).documents(),
+                               coverage_url=coverage_url)
     if len(docs) != 1 or not docs[0].strip():
         raise HttpError(400, "Give exactly one 'doc' parameter: /source?doc=<IRI of a source document>.")
     view = request.args.get("view", "text")

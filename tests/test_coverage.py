@@ -15,9 +15,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lscp_kg.cli import main
-from lscp_kg.coverage import classify, coverage_of, find_document
+from lscp_kg.coverage import coverage_of, find_document
+from lscp_kg.coverage_lines import NAVIGATION, classify
 from lscp_kg.store import SHIPPED_DATA_DIR, load_knowledge_graph
 
 EXAMPLE = Path(__file__).parent / "fixtures" / "worked-example"
@@ -145,12 +148,26 @@ def test_another_partnership_citing_the_document_changes_nothing(northvale, nort
     ("young childHow we will work as a Partnership", "stating"),  # not starting with a capital: not taken for a heading
     ("HTTP://EXAMPLE.ORG/page", "structural"),
     ("Home > About us > Our arrangements", "structural"),
+    ("Home > The partnership meets monthly.", "stating"),
     ("Email: team@example.org", "stating"),
 ])
 def test_the_classifier_errs_towards_stating(text, status):
     previous = "Organisation Representative" if text == "Probation Area Manager" else ""
     following = "Housing Director of Housing" if text == "Probation Area Manager" else ""
     assert classify(text, previous, following)[0] == status
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(min_size=1, max_size=60).filter(lambda s: any(c.isalpha() for c in s)),
+       st.sampled_from([".", "?", "!", ";", ":"]), st.text(max_size=40), st.text(max_size=40))
+def test_a_line_with_a_sentence_mark_is_never_hidden(words, mark, previous, following):
+    """Whatever surrounds it, a line of words with a sentence mark in it is stating, unless it is a bare web address."""
+    line = words.replace("\n", " ") + mark
+    status, why = classify(line, previous, following)
+    assert status == "stating" or (status, why) in {("structural", "page address"), ("structural", "navigation")}
+    if why == "navigation":  # only a phrase of the list, with a full stop or colon after it
+        assert " ".join(line.strip().strip(".:>»›|").split()).lower() in NAVIGATION
+    assert classify(line, previous, following) == (status, why)  # deterministic
 
 
 def test_cli_text_json_csv(northvale):
@@ -257,6 +274,8 @@ def test_page_has_the_summary_and_every_line_not_blank(client):
     assert "https://lscp-kg.example.org/id/" not in page.split("<main", 1)[1].split("</main>", 1)[0]  # names, not IRIs
     source = client.get("/source/northvale-arrangements").get_data(as_text=True)
     assert 'href="/source/northvale-arrangements/coverage">What the graph leaves out of it</a>' in source
+    listed = client.get("/source").get_data(as_text=True)
+    assert '(<a href="/source/northvale-arrangements/coverage">what the graph leaves out of it</a>)' in listed
 
 
 def test_page_filters(client):
