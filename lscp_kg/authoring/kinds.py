@@ -11,6 +11,12 @@ generated from them.
 ['type', 'label', 'name_used']
 >>> kind.field("holds").predicate
 'http://www.w3.org/ns/org#holds'
+>>> ns = Namespaces("https://x.org/", "wexcombe")
+>>> [(p.rsplit("#", 1)[1], o.value) for p, o in KINDS["chairing-rule"].field("rotation").objects("P1Y6M", ns)]
+[('chairRotationPeriod', 'P1Y6M')]
+>>> entry = {"partnership": "wexcombe", "type": "joint-safeguarding-partnership"}
+>>> sorted(t.object.value.rsplit("#", 1)[1] for t, *_ in compile_entry(entry, KINDS["partnership"], ns))
+['JointSafeguardingPartnership', 'SafeguardingPartnership']
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ rewrites it, and a test checks that it matches the kinds.
 
 >>> schema = authoring_schema()
 >>> sorted(schema["$defs"]["kind-person"]["properties"])[:3]
-['comment', 'described_as', 'description']
+['as_of', 'as_written', 'comment']
 """
 
 from __future__ import annotations
