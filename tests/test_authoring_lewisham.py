@@ -5,8 +5,9 @@ tests/fixtures/lewisham-before.nq is the Lewisham graph as the TriG files gave i
 source's exact characters, line spans are the lines the quote occupies, and the partnerships
 engineer's fidelity additions (sectors, functions, the legal-framework list, the threshold type).
 Then issue 16 (every statement of the page): every graph names its partnership, passage names agree
-with their lines (three renamed, six quotes widened to the lines their name gives), new passages for
-the lines no passage cited, and new facts in six passages (below).
+with their lines (three renamed, quotes widened to the lines their name gives or to their sentence's
+start), new passages for what no passage quoted (facts, or why not: lscp:notModelled), new facts in
+nine passages, and the source's own words beside every normalised value (lscp:asWritten).
 """
 
 from __future__ import annotations
