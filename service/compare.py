@@ -105,7 +105,7 @@ def partnership_rows(document: dict) -> list[dict]:
 
 
 def _question_rows() -> list[dict]:
-    """The named question's answer, run once per loaded graph in a query worker (the one binder and runner)."""
+    """The named question's answer, run in a query worker (the one binder and runner), once per loaded graph."""
     from lscp_kg.service.queries import named_query, run_named
 
     state = service_state()
@@ -114,6 +114,8 @@ def _question_rows() -> list[dict]:
     def build():
         outcome = run_named(query, {}, {"results": "json", "graph": None})
         return partnership_rows(json.loads(outcome.body))
+    if state.kg.is_remote:  # a remote store gets new versions under us: asked afresh each time
+        return build()
     return computed_once(state.cache, ("compare", id(state.kg.backend)), build)
 
 
