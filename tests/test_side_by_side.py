@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html as html_lib
 import importlib.util
-import json
 import re
 import sys
 from pathlib import Path
