@@ -34,10 +34,10 @@ PAGE_SIZE = 25
 SORTS = {"name": "name", "bodies": "number of bodies", **{s: f"{s} findings" for s in SEVERITIES}}
 PARAMETERS = ("q", "sort", "order", "page", "format")
 #: list columns of the question (one cell, items joined by "; ") and single-valued ones
-LISTS = {"areas": "areas", "statutoryPartners": "statutory_partners", "additionalPartners": "additional_partners",
+LISTS = {"sitsWithin": "sits_within", "areas": "areas", "statutoryPartners": "statutory_partners", "additionalPartners": "additional_partners",
          "chairRotatesAmong": "chair_rotates_among", "meetingFrequencies": "meeting_frequencies",
          "keyDocuments": "key_documents"}
-SINGLE = {"chairModel": "chair_model", "chairRotationPeriod": "chair_rotation_period", "scrutinyModel": "scrutiny_model"}
+SINGLE = {"kind": "kind", "chairModel": "chair_model", "chairRotationPeriod": "chair_rotation_period", "scrutinyModel": "scrutiny_model"}
 #: how long a report that did not finish in time is not asked for again (each attempt costs a worker)
 UNAVAILABLE_FOR = 300.0
 _DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")

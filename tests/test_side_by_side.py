@@ -39,7 +39,9 @@ OTHERTON = PREFIXES + """
       lscp:safeguardingPartner <id/org/metropolitan-police-south-east-bcu> .
   <id/org/metropolitan-police-south-east-bcu> rdfs:label "AAA the Met as Otherton names it (fictional)" .
   <id/partnership/lewisham> lscp:additionalPartner <id/otherton/org/school> ; lscp:area <id/area/otherton> ;
-      lscp:chairRotationPeriod "P9Y"^^xsd:duration .
+      lscp:chairRotationPeriod "P9Y"^^xsd:duration ; lscp:sitsWithin <id/partnership/otherton-wide> ;
+      a lscp:JointSafeguardingPartnership .
+  <id/partnership/otherton-wide> a lscp:PanAreaArrangement ; rdfs:label "Otherton-wide arrangements (fictional)" .
   <id/otherton/org/school> rdfs:label "Otherton School (fictional)" .
   <id/area/otherton> rdfs:label "Otherton (fictional)" .
   <id/lewisham/body/mace> lscp:meetingFrequencyAsStated "hourly (fictional)" .
@@ -58,7 +60,8 @@ ROTAFORD = PREFIXES + """
       lscp:additionalPartner <id/rotaford/org/schools> ;
       lscp:chairModel lscp:RotatingChairModel ; lscp:chairRotationPeriod "P2Y"^^xsd:duration ;
       lscp:chairRotatesAmong <id/rotaford/org/police> , <id/rotaford/org/icb> ;
-      lscp:scrutinyModel lscp:IndependentScrutineerModel .
+      lscp:scrutinyModel lscp:IndependentScrutineerModel ; lscp:sitsWithin <id/partnership/rota-wide> .
+  <id/partnership/rota-wide> a lscp:PanAreaArrangement ; rdfs:label "Rota-wide arrangements (fictional)" .
   <id/area/rota-north> rdfs:label "Rota North (fictional)" .
   <id/area/rota-south> rdfs:label "Rota South (fictional)" .
   <id/rotaford/org/council> rdfs:label "Rotaford Council (fictional)" .
@@ -103,7 +106,8 @@ def test_lewisham_alone_is_one_row_of_its_own_facts(kg, named_queries):
     assert list(rows) == [LEWISHAM]
     row = {k: _text(v) for k, v in rows[LEWISHAM].items()}
     assert row["label"] == "Lewisham Safeguarding Children Partnership"
-    assert row["areas"] == "Lewisham"
+    assert row["kind"] == _label(kg, "https://lscp-kg.example.org/ontology#SafeguardingPartnership")
+    assert row["sitsWithin"] is None and row["areas"] == "Lewisham"
     assert row["statutoryPartners"] == ("London Borough of Lewisham; Metropolitan Police South East Basic Command Unit; "
                                         "NHS South East London Integrated Care Board")
     assert row["bodies"] == "12"
@@ -133,6 +137,8 @@ def test_other_partnerships_leave_lewisham_row_byte_identical(kg, named_queries,
 def test_the_new_shapes_fill_their_columns(named_queries, tmp_path_factory):
     kg = load_knowledge_graph([_write(tmp_path_factory, "rotaford", ROTAFORD)])
     row = {k: _text(v) for k, v in _rows(kg, named_queries)["https://lscp-kg.example.org/id/partnership/rotaford"].items()}
+    assert row["kind"] == _label(kg, "https://lscp-kg.example.org/ontology#JointSafeguardingPartnership")
+    assert row["sitsWithin"] == "Rota-wide arrangements (fictional)"
     assert row["areas"] == "Rota North (fictional); Rota South (fictional)"
     assert row["statutoryPartners"] == "NHS Rotaford ICB (fictional); Rotaford Council (fictional); Rotaford Police (fictional)"
     assert row["additionalPartners"] == "Rotaford Schools (fictional)"
@@ -194,8 +200,8 @@ def test_question_twins_come_from_the_named_query_api(client):
     csv = client.get(f"/api/queries/{QUESTION}?format=csv")
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
     header, first = csv.get_data(as_text=True).splitlines()[:2]
-    assert header.startswith("partnership,label,areas,statutoryPartners,additionalPartners,chairModel")
-    assert first.startswith(f"{LEWISHAM},Lewisham Safeguarding Children Partnership,Lewisham,")
+    assert header.startswith("partnership,label,kind,sitsWithin,areas,statutoryPartners,additionalPartners,chairModel")
+    assert first.startswith(f"{LEWISHAM},Lewisham Safeguarding Children Partnership,Safeguarding children partnership,,Lewisham,")
     answer = client.get(f"/api/queries/{QUESTION}").json
     assert [b["label"]["value"] for b in answer["results"]["bindings"]] == ["Lewisham Safeguarding Children Partnership"]
     assert client.get(f"/queries/{QUESTION}").status_code == 200
