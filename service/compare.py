@@ -228,6 +228,8 @@ def _json(data: dict) -> Response:
     body = {"asof": data["asof"], "filter": data["q"], "sort": data["sort"], "order": data["order"],
             "page": data["page"], "pages": data["pages"], "total": data["total"], "loaded": data["loaded"],
             "findings_unavailable": data["findings_unavailable"],
+            "previous": _href(data, "compare.as_json", page=data["page"] - 1) if data["page"] > 1 else None,
+            "next": _href(data, "compare.as_json", page=data["page"] + 1) if data["page"] < data["pages"] else None,
             "partnerships": [{k: row[k] for k in keys} for row in data["rows"]]}
     return Response(json.dumps(body, ensure_ascii=False, indent=1) + "\n", mimetype="application/json")
 
