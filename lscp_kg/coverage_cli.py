@@ -28,6 +28,15 @@ COUNT_NAMES = {"cited": "cited by the graph", "partly": "in the graph only in pa
                "blank": "blank"}
 
 
+def _lines(n: int) -> str:
+    """A count of lines in words.
+
+    >>> _lines(1), _lines(2)
+    ('1 line', '2 lines')
+    """
+    return f"{n} line" + ("" if n == 1 else "s")
+
+
 def _one_line(text: str, width: int = 160) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -41,22 +50,22 @@ def render_text(reports: list[Coverage]) -> str:
     out = []
     for report in reports:
         counts = report.counts()
-        out.append(f"{report.document.label} ({report.document.iri}): {len(report.lines)} lines")
+        out.append(f"{report.document.label} ({report.document.iri}): {_lines(len(report.lines))}")
         out.extend(f"  {counts[status]:5d} {name}" for status, name in COUNT_NAMES.items())
         stating = report.with_status("stating")
         if stating:
-            out.append(f"  Not in the graph ({len(stating)} lines that state something):")
+            out.append(f"  Not in the graph ({_lines(len(stating))} that state{'s' if len(stating) == 1 else ''} something):")
             out.extend(f"    line {line.number}: {_one_line(line.text)}" for line in stating)
         partly = report.with_status("partly")
         if partly:
-            out.append(f"  In the graph only in part ({len(partly)} lines; the words no passage quotes):")
+            out.append(f"  In the graph only in part ({_lines(len(partly))}; the words no passage quotes):")
             out.extend(f"    line {line.number}: " + " … ".join(f"“{_one_line(words, 80)}”" for words in line.left_out)
                        for line in partly)
         if not report.remaining():
             out.append("  Every line that states something is in the graph or marked not modelled.")
         marked = report.with_status("not-modelled")
         if marked:
-            out.append(f"  Deliberately not modelled ({len(marked)} lines):")
+            out.append(f"  Deliberately not modelled ({_lines(len(marked))}):")
             out.extend(f"    line {line.number}: {_one_line(line.text, 80)} — {line.reason}" for line in marked)
         out.append("")
     return "\n".join(out)
