@@ -371,3 +371,22 @@ def test_150_partnerships_findings_each_row_or_not_available(scale_client):
 def test_150_partnerships_leave_lewisham_row_byte_identical(kg, named_queries, tmp_path_factory):
     made = _synthetic().generate(150, 2, tmp_path_factory.mktemp("synthetic150-rows"))
     assert _rows(load_knowledge_graph([made.folder]), named_queries)[LEWISHAM] == _rows(kg, named_queries)[LEWISHAM]
+
+
+def test_page_says_the_new_shapes_in_plain_words(tmp_path_factory):
+    from lscp_kg.service.app import create_app
+
+    kg = load_knowledge_graph([_write(tmp_path_factory, "rotaford-page", ROTAFORD)])
+    application = create_app({"TESTING": True, "KNOWLEDGE_GRAPH": kg, **SERVICE_TEST_LIMITS,
+                              "QUERY_TIME_LIMIT": 120.0, "QUERY_WORKERS": 1})
+    try:
+        html = application.test_client().get("/compare?q=rotaford").get_data(as_text=True)
+    finally:
+        application.extensions["lscp_kg"].pool.close()
+    text = html_lib.unescape(_visible(html))
+    joint = _label(kg, "https://lscp-kg.example.org/ontology#JointSafeguardingPartnership")
+    assert f"{joint}, within Rota-wide arrangements (fictional)" in text
+    assert "in turn every 2 years among NHS Rotaford ICB (fictional) and Rotaford Police (fictional)" in text
+    assert "Rotaford Board (fictional): every 6 weeks" in text and "Rotaford Schools (fictional)" in text
+    assert "Rotaford arrangements (fictional) (updated 2025-03-01)" in text
+    assert not re.search(r"\bP\d+[YMWD]\b|https?://|\blscp:", text), "durations in words, no IRIs"
