@@ -265,7 +265,8 @@ def test_page_has_the_summary_and_every_line_not_blank(client):
     page = response.get_data(as_text=True)
     assert "Content-Security-Policy" in response.headers and response.headers.get("Vary") == "Accept"
     assert re.search(r"<strong>3</strong> <span><a href=\"[^\"]*only=stating\">state something and are not in the graph", page)
-    assert "<strong>2</strong> are in the graph" in page and "<strong>1</strong> are deliberately not modelled" in page
+    assert "<strong>2</strong> <span>are in the graph" in page and "<strong>1</strong> <span>is deliberately not modelled" in page
+    assert "<strong>1</strong> <span><a href=\"/source/northvale-arrangements/coverage?only=stating\">is in the graph only in part" in page
     assert "3</strong> lines of the source\n  state something" in page
     items = re.findall(r'<li class="cov-([a-z-]+)" id="L(\d+)">', page)
     assert {int(n): s for s, n in items} == NORTHVALE_LINES
