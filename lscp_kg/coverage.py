@@ -220,7 +220,8 @@ def coverage_of_all(kg, names: list[str] | tuple[str, ...] = ()) -> list[Coverag
 
 
 class _Reports:
-    """Coverage reports of one loaded graph, each made once (the graph is read-only while served)."""
+    """The latest coverage reports of one loaded graph (the graph is read-only while served): at most
+    :data:`KEPT_REPORTS`, so that a visit to every source of 150 partnerships does not keep them all."""
 
     def __init__(self, kg):
         self.kg, self.backend = kg, kg.backend
@@ -229,9 +230,14 @@ class _Reports:
 
     def get(self, document: str) -> Coverage:
         with self._lock:
-            if document not in self._made:
-                self._made[document] = coverage_of(self.kg, document)
-            return self._made[document]
+            report = self._made.pop(document, None) or coverage_of(self.kg, document)
+            self._made[document] = report  # now the most recent
+            while len(self._made) > KEPT_REPORTS:
+                self._made.pop(next(iter(self._made)))
+            return report
+
+
+KEPT_REPORTS = 16
 
 
 #: The coverage reports of a loaded graph (one cache per store), for the service's pages.

@@ -322,6 +322,41 @@ def test_bad_requests_get_a_clear_4xx(client, path, status):
     assert b"Traceback" not in response.data
 
 
+def test_a_source_whose_text_is_missing(tmp_path):
+    """A document whose text file is not there: the command names it (exit 2), the page answers 404, never a 500."""
+    (tmp_path / "lost.trig").write_text("""@prefix lscp: <https://lscp-kg.example.org/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://lscp-kg.example.org/id/source/lost> {
+  <https://lscp-kg.example.org/id/source/lost> a lscp:SourceDocument ; rdfs:label "A lost page (fictional)" ;
+      lscp:textFile "sources/lost.txt" .
+}
+""", encoding="utf-8")
+    result = CliRunner().invoke(main, ["coverage", "--data", str(tmp_path), "--source", "lost"])
+    assert result.exit_code == 2 and "the text of A lost page (fictional) is not available" in result.output
+    listed = CliRunner().invoke(main, ["coverage", "--data", str(tmp_path), "--format", "json"])
+    assert listed.exit_code == 0 and "lost" not in listed.output  # every source with its text, and only those
+    from lscp_kg.service.app import create_app
+
+    application = create_app({"TESTING": True, "DATA": [tmp_path], "QUERY_WORKERS": 1})
+    try:
+        response = application.test_client().get("/source/lost/coverage")
+        assert response.status_code == 404 and b"A lost page (fictional) is not available" in response.data
+    finally:
+        application.extensions["lscp_kg"].pool.close()
+
+
+def test_reports_kept_are_bounded(northvale_kg):
+    from lscp_kg import coverage
+
+    reports = coverage.reports_for(northvale_kg)
+    first = reports.get(DOCUMENT)
+    assert reports.get(DOCUMENT) is first  # made once
+    for n in range(coverage.KEPT_REPORTS):
+        reports._made[f"other-{n}"] = first
+    assert reports.get(DOCUMENT) is first  # the most recent again, and the oldest other dropped
+    assert len(reports._made) == coverage.KEPT_REPORTS and DOCUMENT in reports._made and "other-0" not in reports._made
+
+
 def test_not_acceptable(client):
     response = client.get("/source/northvale-arrangements/coverage", headers={"Accept": "image/png"})
     assert response.status_code == 406
