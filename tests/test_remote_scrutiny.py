@@ -3,9 +3,10 @@
 The whole scrutiny (every rule in ``queries/scrutiny/``, through
 :func:`lscp_kg.scrutiny.run_scrutiny`) runs on the embedded store and on a
 private Virtuoso (tests/virtuoso_support.py) holding the same graph, for
-several as-of dates. Two graphs: the shipped Lewisham graph, and the small
-scrutiny test graphs with every flaw added (so each rule has something to
-find). Skipped only where Virtuoso is not installed (CI installs it).
+several as-of dates. Three graphs: the shipped Lewisham graph, Lewisham with
+a partnership that shares its police force and ICB (each judged on its own
+graphs), and the small scrutiny test graphs with every flaw added (so each
+rule has something to find). Skipped only where Virtuoso is not installed (CI installs it).
 """
 
 from __future__ import annotations
@@ -25,13 +26,23 @@ SCRUTINY_FIXTURES = HERE / "fixtures" / "scrutiny"
 
 
 import virtuoso_support  # noqa: E402 - tests/ is on the path (pyproject's pythonpath)
+from test_scrutiny_context import RIVERSIDE_TRIG  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not virtuoso_support.virtuoso_available(),
                                 reason="Virtuoso Open Source (Debian: apt-get install virtuoso-opensource) is not installed")
 
+def _with_riverside(folder: Path):
+    """Lewisham and a partnership sharing its police force and ICB (tests/test_scrutiny_context.py)."""
+    riverside = folder / "riverside.trig"
+    riverside.write_text(RIVERSIDE_TRIG, encoding="utf-8")
+    return load_knowledge_graph([riverside])
+
+
+#: Each graph, loaded given a folder of its own.
 GRAPHS = {
-    "lewisham": lambda: load_knowledge_graph(),
-    "test-graphs": lambda: load_knowledge_graph(
+    "lewisham": lambda folder: load_knowledge_graph(),
+    "sharing-organisations": _with_riverside,
+    "test-graphs": lambda folder: load_knowledge_graph(
         [SHIPPED_DATA_DIR / "common", SCRUTINY_FIXTURES / "exampleshire.trig", SCRUTINY_FIXTURES / "bareshire.trig",
          SCRUTINY_FIXTURES / "flaws"], include_shipped=False),
 }
@@ -46,7 +57,7 @@ def both_stores(request, tmp_path_factory):
     One server per graph: Virtuoso 7.2's answers can depend on what the store held before (its plans
     follow its statistics), so each graph is published to a fresh store, as a store would be set up.
     """
-    embedded = GRAPHS[request.param]()
+    embedded = GRAPHS[request.param](tmp_path_factory.mktemp("graph"))
     server = virtuoso_support.VirtuosoServer(tmp_path_factory.mktemp("virtuoso")).start()
     try:
         with pytest.MonkeyPatch.context() as patch:
@@ -87,6 +98,6 @@ def test_scrutiny_gives_the_same_findings_on_virtuoso(both_stores, asof):
 
 def test_the_test_graphs_give_every_rewritten_rule_something_to_find():
     """So that the comparison above cannot pass by finding nothing on either store."""
-    report = run_scrutiny(GRAPHS["test-graphs"](), "2024-05-01")
+    report = run_scrutiny(GRAPHS["test-graphs"](None), "2024-05-01")
     assert {"NAMES", "NAME-KINDS", "OUTDATED-TERMS", "CEASED-ORG", "CHAIR-OUTSIDE", "SP-DEF"} <= {f.rule for f in report.findings}
     assert "SP-DEF" in {p.rule for p in report.passes}
