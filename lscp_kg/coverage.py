@@ -32,10 +32,13 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from .coverage_lines import classify, left_out, quoted_ranges
-from .named_queries import QUERIES_DIR, load_named_queries
+from .named_queries import QUERIES_DIR, parse_query_file
 from .per_store import PerStore
 from .source_texts import Document, sources_for
 
@@ -152,8 +155,13 @@ def find_document(kg, name: str) -> str:
     raise CoverageError(f"{name!r} is not a source document of the graph; its source documents: {names}")
 
 
+@lru_cache(maxsize=1)
+def _query():
+    return parse_query_file(COVERAGE_QUERY)
+
+
 def _passages(kg, document: str) -> dict[str, PassageFacts]:
-    query = load_named_queries(COVERAGE_QUERY.parent)[COVERAGE_QUERY.stem]
+    query = _query()
     found: dict[str, PassageFacts] = {}
     for row in kg.query(query.sparql, substitutions=query.bind({"document": document}, kg.base_iri)):
         try:
@@ -166,8 +174,7 @@ def _passages(kg, document: str) -> dict[str, PassageFacts]:
             passage.reason = row["reason"].value
         if row["p"] is not None:
             obj = row["o"]
-            passage.statements.append(Statement(row["s"].value, row["p"].value, obj.value,
-                                                type(obj).__name__ == "NamedNode"))
+            passage.statements.append(Statement(row["s"].value, row["p"].value, obj.value, isinstance(obj, ox.NamedNode)))
     for passage in found.values():  # the same order from every store
         passage.statements = sorted(set(passage.statements), key=lambda s: (s.subject, s.predicate, s.object))
     return found
