@@ -204,7 +204,8 @@ def coverage_of(kg, document: str) -> Coverage:
         around = [text[i] if 0 <= i < len(text) else "" for i in (index - 1, index + 1, index + 2)]
         status, why = classify(content, *around)
         held = holding.get(number, [])
-        marks = "; ".join(dict.fromkeys(p.reason for p in held if p.reason and not p.statements)) or None
+        marks = " ".join(r if r.endswith((".", "!", "?")) else r + "." for r in
+                         dict.fromkeys(p.reason.strip() for p in held if p.reason and not p.statements)) or None
         missing: tuple[str, ...] = ()
         if status != "blank" and any(p.statements or p.reason for p in held):
             missing = left_out(content, quoted.get(number, []))
