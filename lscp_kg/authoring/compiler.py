@@ -22,6 +22,7 @@ from .registry import KINDS, entry_kind
 from .quotes import SourceText, first_difference
 from .schema import schema_problems
 from .terms import Namespaces, TermError
+from .vocabulary import unknown_term
 from .yamlload import load_yaml_file
 
 PROV_VALUE = PREFIXES["prov"] + "value"
@@ -40,6 +41,9 @@ class Compilation:
     problems: list[AuthoringProblem] = field(default_factory=list)
     #: The YAML line that writes each quad (for validation messages: lscp_kg.authoring.locate).
     lines: dict = field(default_factory=dict)
+    #: The entry and field that write each quad of a fact (not of a turtle block): lscp_kg.authoring.check.
+    origins: dict = field(default_factory=dict)
+    ns: Namespaces | None = None  # how the file's names resolve (its partnership, the base)
     at: int | None = None  # the line being compiled
     _seen: set = field(default_factory=set)
 
@@ -58,12 +62,29 @@ def _integer(n: int) -> ox.Literal:
     return ox.Literal(str(n), datatype=XSD_INTEGER)
 
 
+@dataclass(frozen=True)
+class Origin:
+    """The YAML entry and field that write a statement: for messages in the file's own words."""
+
+    kind: str
+    name: str
+    key: str
+    entry_line: int
+    written: str = ""  # the value as the file writes it
+
+
 def _facts(out: Compilation, container, graph: ox.NamedNode, ns: Namespaces) -> None:
     facts = container.get("facts") or []
     for entry in facts:
         kind_name = entry_kind(entry)
         if kind_name is None:
             continue  # the schema check has reported it
+        try:
+            KINDS[kind_name].subject(entry[kind_name], ns)
+        except TermError as error:
+            out.problem(entry.line_of(kind_name), f"{kind_name}: {error}",
+                        "rename it here and wherever it is referred to")
+            continue
         for triple, key, index, message in compile_entry(entry, KINDS[kind_name], ns):
             value = entry[key]
             line = value.line_of(index) if index is not None and hasattr(value, "line_of") else entry.line_of(key)
@@ -72,6 +93,9 @@ def _facts(out: Compilation, container, graph: ox.NamedNode, ns: Namespaces) -> 
             else:
                 out.at = line
                 out.add(triple.subject, triple.predicate.value, triple.object, graph)
+                quad = ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+                written = value[index] if index is not None else value
+                out.origins.setdefault(quad, Origin(kind_name, str(entry[kind_name]), key, entry.line, str(written)))
     turtle = container.get("turtle")
     if turtle:
         _turtle(out, turtle, container.line_of("turtle"), graph, ns)
@@ -91,9 +115,28 @@ def _turtle(out: Compilation, text: str, line: int, graph: ox.NamedNode, ns: Nam
         out.problem(at, f"the turtle block is not valid Turtle: {error.msg}",
                     "write one statement per line, 'subject predicate object .', with <id/...> or prefix:name terms")
         return
+    _unknown_terms(out, text, line, triples)
     out.at = line + 1
     for triple in triples:
         out.add(triple.subject, triple.predicate.value, triple.object, graph)
+
+
+def _unknown_terms(out: Compilation, text: str, line: int, triples) -> None:
+    """A term of a known vocabulary that the vocabulary does not define (a misspelt property, say)."""
+    reported = set()
+    rows = text.split("\n")
+    for triple in triples:
+        for term in (triple.subject, triple.predicate, triple.object):
+            unknown = unknown_term(term.value) if isinstance(term, ox.NamedNode) else None
+            if unknown is None or unknown[0] in reported:
+                continue
+            reported.add(unknown[0])
+            written, near = unknown
+            at = next((line + 1 + n for n, row in enumerate(rows) if written in row or f"<{term.value}>" in row), line)
+            hint = f"did you mean {near}? " if near else ""
+            out.problem(at, f"the turtle block uses {written}, which its vocabulary does not define",
+                        hint + "use a term of the ontology (see /ontology) or of the vocabulary its prefix names; "
+                        "a statement a kind can say is better written as a fact")
 
 
 def _source(out: Compilation, doc, path: Path, ns: Namespaces, facts_ok: bool):
@@ -172,7 +215,7 @@ def compile_document(doc, path: Path, base_iri: str = DEFAULT_BASE_IRI) -> Compi
     if out.problems and not _can_match(doc):
         return out
     facts_ok = not out.problems
-    ns = Namespaces(base_iri, doc["partnership"])
+    ns = out.ns = Namespaces(base_iri, doc["partnership"])
     source_node, text = _source(out, doc, path, ns, facts_ok)
     text_name = doc["source"]["text"]
     passages = doc.get("passages") or []

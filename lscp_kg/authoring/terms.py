@@ -42,6 +42,10 @@ VOCABULARY = {"sector": PREFIXES["lscp"] + "sector-", "function": PREFIXES["lscp
 #: legislation.gov.uk paths: ukpga/2004/31, uksi/2018/789, ukpga/2004/31/section/16B.
 LEGISLATION_PATH = re.compile(r"^(ukpga|uksi|asp|asc|anaw|nia|wsi|ssi|nisr|ukla)/\d{4}/[\w/-]+$")
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
+#: An entity's name: lower-case words joined by hyphens (docs/adding-a-partnership.md, section 3). Passages,
+#: citations and source documents keep NAME (``L15b``, ``children-act-2004-s16B``): nothing links to them by hand.
+ENTITY_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LOOSE_NAMES = ("passage", "citation", "source")
 CURIE = re.compile(r"^([A-Za-z][\w-]*):([^/\s]*)$")
 DATE_FORMS = ((re.compile(r"^\d{4}$"), "gYear"), (re.compile(r"^\d{4}-\d{2}$"), "gYearMonth"),
               (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "date"))
@@ -49,6 +53,26 @@ DATE_FORMS = ((re.compile(r"^\d{4}$"), "gYear"), (re.compile(r"^\d{4}-\d{2}$"), 
 
 class TermError(ValueError):
     """A value that cannot be read as the term its field expects (the message says what to write)."""
+
+
+def name_for(text: str) -> str:
+    """The name a text would have under the naming rule: lower case, words joined by hyphens.
+
+    >>> name_for("Bad_Name"), name_for("Ofsted (2019)")
+    ('bad-name', 'ofsted-2019')
+    """
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "name"
+
+
+def _check_name(name: str, loose: bool, written: str) -> None:
+    """Refuse a name that breaks the IRI rules, saying what to write instead."""
+    if (NAME if loose else ENTITY_NAME).match(name):
+        return
+    where = f" in {written!r}" if name != written else ""
+    if loose:
+        raise TermError(f"{name!r}{where} is not a name: use letters, digits and hyphens (e.g. 'L15b')")
+    raise TermError(f"{name!r}{where} is not a name: names are lower-case letters and digits joined by hyphens "
+                    f"(write {name_for(name)!r})")
 
 
 class Namespaces:
@@ -77,9 +101,11 @@ class Namespaces:
         if "/" in written:
             if LEGISLATION_PATH.match(written):
                 return ox.NamedNode(LEGISLATION + written)
-            return ox.NamedNode(self.base + "id/" + written.strip("/"))
-        if not NAME.match(written):
-            raise TermError(f"{written!r} is not a name: use letters, digits and hyphens (e.g. 'chief-executive')")
+            segments = written.strip("/").split("/")
+            for before, segment in zip(["", *segments], segments):
+                _check_name(segment, before in LOOSE_NAMES, written)
+            return ox.NamedNode(self.base + "id/" + "/".join(segments))
+        _check_name(written, key in LOOSE_NAMES, written)
         return ox.NamedNode(self.namespace(key) + written)
 
     def shorten(self, node: ox.NamedNode, key: str) -> str:
