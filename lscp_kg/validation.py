@@ -50,6 +50,8 @@ class ShapeViolation:
     files: tuple[str, ...] = ()
     value: str | None = None
     fix: str | None = None
+    #: The SHACL constraint component (MinCountConstraintComponent, ...), for messages in other words.
+    component: str = ""
 
     def __str__(self) -> str:
         where = ", ".join(self.files) or "(no file: the node is not described in any data file)"
@@ -159,7 +161,8 @@ def _violation(kg: KnowledgeGraph, data: rdflib.Graph, shapes: rdflib.Graph, res
         files = tuple(sorted(set(places.values())))
     message = f"{_show_node(data, focus)} " + problem.format(**fields)
     return ShapeViolation(str(focus), str(path) if path else None, message, files,
-                          str(value) if value is not None else None, (str(custom) if custom else fix).format(**fields))
+                          str(value) if value is not None else None, (str(custom) if custom else fix).format(**fields),
+                          component)
 
 
 def validate_graph(kg: KnowledgeGraph) -> ValidationReport:

@@ -147,8 +147,29 @@ def test_turtle_block_is_loaded_and_its_errors_have_lines(tmp_path):
     assert problem.line == 10 and "not valid Turtle" in problem.message
 
 
+#: A partnership that validates: its name, type and area (the least a partnership's file can be).
+VALID = """- quote: Testshire Safeguarding Children Partnership
+  facts:
+  - partnership: testshire
+    type: safeguarding-partnership
+    label: Testshire Safeguarding Children Partnership
+    area: testshire
+  - area: testshire
+    type: local-authority-area
+    label: Testshire
+"""
+
+
+def write_valid(tmp_path: Path, passages: str = "") -> Path:
+    """A file that builds and validates: the source has its label, the partnership its type, label and area."""
+    path = write(tmp_path, VALID + passages)
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "  text: source.txt\n", "  label: Testshire arrangements (as text)\n  text: source.txt\n"), encoding="utf-8")
+    return path
+
+
 def test_build_is_deterministic_and_reports_problems(tmp_path):
-    path = write(tmp_path, "- quote: The partners are Testshire Council and Testshire Police.\n")
+    path = write_valid(tmp_path, "- quote: The partners are Testshire Council and Testshire Police.\n")
     runner = CliRunner()
     first = runner.invoke(main, ["build", str(path)])
     second = runner.invoke(main, ["build", str(path)])
@@ -160,6 +181,19 @@ def test_build_is_deterministic_and_reports_problems(tmp_path):
     path.write_text(HEADER + "- quote: Not in the text\n", encoding="utf-8")
     failed = runner.invoke(main, ["build", str(path)])
     assert failed.exit_code == 1 and f"{path}:7: the quote" in failed.stderr and "nothing written" in failed.stderr
+
+
+def test_build_takes_data_like_every_command_and_the_path_as_before(tmp_path):
+    path = write_valid(tmp_path)
+    runner = CliRunner()
+    by_option = runner.invoke(main, ["build", "--data", str(tmp_path)])
+    by_argument = runner.invoke(main, ["build", str(path)])
+    assert by_option.exit_code == 0 and by_option.stdout_bytes == by_argument.stdout_bytes
+    assert b"<id/testshire/passage/L1>" in by_option.stdout_bytes
+    trig = tmp_path / "extra.trig"
+    trig.write_text("")
+    wrong = runner.invoke(main, ["build", str(trig)])
+    assert wrong.exit_code == 2 and f"write --data {trig}" in wrong.output
 
 
 def test_store_loads_yaml_and_trig_as_before(tmp_path):
