@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from lscp_kg.authoring import compile_file
@@ -103,10 +104,13 @@ def test_new_from_html_writes_text_and_a_starter_that_builds(tmp_path):
     labels = {q.object.value for q in quads if q.subject.value.endswith("id/partnership/fenmarsh")
               and q.predicate.value.endswith("#label")}
     assert labels == {"Fenmarsh Safeguarding Children Partnership"}
-    publisher = [q for q in quads if q.predicate.value == "http://purl.org/dc/terms/publisher"]
-    assert publisher and publisher[0].object.value.endswith("id/partnership/fenmarsh")
-    build = CliRunner().invoke(main, ["build", "--check", str(folder / "partnership.yaml")])
-    assert build.exit_code == 0, build.output
+    # Nothing the page does not state: it does not say who publishes it.
+    assert not [q for q in quads if q.predicate.value == "http://purl.org/dc/terms/publisher"]
+    # The check says what the starter still needs, and nothing else: the page names no area.
+    build = CliRunner().invoke(main, ["build", "--check", "--data", str(folder)])
+    assert build.exit_code == 1
+    [problem] = [line for line in build.stderr.splitlines() if "problem(s)" not in line]
+    assert "partnership 'fenmarsh' has no 'area'" in problem and "fix: add 'area:'" in problem
 
 
 def test_new_from_pdf(tmp_path):
@@ -134,7 +138,8 @@ def test_republished_page_keeps_the_yaml_and_build_lists_stale_quotes(tmp_path):
     meets: P6W
 """, encoding="utf-8")
     kept = yaml_file.read_text(encoding="utf-8")
-    assert CliRunner().invoke(main, ["build", "--check", str(yaml_file)]).exit_code == 0
+    before = CliRunner().invoke(main, ["build", "--check", str(yaml_file)])
+    assert "quote" not in before.stderr and "has no 'area'" in before.stderr  # the starter's one gap
     page.write_text(PAGE.replace("every six weeks", "every eight weeks"), encoding="utf-8")
     again = _new(tmp_path, page)
     assert again.exit_code == 0 and "kept" in again.output
@@ -150,3 +155,62 @@ def test_new_refuses_a_bad_name(tmp_path):
     page.write_text(PAGE, encoding="utf-8")
     result = CliRunner().invoke(main, ["new", "Fen Marsh", "--source", str(page), "--out", str(tmp_path / "x")])
     assert result.exit_code != 0 and "lower-case letters" in result.output
+
+
+TEXT = ("Fenmarsh Safeguarding Children Partnership\n"
+        "https://fenmarsh.example.org/arrangements\n"
+        "\n"
+        "Our multi-agency   safeguarding arrangements, published\u00a02025.\n"
+        "  \u2022 Fenmarsh Council\n"
+        "  \u2022 Fenmarsh Police\n"
+        "The Executive meets every six weeks.\n")
+
+
+def test_new_from_plain_text_keeps_one_source_line_per_line(tmp_path):
+    source = tmp_path / "compiled-pages.txt"
+    source.write_text(TEXT, encoding="utf-8")
+    result = _new(tmp_path, source)
+    assert result.exit_code == 0, result.output
+    assert "(7 lines)" in result.output
+    folder = tmp_path / "fenmarsh"
+    assert (folder / "sources" / "fenmarsh.txt").read_text(encoding="utf-8").split("\n")[:-1] == TEXT.split("\n")[:-1]
+    quads = compile_file(folder / "partnership.yaml")
+    [quote] = [q.object.value for q in quads if q.predicate.value == "http://www.w3.org/ns/prov#value"]
+    assert quote == "Fenmarsh Safeguarding Children Partnership"
+    labels = {q.object.value for q in quads if q.predicate.value.endswith("#label")}
+    # short titles, not the whole text; and no publisher the text does not state
+    assert labels == {"Fenmarsh Safeguarding Children Partnership",
+                      "Fenmarsh Safeguarding Children Partnership (as text)"}
+    assert not [q for q in quads if q.predicate.value == "http://purl.org/dc/terms/publisher"]
+    # quotes of later lines match at their own lines
+    yaml_file = folder / "partnership.yaml"
+    yaml_file.write_text(yaml_file.read_text(encoding="utf-8") + "- quote: The Executive meets every six weeks.\n",
+                         encoding="utf-8")
+    spans = {(q.object.value) for q in compile_file(yaml_file) if q.predicate.value.endswith("#startLine")}
+    assert spans == {"1", "7"}
+
+
+def test_new_with_a_text_that_names_no_partnership_asserts_nothing(tmp_path):
+    source = tmp_path / "notes.txt"
+    source.write_text("Minutes of a meeting held on a Tuesday, which went on for a long while and covered many things "
+                      "at length, well past one hundred characters.\nNothing more.\n", encoding="utf-8")
+    assert _new(tmp_path, source).exit_code == 0
+    starter = (tmp_path / "fenmarsh" / "partnership.yaml").read_text(encoding="utf-8")
+    assert "label: notes.txt (as text)" in starter and "title:" not in starter
+    assert "- partnership:" not in starter.split("passages:")[1] and "facts: []" in starter
+
+
+@pytest.mark.parametrize("name, data, says", [
+    ("page.txt", b"Fenmarsh\x00\x01\x02", "is binary, not text"),
+    ("page.txt", "Fenmarsh caf\u00e9".encode("latin-1"), "is not UTF-8 text (byte 0xe9 at position 12)"),
+    ("arrangements.docx", b"PK\x03\x04rest of a zip", "ZIP file (a Word or OpenDocument file is one)"),
+    ("scan.png", b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    ("page.csv", b"a,b\n1,2\n", "cannot tell what kind of file this is (.csv)"),
+    ("fake.pdf", b"<html>not a pdf</html>", "is named .pdf but is not a PDF"),
+])
+def test_new_refuses_what_it_cannot_read_saying_what_to_give(tmp_path, name, data, says):
+    source = tmp_path / name
+    source.write_bytes(data)
+    result = _new(tmp_path, source)
+    assert result.exit_code == 1 and says in result.output, result.output
+    assert not (tmp_path / "fenmarsh").exists()
