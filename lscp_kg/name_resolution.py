@@ -123,34 +123,68 @@ def _relative(iri: str, base: str) -> str:
     return iri[len(base):] if iri.startswith(base) else iri
 
 
-def resolve_default(kg, param: Parameter) -> str | None:
-    """The value a default rule gives on this data (relative to the base where it can be), or None."""
+def _default_hits(kg, param: Parameter, limit: int = 2) -> list[Hit]:
     index = index_for(kg)
     rule, argument = param.default_rule
     if rule == "only":
-        hits = index.of_kinds((argument,) if argument else param.classes, limit=2)
-    else:
-        hits = index.named(argument, param.classes)
-        if not hits:
-            found = index.search(argument, param.classes, limit=2)
-            hits = [] if found.closest else found.hits
-    if len(hits) == 1:
-        return _relative(hits[0].iri, kg.base_iri)
-    log.info("named query parameter %s: default %s %r gives %d entities on this data; no default",
-             param.name, rule, argument, len(hits))
-    return None
+        return index.of_kinds((argument,) if argument else param.classes, limit=limit)
+    hits = index.named(argument, param.classes)
+    if not hits:
+        found = index.search(argument, param.classes, limit=limit)
+        hits = [] if found.closest else found.hits
+    return hits[:limit]
+
+
+def resolve_default(kg, param: Parameter) -> str | None:
+    """The value a default rule gives on this data (relative to the base where it can be), or None."""
+    hits = _default_hits(kg, param)
+    return _relative(hits[0].iri, kg.base_iri) if len(hits) == 1 else None
+
+
+#: Start-up notes already given (each once per process, however often the queries are loaded).
+_SAID: set[str] = set()
+SHOWN_ENTITIES = 4
+
+
+def _note(kg, param: Parameter, questions: list[str]) -> str:
+    """Which questions have no default, which entities the default fits, and what to do."""
+    index, (rule, argument) = index_for(kg), param.default_rule
+    hits = _default_hits(kg, param, limit=SHOWN_ENTITIES + 1)
+    kinds = kinds_in_words(index, (argument,) if rule == "only" and argument else param.classes)
+    named = "; ".join(f"{h.display} ({_relative(h.iri, kg.base_iri)})" for h in hits[:SHOWN_ENTITIES])
+    more = " and more" if len(hits) > SHOWN_ENTITIES else ""
+    asked = (f"question{'s' if len(questions) > 1 else ''} {', '.join(questions)} "
+             f"{'ask' if len(questions) > 1 else 'asks'} for the {param.name} instead of taking a default")
+    todo = (f"nothing to fix: choose one on the form, or give it in the request (?{param.name}=...)")
+    if rule == "only" and not hits:
+        return f"note: the data has no {kinds}, so {asked}; {todo}"
+    if rule == "only":
+        return f"note: the data has several of the kind {kinds} ({named}{more}), so {asked}; {todo}"
+    if not hits:
+        return (f"note: no {kinds} is called “{argument}” in this data, so {asked}; {todo}, "
+                "or change the default in the query file")
+    return (f"note: the default {param.name} “{argument}” fits several entities ({named}{more}), so {asked}; "
+            f"{todo}, or change the default in the query file to a name that fits one")
 
 
 def resolve_defaults(queries: Mapping[str, NamedQuery], kg) -> dict[str, NamedQuery]:
-    """The queries with their default rules resolved; "the only X" with none or several becomes required."""
-    resolved = {}
+    """The queries with their default rules resolved; "the only X" with none or several becomes required.
+    Each default that gives no value is noted once, with every question it concerns."""
+    resolved, unresolved = {}, {}
     for name, query in queries.items():
         params = []
         for param in query.parameters:
             if param.default_rule is not None and param.default is None:
                 value = resolve_default(kg, param)
                 asks = value is None and param.default_rule[0] == "only" and not param.default_rule[1]
+                if value is None:
+                    unresolved.setdefault((param.name, param.default_rule, param.classes), (param, []))[1].append(name)
                 param = dataclasses.replace(param, default=value, required=param.required or asks)
             params.append(param)
         resolved[name] = dataclasses.replace(query, parameters=tuple(params))
+    for param, questions in unresolved.values():
+        note = _note(kg, param, questions)
+        if note not in _SAID:
+            _SAID.add(note)
+            log.info("%s", note)
     return resolved

@@ -164,4 +164,50 @@ def check_provenance(kg: KnowledgeGraph) -> list[ProvenanceProblem]:
         if not quote or quote not in span:
             problem(graph, f"quote not found verbatim in lines {start}-{end} of the source: {row['quote'].value[:80]!r}",
                     "copy the quote exactly from those lines of the source text, or correct the line span")
+    problems.extend(people_merged_without_reason(kg))
+    return problems
+
+
+def _short(partnership: str) -> str:
+    """A partnership as its file names it: id/partnership/eastmoor -> eastmoor."""
+    return partnership.rstrip("/").rsplit("/", 1)[-1]
+
+
+#: Why a person named by one partnership's file is the same person as another's (stated in the passage graph).
+REUSE_REASON = LSCP + "reuseReason"
+
+
+def people_merged_without_reason(kg: KnowledgeGraph) -> list[ProvenanceProblem]:
+    """A person (id/person/NAME is shared) named in the graphs of several partnerships is one person only on
+    purpose: every partnership but one states why (``reused_because:``, lscp:reuseReason), else two people
+    who share a name would be merged on the name alone."""
+    rows = kg.query(f"""SELECT ?person ?partnership (SAMPLE(?g) AS ?graph) (SAMPLE(?label) AS ?name)
+        (SAMPLE(?reason) AS ?why) WHERE {{
+            ?person a <{PREFIXES['foaf']}Person> .
+            GRAPH ?g {{ {{ ?person ?p ?o }} UNION {{ ?s ?q ?person }} }}
+            ?g <{LSCP}partnershipContext> ?partnership .
+            OPTIONAL {{ ?person <{PREFIXES['rdfs']}label> ?label }}
+            OPTIONAL {{ GRAPH ?r {{ ?person <{REUSE_REASON}> ?reason }} ?r <{LSCP}partnershipContext> ?partnership }}
+        }} GROUP BY ?person ?partnership ORDER BY ?person ?partnership""")
+    by_person: dict[str, list] = {}
+    for row in rows:
+        by_person.setdefault(row["person"].value, []).append(row)
+    problems = []
+    for person, named_by in by_person.items():
+        silent = [row for row in named_by if row["why"] is None]
+        if len(named_by) < 2 or len(silent) < 2:
+            continue
+        name = next((row["name"].value for row in named_by if row["name"] is not None), shown(person))
+        short = person.rstrip("/").rsplit("/", 1)[-1]
+        for row in silent:
+            this = _short(row["partnership"].value)
+            others = " and ".join(_short(r["partnership"].value) for r in named_by if r is not row)
+            owner = kg.graph_files.get(row["graph"].value)
+            line = line_of(owner, person, kg.base_iri) if owner else None
+            problems.append(ProvenanceProblem(
+                person, f"{name} is named by {this}'s file and by {others}'s, and neither says they are the same "
+                        "person: they would be merged on the name alone", str(owner) if owner else None, line,
+                f"if they are different people, give this one a name of its own (e.g. {short}-{this}); if they "
+                f"are the same person, say why on the person where {this}'s file names them: "
+                "'reused_because: \"...\"' (lscp:reuseReason), the reason or a citation"))
     return problems
