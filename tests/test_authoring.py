@@ -305,6 +305,7 @@ def test_converter_keeps_what_no_kind_says_as_turtle(tmp_path):
     text = convert([folder / "data.trig"], "testshire", folder / "partnership.yaml", BASE)
     assert "  id: P1\n" in text and "organisation: testshire-council" in text and "type: local-authority" in text
     assert "turtle: |\n    <id/org/testshire-council> foaf:homepage <https://testshire.example.org/> .\n" in text
+    assert "partnershipContext" not in text  # the compiler states it from 'partnership:'
     (folder / "partnership.yaml").write_text(text, encoding="utf-8")
     (folder / "data.trig").unlink()
     quads = compile_file(folder / "partnership.yaml", BASE)

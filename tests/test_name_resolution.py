@@ -63,6 +63,29 @@ def test_with_several_partnerships_the_partnership_is_asked_for_and_label_defaul
     assert next(p for p in unresolved["members-of-body"].parameters).default is None
 
 
+def test_start_up_notes_say_which_questions_which_entities_and_what_to_do_once_each(caplog, monkeypatch):
+    import logging
+
+    from lscp_kg import name_resolution
+    from lscp_kg.store import load_knowledge_graph
+
+    monkeypatch.setattr(name_resolution, "_SAID", set())
+    several = load_knowledge_graph([SCRUTINY / "exampleshire.trig", SCRUTINY / "bareshire.trig"])
+    with caplog.at_level(logging.INFO, logger="lscp_kg.name_resolution"):
+        load_named_queries(kg=several)
+        load_named_queries(kg=several)  # the service loads them more than once: each note is given once
+    notes = [r.getMessage() for r in caplog.records if r.name == "lscp_kg.name_resolution"]
+    assert notes and len(notes) == len(set(notes))
+    [partnerships] = [n for n in notes if "for the partnership instead" in n]
+    assert partnerships.startswith("note: the data has several of the kind safeguarding children partnership (")
+    assert "Lewisham Safeguarding Children Partnership (id/partnership/lewisham)" in partnerships
+    asking = [q.name for q in load_named_queries().values() if any(
+        p.name == "partnership" and p.default_rule == ("only", "") for p in q.parameters)]
+    assert f"questions {', '.join(sorted(asking))} ask for the partnership" in partnerships
+    assert partnerships.endswith("nothing to fix: choose one on the form, or give it in the request (?partnership=...)")
+    assert all(n.startswith("note: ") and "nothing to fix" in n for n in notes)
+
+
 def test_a_query_file_with_a_bad_class_or_default_is_refused(tmp_path):
     bad = tmp_path / "bad.rq"
     bad.write_text("#+ title: T\n#+ params:\n#+   x: {type: iri, description: d}\nSELECT ?x WHERE {}\n")
