@@ -138,9 +138,22 @@ def test_a_value_of_the_wrong_kind_is_said_with_the_field_and_the_written_name(t
     post_in: org/nethercombe-council
     delegates_to: org/nethercombe-council
 """)
-    assert problem.line == 25 and problem.message.startswith("post 'director-of-childrens-services', delegates_to: ")
-    assert "'org/nethercombe-council'" in problem.message and "lscp:delegatesTo" not in str(problem)
-    assert "'delegates_to'" in problem.fix
+    assert problem.line == 25 and problem.message == (
+        "post 'director-of-childrens-services' has 'delegates_to' 'Nethercombe Council' 'org/nethercombe-council', which "
+        "is not a 'post' "
+        "(it is a 'local-authority')")
+    assert problem.fix.startswith("a post delegates to another post ('delegates_to' an 'post')")
+
+
+def test_a_second_label_on_a_shared_organisation_names_both_labels_and_where(tmp_path):
+    problem = the_problem(tmp_path, """- quote: The Chair of the Executive is the Council's Director of Children's Services.
+  facts:
+  - organisation: metropolitan-police
+    label: The Met
+""")
+    assert problem.line == 22 and problem.message.startswith("organisation 'metropolitan-police' has 2 labels: ")
+    assert "'Metropolitan Police' (" in problem.message and "graph_data/lewisham/partnership.yaml:" in problem.message
+    assert "'The Met' (" in problem.message and "name_used" in problem.fix
 
 
 def test_a_reference_to_something_described_nowhere(tmp_path):

@@ -169,15 +169,32 @@ def in_yaml_terms(violation, compiled: Compilation) -> AuthoringProblem:
         else:
             fix = f"add '{key}:'" + (f" ({field_.doc.rstrip('.')})" if field_ and field_.doc else "")
         return AuthoringProblem(compiled.file, origin.entry_line, f"{thing} has no '{key}'", fix)
-    words = {shown(violation.path): f"'{key}'"} if violation.path else {}
+    words = _yaml_words(kind)
     if violation.value and compiled.ns is not None and "://" in violation.value:
         field_ = kind.field(key)
         written = compiled.ns.shorten(ox.NamedNode(violation.value), field_.target if field_ else "local")
         words[shown(violation.value)] = repr(written)
     message, fix = violation.message, violation.fix or ""
-    for rdf, yaml in words.items():
-        message, fix = message.replace(rdf, yaml), fix.replace(rdf, yaml)
-    return AuthoringProblem(compiled.file, _line(compiled, violation) or origin.entry_line, f"{thing}, {key}: {message}", fix)
+    focus = shown(violation.focus)
+    if focus in message:  # the message starts with the node ("'Label' <IRI> has ..."): the entry says which
+        message = message[message.index(focus) + len(focus):].strip()
+    message, fix = _in_words(message, words), _in_words(fix, words)
+    return AuthoringProblem(compiled.file, _line(compiled, violation) or origin.entry_line, f"{thing} {message}", fix)
+
+
+_TERM = re.compile(r"<[^>\s]+>|(?<![\w:/])[a-z]+:[A-Za-z][\w-]*")
+
+
+def _yaml_words(kind) -> dict[str, str]:
+    """The file's words for RDF terms: the kind's properties as its field keys, classes as type names."""
+    words = {shown(t): f"'{name}'" for other in KINDS.values() for name, t in other.classes.items()}
+    words.update({shown(f.predicate): f"'{f.key}'" for f in kind.fields})
+    words.update({shown(f.interval): f"'{f.key}'" for f in kind.fields if f.interval})
+    return words
+
+
+def _in_words(text: str, words: dict[str, str]) -> str:
+    return _TERM.sub(lambda m: words.get(m.group(0), m.group(0)), text)
 
 
 #: The keys of the file's own sections (source, citations) for the properties the compiler gives them.
