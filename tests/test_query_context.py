@@ -319,12 +319,17 @@ def test_people_across_partnerships_state_their_own_links(ask, both):
     assert all(context[r["passage"]] == r["partnership"] for r in found)
 
 
-def test_home_page_shows_each_partnership_its_own_officers(riverbrook_file):
+def test_home_page_and_api_answer_for_the_chosen_partnership(riverbrook_file):
     from lscp_kg.service.app import create_app
 
     application = create_app({"TESTING": True, "QUERY_WORKERS": 1, "DATA": [riverbrook_file]})
     try:
-        page = application.test_client().get("/").get_data(as_text=True)
+        client = application.test_client()
+        page = client.get("/").get_data(as_text=True)
+        unchosen = client.get("/api/queries/delegated-officers")
+        chosen = client.get("/api/queries/delegated-officers", query_string={"partnership": RIVERBROOK})
+        by_name = client.get("/api/queries/delegated-officers",
+                             query_string={"partnership": "Riverbrook Safeguarding Children Partnership"})
     finally:
         application.extensions["lscp_kg"].pool.close()
     sections = {re.search(r">([^<]+)</a></h2>", part).group(1): part
@@ -334,3 +339,9 @@ def test_home_page_shows_each_partnership_its_own_officers(riverbrook_file):
     assert ">Simon Dilkes</a>" in lewisham and "Alex Fenwick" not in lewisham
     assert ">Alex Fenwick</a>" in riverbrook and "Simon Dilkes" not in riverbrook
     assert "Chief Executive of Riverbrook Council, as chair" in riverbrook  # a chair named only by post
+    # With two partnerships loaded, a question about one asks which (400, naming both), then answers for it alone.
+    assert unchosen.status_code == 400 and "Riverbrook" in unchosen.get_data(as_text=True)
+    for answer in (chosen, by_name):
+        assert answer.status_code == 200
+        officers = {row["officerLabel"]["value"] for row in answer.get_json()["results"]["bindings"]}
+        assert officers == {"Alex Fenwick"}
