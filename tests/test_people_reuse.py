@@ -122,8 +122,10 @@ def test_a_new_person_with_the_name_of_another_gets_a_warning_saying_how_to_tell
     assert result.problems == []
     [warning] = result.warnings
     assert warning.line == 24  # the label
-    assert warning.message == "person 'robin-hale-brackley' is called 'Robin Hale', as is robin-hale in the loaded data"
-    assert "if they are two people, keep the distinct names" in warning.fix and "reused_because:" in warning.fix
+    assert warning.message == ("person 'robin-hale-brackley' is called 'Robin Hale', as is robin-hale (named by ashbury) "
+                               "in the loaded data")
+    assert "if they are two people, keep the two names" in warning.fix
+    assert "if they are one person, name them 'robin-hale' here" in warning.fix and "reused_because:" in warning.fix
     build = CliRunner().invoke(main, ["build", "--check", "--data", str(second), "--data", str(first)])
     assert build.exit_code == 0 and f"warning: {second}:24: person 'robin-hale-brackley'" in build.stderr
 

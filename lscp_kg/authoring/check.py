@@ -22,12 +22,11 @@ from ..validation_locate import shown
 from .compiler import Compilation, Origin, compile_document
 from .errors import AuthoringError, AuthoringProblem
 from .kinds import RDF_TYPE, RDFS
+from .people import namesakes
+from .references import unknown_references
 from .registry import KINDS
-from .terms import LEGISLATION
-from .vocabulary import unknown_term
 from .yamlload import load_yaml_file
 
-FOAF_PERSON, FOAF_NAME = PREFIXES["foaf"] + "Person", PREFIXES["foaf"] + "name"
 #: Where the titles of Acts come from (an Act not there needs its own type and label).
 COMMON_DATA = "graph_data/common/"
 
@@ -102,7 +101,8 @@ def _graph_problems(result: CheckResult, kg: KnowledgeGraph) -> None:
     from ..validation import validate_graph
 
     by_file = {_key(Path(c.file)): c for c in result.compiled.values()}
-    said = _references(result, kg)
+    unknown, said = unknown_references(list(result.compiled.values()), kg)
+    result.problems.extend(unknown)
     report = validate_graph(kg)
     for violation in report.violations:
         files = [by_file.get(_key(Path(re.sub(r":\d+$", "", place)))) for place in violation.files]
@@ -117,7 +117,7 @@ def _graph_problems(result: CheckResult, kg: KnowledgeGraph) -> None:
             result.elsewhere += 1
         else:
             result.problems.append(AuthoringProblem(compiled.file, problem.line, problem.message, problem.fix or ""))
-    result.warnings.extend(namesakes(result, kg))
+    result.warnings.extend(namesakes(list(result.compiled.values()), kg))
 
 
 def _entry(compiled: Compilation, focus: str) -> Origin | None:
@@ -215,93 +215,3 @@ def _section(compiled: Compilation, violation) -> AuthoringProblem | None:
     what = {"label": "the name pages show for it", "text": "the path of its text file"}.get(key, "")
     return AuthoringProblem(compiled.file, _line(compiled, violation), f"{section} {name!r} has no '{key}'",
                             f"add '{key}:' {where}" + (f" ({what})" if what else ""))
-
-
-def _described(kg: KnowledgeGraph) -> set[str]:
-    return {r["s"].value for r in kg.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }")}
-
-
-def _references(result: CheckResult, kg: KnowledgeGraph) -> set[tuple]:
-    """A name a field refers to that nothing in the loaded data describes; returns what was reported."""
-    described, reported = _described(kg), set()
-    for compiled in result.compiled.values():
-        own = kg.base_iri + "id/"
-        for quad, origin in compiled.origins.items():
-            field_ = KINDS[origin.kind].field(origin.key)
-            target = quad.object
-            if field_ is None or field_.value != "ref" or not isinstance(target, ox.NamedNode):
-                continue
-            iri = target.value
-            unknown = unknown_term(iri)
-            if unknown is not None:
-                near = f"did you mean {unknown[1]}? " if unknown[1] else ""
-                message = f"{origin.kind} {origin.name!r}, {origin.key}: {unknown[0]} is not a term of its vocabulary"
-                fix = near + "see the field's description in docs/adding-a-partnership.md"
-            elif (iri.startswith(own) or iri.startswith(LEGISLATION)) and iri not in described:
-                written = compiled.ns.shorten(target, field_.target)
-                message = (f"{origin.kind} {origin.name!r}, {origin.key}: {origin.written!r} is described nowhere "
-                           "in the loaded data (nothing gives it a type or a label)")
-                fix = (f"correct the name{_closest(iri, described)}, or describe it where the source introduces it: "
-                       f"an entry '- {_kind_for(iri, kg.base_iri)}: {written}' with type and label")
-            else:
-                continue
-            reported.add((quad.subject.value, quad.predicate.value, iri))
-            result.problems.append(AuthoringProblem(compiled.file, compiled.lines.get(quad), message, fix))
-    return reported
-
-
-def _closest(iri: str, described: set[str]) -> str:
-    import difflib
-
-    space = iri.rsplit("/", 1)[0] + "/"
-    names = [d[len(space):] for d in described if d.startswith(space) and "/" not in d[len(space):]]
-    near = difflib.get_close_matches(iri[len(space):], names, n=3)
-    return f" (in the data: {', '.join(near)})" if near else ""
-
-
-def _kind_for(iri: str, base: str) -> str:
-    """The kind whose names live where the IRI is (``id/org/`` -> organisation)."""
-    if iri.startswith(LEGISLATION):
-        return "legislation"
-    parts = iri[len(base) + 3:].split("/")
-    shared = {"org": "organisation", "person": "person", "area": "area", "partnership": "partnership", "doc": "guidance"}
-    local = {"post": "post", "body": "body", "seat": "seat", "doc": "document", "concept": "concept",
-             "responsibility": "responsibility", "aim": "aim", "issue": "issue"}
-    if len(parts) == 2 and parts[0] in shared:
-        return shared[parts[0]]
-    return local.get(parts[1], "KIND") if len(parts) == 3 else "KIND"
-
-
-def _fold(name: str) -> str:
-    return re.sub(r"\s+", " ", name).strip().casefold()
-
-
-def namesakes(result: CheckResult, kg: KnowledgeGraph) -> list[AuthoringProblem]:
-    """A person of the checked files who has the name of another person in the loaded data."""
-    rows = kg.query(f"""SELECT DISTINCT ?person ?name WHERE {{ ?person a <{FOAF_PERSON}> .
-        {{ ?person <{RDFS}label> ?name }} UNION {{ ?person <{FOAF_NAME}> ?name }} }}""")
-    people: dict[str, set[str]] = {}
-    for row in rows:
-        people.setdefault(_fold(row["name"].value), set()).add(row["person"].value)
-    warnings = []
-    for compiled in result.compiled.values():
-        seen = set()
-        for quad, origin in compiled.origins.items():
-            if origin.kind != "person" or quad.predicate.value not in (RDFS + "label", FOAF_NAME):
-                continue
-            others = sorted(people.get(_fold(quad.object.value), set()) - {quad.subject.value})
-            if not others or quad.subject.value in seen:
-                continue
-            seen.add(quad.subject.value)
-            them = ", ".join(compiled.ns.shorten(ox.NamedNode(o), "person") for o in others)
-            warnings.append(AuthoringProblem(
-                compiled.file, compiled.lines.get(quad),
-                f"person {origin.name!r} is called {quad.object.value!r}, as is {them} in the loaded data",
-                f"if they are two people, keep the distinct names and say more in each label (a post or an "
-                f"organisation, e.g. '{origin.name}-{_hint(compiled)}'); if they are one person, use one name and "
-                "state the reuse where you name them ('reused_because:', with the reason or a citation)"))
-    return warnings
-
-
-def _hint(compiled: Compilation) -> str:
-    return compiled.ns.partnership if compiled.ns else "partnership"
