@@ -179,3 +179,17 @@ def test_every_named_query_page_runs_with_its_defaults(client, named_queries):
     for name in named_queries:
         response = client.get(f"/queries/{name}")
         assert response.status_code == 200, (name, response.get_data(as_text=True)[:300])
+
+
+#: Questions about several partnerships at once: no partnership parameter, each row names its partnership.
+ACROSS_PARTNERSHIPS = {"people-across-partnerships", "partnerships-side-by-side"}
+
+
+def test_every_question_scopes_by_partnership_context_never_by_publisher(named_queries):
+    """A partnership's facts come from graphs in its context (lscp:partnershipContext); a source's publisher
+    may be missing or shared, so no question scopes by it (tests/test_query_context.py checks the answers)."""
+    for name, query in named_queries.items():
+        assert "dcterms:publisher" not in query.sparql and "lscp:partnershipContext" in query.sparql, name
+        parameter = next((p for p in query.parameters if p.name == "partnership"), None)
+        if name not in ACROSS_PARTNERSHIPS:
+            assert parameter is not None and parameter.classes == ("https://lscp-kg.example.org/ontology#SafeguardingPartnership",), name
