@@ -12,9 +12,16 @@ header (the named-query header, see :mod:`lscp_kg.named_queries`) also says::
     #+ messages: {fail: "{organisation} ... {mention|count} ... {asof}"}
     #+ params: {asof: {type: date}}   # every rule takes the as-of date
 
-Results are per partnership (:mod:`lscp_kg.scrutiny_partnerships`): a row belongs
-to its ``?partnership`` or to the partnership whose source its passages quote,
-so adding a partnership never changes another's results or statuses.
+Rules are read by :mod:`lscp_kg.scrutiny_rules`; what several rules share is
+written once as a fragment they include (``{{exists ?agency ?partnership}}``,
+:mod:`lscp_kg.scrutiny_fragments`).
+
+Results are per partnership (:mod:`lscp_kg.scrutiny_partnerships`): every rule
+takes a partnership's facts only from graphs in its ``lscp:partnershipContext``
+(queries/scrutiny/README.md) and projects it as ``?partnership``, so adding a
+partnership never changes another's results or statuses. The values in a
+result are sorted by what they show, never by the order the store returned
+its rows in.
 
 A row's ``?outcome`` column says what it is: ``pass`` (a requirement met, with
 its evidence) or anything else, a finding, whose message is ``messages[outcome]``
@@ -25,7 +32,8 @@ the IRI (or the text of the literal) in column x, the distinct values of the
 result's rows joined; ``{x|count}`` is how many there are.
 
 As-of dates: ``asof`` is bound as an xsd:date with
-:meth:`lscp_kg.named_queries.NamedQuery.bind`. A thing exists on D when it has
+:meth:`lscp_kg.named_queries.NamedQuery.bind` (the fragments ``started``,
+``ended`` and ``passed`` compare it). A thing exists on D when it has
 no start or started by D, and has no end or had not ended by D. Dates are
 compared by their text at the precision given: a start ``2024`` (xsd:gYear) or
 ``2024-03`` counts from its first day; an end ``2023`` or ``2025-03`` lasts to
@@ -61,95 +69,23 @@ True
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field, replace
-from pathlib import Path
+from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable
 
 import pyoxigraph as ox
-import yaml
 
-from .named_queries import QUERIES_DIR, NamedQuery, Parameter, ParameterError, QueryFileError, parse_query_file
+from .named_queries import Parameter, ParameterError
 from .scrutiny_evidence import describe_graphs, labels_of, requirements_in
-from .scrutiny_fragments import FRAGMENTS_FILE, FragmentError, expand, load_fragments
 from .scrutiny_partnerships import contexts_of, partnerships_in, resolve_partnership, row_partnerships, set_statuses
+from .scrutiny_rules import KINDS, RULES_DIR, SEVERITIES, Rule, RuleFileError, load_rules, parse_rule_file
 from .store import KnowledgeGraph
 
-RULES_DIR = QUERIES_DIR / "scrutiny"
-SEVERITIES = ("must", "should", "note")
-KINDS = ("requirement", "consistency", "curator")
+__all__ = ["KINDS", "RULES_DIR", "SEVERITIES", "Result", "Rule", "RuleFileError", "ScrutinyReport", "load_rules",
+           "parse_asof", "parse_rule_file", "run_scrutiny"]
+
 _FIELD = re.compile(r"\{(\w+)(\|count)?\}")
-
-
-class RuleFileError(QueryFileError):
-    """A scrutiny rule whose header is incomplete or inconsistent."""
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    kind: str
-    severity: str  # must | should | note | requirement
-    requirement: str
-    entities: tuple[str, ...]
-    group_by: tuple[str, ...]
-    messages: dict
-    query: NamedQuery
-
-    @property
-    def title(self) -> str:
-        return self.query.title
-
-
-def _header(text: str) -> dict:
-    lines = [line[3:] if line.startswith("#+ ") else line[2:] for line in text.splitlines() if line.startswith("#+")]
-    return yaml.safe_load("\n".join(lines)) or {}
-
-
-def parse_rule_file(path: Path, fragments: dict | None = None) -> Rule:
-    """Read one rule: the named query plus the scrutiny fields of its header, its
-    ``{{fragments}}`` expanded (:mod:`lscp_kg.scrutiny_fragments`)."""
-    query = parse_query_file(path)
-    try:
-        query = replace(query, sparql=expand(query.sparql, load_fragments() if fragments is None else fragments))
-    except FragmentError as error:
-        raise RuleFileError(f"{path}: {error}") from None
-    meta = _header(path.read_text(encoding="utf-8"))
-    missing = [k for k in ("id", "kind", "severity", "requirement", "messages") if not meta.get(k)]
-    if missing:
-        raise RuleFileError(f"{path}: header needs {', '.join(missing)}")
-    if meta["kind"] not in KINDS or meta["severity"] not in SEVERITIES + ("requirement",):
-        raise RuleFileError(f"{path}: kind must be one of {KINDS}, severity one of {SEVERITIES + ('requirement',)}")
-    if "asof" not in {p.name for p in query.parameters}:
-        raise RuleFileError(f"{path}: every rule takes the parameter 'asof' (type date)")
-    messages = meta["messages"]
-    if not isinstance(messages, dict) or not all(isinstance(v, str) for v in messages.values()):
-        raise RuleFileError(f"{path}: messages must map outcomes to message templates")
-    entities = tuple(meta.get("entities") or ())
-    return Rule(id=str(meta["id"]), kind=meta["kind"], severity=meta["severity"], requirement=str(meta["requirement"]),
-                entities=entities, group_by=tuple(meta.get("group_by") or entities), messages=messages, query=query)
-
-
-def load_rules(directory: Path = RULES_DIR) -> list[Rule]:
-    """Every rule in the folder, in file order (files named ``_*.rq``, such as the fragments, are not
-    rules); ids must be unique. Read again only when a rule file or the fragments change (parsing the
-    headers took half of a report's time)."""
-    paths = sorted(p for p in Path(directory).glob("*.rq") if not p.name.startswith("_"))
-    stamp = FRAGMENTS_FILE.stat().st_mtime_ns
-    return list(_load_rules(tuple((p, p.stat().st_mtime_ns, p.stat().st_size) for p in paths), stamp))
-
-
-@functools.lru_cache(maxsize=4)
-def _load_rules(files: tuple, _fragments_stamp: int) -> tuple[Rule, ...]:
-    rules = [parse_rule_file(path) for path, _mtime, _size in files]
-    seen: dict[str, str] = {}
-    for rule in rules:
-        if rule.id in seen:
-            raise RuleFileError(f"rule id {rule.id!r} is used by {seen[rule.id]} and {rule.query.path}")
-        seen[rule.id] = str(rule.query.path)
-    return tuple(rules)
 
 
 @dataclass
@@ -231,35 +167,10 @@ def run_scrutiny(kg: KnowledgeGraph, asof: Any = None, rules: Iterable[Rule] | N
     wanted = resolve_partnership(kg, partnership) if partnership else None
     rules = load_rules() if rules is None else list(rules)
     requirements = requirements_in(kg)
-    fetched: list[tuple[Rule, list[dict]]] = []
-    for rule in rules:
-        result = kg.query(rule.query.sparql, substitutions=rule.query.bind({"asof": asof}, kg.base_iri))
-        columns = [v.value for v in result.variables]
-        unknown = [c for c in rule.entities + rule.group_by if c not in columns]
-        if unknown:
-            raise RuleFileError(f"{rule.query.path}: entities/group_by name columns the query does not project: {unknown}")
-        fetched.append((rule, [{c: row[c] for c in columns if row[c] is not None} for row in result]))
-    contexts = contexts_of(kg, {t.value for _, rows in fetched for row in rows for c, t in row.items()
-                                    if c.startswith("passage") and isinstance(t, ox.NamedNode)})
-    raw: list[tuple[Rule, str | None, str, list[dict]]] = []
-    for rule, rows in fetched:
-        groups: dict[tuple, list[dict]] = {}
-        for row in rows:
-            for owner in row_partnerships(row, contexts):
-                if wanted is None or owner == wanted:
-                    key = (owner or "",) + tuple(_text(row.get(c)) for c in rule.group_by + ("outcome",))
-                    groups.setdefault(key, []).append(row)
-        raw.extend((rule, key[0] or None, "|".join(key), members) for key, members in sorted(groups.items()))
-    iris = {t.value for *_, members in raw for row in members for t in row.values() if isinstance(t, ox.NamedNode)}
+    fetched = [(rule, _rows(kg, rule, asof)) for rule in rules]
+    groups = _groups(fetched, contexts_of(kg, _evidence_graphs(rows for _, rows in fetched)), wanted)
     known = partnerships_in(kg)
-    labels = labels_of(kg, iris | set(known))
-    graphs = describe_graphs(kg, {row[c].value for *_, members in raw for row in members for c in row
-                                  if c.startswith("passage") and isinstance(row[c], ox.NamedNode)})
-    results = []
-    for rule, owner, key, members in raw:
-        result = _result(rule, key, members, asof, labels, graphs, requirements, kg.base_iri)
-        result.partnership = {"iri": owner, "label": known.get(owner, owner)} if owner else None
-        results.append(result)
+    results = _results(kg, groups, asof, requirements, known)
     report = ScrutinyReport(asof=asof, results=results, requirements=list(requirements.values()),
                             rules=[{"id": r.id, "title": r.title, "kind": r.kind, "severity": r.severity,
                                     "requirement": _absolute(r.requirement, kg.base_iri), "description": r.query.description}
@@ -271,6 +182,50 @@ def run_scrutiny(kg: KnowledgeGraph, asof: Any = None, rules: Iterable[Rule] | N
         req["rules"] = [r.id for r in rules if _absolute(r.requirement, kg.base_iri) == iri]
     set_statuses(report, requirements, checking, {p: known[p] for p in ([wanted] if wanted else known)})
     return report
+
+
+def _rows(kg: KnowledgeGraph, rule: Rule, asof: str) -> list[dict]:
+    """A rule's rows as of the date (the date bound as a term, never written into the query)."""
+    answer = kg.query(rule.query.sparql, substitutions=rule.query.bind({"asof": asof}, kg.base_iri))
+    columns = [v.value for v in answer.variables]
+    unknown = [c for c in rule.entities + rule.group_by if c not in columns]
+    if unknown:
+        raise RuleFileError(f"{rule.query.path}: entities/group_by name columns the query does not project: {unknown}")
+    return [{c: row[c] for c in columns if row[c] is not None} for row in answer]
+
+
+def _evidence_graphs(row_lists: Iterable[list[dict]]) -> set[str]:
+    """The graphs the rows give as evidence (their ``?passage...`` columns)."""
+    return {t.value for rows in row_lists for row in rows for c, t in row.items()
+            if c.startswith("passage") and isinstance(t, ox.NamedNode)}
+
+
+def _groups(fetched: list[tuple[Rule, list[dict]]], contexts: dict, wanted: str | None) -> list[tuple]:
+    """(rule, partnership or None, key, rows) for each result: a rule's rows of one partnership that agree
+    on its ``group_by`` columns and outcome, in the order of their keys (never the store's row order)."""
+    found: list[tuple] = []
+    for rule, rows in fetched:
+        groups: dict[tuple, list[dict]] = {}
+        for row in rows:
+            for owner in row_partnerships(row, contexts):
+                if wanted is None or owner == wanted:
+                    key = (owner or "",) + tuple(_text(row.get(c)) for c in rule.group_by + ("outcome",))
+                    groups.setdefault(key, []).append(row)
+        found.extend((rule, key[0] or None, "|".join(key), members) for key, members in sorted(groups.items()))
+    return found
+
+
+def _results(kg: KnowledgeGraph, groups: list[tuple], asof: str, requirements: dict, known: dict) -> list[Result]:
+    """Each group as a result, its entities named and its evidence graphs described."""
+    iris = {t.value for *_, members in groups for row in members for t in row.values() if isinstance(t, ox.NamedNode)}
+    labels = labels_of(kg, iris | set(known))
+    graphs = describe_graphs(kg, _evidence_graphs(members for *_, members in groups))
+    results = []
+    for rule, owner, key, members in groups:
+        result = _result(rule, key, members, asof, labels, graphs, requirements, kg.base_iri)
+        result.partnership = {"iri": owner, "label": known.get(owner, owner)} if owner else None
+        results.append(result)
+    return results
 
 
 def _absolute(iri: str, base_iri: str) -> str:
