@@ -314,7 +314,7 @@ def sample_parameters(n: int) -> dict[str, dict[str, str]]:
         "legislation": {"partnership": base + "partnership"},
         "meeting-frequencies": {"partnership": base + "partnership"},
         "members-of-body": {"body": base + "body/partnership-group"},
-        "person": {"person": base + "person/p001"},
+        "person": {"person": base + "person/p001", "partnership": base + "partnership"},  # a person may sit in several
         "priorities": {"partnership": base + "partnership"},
         "report-path": {"series": base + "doc/annual-reports"},
         "reporting-lines": {"target": base + "body/executive"},
