@@ -146,16 +146,19 @@ _SAID: set[str] = set()
 SHOWN_ENTITIES = 4
 
 
-def _note(kg, param: Parameter, questions: list[str]) -> str:
-    """Which questions have no default, which entities the default fits, and what to do."""
+def _note(kg, param: Parameter, questions: list[tuple[str, str]]) -> str:
+    """Which questions (name, parameter) have no default, which entities the default fits, and what to do."""
     index, (rule, argument) = index_for(kg), param.default_rule
     hits = _default_hits(kg, param, limit=SHOWN_ENTITIES + 1)
     kinds = kinds_in_words(index, (argument,) if rule == "only" and argument else param.classes)
     named = "; ".join(f"{h.display} ({_relative(h.iri, kg.base_iri)})" for h in hits[:SHOWN_ENTITIES])
     more = " and more" if len(hits) > SHOWN_ENTITIES else ""
-    asked = (f"question{'s' if len(questions) > 1 else ''} {', '.join(questions)} "
-             f"{'ask' if len(questions) > 1 else 'asks'} for the {param.name} instead of taking a default")
-    todo = (f"nothing to fix: choose one on the form, or give it in the request (?{param.name}=...)")
+    names = sorted({p for _q, p in questions})
+    listed = ", ".join(q if len(names) == 1 else f"{q} (its {p})" for q, p in questions)
+    asked = (f"question{'s' if len(questions) > 1 else ''} {listed} {'ask' if len(questions) > 1 else 'asks'} "
+             f"for {'the ' + names[0] if len(names) == 1 else 'one'} instead of taking a default")
+    todo = ("nothing to fix: choose one on the form, or give it in the request ("
+            + ", ".join(f"?{p}=..." for p in names) + ")")
     if rule == "only" and not hits:
         return f"note: the data has no {kinds}, so {asked}; {todo}"
     if rule == "only":
@@ -178,7 +181,9 @@ def resolve_defaults(queries: Mapping[str, NamedQuery], kg) -> dict[str, NamedQu
                 value = resolve_default(kg, param)
                 asks = value is None and param.default_rule[0] == "only" and not param.default_rule[1]
                 if value is None:
-                    unresolved.setdefault((param.name, param.default_rule, param.classes), (param, []))[1].append(name)
+                    rule, argument = param.default_rule  # "the only executive body" is one note, whatever asks it
+                    key = (rule, argument) if rule == "only" and argument else (rule, argument, param.classes)
+                    unresolved.setdefault(key, (param, []))[1].append((name, param.name))
                 param = dataclasses.replace(param, default=value, required=param.required or asks)
             params.append(param)
         resolved[name] = dataclasses.replace(query, parameters=tuple(params))
