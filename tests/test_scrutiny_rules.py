@@ -190,3 +190,31 @@ def test_no_requirement_is_judged_before_the_partnership_began():
     report = scrutinise(EXAMPLESHIRE, asof="2020-03-31")
     assert [r for r in report.results if r.kind == "requirement"] == []
     assert {r["status"] for r in report.requirements} <= {"no result", "not checked"}
+
+
+EDUCATION_PARTNER = """
+@prefix lscp: <https://lscp-kg.example.org/ontology#> .
+@prefix org:  <http://www.w3.org/ns/org#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+
+<id/bareshire/passage/L9> {
+    <id/bareshire/passage/L9> a lscp:SourcePassage ; lscp:source <id/source/bareshire-arrangements> ;
+        lscp:partnershipContext <id/partnership/bareshire> ; lscp:startLine 9 ; lscp:endLine 9 ;
+        prov:value "Schools are our fourth partner, through the Bareshire Education Partnership." .
+    <id/partnership/bareshire> lscp:additionalPartner <id/bareshire/education-partnership> .
+    <id/bareshire/education-partnership> a org:Organization ; rdfs:label "Bareshire Education Partnership" ;
+        lscp:sector lscp:sector-schools .
+}
+"""
+
+
+def test_education_as_an_additional_partner_meets_edu(bare, tmp_path):
+    assert fired(bare, "EDU")
+    extra = tmp_path / "education-partner.trig"
+    extra.write_text(EDUCATION_PARTNER, encoding="utf-8")
+    report = scrutinise(BARESHIRE, extra)
+    assert not fired(report, "EDU")
+    (passed,) = [p for p in report.passes if p.rule == "EDU"]
+    assert BASE + "id/bareshire/education-partnership" in {e["iri"] for e in passed.entities}
+    assert {e["start_line"] for e in passed.evidence} == {9}
