@@ -104,7 +104,7 @@ def test_a_report_step_without_order_names_the_yaml_field(tmp_path):
     step: independent-scrutiny
 """)
     assert problem.line == 21 and problem.message == "report-step 'scrutiny-step' has no 'order'"
-    assert problem.fix.startswith("add 'order:' (1 for the first step") and "stepOrder" not in str(problem)
+    assert problem.fix.startswith("add 'order:': 1 for the first step") and "stepOrder" not in str(problem)
 
 
 def test_a_thing_with_no_label(tmp_path):
@@ -126,7 +126,26 @@ def test_a_required_field(tmp_path):
     label: Director of Children's Services, Nethercombe Council
 """)
     assert problem.line == 21 and problem.message == "post 'director-of-childrens-services' has no 'post_in'"
-    assert problem.fix.startswith("add 'post_in:' (The organisation, body or partnership the post belongs to")
+    assert problem.fix.startswith("add 'post_in:': The organisation, body or partnership the post belongs to")
+
+
+def test_a_rule_of_the_whole_entry_is_said_in_its_fields(tmp_path):
+    found = check(tmp_path, """- quote: The Chair of the Executive is the Council's Director of Children's Services.
+  facts:
+  - body: executive
+    type: executive-body
+    label: Executive
+    partnership_of: nethercombe
+  - seat: executive-1
+    type: seat
+    label: Executive, seat 1
+    body: executive
+    role: member
+""")
+    [problem] = found
+    assert problem.line == 25 and problem.message == ("seat 'executive-1': a membership needs a member ('member') or "
+                                                      "the post that holds the seat ('post')")
+    assert "the fields of 'seat'" in problem.fix
 
 
 def test_a_value_of_the_wrong_kind_is_said_with_the_field_and_the_written_name(tmp_path):

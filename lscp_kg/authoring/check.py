@@ -167,7 +167,7 @@ def in_yaml_terms(violation, compiled: Compilation) -> AuthoringProblem:
         elif key == "label":
             fix = "add 'label:', the name pages show for it (once, where the source introduces it)"
         else:
-            fix = f"add '{key}:'" + (f" ({field_.doc.rstrip('.')})" if field_ and field_.doc else "")
+            fix = f"add '{key}:'" + (f": {field_.doc}" if field_ and field_.doc else "")
         return AuthoringProblem(compiled.file, origin.entry_line, f"{thing} has no '{key}'", fix)
     words = _yaml_words(kind)
     if violation.value and compiled.ns is not None and "://" in violation.value:
@@ -179,6 +179,9 @@ def in_yaml_terms(violation, compiled: Compilation) -> AuthoringProblem:
     if focus in message:  # the message starts with the node ("'Label' <IRI> has ..."): the entry says which
         message = message[message.index(focus) + len(focus):].strip()
     message, fix = _in_words(message, words), _in_words(fix, words)
+    if violation.path is None:  # a rule of the whole entry (a seat needs a member or a post): its words say what
+        return AuthoringProblem(compiled.file, origin.entry_line, f"{thing}: {fix or message}",
+                                f"see the fields of '{origin.kind}' in docs/adding-a-partnership.md")
     return AuthoringProblem(compiled.file, _line(compiled, violation) or origin.entry_line, f"{thing} {message}", fix)
 
 
