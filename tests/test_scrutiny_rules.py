@@ -218,3 +218,31 @@ def test_education_as_an_additional_partner_meets_edu(bare, tmp_path):
     (passed,) = [p for p in report.passes if p.rule == "EDU"]
     assert BASE + "id/bareshire/education-partnership" in {e["iri"] for e in passed.entities}
     assert {e["start_line"] for e in passed.evidence} == {9}
+
+
+SCRUTINEER_POST = """
+@prefix lscp: <https://lscp-kg.example.org/ontology#> .
+@prefix org:  <http://www.w3.org/ns/org#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+
+<id/bareshire/passage/L9> {
+    <id/bareshire/passage/L9> a lscp:SourcePassage ; lscp:source <id/source/bareshire-arrangements> ;
+        lscp:partnershipContext <id/partnership/bareshire> ; lscp:startLine 9 ; lscp:endLine 9 ;
+        prov:value "Our independent scrutineer also chairs the partnership." .
+    <id/partnership/bareshire> lscp:scrutinyModel lscp:IndependentScrutineerModel .
+    <id/bareshire/post/independent-scrutineer> a org:Post ; rdfs:label "Independent scrutineer and chair, Bareshire" ;
+        org:postIn <id/partnership/bareshire> ; org:role lscp:IndependentScrutineerRole , lscp:ChairRole ;
+        lscp:independent true .
+}
+"""
+
+
+def test_a_scrutineer_post_of_the_partnership_meets_is(bare, tmp_path):
+    assert fired(bare, "IS")
+    extra = tmp_path / "scrutineer.trig"
+    extra.write_text(SCRUTINEER_POST, encoding="utf-8")
+    report = scrutinise(BARESHIRE, extra)
+    assert not fired(report, "IS")
+    (passed,) = [p for p in report.passes if p.rule == "IS"]
+    assert BASE + "id/bareshire/post/independent-scrutineer" in {e["iri"] for e in passed.entities}
