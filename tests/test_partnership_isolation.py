@@ -158,4 +158,9 @@ def test_the_fixtures_share_what_they_are_meant_to_share(everything):
     namesakes = everything.query("""SELECT ?x WHERE { ?x a <http://xmlns.com/foaf/0.1/Person> ;
         <http://www.w3.org/2000/01/rdf-schema#label> "Alex Morgan" }""")
     assert len(list(namesakes)) == 2, "two people named Alex Morgan, not merged"
+    southvale = everything.iri("id/partnership/southvale")
+    shapes = everything.query(f"""ASK {{ <{southvale}> a <{LSCP}JointSafeguardingPartnership> ;
+        <{LSCP}sitsWithin> ?parent ; <{LSCP}additionalPartner> ?education ; <{LSCP}chairRotationPeriod> ?period .
+        ?parent a <{LSCP}PanAreaArrangement> . ?education <{LSCP}sector> <{LSCP}sector-education> }}""")
+    assert shapes, "Southvale is a joint partnership in a pan-area arrangement with an education partner and a rotating chair"
     assert list(itertools.islice(_partnerships(everything), 1)), "the partnerships are loaded"
