@@ -109,13 +109,13 @@ def strict(response: Response) -> Response:
     return response
 
 
-def picker_groups() -> list[dict]:
-    """Every node of the network by kind and name (namesakes with their partnerships), for the path view's two
-    pickers (lscp_kg.visualisations.chooser)."""
+def picker_groups(partnership: str | None = None) -> list[dict]:
+    """Every node of the network (of one partnership, when chosen) by kind and name (namesakes with their
+    partnerships), for the path view's two pickers (lscp_kg.visualisations.chooser)."""
     def build():
-        graph = network()
+        graph = network(partnership)
         return chooser_groups(graph, index_for(service_state().kg).display_names(graph.nodes))
-    return cached("picker-groups", build)
+    return cached(f"picker-groups:{partnership or ''}", build)
 
 
 @bp.get("/explore/")
@@ -124,7 +124,7 @@ def index():
     views = [(with_partnership(url_for("explore.view", name=name), partnership), view_title(name), name)
              for name in FIXED_VIEWS]
     partnerships = sorted(loaded_partnerships().items(), key=lambda item: (item[1].casefold(), item[0]))
-    return strict(Response(render_template("explore/index.html", views=views, groups=picker_groups(),
+    return strict(Response(render_template("explore/index.html", views=views, groups=picker_groups(partnership),
                                            partnerships=partnerships if len(partnerships) > 1 else [],
                                            partnership=partnership,
                                            asset_url=url_for("explore.index").rstrip("/") + "/assets"),
@@ -230,7 +230,7 @@ def page_for(drawn, state: ViewState, params: dict, partnership: str | None = No
         for name in FIXED_VIEWS]
     pickers = None
     if drawn.name == "path":
-        pickers = {"action": url_for("explore.view", name="path"), "groups": picker_groups(),
+        pickers = {"action": url_for("explore.view", name="path"), "groups": picker_groups(partnership),
                    "ends": [{"name": "from", "label": "From", "value": params.get("source")},
                             {"name": "to", "label": "To", "value": params.get("target")}]}
     return render_page(drawn, kg.base_iri, asset_url=url_for("explore.index").rstrip("/") + "/assets",

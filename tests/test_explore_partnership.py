@@ -74,3 +74,9 @@ def test_the_explorer_offers_the_partnerships_and_refuses_an_unknown_one(client)
     wrong = client.get("/explore/structure?partnership=id/partnership/nowhere")
     assert wrong.status_code == 400
     assert "Eastmoor Safeguarding Children Partnership" in wrong.get_data(as_text=True)
+
+
+def test_the_choosers_offer_only_the_chosen_partnerships_entities(client):
+    east = client.get("/explore/?partnership=id/partnership/eastmoor").get_data(as_text=True)
+    assert "Jordan Hale" in east and "Chris Lane" not in east
+    assert "Chris Lane" in client.get("/explore/").get_data(as_text=True)
