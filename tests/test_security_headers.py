@@ -23,8 +23,7 @@ PAGES = [  # (path, expected status): every page type, and its not-found and bad
 def test_every_html_answer_has_the_content_security_policy(client, path, status):
     response = client.get(path, headers=HTML)
     assert response.status_code in (status if isinstance(status, tuple) else (status,)), response.status_code
-    if response.mimetype != "text/html":
-        pytest.skip(f"{path} answers {response.mimetype}")
+    assert response.mimetype == "text/html", f"{path} answers {response.mimetype}, not a page"
     policy = response.headers.get("Content-Security-Policy", "")
     assert policy.startswith("default-src ") and "script-src 'self'" in policy and "frame-ancestors" in policy, path
     assert "unsafe-eval" not in policy and "http" not in policy
@@ -35,8 +34,7 @@ def test_error_pages_of_the_views_and_scrutiny_are_html_with_the_policy(client):
     for path in ("/explore/no-such-view", "/scrutiny?asof=not-a-date"):
         response = client.get(path, headers=HTML)
         assert response.mimetype == "text/html" and response.status_code in (400, 404)
-        assert response.headers["Content-Security-Policy"] in (CONTENT_SECURITY_POLICY,) or \
-            "default-src 'none'" in response.headers["Content-Security-Policy"]
+        assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY, path
 
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>"><svg onload=alert(3)>'
@@ -55,8 +53,28 @@ def test_a_hostile_label_in_the_ontology_documentation_comes_out_as_text(tmp_pat
         f'<http://x/o#C> a owl:Class ; rdfs:label "{label}" ; skos:definition "{label}" ; rdfs:isDefinedBy <http://x/o> .\n',
         encoding="utf-8")
     raw = OntPub(ontology=str(ontology)).make_html()
-    assert "<script>alert(1)" in raw or "onerror=alert(2)" in raw  # pyLODE itself lets the label through
+    assert _elements(raw, "script", "img", "svg"), "pyLODE itself lets the hostile label through as markup"
     clean = sanitise_html(raw)
-    assert "<script" not in clean.lower() and "<img" not in clean.lower() and "<svg" not in clean.lower()
-    assert "onerror" not in clean.lower().replace("onerror=alert(2)&gt;", "") or "&lt;img" in clean
+    assert not _elements(clean, "script", "img", "svg", "iframe")
+    assert not [(tag, name) for tag, attrs in _all_elements(clean) for name, _ in attrs if name.lower().startswith("on")]
     assert 'id="' in clean and "<h" in clean  # pyLODE's structure stays
+
+
+def _all_elements(html: str) -> list[tuple[str, list]]:
+    """Every element a browser's parser would build from this HTML, with its attributes."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Collect(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, attrs))
+
+        handle_startendtag = handle_starttag
+
+    Collect().feed(html)
+    return found
+
+
+def _elements(html: str, *tags: str) -> list[str]:
+    return [tag for tag, _ in _all_elements(html) if tag in tags]

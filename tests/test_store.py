@@ -22,13 +22,21 @@ def test_broken_turtle_names_file_and_line(tmp_path):
     assert "bad.trig:5" in str(caught.value)
 
 
-def test_failed_reload_leaves_existing_graph_untouched(kg, tmp_path):
-    before = len(kg)
+def test_a_broken_file_leaves_an_on_disk_store_as_it_was(tmp_path):
+    """Bad data changes nothing: loading the shipped data plus a broken file into an existing on-disk store
+    fails with the file's name before anything is written, and the store still holds the graph it held."""
+    from lscp_kg.backends import StoreSettings
+
+    settings = StoreSettings(store_path=tmp_path / "store")
+    good = load_knowledge_graph(settings=settings)
+    before, fingerprint = len(good), good.fingerprint()
+    del good
     bad = tmp_path / "bad.ttl"
     bad.write_text("this is not turtle")
-    with pytest.raises(DataFileError):
-        kg.replace_with(load_knowledge_graph([bad]))
-    assert len(kg) == before
+    with pytest.raises(DataFileError, match="bad.ttl"):
+        load_knowledge_graph([bad], settings=settings)
+    again = load_knowledge_graph(settings=settings)
+    assert (len(again), again.fingerprint()) == (before, fingerprint)
 
 
 def test_missing_data_path_is_an_error(tmp_path):
