@@ -27,9 +27,9 @@ from lscp_kg.visualisations.analysis import analyse
 from lscp_kg.visualisations.chooser import chooser_groups
 from lscp_kg.visualisations.marks import marks_of
 from lscp_kg.visualisations.network_data import edge_item, node_item
-from lscp_kg.visualisations.neighbourhood import expansion
+from lscp_kg.visualisations.neighbourhood import expansion, neighbours as neighbours_of
 from lscp_kg.visualisations.projection import project
-from lscp_kg.visualisations.render import ASSETS, SERVED_CSP, asset_text, render_page
+from lscp_kg.visualisations.render import ASSETS, asset_text, render_page
 from lscp_kg.visualisations.view_state import STATE_PARAMETERS, StateError, ViewState, apply_expansions
 from lscp_kg.visualisations.views import FIXED_VIEWS, VIEW_PARAMETERS, VIEWS, ViewError, build_view, view_parameters
 
@@ -88,15 +88,20 @@ def view_title(name: str) -> str:
     return VIEW_TITLES[name]
 
 
-def entities_href(iris: list[str]) -> str | None:
-    """A view of exactly these entities, highlighted and joined by their shortest connections (one
-    entity alone: with its neighbours); None if the network shows none of them."""
-    graph = network()
+#: A finding's network opens with at most this many nodes, so that every label can be read.
+FINDING_VIEW_LIMIT = 30
+
+
+def entities_href(iris: list[str], partnership: str | None = None) -> str | None:
+    """A view of these entities, highlighted, joined by their shortest connections, with their direct
+    neighbours up to :data:`FINDING_VIEW_LIMIT` nodes (bodies and posts first; the rest one click away);
+    None if the network shows none of them."""
+    graph = network(partnership)
     shown = [iri for iri in dict.fromkeys(iris) if iri in graph]
     if not shown:
         return None
-    depth = "1" if len(shown) == 1 else "0"
-    return url_for("explore.view", name="entity") + "?" + urlencode([("iri", i) for i in shown] + [("depth", depth)])
+    query = [("iri", i) for i in shown] + [("depth", "1"), ("limit", str(FINDING_VIEW_LIMIT))]
+    return with_partnership(url_for("explore.view", name="entity") + "?" + urlencode(query), partnership)
 
 
 def passage_href(source: dict) -> str:
@@ -104,7 +109,6 @@ def passage_href(source: dict) -> str:
 
 
 def strict(response: Response) -> Response:
-    response.headers["Content-Security-Policy"] = SERVED_CSP
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
@@ -235,8 +239,27 @@ def page_for(drawn, state: ViewState, params: dict, partnership: str | None = No
                             {"name": "to", "label": "To", "value": params.get("target")}]}
     return render_page(drawn, kg.base_iri, asset_url=url_for("explore.index").rstrip("/") + "/assets",
                        service_url=request.script_root, links=links, state=state, marks=marks(partnership),
-                       passage_href=passage_href, pickers=pickers,
-                       api={"neighbours": with_partnership(url_for("explore.neighbours"), partnership)})
+                       passage_href=passage_href, pickers=pickers, more=show_all(drawn, state, partnership),
+                       api={"neighbours": with_partnership(url_for("explore.neighbours"), partnership)},
+                       frame=site_page)
 
+
+def site_page(title: str, head: str, body: str) -> str:
+    """The explorer inside the site's page: its header, navigation and search stay."""
+    return render_template("explore/view.html", title=title, head=head, body=body)
+
+
+def show_all(drawn, state: ViewState, partnership: str | None) -> dict | None:
+    """The link that brings every neighbour a bounded view left out (by expanding its entities)."""
+    left_out = {n: c for n, c in drawn.graph.graph.get("left_out", {}).items() if n not in state.expand}
+    if not left_out:
+        return None
+    every = set().union(*(neighbours_of(network(partnership), n) for n in left_out))
+    pairs = [(k, v) for k, v in request.args.items(multi=True)] + [("expand", n) for n in left_out]
+    return {"href": request.path + "?" + urlencode(pairs), "count": len(every)}
+
+
+from lscp_kg.service.explore_export import bp as export_bp  # noqa: E402 (the exports' context and PDF, service/explore_export.py)
+bp.register_blueprint(export_bp)
 
 __all__ = ["bp", "VIEW_PARAMETERS", "entities_href"]

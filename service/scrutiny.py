@@ -86,16 +86,12 @@ def _json(report: ScrutinyReport) -> Response:
 
 
 def _page(report: ScrutinyReport) -> Response:
-    from lscp_kg.service.app import CONTENT_SECURITY_POLICY
-
     chosen = (report.partnership or {}).get("iri")
     html = render_template("scrutiny/page.html", report=report.to_dict(), severities=SEVERITIES,
                            entity_href=entity_url, network_href=network_href, page_href=url_for("scrutiny.page"),
                            json_href=url_for("scrutiny.as_json", asof=report.asof, partnership=chosen),
                            choices=_choices())
-    response = Response(html, mimetype="text/html")
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    return response
+    return Response(html, mimetype="text/html")  # its security headers: service/security_headers.py
 
 
 def _choices() -> list[dict]:

@@ -3,8 +3,7 @@
 :func:`register_security_headers` adds, to every response of every blueprint
 (error pages included), ``X-Content-Type-Options: nosniff``, CORS for browser
 integrators on the machine paths, and to every ``text/html`` response the
-:data:`CONTENT_SECURITY_POLICY` (a page that sets a stricter one, as the network
-views do, keeps its own). An XML answer that would be malformed (a control
+:data:`CONTENT_SECURITY_POLICY`, the one policy of every page (no module sets another). An XML answer that would be malformed (a control
 character in the data) becomes a 406 that suggests another format
 (:func:`formats.xml_refusal`), before the headers are set.
 
@@ -13,7 +12,7 @@ character in the data) becomes a 406 that suggests another format
 >>> register_security_headers(app, ("*",))
 >>> response = app.test_client().get("/no-such-page")
 >>> response.status_code, response.headers["Content-Security-Policy"].split(";")[0]
-(404, "default-src 'self'")
+(404, "default-src 'none'")
 """
 
 from __future__ import annotations
@@ -24,10 +23,12 @@ from flask import Flask, request
 from lscp_kg.service.errors import error_response
 from lscp_kg.service.formats import XML_MEDIA_TYPES, xml_refusal
 
-#: Pages of this service may load scripts, styles and data from the service itself only.
-CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                           "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; "
-                           "frame-ancestors 'none'")
+#: The one policy of every HTML answer (pages, network views, errors): scripts, styles, images and data from the
+#: service itself only, no inline script; images may be data: URLs (the explorer's PNG export), fetches go to the
+#: service (the explorer's neighbours); a page may be framed by the service's own pages only.
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; "
+                           "form-action 'self'; frame-ancestors 'self'")
 CORS_PATHS = ("/sparql", "/api/", "/openapi.json", "/id/", "/entity", "/ontology", "/health", "/scrutiny")
 
 
@@ -60,7 +61,7 @@ def register_security_headers(app: Flask, origins: tuple[str, ...]) -> None:
         if request.path.startswith(CORS_PATHS):
             _cors(response, origins)
         if response.mimetype == "text/html":
-            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY  # one policy, set here only
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
 

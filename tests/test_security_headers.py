@@ -78,3 +78,16 @@ def _all_elements(html: str) -> list[tuple[str, list]]:
 
 def _elements(html: str, *tags: str) -> list[str]:
     return [tag for tag, _ in _all_elements(html) if tag in tags]
+
+
+def test_the_policy_is_set_in_one_place():
+    """One place for security headers (issue 19): no other module of the service sets a Content-Security-Policy
+    (the standalone files written by the command line carry their own, in a meta element, with script hashes)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    setters = [str(path.relative_to(root)) for folder in ("service", "visualisations", "lscp_kg")
+               for path in (root / folder).rglob("*.py")
+               if 'headers["Content-Security-Policy"]' in path.read_text(encoding="utf-8")
+               or "CONTENT_SECURITY_POLICY =" in path.read_text(encoding="utf-8")]
+    assert setters == ["service/security_headers.py"]

@@ -36,7 +36,7 @@ PYVIS_LIB = Path(pyvis.__file__).resolve().parent / "lib"
 HERE = Path(__file__).resolve().parent
 #: The page scripts, in the order they load (explorer.js, last, wires the others together).
 SCRIPTS = ("explorer-state.js", "explorer-panel.js", "explorer-export.js", "explorer-keys.js", "explorer-toolbar.js",
-           "explorer.js")
+           "explorer-labels.js", "explorer.js")
 ASSETS = {
     "vis-network.min.js": PYVIS_LIB / "vis-9.1.2" / "vis-network.min.js",
     "vis-network.css": PYVIS_LIB / "vis-9.1.2" / "vis-network.css",
@@ -45,9 +45,6 @@ ASSETS = {
     "explorer-picker.css": HERE / "static" / "explorer-picker.css",
     **{name: HERE / "static" / name for name in SCRIPTS},
 }  # the files a view needs, by the name the service serves them under
-#: For served views: nothing from another host, no inline script.
-SERVED_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-              "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'")
 
 #: Above this many nodes in the whole network, a file written alone carries no copy of it to expand from.
 UNIVERSE_LIMIT = 3000
@@ -99,22 +96,25 @@ def csp_hash(text: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def template() -> jinja2.Template:
+def template(name: str = "explorer.html") -> jinja2.Template:
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                                      trim_blocks=True, lstrip_blocks=True)
-    return environment.get_template("explorer.html")
+    return environment.get_template(name)
 
 
 def render_page(view: View, base_iri: str, *, standalone: bool = False, asset_url: str = "/explore/assets",
                 service_url: str | None = "", links: list[tuple[str, str, bool]] | None = None,
                 state: ViewState | None = None, marks: dict | None = None, projection=None,
-                passage_href=None, api: dict | None = None, pickers: dict | None = None) -> str:
+                passage_href=None, api: dict | None = None, pickers: dict | None = None,
+                more: dict | None = None, frame=None) -> str:
     """The HTML page of a view (its picture, controls, details panel and text alternative).
 
     ``standalone`` inlines every script and style and sets a Content-Security-Policy
     that allows only them (by hash), so the file opens from disk and fetches nothing;
     it carries the whole network (``projection``) so that nodes can still be expanded.
-    Otherwise the page references ``asset_url`` and the service sends :data:`SERVED_CSP`.
+    Otherwise the page references ``asset_url`` and the service sends the one policy of lscp_kg.service.security_headers;
+    ``frame(title, head, body)`` then puts the explorer inside the site's page (its header and navigation).
+    ``more`` (``href``, ``count``): the link that shows every neighbour of a view drawn within a budget.
     """
     state = state or ViewState()
     marks = marks if marks is not None else (marks_of(projection) if projection is not None else {})
@@ -133,11 +133,14 @@ def render_page(view: View, base_iri: str, *, standalone: bool = False, asset_ur
     context = {"view": view, "data_json": safe_json(data), "standalone": standalone, "asset_url": asset_url,
                "steps": path_steps_for_page(view, base_iri, service_url, passage_href), "links": links or [],
                "node_count": text["node_count"], "edge_count": len(text["sentences"]), "text": text,
-               "legend_marks": data["legend"]["marks"], "pickers": pickers, "scripts_list": SCRIPTS}
+               "legend_marks": data["legend"]["marks"], "pickers": pickers, "scripts_list": SCRIPTS, "more": more}
     if standalone:
         scripts = [asset_text(name) for name in ("vis-network.min.js",) + SCRIPTS]
         styles = [asset_text("vis-network.css"), asset_text("explorer.css"), asset_text("explorer-picker.css")]
         context.update(scripts=scripts, styles=styles, csp=(
             "default-src 'none'; script-src " + " ".join(map(csp_hash, scripts)) +
             "; style-src 'unsafe-inline'; img-src data: blob:; base-uri 'none'; form-action 'none'"))
+    if frame is not None and not standalone:
+        head = template("_explorer_head.html").render(**context)
+        return frame(view.title, head, template("_explorer_body.html").render(**context))
     return template().render(**context)
