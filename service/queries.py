@@ -17,6 +17,7 @@ import json
 
 from flask import Blueprint, Response, render_template, request, url_for
 
+from lscp_kg.labels import labels_for
 from lscp_kg.name_resolution import resolver
 from lscp_kg.named_queries import NamedQuery, ParameterError
 from lscp_kg.service.errors import HttpError
@@ -27,6 +28,7 @@ from lscp_kg.service.result_tables import requested_page, result_table
 from lscp_kg.service.results import QueryJob, QueryOutcome
 from lscp_kg.service.sparql import answer
 from lscp_kg.service.state import service_state
+from lscp_kg.service.suggestions import empty_answer
 
 bp = Blueprint("queries", __name__)
 RESERVED = ("format",)
@@ -142,19 +144,21 @@ def page(name: str):
     query = named_query(name)
     raw = raw_parameters(RESERVED + ("page",))
     values = {p.name: raw.get(p.name, p.default or "") for p in query.parameters}
-    table, chain, graph_text, error, status, field_errors = None, None, None, None, 200, {}
+    table, chain, graph_text, error, status, field_errors, empty = None, None, None, None, 200, {}, None
     try:
         outcome = run_named(query, raw, {"results": "json", "graph": "turtle"})
+        bound = bound_iris(query, raw)
         if outcome.kind == "graph":
             graph_text = outcome.body.decode()
         else:
             document = json.loads(outcome.body)
             if is_chain(document):
                 number_steps(document)
-            table = result_table(document, outcome.truncated, requested_page())
+            table = result_table(document, outcome.truncated, requested_page(), bound, one_entry_per_thing=True)
             if is_chain(document):
-                start = next(iter(query.bind(raw, service_state().kg.base_iri, resolver(service_state().kg)).values()), None)
-                chain = build_chain(document, getattr(start, "value", None))
+                chain = build_chain(document, next(iter(bound.values()), None))
+            if table["total"] == 0 and table["boolean"] is None:
+                empty = empty_answer(query, bound)
     except HttpError as refusal:
         if refusal.status != 400:
             raise
@@ -170,4 +174,23 @@ def page(name: str):
             field_errors[problem.parameter] = problem
     downloads = {fmt: url_for("queries.run_api", name=name, format=fmt, **raw) for fmt in ("csv", "json", "tsv", "xml")}
     return render_template("query.html", query=query, values=values, table=table, chain=chain, graph_text=graph_text,
-                           error=error, downloads=downloads, field_errors=field_errors), status
+                           error=error, downloads=downloads, field_errors=field_errors, empty=empty,
+                           identifiers=identifiers(query, raw) if status == 200 else []), status
+
+
+def bound_iris(query: NamedQuery, raw: dict) -> dict[str, str]:
+    """The IRIs the question was asked about (given or by default), by parameter name, in the query's order."""
+    state = service_state()
+    bound = query.bind(raw, state.kg.base_iri, resolver(state.kg))
+    return {variable.value: term.value for variable, term in bound.items()
+            if any(p.name == variable.value and p.type == "iri" for p in query.parameters)}
+
+
+def identifiers(query: NamedQuery, raw: dict) -> list[dict]:
+    """For the technical details: each entity the question was asked about, by name and identifier."""
+    try:
+        bound = bound_iris(query, raw)
+    except ParameterError:
+        return []
+    labels = labels_for(service_state().kg)
+    return [{"parameter": name, "name": labels.label(iri) or iri, "iri": iri} for name, iri in bound.items()]

@@ -3,22 +3,36 @@ plain English, quotes linked to their source lines, a column that holds one valu
 said once above the table, long text collapsed, and pages of :data:`PAGE_SIZE` rows.
 
 A column ``xLabel`` becomes the text of column ``x``'s links; a ``passage`` column (the named
-graph of a quote) becomes the "source lines" link of the row's ``quote``. The IRI behind each
-link stays in its ``title`` (and the table's script offers to copy it).
+graph of a quote) becomes the "source lines" link of the row's ``quote``.
+
+One entry per thing: when the first column names the same entity on several rows (a ceased
+organisation named by five seats and posts), the page shows one entry for it, each other column
+listing its distinct values. The page groups; the query and its downloads keep one row per
+solution (the API's columns and rows never depend on how a page shows them).
+
+Things of the past are marked where they are named ("ended 1 July 2022, replaced by ...", see
+:mod:`~lscp_kg.service.history`) and entries whose first column has ended come after the current ones.
+Every sort key orders numbers by value ("seat 2" before "seat 10"): :func:`natural_key`.
 """
 
 from __future__ import annotations
 
+import re
+
 from flask import request, url_for
 
 from lscp_kg.labels import labels_for, words
+from lscp_kg.service.history import ended
 from lscp_kg.service.links import entity_url, quote_url, short_iri
+from lscp_kg.service.scoping import Scope
 from lscp_kg.service.state import service_state
 
 PAGE_SIZE = 200
 LONG_TEXT = 160
 #: Variables that name the source passage of a row's quote.
 PASSAGE_VARIABLES = ("passage", "source", "g", "graph")
+DATE_TYPES = ("#date", "#dateTime", "#gYearMonth", "#gYear")
+ISO_DATE = re.compile(r"\d{4}-\d{2}(-\d{2}(T[\d:.]+Z?)?)?")
 
 
 def heading(variable: str) -> str:
@@ -27,7 +41,16 @@ def heading(variable: str) -> str:
     >>> heading("representedBy"), heading("start_date")
     ('represented by', 'start date')
     """
-    return words(variable).replace("_", " ")
+    return words(variable).replace("_", " ").replace("asof", "as of")
+
+
+def natural_key(text: str) -> str:
+    """A sort key that orders the numbers in a text by value: each run of digits padded to 12.
+
+    >>> sorted(["seat 10", "Seat 2", "seat 1"], key=natural_key)
+    ['seat 1', 'Seat 2', 'seat 10']
+    """
+    return re.sub(r"\d+", lambda m: m.group().zfill(12), text.casefold())
 
 
 def cell(binding: dict | None, label: str | None = None) -> dict:
@@ -37,15 +60,16 @@ def cell(binding: dict | None, label: str | None = None) -> dict:
     value = binding["value"]
     if binding["type"] == "uri":
         name = label or labels_for(service_state().kg).label(value) or short_iri(value)
-        return {"text": name, "href": entity_url(value), "iri": value, "sort": name.casefold()}
+        return {"text": name, "href": entity_url(value), "iri": value, "sort": natural_key(name)}
     if binding["type"] == "bnode":
         return {"text": f"_:{value}", "href": None, "iri": None}
     if binding["type"] == "triple":
         parts = binding["value"]
         return {"text": " ".join(cell(parts[k])["text"] for k in ("subject", "predicate", "object")),
                 "href": None, "iri": None}
-    return {"text": value, "href": None, "iri": None, "title": binding.get("datatype") or binding.get("xml:lang"),
-            "long": len(value) > LONG_TEXT, "lang": binding.get("xml:lang")}
+    datatype = binding.get("datatype") or ""
+    return {"text": value, "href": None, "iri": None, "long": len(value) > LONG_TEXT, "lang": binding.get("xml:lang"),
+            "sort": natural_key(value), "date": datatype.endswith(DATE_TYPES) or bool(ISO_DATE.fullmatch(value))}
 
 
 def _same(cells: list[dict]) -> bool:
@@ -60,8 +84,77 @@ def page_url(number: int) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
-def result_table(document: dict, truncated: bool = False, page: int = 1) -> dict:
-    """The table of a SPARQL JSON results document (see the module docstring)."""
+def _key(c: dict) -> tuple:
+    return c["text"], c.get("href"), c.get("source_href")
+
+
+def grouped(rows: list[list[dict]]) -> list[list[dict]]:
+    """One row per entity of the first column, each other cell listing the distinct values of its rows
+    (``entries``), in the order they came; rows whose first cell is not an entity stay as they are.
+
+    >>> a, b = {"text": "A", "href": "/a"}, {"text": "B", "href": "/b"}
+    >>> [[c["text"] if "entries" not in c else [i["text"] for i in c["entries"]] for c in row]
+    ...  for row in grouped([[a, {"text": "x"}], [b, {"text": "y"}], [a, {"text": "z"}]])]
+    [['A', ['x', 'z']], ['B', 'y']]
+    """
+    groups: dict = {}
+    for row in rows:
+        key = row[0].get("href") or id(row)
+        groups.setdefault(key, []).append(row)
+    merged = []
+    for members in groups.values():
+        if len(members) == 1:
+            merged.append(members[0])
+            continue
+        row = [members[0][0]]
+        for column in range(1, len(members[0])):
+            items = list({_key(m[column]): m[column] for m in members if m[column]["text"]}.values())
+            if len(items) < 2:
+                row.append(items[0] if items else {"text": "", "href": None, "iri": None})
+            else:
+                row.append({"entries": items, "text": "; ".join(i["text"] for i in items), "sort": items[0].get("sort", "")})
+        merged.append(row)
+    return merged
+
+
+def mark_history(rows: list[list[dict]], scope: Scope) -> None:
+    """Mark each named thing that has ended (unless its row already names its successor) and mark the rows
+    whose first entity has ended, so the page can show them after the current ones."""
+    seen: dict = {}
+    for row in rows:
+        shown = {item["href"] for c in row for item in c.get("entries", [c]) if item.get("href")}
+        for position, cell_ in enumerate(row):
+            for item in cell_.get("entries", [cell_]):
+                iri = item.get("iri")
+                if not iri:
+                    continue
+                if iri not in seen:
+                    seen[iri] = ended(iri, scope)
+                past = seen[iri]
+                if not past:
+                    continue
+                if position == 0:
+                    row[0]["past"] = True
+                successors = {s["href"] for s in past["successors"]}
+                if not successors or not successors <= shown:  # a row that names the successor says it already
+                    item["ended"] = past
+
+
+def _partnership(document: dict, parameters: dict | None) -> str | None:
+    """The partnership an answer is about: the one asked for, or the only one its rows name."""
+    if parameters and parameters.get("partnership"):
+        return parameters["partnership"]
+    values = {(b.get("partnership") or {}).get("value") for b in document.get("results", {}).get("bindings", [])}
+    values.discard(None)
+    return values.pop() if len(values) == 1 else None
+
+
+def result_table(document: dict, truncated: bool = False, page: int = 1, parameters: dict | None = None,
+                 one_entry_per_thing: bool = False) -> dict:
+    """The table of a SPARQL JSON results document (see the module docstring); ``parameters``: the question's
+    bound values by name (their ``partnership`` decides which graphs say what has ended). A question's page
+    asks for ``one_entry_per_thing`` (grouped, things of the past last); the SPARQL editor shows every
+    solution in the query's own order."""
     variables = document["head"].get("vars", [])
     labelled = {v for v in variables if f"{v}Label" in variables}
     columns = [v for v in variables if not (v.endswith("Label") and v[: -len("Label")] in labelled)]
@@ -81,13 +174,18 @@ def result_table(document: dict, truncated: bool = False, page: int = 1) -> dict
             if len(columns) > 1 and v != "quote" and _same([row[v] for row in rows]):
                 constants.append({"heading": heading(v), "cell": rows[0][v]})
                 columns.remove(v)
-    total = len(rows)
+    table_rows = [[row.get(v) or cell(None) for v in columns] for row in rows]
+    merged = grouped(table_rows) if columns and one_entry_per_thing else table_rows
+    mark_history(merged, Scope(_partnership(document, parameters)))
+    if one_entry_per_thing:
+        merged.sort(key=lambda row: bool(row and row[0].get("past")))  # stable: the query's order within each
+    total = len(merged)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
-    shown = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-    return {"columns": [{"name": v, "heading": heading(v)} for v in columns],
-            "rows": [[row.get(v) or cell(None) for v in columns] for row in shown],
-            "constants": constants, "total": total, "page": page, "pages": pages,
+    shown = merged[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    return {"columns": [{"name": v, "heading": heading(v)} for v in columns], "rows": shown,
+            "constants": constants, "total": total, "solutions": len(rows), "grouped": total < len(rows),
+            "page": page, "pages": pages,
             "first": (page - 1) * PAGE_SIZE + 1, "last": (page - 1) * PAGE_SIZE + len(shown),
             "previous": page_url(page - 1) if page > 1 else None, "next": page_url(page + 1) if page < pages else None,
             "truncated": truncated, "boolean": document.get("boolean")}

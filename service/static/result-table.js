@@ -1,5 +1,6 @@
 // Result tables (progressive enhancement: the server's table is complete without this script):
-// a filter box, sortable columns (buttons in the headings, aria-sort) and "copy IRI" buttons.
+// a filter box and sortable columns (buttons in the headings, aria-sort) that order numbers by value ("seat 2"
+// before "seat 10"). Copying an identifier is offered once per answer, in its technical details (copy-identifier).
 (function () {
   "use strict";
   function cellKey(cell) {
@@ -10,7 +11,7 @@
 
   function compare(a, b) {
     if (a.number !== null && b.number !== null) { return a.number - b.number; }
-    return a.text.localeCompare(b.text);
+    return a.text.localeCompare(b.text, undefined, {numeric: true, sensitivity: "base"});
   }
 
   function enhance(table, index) {
@@ -68,21 +69,19 @@
       });
     });
 
-    if (navigator.clipboard) {
-      Array.prototype.forEach.call(table.querySelectorAll("a[data-iri]"), function (link) {
-        var copy = document.createElement("button");
-        copy.type = "button";
-        copy.className = "copy-iri";
-        copy.textContent = "copy IRI";
-        copy.setAttribute("aria-label", "Copy the IRI of " + link.textContent);
-        copy.addEventListener("click", function () {
-          navigator.clipboard.writeText(link.dataset.iri).then(function () { copy.textContent = "copied"; },
-                                                               function () { copy.textContent = "copy failed"; });
-        });
-        link.insertAdjacentElement("afterend", copy);
-      });
-    }
+  }
+
+  // "Copy" beside an identifier in the technical details: the text of the element it names.
+  function offerCopy(button) {
+    if (!navigator.clipboard) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var text = document.getElementById(button.dataset.copies).textContent.trim();
+      navigator.clipboard.writeText(text).then(function () { button.textContent = "Copied"; },
+                                               function () { button.textContent = "Copy failed"; });
+    });
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("table.results[data-enhance]"), enhance);
+  Array.prototype.forEach.call(document.querySelectorAll("button.copy-identifier[data-copies]"), offerCopy);
 }());

@@ -1,0 +1,52 @@
+"""Whether an entity is a thing of the past, in words: "ended 1 July 2022, replaced by ...".
+
+An entity has ended when the graphs of the page's scope (:class:`~lscp_kg.service.scoping.Scope`)
+give it an end date (``schema:endDate``), a date by which it ceased (``lscp:ceasedNoLaterThan``),
+a successor (another thing that ``lscp:replaced`` it, a change event whose resulting organisation
+is another, or ``lscp:functionsTransferredTo``). Answer tables mark such names and list them after
+the current ones; nothing is invented: with neither date nor successor, nothing is said.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from lscp_kg.namespaces import LSCP, PREFIXES
+from lscp_kg.service.scoping import Scope
+
+END_DATES = (PREFIXES["schema"] + "endDate", LSCP + "ceasedNoLaterThan")
+CHANGED_BY = PREFIXES["org"] + "changedBy"
+RESULTING = PREFIXES["org"] + "resultingOrganization"
+EVENT_DATE = PREFIXES["dcterms"] + "date"
+
+
+def date_in_words(text: str) -> str:
+    """An ISO date (or year-month, or year) as people write it.
+
+    >>> date_in_words("2022-07-01"), date_in_words("2022-01"), date_in_words("2021"), date_in_words("soon")
+    ('1 July 2022', 'January 2022', '2021', 'soon')
+    """
+    for pattern, shown in (("%Y-%m-%d", "{d.day} {d:%B %Y}"), ("%Y-%m", "{d:%B %Y}"), ("%Y", "{d:%Y}")):
+        try:
+            return shown.format(d=dt.datetime.strptime(text[:10], pattern))
+        except ValueError:
+            continue
+    return text
+
+
+def ended(iri: str, scope: Scope) -> dict | None:
+    """``{"date", "successors", "when", "text"}`` (``when``: "ended 1 July 2022") for an entity that has ended, else None (see the module docstring)."""
+    dates = [v.value for p in END_DATES for v in scope.values(iri, p)]
+    successors = [t.value for t in scope.values(iri, LSCP + "replaced", outgoing=False)]
+    successors += [t.value for t in scope.values(iri, LSCP + "functionsTransferredTo")]
+    for event in scope.values(iri, CHANGED_BY):
+        if hasattr(event, "value"):
+            successors += [t.value for t in scope.values(event.value, RESULTING) if t.value != iri]
+            dates += [d.value for d in scope.values(event.value, EVENT_DATE)]
+    successors = [s for s in dict.fromkeys(successors) if s != iri]
+    if not dates and not successors:
+        return None
+    names = [scope.name(s) for s in successors]
+    when = "ended" + (f" {date_in_words(min(dates))}" if dates else "")
+    text = when + (", replaced by " + " and ".join(n["text"] for n in names) if names else "")
+    return {"date": min(dates) if dates else None, "successors": names, "when": when, "text": text}

@@ -1,0 +1,146 @@
+"""What to say when a question has no answer for an entity, and which questions do have one.
+
+* :func:`questions_with_answers` runs every named question that takes an entity of this kind,
+  with the entity bound (and the partnership, where the question takes one), through the
+  service's query pool (its time limit; a row cap of 1, since only "any row?" matters), and
+  keeps those that answer. Entity pages suggest these; an empty answer offers them next.
+  Results are kept per (entity, partnership) in the service's cache: the graph is read-only.
+* :func:`what_the_graph_says` lists, in words, the entity's kinds and a few of its relations,
+  each with where it is stated (the arrangements, a cited source, or the shared data), taken
+  only from the partnership's own graphs and graphs no partnership owns (the scoping rule).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+
+from flask import url_for
+
+from lscp_kg.labels import labels_for
+from lscp_kg.name_resolution import resolver
+from lscp_kg.named_queries import ParameterError
+from lscp_kg.service.entity_page import questions_about
+from lscp_kg.service.errors import HttpError
+from lscp_kg.service.history import date_in_words
+from lscp_kg.service.results import QueryJob
+from lscp_kg.service.scoping import Scope, entity_types
+from lscp_kg.service.state import service_state
+
+#: Relations that only name or file an entity: said by its name and kind, not as relations.
+QUIET = {"http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+         "https://lscp-kg.example.org/ontology#nameUsed", "https://lscp-kg.example.org/ontology#asWritten",
+         "http://www.w3.org/2004/02/skos/core#altLabel", "https://lscp-kg.example.org/ontology#partnershipContext"}
+MOST_STATEMENTS = 8
+
+
+class SuggestionJob(QueryJob):
+    """A question run to see whether it answers: the service's own look, never a strike against the reader."""
+
+    counts_against_client = False
+
+
+def _has_rows(query, raw: dict) -> bool:
+    state = service_state()
+    try:
+        sparql, substitutions = query.prepare(raw, state.kg.base_iri, resolver(state.kg))
+        outcome = state.pool.run(SuggestionJob(sparql, {"results": "json", "graph": "turtle"},
+                                               substitutions=substitutions, row_cap=1))
+    except (ParameterError, HttpError):  # a question that needs more than the entity, or stopped at the limit
+        return False
+    if outcome.kind == "graph":
+        return bool(outcome.body.strip())
+    document = json.loads(outcome.body)
+    return bool(document.get("boolean") or document.get("results", {}).get("bindings"))
+
+
+def _with_partnership(query, raw: dict, partnership: str | None) -> dict:
+    if partnership and "partnership" not in raw and any(p.name == "partnership" for p in query.parameters):
+        return {**raw, "partnership": partnership}
+    return raw
+
+
+def _default_answer(query, partnership: str | None) -> bytes:
+    """A question's answer with its defaults (for the partnership), kept: it is the same for every entity."""
+    state = service_state()
+    key = ("default-answer", query.name, partnership)
+    if key not in state.cache:
+        state.cache[key] = b""
+        try:
+            sparql, substitutions = query.prepare(_with_partnership(query, {}, partnership), state.kg.base_iri,
+                                                  resolver(state.kg))
+            state.cache[key] = state.pool.run(SuggestionJob(sparql, {"results": "json", "graph": "ntriples"},
+                                                            substitutions=substitutions,
+                                                            row_cap=state.limits.row_cap)).body
+        except (ParameterError, HttpError):
+            pass
+    return state.cache[key]
+
+
+def questions_with_answers(iri: str, partnership: str | None = None, skip: str | None = None) -> list[dict]:
+    """The named questions that answer for this entity (``skip``: a question's name to leave out): those that
+    take an entity of its kind and answer when given it, then those that take none and whose answer (with
+    their defaults) names it.
+
+    Each is ``{"title", "name", "parameter", "href"}``; ``href`` opens the question for the entity
+    (and the partnership, if given and the question takes one); ``parameter`` is None for the second kind."""
+    state = service_state()
+    key = ("questions-with-answers", iri, partnership)
+    if key not in state.cache:
+        found, taking = [], questions_about(entity_types(iri))
+        for question in taking:
+            query = state.named_queries[question["name"]]
+            raw = _with_partnership(query, {question["parameter"]: iri}, partnership)
+            if _has_rows(query, raw):
+                found.append({**question, "raw": raw})
+        asked = {q["name"] for q in taking}
+        # as JSON results and N-Triples write it, delimited: not a prefix of a longer IRI
+        needles = (json.dumps(iri).encode(), f"<{iri}>".encode())
+        for query in sorted(state.named_queries.values(), key=lambda q: q.title):
+            if query.name not in asked and any(n in _default_answer(query, partnership) for n in needles):
+                found.append({"title": query.title, "name": query.name, "parameter": None,
+                              "raw": _with_partnership(query, {}, partnership)})
+        state.cache[key] = found
+    return [{k: v for k, v in q.items() if k != "raw"} | {"href": url_for("queries.page", name=q["name"], **q["raw"])}
+            for q in state.cache[key] if q["name"] != skip]
+
+
+def what_the_graph_says(iri: str, partnership: str | None = None, most: int = MOST_STATEMENTS) -> dict:
+    """The entity's name, kinds and up to ``most`` relations in words, from the graphs the scope allows.
+
+    Each statement is ``{"subject", "relation", "object", "source"}``: ``subject`` and ``object`` are
+    ``{"text", "href"}`` (``href`` None for a value), ``source`` says where it is stated in words and
+    links there when it can. The entity's own statements come first, then those naming it."""
+    labels = labels_for(service_state().kg)
+    scope = Scope(partnership)
+    me = scope.name(iri)
+    kinds = sorted({labels.label(t) or labels.relation(t) for t in entity_types(iri)} - {None})
+    statements = []
+    for quad, outgoing in scope.statements_about(iri):
+        if quad.predicate.value in QUIET:
+            continue
+        other = quad.object if outgoing else quad.subject
+        relation = labels.relation(quad.predicate.value) if outgoing else labels.inverse(quad.predicate.value)
+        shown = scope.name(other)
+        if isinstance(other, ox.Literal) and other.datatype.value.endswith("#date"):
+            shown = {**shown, "text": date_in_words(other.value), "date": True}
+        statements.append({"subject": me, "relation": relation, "object": shown,
+                           "source": scope.source_of(quad.graph_name)})
+        if len(statements) >= most:
+            break
+    return {"name": me, "kinds": kinds, "statements": statements}
+
+
+def empty_answer(query, bound: dict[str, str]) -> dict:
+    """Why a question answered nothing, from what the graph knows: for each entity it was asked about
+    (``bound``: parameter name -> IRI of the question's ``iri`` parameters), what the graph says of it and
+    the questions that do answer for it. ``partnership`` (its name) when one was asked about."""
+    partnership = bound.get("partnership")
+    entities = [(name, iri) for name, iri in bound.items() if name != "partnership"]
+    about = []
+    for name, iri in entities:
+        said = what_the_graph_says(iri, partnership)
+        about.append({**said, "parameter": name, "questions": questions_with_answers(iri, partnership, skip=query.name)})
+    scope = Scope(partnership)
+    return {"about": about, "partnership": scope.name(scope.partnership)["text"] if scope.partnership else None}
