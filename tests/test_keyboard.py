@@ -53,8 +53,10 @@ def test_header_navigation_and_search_box_by_keyboard(browser, live_server):
     browser.wait_for("main h1")
     stops = tab_to(browser, lambda f: f["tag"] == "input" and f["name"] == "q")
     named = [s["text"] for s in stops if s["tag"] == "a"]
-    for page in ("Questions", "SPARQL query", "Ontology", "Explore", "Scrutiny"):
+    for page in ("Questions", "Compare", "Explore", "Scrutiny"):
         assert page in named, f"{page} not reached by Tab in the header: {named}"
+    # the integrators' entries are grouped under one disclosure, reached by Tab (issue 17)
+    assert any(s["tag"] == "summary" and s["text"] == "For developers" for s in stops), stops
     assert all(s["outline"] for s in stops), [s for s in stops if not s["outline"]]
     assert browser.run_js("return !!document.activeElement.closest('header [role=search]');"), "the search box is in the header"
 
