@@ -1,5 +1,6 @@
 """The explorer's exports and its safety in headless Chromium: PNG, SVG, GraphML and JSON
-download and parse (the picture's size, the nodes on screen), hostile labels stay text in the
+download and parse (the picture's size, the nodes on screen; the report picture's title, key, source
+note, labels and PDF are read in test_report_pictures.py), hostile labels stay text in the
 panel, the text alternative and the exports, and axe-core finds no serious violation with the
 panel and the text open.
 
@@ -40,14 +41,12 @@ def test_png_svg_graphml_and_json_exports_download_and_parse(browser, site, tmp_
     open_view(browser, f"{site}/explore/entity?iri={MACE}&depth=2")
     downloads_to(browser, tmp_path)
     on_screen = shown(browser)
-    size = browser.run_js("""const c = document.querySelector('#network canvas'), n = document.getElementById('network');
-        return {cw: c.width, ch: c.height, w: n.clientWidth, h: n.clientHeight};""")
-    for kind in ("png", "svg", "graphml", "json"):
+    for kind in ("png", "svg", "graphml", "json"):  # the picture at the export menu's first size (test_report_pictures.py: others)
         browser.click(f'button[data-export="{kind}"]')
     png = downloaded(tmp_path, "entity.png").read_bytes()
-    assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == (size["cw"], size["ch"])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == (1600, 1200)
     svg = ET.parse(downloaded(tmp_path, "entity.svg")).getroot()
-    assert (svg.get("width"), svg.get("height")) == (str(size["w"]), str(size["h"]))
+    assert (svg.get("width"), svg.get("height")) == ("1600", "1200")
     assert len(svg.findall(".//{http://www.w3.org/2000/svg}g[@class='node']")) == len(on_screen)
     graphml = nx.read_graphml(downloaded(tmp_path, "entity.graphml"))
     assert set(graphml.nodes) == on_screen and graphml.nodes[iri(MACE)]["type"] == "subgroup"

@@ -35,8 +35,8 @@ from .view_state import ViewState, visible_nodes
 PYVIS_LIB = Path(pyvis.__file__).resolve().parent / "lib"
 HERE = Path(__file__).resolve().parent
 #: The page scripts, in the order they load (explorer.js, last, wires the others together).
-SCRIPTS = ("explorer-state.js", "explorer-panel.js", "explorer-export.js", "explorer-keys.js", "explorer-toolbar.js",
-           "explorer-labels.js", "explorer.js")
+SCRIPTS = ("explorer-state.js", "explorer-panel.js", "explorer-picture.js", "explorer-export.js", "explorer-keys.js",
+           "explorer-toolbar.js", "explorer-labels.js", "explorer.js")
 ASSETS = {
     "vis-network.min.js": PYVIS_LIB / "vis-9.1.2" / "vis-network.min.js",
     "vis-network.css": PYVIS_LIB / "vis-9.1.2" / "vis-network.css",

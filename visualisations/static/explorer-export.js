@@ -1,10 +1,11 @@
-/* lscp-kg explorer: export the current picture (PNG from the canvas, SVG drawn here from the
- * node positions) and the current subgraph (GraphML for Gephi or yEd, JSON). Text is added
- * as DOM text and serialised by the browser, so a label can never become markup. */
+/* lscp-kg explorer: export the current picture for a report (PNG at a chosen size, SVG with its labels
+ * as text, an A4 PDF rendered by the service from that SVG: each with the view's title, the partnership,
+ * the dates, a key and a source note, laid out by explorer-picture.js) and the current subgraph (GraphML
+ * for Gephi or yEd, JSON). Text is added as DOM text and serialised by the browser, so a label can never
+ * become markup. */
 (function () {
   "use strict";
 
-  var SVG_NS = "http://www.w3.org/2000/svg";
   var GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns";
 
   function download(name, blob) {
@@ -15,87 +16,6 @@
     a.click();
     a.remove();
     setTimeout(function () { URL.revokeObjectURL(a.href); }, 10000);
-  }
-
-  /* The canvas as drawn, on a white ground, at its own size. */
-  function png(container, done) {
-    var canvas = container.querySelector("canvas");
-    var out = document.createElement("canvas");
-    out.width = canvas.width;
-    out.height = canvas.height;
-    var context = out.getContext("2d");
-    context.fillStyle = "#ffffff";
-    context.fillRect(0, 0, out.width, out.height);
-    context.drawImage(canvas, 0, 0);
-    out.toBlob(function (blob) { done(blob, out.width, out.height); }, "image/png");
-  }
-
-  function svgElement(tag, attributes, parent) {
-    var node = document.createElementNS(SVG_NS, tag);
-    Object.keys(attributes).forEach(function (key) { node.setAttribute(key, String(attributes[key])); });
-    if (parent) parent.appendChild(node);
-    return node;
-  }
-
-  function shapeFor(node, p, r, parent) {
-    var fill = node.color.background, stroke = node.color.border;
-    var common = { fill: fill, stroke: stroke, "stroke-width": node.borderWidth || 1 };
-    if (node.shapeProperties && node.shapeProperties.borderDashes) common["stroke-dasharray"] = "6 3";
-    if (node.shape === "square") return svgElement("rect", Object.assign({ x: p.x - r, y: p.y - r, width: 2 * r, height: 2 * r }, common), parent);
-    var points = null;
-    if (node.shape === "diamond") points = [[0, -r], [r, 0], [0, r], [-r, 0]];
-    if (node.shape === "triangle") points = [[0, -r], [r, r * 0.8], [-r, r * 0.8]];
-    if (node.shape === "triangleDown") points = [[0, r], [r, -r * 0.8], [-r, -r * 0.8]];
-    if (node.shape === "star" || node.shape === "hexagon") {
-      points = [];
-      var corners = node.shape === "star" ? 10 : 6;
-      for (var i = 0; i < corners; i++) {
-        var radius = node.shape === "star" && i % 2 ? r * 0.45 : r, angle = -Math.PI / 2 + i * 2 * Math.PI / corners;
-        points.push([radius * Math.cos(angle), radius * Math.sin(angle)]);
-      }
-    }
-    if (points) {
-      return svgElement("polygon", Object.assign({ points: points.map(function (q) { return (p.x + q[0]).toFixed(1) + "," + (p.y + q[1]).toFixed(1); }).join(" ") }, common), parent);
-    }
-    return svgElement("circle", Object.assign({ cx: p.x, cy: p.y, r: r }, common), parent);
-  }
-
-  /* The picture as SVG, the size of the drawing area, from the positions vis-network drew. */
-  function svg(network, container, nodes, edges, minLabelPx) {
-    var width = container.clientWidth, height = container.clientHeight, scale = network.getScale();
-    var root = svgElement("svg", { xmlns: SVG_NS, width: width, height: height, viewBox: "0 0 " + width + " " + height,
-                                   "font-family": "sans-serif" });
-    svgElement("rect", { x: 0, y: 0, width: width, height: height, fill: "#ffffff" }, root);
-    var marker = svgElement("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 6,
-                                        markerHeight: 6, orient: "auto-start-reverse" }, svgElement("defs", {}, root));
-    svgElement("path", { d: "M 0 0 L 10 5 L 0 10 z", fill: "#8a8a8a" }, marker);
-    var positions = network.getPositions(nodes.map(function (n) { return n.id; }));
-    var at = {};
-    nodes.forEach(function (n) { if (positions[n.id]) at[n.id] = network.canvasToDOM(positions[n.id]); });
-    var edgeGroup = svgElement("g", { class: "edges" }, root);
-    edges.forEach(function (e) {
-      var a = at[e.from], b = at[e.to];
-      if (!a || !b) return;
-      var line = svgElement("line", { x1: a.x.toFixed(1), y1: a.y.toFixed(1), x2: b.x.toFixed(1), y2: b.y.toFixed(1),
-                                      stroke: "#8a8a8a", "stroke-width": 1, "marker-end": "url(#arrow)" }, edgeGroup);
-      if (e.dashes) line.setAttribute("stroke-dasharray", "5 4");
-      svgElement("title", {}, line).textContent = e.label;
-    });
-    var nodeGroup = svgElement("g", { class: "nodes" }, root);
-    nodes.forEach(function (n) {
-      var p = at[n.id];
-      if (!p) return;
-      var group = svgElement("g", { class: "node" }, nodeGroup);
-      svgElement("title", {}, group).textContent = n.full_label;
-      shapeFor(n, p, Math.max(3, (n.size || 14) * scale), group);
-      var fontPx = (n.font && n.font.size ? n.font.size : 15) * scale;
-      if (fontPx >= minLabelPx) {
-        var text = svgElement("text", { x: p.x.toFixed(1), y: (p.y + (n.size || 14) * scale + fontPx).toFixed(1),
-                                        "text-anchor": "middle", "font-size": fontPx.toFixed(1), fill: "#1b1b1b" }, group);
-        text.textContent = n.label;
-      }
-    });
-    return new XMLSerializer().serializeToString(root);
   }
 
   function quoteText(sources) {
@@ -160,5 +80,119 @@
     }, null, 1) + "\n";
   }
 
-  window.lscpExport = { download: download, png: png, svg: svg, graphml: graphml, json: json };
+
+  /* ---- the picture for a report ------------------------------------------------------ */
+  var SIZES = { "1600x1200": [1600, 1200], "2400x1800": [2400, 1800], "a4-150": [1754, 1240], "a4-300": [3508, 2480] };
+  var PDF_SIZE = [1684, 1190];  // A4 landscape's proportions; the service puts it on the page
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December"];
+
+  /* "2025-03-03" as "3 March 2025"; "2024-06" as "June 2024"; anything else as written. */
+  function longDate(value) {
+    var parts = /^(\d{4})-(\d{2})(?:-(\d{2}))?/.exec(value || "");
+    if (!parts) return value;
+    var month = MONTHS[parseInt(parts[2], 10) - 1] + " " + parts[1];
+    return parts[3] ? parseInt(parts[3], 10) + " " + month : month;
+  }
+  function today() {
+    var now = new Date();
+    return now.getFullYear() + "-" + String(now.getMonth() + 1).padStart(2, "0") + "-" + String(now.getDate()).padStart(2, "0");
+  }
+  function listed(words) {
+    return words.length < 2 ? words.join("") : words.slice(0, -1).join(", ") + " and " + words[words.length - 1];
+  }
+
+  /* What the service says the view is of (its partnership, their sources and dates), asked once. */
+  function contextOf(data) {
+    if (!data.api || !data.api.neighbours) return Promise.resolve({ partnerships: [] });
+    var url = data.api.neighbours.replace("/api/explore/neighbours", "/api/explore/export-context");
+    return fetch(url, { headers: { Accept: "application/json" } }).then(function (r) {
+      if (!r.ok) throw new Error("the service answered " + r.status);
+      return r.json();
+    }).catch(function () { return { partnerships: [] }; });
+  }
+
+  /* The title block, key and source note of a picture. */
+  function metaOf(data, context, picture, styled) {
+    var drawnOn = longDate(today()), partnerships = context.partnerships;
+    var names = partnerships.map(function (p) { return p.name; });
+    var dates = [];
+    partnerships.forEach(function (p) {
+      p.sources.forEach(function (s) {
+        s.dates.forEach(function (d) { dates.push((s.title || "the source") + " " + d.kind + " " + longDate(d.date)); });
+      });
+    });
+    var links = [];
+    partnerships.forEach(function (p) { p.sources.forEach(function (s) { links.push(s.href); }); });
+    var kinds = [], seen = new Set();
+    picture.nodes.forEach(function (n) {
+      if (seen.has(n.type)) return;
+      seen.add(n.type);
+      var style = styled(n);
+      kinds.push({ type: n.type, label: n.type_label, shape: style.shape, color: style.color.background, border: style.color.border });
+    });
+    var order = data.legend.nodes.map(function (k) { return k.type; });
+    kinds.sort(function (a, b) { return (order.indexOf(a.type) + 1 || 999) - (order.indexOf(b.type) + 1 || 999); });
+    return {
+      title: data.view.title,
+      partnership: names.length ? listed(names) : "Partnership not recorded in this file",
+      dated: "Drawn on " + drawnOn + ". " + (dates.length ? "Data as of: " + dates.join("; ") + "."
+                                                      : "The published arrangements give no date of their own."),
+      note: "Source: " + (names.length ? listed(names.map(function (n) { return n + "'s"; })) : "the partnership's") +
+            " published arrangements; generated by lscp-kg on " + drawnOn + (links.length ? "; " + links.join(" ") : ""),
+      kinds: kinds
+    };
+  }
+
+  function install(explorer) {
+    var data = explorer.data, network = explorer.network, status = explorer.status, P = window.lscpPicture;
+    var context = null;
+    function ready() { return context || (context = contextOf(data)); }
+    function picture(size) {
+      var shown = explorer.onScreen(), at = network.getPositions(shown.nodes.map(function (n) { return n.id; }));
+      shown.nodes = shown.nodes.filter(function (n) { return at[n.id]; }).map(function (n) { return Object.assign(n, at[n.id]); });
+      return ready().then(function (found) {
+        var meta = metaOf(data, found, shown, explorer.styled);
+        var drawn = P.layout(shown, meta, size[0], size[1], P.measurer());
+        drawn.meta = meta;
+        return drawn;
+      });
+    }
+    var chooser = document.getElementById("export-size");
+    document.querySelectorAll("[data-export]").forEach(function (b) {
+      b.addEventListener("click", function () {
+        var kind = b.dataset.export, name = data.view.name + "." + kind;
+        var size = kind === "pdf" ? PDF_SIZE : SIZES[chooser ? chooser.value : "1600x1200"] || SIZES["1600x1200"];
+        function done(blob, drawn) {
+          var extra = drawn ? { width: drawn.width, height: drawn.height, labelled: drawn.placed, dropped: drawn.dropped } : {};
+          explorer.lastExport = Object.assign({ kind: kind, bytes: blob.size }, extra);
+          download(name, blob);
+          var left = drawn && drawn.dropped.length ? "; " + drawn.dropped.length + " names left out where they would overlap" : "";
+          status("Exported " + name + (drawn && kind === "png" ? " (" + drawn.width + " × " + drawn.height + " pixels" + left + ")" : left ? " (" + left.slice(2) + ")" : "") + ".");
+        }
+        function failed(error) { status("Could not export " + name + ": " + error.message); }
+        if (kind === "graphml" || kind === "json") {
+          var shown = explorer.onScreen();
+          if (kind === "graphml") done(new Blob([graphml(shown.nodes, shown.edges)], { type: "application/graphml+xml" }));
+          else done(new Blob([json(data.view, shown.nodes, shown.edges, network.getPositions(), explorer.state)], { type: "application/json" }));
+          return;
+        }
+        status("Drawing " + name + "…");
+        picture(size).then(function (drawn) {
+          if (kind === "png") return new Promise(function (resolve) { P.toCanvas(drawn).toBlob(function (blob) { resolve(done(blob, drawn)); }, "image/png"); });
+          var svgText = P.toSvg(drawn, drawn.meta.title);
+          if (kind === "svg") return done(new Blob([svgText], { type: "image/svg+xml" }), drawn);
+          if (!data.api || !data.api.neighbours) throw new Error("a PDF is made by the service; open this view from it");
+          var url = data.api.neighbours.split("/api/explore/neighbours")[0] + "/explore/export.pdf?name=" + encodeURIComponent(data.view.name);
+          return fetch(url, { method: "POST", headers: { "Content-Type": "image/svg+xml", Accept: "application/pdf" }, body: svgText })
+            .then(function (r) {
+              if (!r.ok) return r.text().then(function () { throw new Error("the service answered " + r.status); });
+              return r.blob().then(function (blob) { done(blob, drawn); });
+            });
+        }).catch(failed);
+      });
+    });
+  }
+
+  window.lscpExport = { download: download, graphml: graphml, json: json, install: install };
 })();

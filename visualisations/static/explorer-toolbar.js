@@ -46,20 +46,7 @@
       refresh(true);
       startingView();
     });
-    document.querySelectorAll("[data-export]").forEach(function (b) {
-      b.addEventListener("click", function () {
-        var kind = b.dataset.export, name = data.view.name + "." + kind, picture = explorer.onScreen();
-        function done(blob, extra) {
-          explorer.lastExport = Object.assign({ kind: kind, bytes: blob.size }, extra || {});
-          X.download(name, blob);
-          status("Exported " + name + " (" + picture.nodes.length + " nodes).");
-        }
-        if (kind === "png") X.png(container, function (blob, w, h) { done(blob, { width: w, height: h }); });
-        if (kind === "svg") done(new Blob([X.svg(network, container, picture.nodes, picture.edges, data.min_label_px)], { type: "image/svg+xml" }));
-        if (kind === "graphml") done(new Blob([X.graphml(picture.nodes, picture.edges)], { type: "application/graphml+xml" }));
-        if (kind === "json") done(new Blob([X.json(data.view, picture.nodes, picture.edges, network.getPositions(), state)], { type: "application/json" }));
-      });
-    });
+    X.install(explorer);  // the export buttons (explorer-export.js)
     document.getElementById("copy-link").addEventListener("click", function () {
       var url = window.location.href;
       if (navigator.clipboard && window.isSecureContext) {
