@@ -1,6 +1,8 @@
 """The home page's overview of each loaded partnership, from the data alone: its statutory partners
 and their delegated officers, the chair, its bodies and what they report to (an indented list),
-its priorities, its key documents with their status, and its scrutiny findings by severity.
+its priorities, its key documents with their status, and its scrutiny findings by severity. Bodies the
+arrangements say ended or were replaced are history: they are listed apart, as former bodies with their end date
+or successor, never among the current ones.
 
 The SPARQL is in named queries (``statutory-partners``, ``delegated-officers``, ``chair-of-partnership``,
 ``priorities``) and in the pages' own queries (``queries/pages/*.rq``). An overview is computed once
@@ -60,6 +62,61 @@ def body_tree(rows: list[dict]) -> list[dict]:
     return [node(b, {b}) for b in tops]
 
 
+def ended(end: str | None, today: str) -> bool:
+    """Whether an end date (a year, year-month or date) has passed; an end in the current year or month has not.
+
+    >>> [ended(e, "2026-12-07") for e in ("2022-01", "2026", "2026-12", "2026-12-07", "2027", None)]
+    [True, False, False, False, False, False]
+    """
+    return bool(end) and end < today[:len(end)]
+
+
+def in_words(date: str | None) -> str | None:
+    """An ISO date, year-month or year as people write it.
+
+    >>> in_words("2019-06-29"), in_words("2022-01"), in_words("2025"), in_words(None)
+    ('29 June 2019', 'January 2022', '2025', None)
+    """
+    for pattern, shown in (("%Y-%m-%d", "{d.day} {d:%B %Y}"), ("%Y-%m", "{d:%B %Y}"), ("%Y", "{d:%Y}")):
+        try:
+            return shown.format(d=_dt.datetime.strptime((date or "")[:10], pattern))
+        except ValueError:
+            continue
+    return date
+
+
+def former_bodies(rows: list[dict], today: str) -> list[dict]:
+    """One entry per body that ended (its end date has passed) or was replaced, with its end and successors
+    (dates in words).
+
+    >>> former_bodies([{"body": "h", "bodyLabel": "Hub", "end": None, "successor": "m", "successorLabel": "MACE",
+    ...                 "since": "2022-01"}, {"body": "p", "bodyLabel": "Panel", "end": "2030", "successor": None,
+    ...                 "successorLabel": None, "since": None}], "2026-12-07")
+    [{'iri': 'h', 'label': 'Hub', 'end': None, 'successors': [{'iri': 'm', 'label': 'MACE', 'since': 'January 2022'}]}]
+    """
+    found: dict[str, dict] = {}
+    ends: dict[str, str] = {}
+    for row in rows:
+        entry = found.setdefault(row["body"], {"iri": row["body"], "label": row["bodyLabel"], "end": None,
+                                               "successors": []})
+        if row.get("end") and (row["body"] not in ends or row["end"] < ends[row["body"]]):
+            ends[row["body"]] = row["end"]
+            entry["end"] = in_words(row["end"])
+        if row.get("successor") and row["successor"] not in [s["iri"] for s in entry["successors"]]:
+            entry["successors"].append({"iri": row["successor"], "label": row.get("successorLabel") or row["successor"],
+                                        "since": in_words(row.get("since"))})
+    return [e for iri, e in found.items() if e["successors"] or ended(ends.get(iri), today)]
+
+
+def past(rows: list[dict], today: str) -> list[dict]:
+    """Rows with ``ended``: the end date in words where it has passed (a priority or document of the past), else None.
+
+    >>> [r["ended"] for r in past([{"end": "2025"}, {"end": "2027"}, {"end": None}], "2026-12-07")]
+    ['2025', None, None]
+    """
+    return [dict(row, ended=in_words(row["end"]) if ended(row.get("end"), today) else None) for row in rows]
+
+
 def chair_rows(rows: list[dict]) -> list[dict]:
     """Each chair by the person holding the post, or by the post where the source names no person.
 
@@ -107,6 +164,9 @@ def overview(partnership: str, label: str) -> dict:
     pages = load_named_queries(PAGE_QUERIES)
     ask = {"partnership": partnership}
     officers = _rows(named["delegated-officers"], **ask) if "delegated-officers" in named else []
+    today = _dt.date.today().isoformat()
+    former = former_bodies(_rows(pages["former-bodies"], **ask), today)
+    gone = {f["iri"] for f in former}
     return {
         "iri": partnership, "label": label,
         "partners": _distinct(_rows(named["statutory-partners"], **ask), "partner", "partnerLabel")
@@ -114,10 +174,12 @@ def overview(partnership: str, label: str) -> dict:
         "officers": _distinct(officers, "officerPost", "officerPostLabel", "officer", "officerLabel", "agency", "agencyLabel"),
         "chairs": _distinct(chair_rows(_rows(named["chair-of-partnership"], **ask)), "chair", "person", "personLabel",
                             "chairPost", "chairPostLabel", "status") if "chair-of-partnership" in named else [],
-        "bodies": body_tree(_rows(pages["bodies"], **ask)),
-        "priorities": _distinct(_rows(named["priorities"], **ask), "priority", "priorityLabel", "schemeLabel", "start", "end")
-        if "priorities" in named else [],
-        "documents": _distinct(_rows(pages["documents"], **ask), "document", "documentLabel", "status"),
+        "bodies": body_tree([r for r in _rows(pages["bodies"], **ask) if r["body"] not in gone]),
+        "former_bodies": former,
+        "priorities": past(_distinct(_rows(named["priorities"], **ask), "priority", "priorityLabel", "schemeLabel",
+                                     "start", "end"), today) if "priorities" in named else [],
+        "documents": past(_distinct(_rows(pages["documents"], **ask), "document", "documentLabel", "status", "end"),
+                          today),
         "scrutiny": scrutiny_counts(partnership),
     }
 
