@@ -36,12 +36,23 @@ def by_label(graph: nx.MultiDiGraph, nodes) -> list[str]:
     return sorted(nodes, key=lambda n: (graph.nodes[n]["label"].casefold(), n))
 
 
+def is_former(graph: nx.MultiDiGraph, node: str) -> bool:
+    """Something the arrangements say was replaced (a body the MACE replaced): history, not a current gap."""
+    return any(k == "lscp:replaced" for _, _, k in graph.in_edges(node, keys=True))
+
+
+def current_bodies(graph: nx.MultiDiGraph) -> list[str]:
+    """Bodies and subgroups, less those that were replaced, by name."""
+    return by_label(graph, (n for n, t in graph.nodes(data="type") if t in BODY_TYPES and not is_former(graph, n)))
+
+
 def path_steps(graph: nx.MultiDiGraph, path: list[str]) -> list[dict]:
     """Each step of a node path: from, relation, to, with the quotes that state it."""
     steps = []
     for source, target in zip(path, path[1:]):
         relation, attrs = sorted(graph[source][target].items())[0]
         steps.append({"from": source, "relation": relation, "to": target,
+                      "relation_label": attrs.get("relation_label") or relation,  # the words a page shows
                       "quotes": [s["quote"] for s in attrs["sources"]]})
     return steps
 
@@ -50,7 +61,7 @@ def accountability_dead_ends(graph: nx.MultiDiGraph, steps: nx.MultiDiGraph) -> 
     """Chains from a body that stop at something other than a lead representative."""
     lead_agencies = {o for s, o, k in steps.edges(keys=True) if k == "lscp:accountableFor"}
     reached_from: dict[str, list[str]] = defaultdict(list)
-    for body in by_label(graph, (n for n, t in graph.nodes(data="type") if t in BODY_TYPES)):
+    for body in current_bodies(graph):
         for end in {body} | nx.descendants(steps, body):
             if steps.out_degree(end) == 0 and end not in lead_agencies and not is_lead_representative(graph, end):
                 reached_from[end].append(body)
@@ -85,9 +96,8 @@ def reporting_cycles(graph: nx.MultiDiGraph) -> list[dict]:
 
 
 def bodies_without_reporting_line(graph: nx.MultiDiGraph) -> list[dict]:
-    bodies = (n for n, t in graph.nodes(data="type") if t in BODY_TYPES)
     return [{"summary": f"{graph.nodes[n]['label']} reports to no body or post.", "entities": [n]}
-            for n in by_label(graph, bodies)
+            for n in current_bodies(graph)
             if not any(k == "org:reportsTo" for _, _, k in graph.out_edges(n, keys=True))]
 
 
@@ -122,25 +132,66 @@ def organisations_with_most_seats(graph: nx.MultiDiGraph) -> list[dict]:
     return findings
 
 
+def how_central(score: float, highest: float) -> str:
+    """A centrality score in words, against the most central thing in the structure.
+
+    >>> [how_central(s, 0.4) for s in (0.4, 0.1, 0.05, 0.0)]
+    ['high', 'medium', 'low', 'not on any path between others']
+    """
+    if score <= 0 or highest <= 0:
+        return "not on any path between others"
+    share = score / highest
+    return "high" if share >= 0.5 else "medium" if share >= 0.2 else "low"
+
+
 def centrality(graph: nx.MultiDiGraph, kinds: tuple[str, ...]) -> list[dict]:
-    """Betweenness centrality in the whole structure (edges taken both ways)."""
-    scores = nx.betweenness_centrality(nx.Graph(graph))
-    nodes = [n for n, t in graph.nodes(data="type") if t in kinds]
+    """Betweenness centrality in the whole structure (edges taken both ways), said in words for pages
+    ("how central: high") with the measure itself in ``technical`` (shown on request)."""
+    undirected = nx.Graph(graph)
+    scores = nx.betweenness_centrality(undirected)
+    highest = max(scores.values(), default=0.0)
+    nodes = [n for n, t in graph.nodes(data="type") if t in kinds and not is_former(graph, n)]
     ranked = sorted(nodes, key=lambda n: (-scores[n], graph.nodes[n]["label"].casefold()))[:TOP]
-    return [{"summary": f"{graph.nodes[n]['label']}: betweenness {scores[n]:.3f}, {nx.Graph(graph).degree(n)} neighbours.",
-             "entities": [n], "score": round(scores[n], 6)} for n in ranked]
+    findings = []
+    for n in ranked:
+        linked = undirected.degree(n)
+        findings.append({
+            "summary": f"{graph.nodes[n]['label']}: how central: {how_central(scores[n], highest)} "
+                       f"(directly linked to {linked} other{'s' * (linked != 1)}).",
+            "entities": [n], "score": round(scores[n], 6), "centrality": how_central(scores[n], highest),
+            "technical": f"betweenness centrality {scores[n]:.3f} (the highest in the structure is {highest:.3f}); "
+                         f"degree {linked}."})
+    return findings
 
 
+#: Each check: its key, title and description in plain words, and what it computes in the terms of the
+#: ontology and of network analysis (shown on request, as "Technical details").
 CHECKS = (
     ("accountability-dead-ends", "Accountability chains that end somewhere other than a lead representative",
-     "Following reporting lines, seats held through posts, post holders and delegations upwards (as the "
-     "accountability-chain query does), the places where a chain from a body stops short of a lead representative."),
-    ("reporting-cycles", "Cycles in reporting lines", "Bodies or posts that, through org:reportsTo, report to themselves."),
-    ("bodies-without-reporting-line", "Bodies with no reporting line", "Bodies and subgroups with no org:reportsTo."),
-    ("posts-without-holder", "Posts with no holder", "Posts no person is named as holding (org:holds)."),
-    ("organisations-with-most-seats", "Organisations with most seats", "Seats held by an organisation as member, by body."),
-    ("central-bodies", "Centrality of bodies", "Bodies ranked by betweenness centrality in the whole structure."),
-    ("central-people", "Centrality of people", "People ranked by betweenness centrality in the whole structure."),
+     "Following reporting lines, seats held through posts, the people holding posts and delegations upwards (as "
+     "the question about the accountability chain does), the places where a chain from a body stops short of a "
+     "lead representative.",
+     "Steps: org:reportsTo, a seat's lscp:seatPost, org:holds and delegations, followed upwards from each current "
+     "body or subgroup; a chain ends where no step leaves it and it is not a lead representative."),
+    ("reporting-cycles", "Loops in reporting lines", "Bodies or posts that, following their reporting lines, "
+     "end up reporting to themselves.", "Simple cycles of org:reportsTo (at most 50)."),
+    ("bodies-without-reporting-line", "Bodies with no reporting line",
+     "Current bodies and subgroups that report to no body or post. Bodies the arrangements say were replaced are "
+     "history, and not counted.", "Bodies and subgroups with no org:reportsTo, less those another lscp:replaced."),
+    ("posts-without-holder", "Posts with no holder", "Posts no person is named as holding.",
+     "Posts with no org:holds."),
+    ("organisations-with-most-seats", "Organisations with most seats",
+     "The organisations holding most seats as members, with the bodies they sit on.",
+     "Seats (lscp:Seat) whose org:member is an organisation, counted by org:organization."),
+    ("central-bodies", "The bodies most central to the structure",
+     "Current bodies through which the most links between other things pass: a body with a high place here "
+     "connects many parts of the arrangements.",
+     "Ranked by betweenness centrality in the whole structure, edges taken both ways; high is at least half the "
+     "highest score, medium at least a fifth; degree is the number of direct neighbours."),
+    ("central-people", "The people most central to the structure",
+     "People through whom the most links between other things pass.",
+     "Ranked by betweenness centrality in the whole structure, edges taken both ways; high is at least half the "
+     "highest score, medium at least a fifth; degree is the number of direct neighbours."),
 )
 
 
@@ -156,7 +207,7 @@ def analyse(graph: nx.MultiDiGraph, service_url: str = "") -> dict:
         "central-people": centrality(graph, ("person",)),
     }
     checks = []
-    for key, title, description in CHECKS:
+    for key, title, description, technical in CHECKS:
         findings = []
         for finding in results[key]:
             finding = dict(finding, entities=[entity(graph, n, service_url) for n in finding["entities"]])
@@ -165,7 +216,8 @@ def analyse(graph: nx.MultiDiGraph, service_url: str = "") -> dict:
                                                  "to": entity(graph, step["to"], service_url)})
                                    for step in finding["path"]]
             findings.append(finding)
-        checks.append({"check": key, "title": title, "description": description, "findings": findings})
+        checks.append({"check": key, "title": title, "description": description, "technical": technical,
+                       "findings": findings})
     return {"checks": checks}
 
 
@@ -177,7 +229,7 @@ def as_text(report: dict) -> str:
         if not check["findings"]:
             lines.append("   none found")
         for finding in check["findings"]:
-            lines.append(f" - {finding['summary']}")
+            lines.append(f" - {finding['summary']}" + (f" [{finding['technical']}]" if finding.get("technical") else ""))
             for step in finding.get("path", []):
                 lines.append(f"     {step['from']['label']} --{step['relation']}--> {step['to']['label']}")
             lines.extend(f"     <{e['iri']}>" for e in finding["entities"])
