@@ -72,7 +72,7 @@
     return (n.marks || []).indexOf("highlighted") >= 0 || (n.font && n.font.size >= 20) || n.hub;
   }
 
-  /* The items of the picture: {width, height, items, dropped}. `meta`: title, partnership, dated, note, kinds. */
+  /* The items of the picture: {width, height, items, dropped}. `meta`: title, partnership, dated, note, kinds, marks. */
   function layout(picture, meta, width, height, widthOf) {
     var u = Math.min(width / 1600, height / 1200), m = 40 * u, items = [], legendWidth = 320 * u;
     function text(x, y, words, px, extra) { items.push(Object.assign({ kind: "text", x: x, y: y, text: words, px: px, fill: INK, anchor: "start" }, extra || {})); }
@@ -105,7 +105,7 @@
       var dx = b.c.x - a.c.x, dy = b.c.y - a.c.y, length = Math.sqrt(dx * dx + dy * dy) || 1, ux = dx / length, uy = dy / length;
       var end = { x: b.c.x - ux * (b.r + 2 * u), y: b.c.y - uy * (b.r + 2 * u) }, head = 9 * u;
       items.push({ kind: "line", x1: a.c.x + ux * a.r, y1: a.c.y + uy * a.r, x2: end.x - ux * head * 0.8, y2: end.y - uy * head * 0.8,
-                   stroke: EDGE, width: 1.2 * u, dashed: !!e.dashes, title: e.label, group: "edges" });
+                   stroke: EDGE, width: 1.2 * u, dash: e.dashes ? [5 * u, 4 * u] : null, title: e.label, group: "edges" });
       items.push({ kind: "polygon", points: [[end.x, end.y], [end.x - ux * head - uy * head / 2, end.y - uy * head + ux * head / 2],
                                               [end.x - ux * head + uy * head / 2, end.y - uy * head - ux * head / 2]], fill: EDGE, group: "edges" });
     });
@@ -113,7 +113,8 @@
       var n = d.node, points = shapePoints(n.shape, d.r);
       items.push({ kind: "shape", points: points && points.map(function (p) { return [d.c.x + p[0], d.c.y + p[1]]; }), cx: d.c.x, cy: d.c.y,
                    r: d.r, fill: n.color.background, stroke: n.color.border, width: Math.max(1, (n.borderWidth || 1)) * u,
-                   dashed: !!(n.shapeProperties && n.shapeProperties.borderDashes), title: n.full_label, node: n.id, group: "nodes" });
+                   dash: n.shapeProperties && n.shapeProperties.borderDashes ? [6 * u, 3 * u] : null, title: n.full_label, node: n.id,
+                   group: "nodes" });
     });
 
     /* labels: the highlighted, the large and the hubs first, then the most connected, then by name */
@@ -144,6 +145,12 @@
                    cx: lx + r, cy: ly - 5 * u, r: r, fill: kind.color, stroke: kind.border || INK, width: u, group: "legend" });
       text(lx + 2 * r + 10 * u, ly, kind.label, 15 * u, { group: "legend" });
     });
+    (meta.marks || []).forEach(function (mark) {  // the borders of marked nodes
+      ly += 26 * u;
+      items.push({ kind: "shape", points: shapePoints("square", 7 * u).map(function (p) { return [lx + 8 * u + p[0], ly - 5 * u + p[1]]; }),
+                   fill: "#ffffff", stroke: mark.color, width: 3 * u, dash: mark.dashes ? [4 * u, 2 * u] : null, group: "legend" });
+      text(lx + 26 * u, ly, "Border: " + mark.label.charAt(0).toLowerCase() + mark.label.slice(1), 15 * u, { group: "legend" });
+    });
     ly += 34 * u;
     items.push({ kind: "line", x1: lx, y1: ly - 5 * u, x2: lx + 28 * u, y2: ly - 5 * u, stroke: EDGE, width: 1.2 * u, group: "legend" });
     text(lx + 36 * u, ly, "a relation (arrow: its direction)", 15 * u, { group: "legend" });
@@ -161,6 +168,7 @@
     return node;
   }
   function n1(v) { return Number(v).toFixed(1); }
+  function dashes(item) { return item.dash ? item.dash.map(n1).join(" ") : null; }
 
   /* The picture as an SVG document (text added as DOM text, so a label never becomes markup). */
   function toSvg(picture, title) {
@@ -180,12 +188,12 @@
       }
       if (item.kind === "line") {
         made = svgElement("line", { x1: n1(item.x1), y1: n1(item.y1), x2: n1(item.x2), y2: n1(item.y2), stroke: item.stroke,
-                                    "stroke-width": n1(item.width), "stroke-dasharray": item.dashed ? "5 4" : null }, parent);
+                                    "stroke-width": n1(item.width), "stroke-dasharray": dashes(item) }, parent);
       }
       if (item.kind === "polygon") made = svgElement("polygon", { points: item.points.map(function (p) { return n1(p[0]) + "," + n1(p[1]); }).join(" "), fill: item.fill }, parent);
       if (item.kind === "shape") {
         if (item.node) parent = svgElement("g", { class: "node", "data-node": item.node }, parent);
-        var paint = { fill: item.fill, stroke: item.stroke, "stroke-width": n1(item.width), "stroke-dasharray": item.dashed ? "6 3" : null };
+        var paint = { fill: item.fill, stroke: item.stroke, "stroke-width": n1(item.width), "stroke-dasharray": dashes(item) };
         made = item.points ? svgElement("polygon", Object.assign({ points: item.points.map(function (p) { return n1(p[0]) + "," + n1(p[1]); }).join(" ") }, paint), parent)
                            : svgElement("circle", Object.assign({ cx: n1(item.cx), cy: n1(item.cy), r: n1(item.r) }, paint), parent);
         if (item.node) parent.insertBefore(svgElement("title", {}, null), made).textContent = item.title;
@@ -211,7 +219,7 @@
       if (item.kind === "rect") { c.globalAlpha = item.opacity || 1; c.fillStyle = item.fill; c.fillRect(item.x, item.y, item.w, item.h); c.globalAlpha = 1; }
       if (item.kind === "line") {
         c.strokeStyle = item.stroke; c.lineWidth = item.width;
-        if (item.dashed) c.setLineDash([5 * item.width, 4 * item.width]);
+        if (item.dash) c.setLineDash(item.dash);
         c.beginPath(); c.moveTo(item.x1, item.y1); c.lineTo(item.x2, item.y2); c.stroke();
       }
       if (item.kind === "polygon" || item.kind === "shape") {
@@ -225,7 +233,7 @@
         c.fillStyle = item.fill; c.fill();
         if (item.stroke) {
           c.strokeStyle = item.stroke; c.lineWidth = item.width;
-          if (item.dashed) c.setLineDash([6 * item.width, 3 * item.width]);
+          if (item.dash) c.setLineDash(item.dash);
           c.stroke();
         }
       }
