@@ -100,10 +100,11 @@ def test_labels_are_at_least_12_px_at_the_starting_zoom(browser, site):
         open_view(browser, f"{site}/explore/{view}")
         sizes = browser.run_js("""const x = window.lscpExplorer, s = x.network.getScale();
             const threshold = x.network.body.nodes[x.nodeView.getIds()[0]].options.scaling.label.drawThreshold;
-            return {threshold: threshold, important: x.nodeView.get().filter(n => n.importance === 'important')
-                    .map(n => x.styled(n).font.size * s)};""")
+            return {threshold: threshold, drawn: x.drawnLabels(), important: x.nodeView.get()
+                    .filter(n => n.importance === 'important').map(n => ({label: n.label, px: x.styled(n).font.size * s}))};""")
         assert sizes["threshold"] - 1 >= 12  # smaller labels are not drawn at all
-        assert sizes["important"] and min(sizes["important"]) >= 12, view
+        assert sizes["important"] and min(i["px"] for i in sizes["important"]) >= 12, view
+        assert {i["label"] for i in sizes["important"]} <= set(sizes["drawn"]), view
 
 
 def test_the_reporting_view_marks_every_body_the_analysis_lists(browser, site, runner):

@@ -89,7 +89,7 @@ def test_findings_link_to_a_view_of_exactly_their_entities(app, client, kg, grap
     assert linked
     for finding, href in linked:
         query = parse_qs(urlsplit(href).query)
-        assert query["depth"] == ["0" if len(query["iri"]) > 1 else "1"]
+        assert query["depth"] == ["1"] and query["limit"] == ["30"]  # bounded: tests/test_explorer_instrument.py
         assert query["iri"] == list(dict.fromkeys(e["iri"] for e in finding["entities"] if e["iri"] in graph))
     view = client.get(linked[0][1])
     assert view.status_code == 200 and b"Asked about (highlighted)" in view.data

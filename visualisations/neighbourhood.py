@@ -83,6 +83,42 @@ def connecting(graph: nx.MultiDiGraph, entities: list[str]) -> set[str]:
     return joined
 
 
+#: Kinds of neighbour a bounded view shows first: the bodies and posts a scrutineer reads a finding by.
+PREFERRED_KINDS = ("body", "subgroup", "post", "partnership", "partner organisation", "organisation", "person",
+                   "group", "priority", "programme", "report", "seat", "report step", "legislation", "guidance")
+
+
+def bounded(graph: nx.MultiDiGraph, entities: list[str], limit: int) -> tuple[set[str], dict[str, int]]:
+    """At most ``limit`` nodes around ``entities``: the entities, the shortest connections joining them,
+    then their direct neighbours (bodies and posts first, those touching more of the entities first;
+    a hub may be shown, but is never followed). Also returns, per entity, how many of its neighbours were left out.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_nodes_from([("p", {"type": "partnership", "label": "P"})] +
+    ...                  [(f"s{i}", {"type": "seat", "label": f"S{i}"}) for i in range(5)] +
+    ...                  [("b", {"type": "body", "label": "B"})])
+    >>> _ = g.add_edges_from([(n, "p") for n in g if n != "p"])
+    >>> nodes, left_out = bounded(g, ["p"], 3)
+    >>> sorted(nodes), left_out
+    (['b', 'p', 's0'], {'p': 4})
+    """
+    core = connecting(graph, entities)
+    present = [e for e in entities if e in graph]
+    if len(core) > limit:  # the entities first, then what joins them, as far as the budget goes
+        core = set(present[:limit]) | set(sorted(core - set(present))[: max(0, limit - len(present))])
+    rank = {kind: i for i, kind in enumerate(PREFERRED_KINDS)}
+    touching: dict[str, int] = {}
+    for entity in present:
+        for other in neighbours(graph, entity):
+            touching[other] = touching.get(other, 0) + 1
+    candidates = sorted((n for n in touching if n not in core), key=lambda n: (
+        rank.get(graph.nodes[n].get("type"), len(rank)), -touching[n],
+        str(graph.nodes[n].get("label", n)).casefold(), n))
+    chosen = core | set(candidates[: max(0, limit - len(core))])
+    left_out = {e: len(neighbours(graph, e) - chosen) for e in present}
+    return chosen, {e: count for e, count in left_out.items() if count}
+
+
 def expansion(graph: nx.MultiDiGraph, node: str) -> tuple[set[str], list[tuple]]:
     """What expanding ``node`` adds: its neighbours, and the edges between them and it."""
     found = neighbours(graph, node)

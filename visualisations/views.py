@@ -194,7 +194,7 @@ def build_view(graph: nx.MultiDiGraph, name: str, **params) -> View:
 #: The parameters of the views that take any, with their types (as named queries type theirs)
 #: and the keyword each becomes: ``/explore/path?from=...&to=...``.
 VIEW_PARAMETERS = {
-    "entity": {"iri": ("iri", "iri"), "depth": ("integer", "depth")},
+    "entity": {"iri": ("iri", "iri"), "depth": ("integer", "depth"), "limit": ("integer", "limit")},
     "path": {"from": ("iri", "source"), "to": ("iri", "target")},
     "seats": {"body": ("iri", "body")},
 }

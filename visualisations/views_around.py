@@ -15,16 +15,18 @@ from __future__ import annotations
 import networkx as nx
 
 from .layout import column_positions, spring_positions
-from .neighbourhood import around, connecting
+from .neighbourhood import around, bounded, connecting, neighbours
 from .view_model import View, ViewError, subgraph, with_positions
 
 MAX_DEPTH = 3
 MAX_PATHS = 10
 
 
-def entity(graph, iri=None, depth: int | str = 1, hubs: bool = False, **_):
+def entity(graph, iri=None, depth: int | str = 1, hubs: bool = False, limit: int | None = None, **_):
     """The neighbourhood of one entity or several (``iri`` a list), hubs shown but not followed
-    (``hubs`` follows them). Depth 0: only the entities, joined by their shortest connections."""
+    (``hubs`` follows them). Depth 0: only the entities, joined by their shortest connections.
+    ``limit``: at most that many nodes (the entities, what joins them, then their direct neighbours,
+    bodies and posts first); ``graph.graph["left_out"]`` says how many neighbours of each were left out."""
     asked = [iri] if isinstance(iri, str) else list(iri or [])
     shown = [i for i in dict.fromkeys(asked) if i in graph]
     if not shown:
@@ -33,20 +35,37 @@ def entity(graph, iri=None, depth: int | str = 1, hubs: bool = False, **_):
         depth = max(0, min(MAX_DEPTH, int(depth)))
     except (TypeError, ValueError):
         raise ViewError(f"depth must be a whole number from 0 to {MAX_DEPTH}") from None
-    nodes = connecting(graph, shown) if depth == 0 else around(graph, shown, depth, follow_hubs=hubs)
+    left_out: dict[str, int] = {}
+    if limit is not None and depth > 0:
+        nodes, left_out = bounded(graph, shown, max(1, int(limit)))
+    else:
+        nodes = connecting(graph, shown) if depth == 0 else around(graph, shown, depth, follow_hubs=hubs)
     part = subgraph(graph, nodes)
+    part.graph["left_out"] = left_out
     for node in shown:
         part.nodes[node]["focus"] = True
     names = [graph.nodes[n]["label"] for n in shown]
     title = f"Around {names[0]}" if len(names) == 1 else f"{len(names)} entities: " + "; ".join(names)
     reach = ("joined by the shortest connections between them" if depth == 0 else
              f"and everything within {depth} step(s), whichever way the relations run")
+    if limit is not None and depth > 0:
+        reach = bounded_reach(graph, shown, nodes)
     hub_note = "" if hubs or depth == 0 else (" The partnership, its documents and shared legislation and "
                                               "guidance are shown but not followed.")
     missing = [i for i in asked if i not in graph]
     notes = [f"Not in the network (not an entity of a kind the network draws): {', '.join(missing)}"] if missing else []
     return View("entity", title, f"The highlighted {'entity' if len(names) == 1 else 'entities'}, {reach}.{hub_note}",
                 with_positions(part, spring_positions(part)), notes=notes)
+
+
+def bounded_reach(graph, shown: list[str], nodes: set[str]) -> str:
+    """How a bounded view reads: "and 29 of their 58 direct neighbours"."""
+    around_them = set().union(*(neighbours(graph, n) for n in shown)) - set(shown)
+    joined = "joined by the shortest connections between them, " if len(shown) > 1 else ""
+    its = "its" if len(shown) == 1 else "their"
+    if around_them <= nodes:
+        return f"{joined}and all {its} direct neighbours"
+    return f"{joined}and {len(around_them & nodes)} of {its} {len(around_them)} direct neighbours (bodies and posts first)"
 
 
 def path(graph, source: str | None = None, target: str | None = None, **_):

@@ -63,10 +63,17 @@
     var box = element("div", null, "tip");
     var from = nodesById.get(edge.from), to = nodesById.get(edge.to);
     box.appendChild(element("strong", (from ? from.full_label : "") + " " + edge.label + " " + (to ? to.full_label : "")));
-    box.appendChild(element("div", edge.relation, "tip-kind"));
     (edge.sources || []).slice(0, 2).forEach(function (s) {
       box.appendChild(element("blockquote", (s.lines ? "[" + s.lines + "] " : "") + s.quote));
     });
+    return box;
+  }
+
+  /* Identifiers for integrators, behind a disclosure (pages for people show names, not IRIs). */
+  function technical(rows) {
+    var box = element("details", null, "technical");
+    box.appendChild(element("summary", "Technical details"));
+    rows.forEach(function (row) { box.appendChild(element("p", row[0] + ": " + row[1], "iri")); });
     return box;
   }
 
@@ -110,7 +117,7 @@
     if (node.sources && node.sources.length) details.appendChild(element("h3", "In the source"));
     quotes(node.sources, details);
     if (node.href) details.appendChild(link("Open its full page", node.href, "open-page"));
-    details.appendChild(element("p", node.id, "iri"));
+    details.appendChild(technical([["Identifier", node.id]]));
   }
 
   function showEdge(details, edge, nodesById) {
@@ -119,7 +126,8 @@
     var from = nodesById.get(edge.from), to = nodesById.get(edge.to);
     details.appendChild(element("h2", (from ? from.full_label : edge.from) + " " + edge.label + " " +
       (to ? to.full_label : edge.to)));
-    details.appendChild(element("p", "Relation: " + edge.label + " (" + edge.relation + ")", "kind"));
+    details.appendChild(element("p", "Relation: " + edge.label, "kind"));
+    details.appendChild(technical([["Property", edge.relation]]));
     if (edge.sources && edge.sources.length) details.appendChild(element("h3", "In the source"));
     quotes(edge.sources, details);
   }
@@ -142,8 +150,46 @@
     network.on("blurNode", hide);
     network.on("blurEdge", hide);
     network.on("dragStart", hide);
+    network.on("click", hide);  // the details panel says it now; the tip would only cover the picture
+    network.on("zoom", hide);
+    container.addEventListener("mouseleave", hide);
+  }
+
+  /* ---- the details: beside the picture, or on a phone a sheet over it ---------------------------- */
+  var HINT = "Click a node or an edge (or move to one with the arrow keys) to read about it here; " +
+             "double-click a node to expand it.";
+  function narrow() { return !!(window.matchMedia && window.matchMedia("(max-width: 40rem)").matches); }
+  function panel() { return document.getElementById("details-panel"); }
+
+  /* Open the details; on a phone, as a sheet over the picture with the focus in it (moveFocus). */
+  function openDetails(moveFocus) {
+    var box = panel();
+    box.open = true;
+    if (!narrow() || !moveFocus) return;
+    var heading = box.querySelector("#details h2");
+    if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+  }
+
+  function clearDetails(details) {
+    details.replaceChildren(element("p", HINT, "hint"));
+    delete details.dataset.selected;
+    if (narrow()) panel().open = false;
+  }
+
+  /* The sheet's close button and Escape: the sheet closes and the focus goes back to the picture. */
+  function installSheet(details, container) {
+    var box = panel(), close = document.getElementById("details-close");
+    function shut() { box.open = false; container.focus({ preventScroll: true }); }
+    function layout() { box.classList.toggle("as-sheet", narrow()); }
+    layout();
+    if (window.matchMedia) window.matchMedia("(max-width: 40rem)").addEventListener("change", layout);
+    if (close) close.addEventListener("click", shut);
+    box.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && box.classList.contains("as-sheet")) { event.preventDefault(); shut(); }
+    });
   }
 
   window.lscpPanel = { element: element, nodeTooltip: nodeTooltip, edgeTooltip: edgeTooltip, showNode: showNode,
-                       showEdge: showEdge, kindLine: kindLine, installTooltips: installTooltips };
+                       showEdge: showEdge, kindLine: kindLine, installTooltips: installTooltips, narrow: narrow,
+                       openDetails: openDetails, clearDetails: clearDetails, installSheet: installSheet };
 })();

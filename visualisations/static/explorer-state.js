@@ -99,6 +99,42 @@
     return text ? "?" + text : "";
   }
 
+  /* The kinds an expansion switches on in the legend: those of the nodes it brought that are not
+   * hidden one by one (so that expanding never looks as if it did nothing). */
+  function kindsToShow(broughtNodes, hiddenKinds, hiddenNodes) {
+    var kinds = [];
+    broughtNodes.forEach(function (n) {
+      if (n && hiddenKinds.has(n.type) && hiddenNodes.indexOf(n.id) < 0 && kinds.indexOf(n.type) < 0) kinds.push(n.type);
+    });
+    return kinds.sort();
+  }
+
+  /* "seat" -> "seats", "body" -> "bodies", "person" -> "people"; legislation and guidance stay as they are. */
+  function plural(kind, count) {
+    var word = kind.toLowerCase();
+    if (count === 1 || word === "legislation" || word === "guidance") return word;
+    if (word === "person") return "people";
+    if (/[^aeiou]y$/.test(word)) return word.slice(0, -1) + "ies";
+    return word + "s";
+  }
+
+  /* What an expansion brought, counted by kind, most first: "Added 30: 23 seats, 7 posts, around Partnership
+   * Group (highlighted)." ``others``: nodes a kind ticked on for it showed besides (``kinds``, by name). */
+  function expansionSummary(name, added, neighbourCount, others, kinds) {
+    var also = others ? " Ticking " + kinds.join(" and ") + " in the legend also shows " + others + " other node" +
+      (others === 1 ? "" : "s") + " of " + (kinds.length === 1 ? "that kind" : "those kinds") + "." : "";
+    if (!added.length) {
+      return "Nothing to add around " + name + ": " + (neighbourCount ? "its " + neighbourCount + " neighbour" +
+        (neighbourCount === 1 ? " is" : "s are") + " already shown, or hidden one by one." : "it has no neighbours.") + also;
+    }
+    var counts = new Map();
+    added.forEach(function (n) { counts.set(n.type_label, (counts.get(n.type_label) || 0) + 1); });
+    var parts = Array.from(counts).sort(function (a, b) { return b[1] - a[1] || (a[0] < b[0] ? -1 : 1); })
+      .map(function (kv) { return kv[1] + " " + plural(kv[0], kv[1]); });
+    return "Added " + added.length + ": " + parts.join(", ") + ", around " + name + " (highlighted)." + also;
+  }
+
   window.lscpState = { adjacency: adjacency, around: around, visible: visible, ring: ring,
-                       fromUrl: fromUrl, toQuery: toQuery };
+                       fromUrl: fromUrl, toQuery: toQuery, kindsToShow: kindsToShow, plural: plural,
+                       expansionSummary: expansionSummary };
 })();

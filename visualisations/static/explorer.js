@@ -10,7 +10,6 @@
   var container = document.getElementById("network");
   var details = document.getElementById("details");
   var started = performance.now();
-  var IMPORTANT_FONT = 24;
 
   /* Fields the page leaves out when empty (network_data.OMITTED_WHEN), put back. */
   function complete(n) {
@@ -73,6 +72,7 @@
     var unhide = document.getElementById("unhide");
     unhide.hidden = !state.hide.length;
     unhide.textContent = "Show the " + state.hide.length + " hidden node" + (state.hide.length === 1 ? "" : "s");
+    if (explorer.updateLabels) explorer.updateLabels();
     if (changed) {
       var query = S.toQuery(window.location.search, state);
       window.history.replaceState(null, "", window.location.pathname + query + window.location.hash);
@@ -83,21 +83,12 @@
     }
   }
 
+  /* The whole picture; explorer-labels.js keeps the labels that matter readable at that zoom. */
   function startingView() {
-    var ids = shownIds(), highlighted = ids.filter(function (id) { return nodesById.get(id).marks.indexOf("highlighted") >= 0; });
-    network.fit({ nodes: ids, animation: false });
-    var least = (data.min_label_px + 1) / IMPORTANT_FONT;  // the important labels readable at once
-    if (network.getScale() < least) {
-      var around = highlighted.length ? highlighted : null, position = network.getViewPosition();
-      if (around) {
-        var at = network.getPositions(around), xs = 0, ys = 0;
-        around.forEach(function (id) { xs += at[id].x; ys += at[id].y; });
-        position = { x: xs / around.length, y: ys / around.length };
-      }
-      network.moveTo({ position: position, scale: least, animation: false });
-    }
+    network.fit({ nodes: shownIds(), animation: false });
+    explorer.updateLabels();
   }
-  explorer.fit = function () { network.fit({ nodes: shownIds(), animation: false }); };
+  explorer.fit = function () { network.fit({ nodes: shownIds(), animation: false }); explorer.updateLabels(); };
   explorer.zoom = function (factor) { network.moveTo({ scale: network.getScale() * factor, animation: false }); };
 
   /* ---- select, expand, hide, focus ------------------------------------------------------ */
@@ -115,7 +106,8 @@
     container.dataset.selected = id;
     P.showNode(details, node, marks, { expanded: state.expand.indexOf(id) >= 0, depth: state.focus_depth,
                                        focused: !!state.focus });
-    document.getElementById("details-panel").open = true;
+    P.openDetails(!(how && how.keyboard));
+    explorer.updateLabels();
     if (how && how.keyboard) {
       var p = network.canvasToDOM(network.getPosition(id));
       if (p.x < 0 || p.y < 0 || p.x > container.clientWidth || p.y > container.clientHeight) {
@@ -160,15 +152,40 @@
     brought[id] = answer.neighbours;
   }
 
+  /* Expanding shows what it brought: their kinds ticked in the legend, the new nodes highlighted and
+   * in view, and a count by kind in the status. */
   explorer.expand = function (id) {
+    var before = new Set(shownIds());
     var ready = brought[id] ? Promise.resolve() : neighboursOf(id).then(function (answer) { integrate(id, answer); });
     return ready.then(function () {
       if (state.expand.indexOf(id) < 0) state.expand.push(id);
+      var ticked = S.kindsToShow(brought[id].map(function (n) { return nodesById.get(n); }), hiddenKinds, state.hide);
+      ticked.forEach(function (kind) { hiddenKinds.delete(kind); });
+      if (ticked.length) {
+        state.hide_kinds = Array.from(hiddenKinds);
+        tickLegend();
+      }
       refresh(true);
-      status("Expanded " + nodesById.get(id).full_label + ": " + brought[id].length + " neighbours.");
+      var added = shownIds().filter(function (n) { return !before.has(n); });
+      var around = new Set(brought[id]), mine = added.filter(function (n) { return around.has(n); });
+      markFresh(mine);
+      explorer.lastExpansion = { node: id, added: added, neighbours: mine, kinds: ticked };
+      status(S.expansionSummary(nodesById.get(id).full_label, mine.map(function (n) { return nodesById.get(n); }),
+                                brought[id].length, added.length - mine.length,
+                                ticked.map(function (k) { return kindLabels[k] || k; })));
+      if (mine.length) { network.fit({ nodes: [id].concat(mine), animation: false }); explorer.updateLabels(); }
       if (selected === id) explorer.select(id);
     }).catch(function (error) { status("Could not expand: " + error.message); });
   };
+  var HIGHLIGHT = { enabled: true, color: "rgba(255, 191, 71, 0.95)", size: 16, x: 0, y: 0 };
+  function markFresh(ids) {
+    var undo = Array.from(explorer.fresh).filter(function (n) { return nodes.get(n); }).map(function (n) {
+      return { id: n, shadow: nodesById.get(n).shadow || { enabled: false }, borderWidth: nodesById.get(n).borderWidth || 1 };
+    });
+    explorer.fresh = new Set(ids);
+    nodes.update(undo.concat(ids.map(function (n) { return { id: n, shadow: HIGHLIGHT, borderWidth: 3 }; })));
+    explorer.updateLabels();
+  }
   explorer.toggleExpand = function (id) {
     if (state.expand.indexOf(id) < 0) return explorer.expand(id);
     state.expand = state.expand.filter(function (n) { return n !== id; });
@@ -202,9 +219,20 @@
     if (action === "unfocus") explorer.unfocus();
   });
 
+  explorer.clearSelection = function () {
+    selected = null;
+    network.unselectAll();
+    delete container.dataset.selected;
+    P.clearDetails(details);
+    explorer.updateLabels();
+  };
   network.on("click", function (params) {
     if (params.nodes.length) explorer.select(params.nodes[0]);
-    else if (params.edges.length) P.showEdge(details, edges.get(params.edges[0]), nodesById);
+    else if (params.edges.length) { P.showEdge(details, edges.get(params.edges[0]), nodesById); P.openDetails(true); }
+    else if (selected) explorer.clearSelection();
+  });
+  container.addEventListener("keydown", function (event) {  // Escape: nothing selected any more
+    if (event.key === "Escape" && selected) { explorer.clearSelection(); event.preventDefault(); }
   });
   network.on("doubleClick", function (params) { if (params.nodes.length) explorer.toggleExpand(params.nodes[0]); });
 
@@ -229,16 +257,21 @@
     row.appendChild(P.element("span", label + (count === null ? "" : " (" + count + ")")));
     fieldset.appendChild(row);
   }
-  var kindsShown = new Set();
+  function tickLegend() {
+    document.querySelectorAll("#node-types input").forEach(function (b) { b.checked = !hiddenKinds.has(b.dataset.key); });
+  }
+  var kindsShown = new Set(), kindLabels = {};
   function addLegendKind(node) {
     if (kindsShown.has(node.type)) return;
     kindsShown.add(node.type);
+    kindLabels[node.type] = node.type_label;
     var style = styled(node);
     legendEntry(document.getElementById("node-types"), node.type_label, null, style.shape,
                 style.color.background, hiddenKinds, node.type, "hide_kinds");
   }
   data.legend.nodes.forEach(function (entry) {
     kindsShown.add(entry.type);
+    kindLabels[entry.type] = entry.label;
     legendEntry(document.getElementById("node-types"), entry.label, entry.count, entry.shape,
                 entry.color, hiddenKinds, entry.type, "hide_kinds");
   });
@@ -252,7 +285,8 @@
     hiddenKinds.clear();
     state.default_hide_kinds.forEach(function (k) { hiddenKinds.add(k); });
     hiddenRelations.clear();
-    document.querySelectorAll("#node-types input").forEach(function (b) { b.checked = !hiddenKinds.has(b.dataset.key); });
+    tickLegend();
+    markFresh([]);
     document.querySelectorAll("#edge-types input").forEach(function (b) { b.checked = true; });
   };
   explorer.onScreen = function () {
@@ -262,9 +296,11 @@
   };
   Object.assign(explorer, { data: data, container: container, positions: positions, refresh: refresh,
                             startingView: startingView, status: status });
+  window.lscpLabels.install(explorer, nodesById);
   window.lscpToolbar.install(explorer);
+  P.installSheet(details, container);
   window.lscpKeys.install(container, explorer);
-  if (window.matchMedia && window.matchMedia("(max-width: 40rem)").matches) {
+  if (P.narrow()) {
     document.getElementById("controls-panel").open = false;
     document.getElementById("details-panel").open = false;
   }
