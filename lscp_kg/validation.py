@@ -13,6 +13,8 @@ True
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,11 +167,32 @@ def _violation(kg: KnowledgeGraph, data: rdflib.Graph, shapes: rdflib.Graph, res
                           component)
 
 
-def validate_graph(kg: KnowledgeGraph) -> ValidationReport:
-    """Run the SHACL shapes and the provenance checks over the loaded graph."""
+def _in_file_words(kg: KnowledgeGraph, violation: ShapeViolation) -> ShapeViolation:
+    """A violation written in authoring YAML files only, said in the file's words (its kinds, names and field
+    keys) as ``lscp-kg build --check`` says it: one wording for one problem."""
+    files = [re.sub(r":\d+$", "", place) for place in violation.files]
+    if not files or not all(f.endswith((".yaml", ".yml")) for f in files):
+        return violation
+    from .authoring.check import in_yaml_terms
+    from .authoring.locate import compilation
+
+    compiled = compilation(Path(files[0]), kg.base_iri)
+    if compiled is None:
+        return violation
+    problem = in_yaml_terms(violation, compiled)
+    where = tuple(dict.fromkeys([f"{problem.file}:{problem.line}" if problem.line else problem.file,
+                                 *violation.files[1:]]))
+    return dataclasses.replace(violation, message=problem.message, fix=problem.fix, files=where)
+
+
+def validate_graph(kg: KnowledgeGraph, file_words: bool = True) -> ValidationReport:
+    """Run the SHACL shapes and the provenance checks over the loaded graph; with ``file_words``, a problem
+    of authoring YAML files is said in their words (lscp_kg.authoring.check says them so)."""
     data = union_as_rdflib(kg)
     shapes = rdflib.Graph().parse(SHAPES_FILE, format="turtle")
     _conforms, results, _text = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=False)
     violations = [_violation(kg, data, shapes, results, r) for r in results.subjects(rdflib.RDF.type, SH.ValidationResult)]
+    if file_words:
+        violations = [_in_file_words(kg, v) for v in violations]
     violations = sorted(set(violations), key=lambda v: (v.files, v.focus, v.path or "", v.value or ""))
     return ValidationReport(violations=violations, provenance=check_provenance(kg))

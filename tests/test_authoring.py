@@ -323,4 +323,6 @@ def test_validation_messages_point_at_the_yaml_line(tmp_path):
 """)
     report = validate_graph(load_knowledge_graph([path], include_shipped=False))
     messages = [str(v) for v in report.violations if "orphan-post" in str(v)]
-    assert messages and all(f"{path}:10" in m for m in messages), messages
+    # in the file's words, as build --check says it: the entry, its missing field, the field's description
+    assert messages == [f"{path}:9: post 'orphan-post' has no 'post_in'. Fix: add 'post_in:': The organisation, "
+                        "body or partnership the post belongs to (one)."], messages

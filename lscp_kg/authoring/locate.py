@@ -17,24 +17,29 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .compiler import compile_document
+from .compiler import Compilation, compile_document
 from .errors import AuthoringError
 from .yamlload import load_yaml_file
 
 
 @lru_cache(maxsize=16)
-def _lines(path: str, mtime: float, base_iri: str) -> tuple[tuple[ox.Quad, int], ...]:
+def _compiled(path: str, mtime: float, base_iri: str) -> Compilation | None:
     try:
-        result = compile_document(load_yaml_file(path), Path(path), base_iri)
+        return compile_document(load_yaml_file(path), Path(path), base_iri)
     except AuthoringError:
-        return ()
-    return tuple((quad, line) for quad, line in result.lines.items() if line)
+        return None
+
+
+def compilation(path: Path, base_iri: str) -> Compilation | None:
+    """What the file compiles to, with the line and entry of each statement (cached while it is unchanged)."""
+    path = Path(path)
+    return _compiled(str(path), path.stat().st_mtime, base_iri)
 
 
 def statement_lines(path: Path, base_iri: str) -> tuple[tuple[ox.Quad, int], ...]:
     """(quad, line) for every statement the file compiles to (cached while the file is unchanged)."""
-    path = Path(path)
-    return _lines(str(path), path.stat().st_mtime, base_iri)
+    result = compilation(path, base_iri)
+    return tuple((quad, line) for quad, line in result.lines.items() if line) if result else ()
 
 
 def line_of_node(path: Path, iri: str, base_iri: str, after: str | None = None) -> int | None:
