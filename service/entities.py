@@ -16,7 +16,7 @@ from flask import Blueprint, Response, render_template, request
 
 from lscp_kg.labels import labels_for
 from lscp_kg.namespaces import ONTOLOGY_IRI, PREFIXES
-from lscp_kg.service.entity_page import page_model
+from lscp_kg.service.entity_page import folded, page_model
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.formats import HTML, PAGE_FORMATS, NotAcceptable, negotiate
 from lscp_kg.service.state import service_state
@@ -58,8 +58,10 @@ class EntityView:
         name = labels_for(service_state().kg).label(term.value)
         if name is None:
             passage = sources_for(service_state().kg).passage(term.value)
-            if passage is not None:
-                name = f"line {passage.start}" if passage.start == passage.end else f"lines {passage.start}–{passage.end}"
+            if passage is not None:  # by its words, never its IRI: "Lines 275–277 of Our Partnership Arrangements"
+                lines = f"Line {passage.start}" if passage.start == passage.end else f"Lines {passage.start}–{passage.end}"
+                document = sources_for(service_state().kg).document(passage.document)
+                name = f"{lines} of {document.title or document.label}" if document else lines
         return name
 
     def source(self, graph) -> dict:
@@ -122,11 +124,12 @@ def entity_answer(iri: str):
         types = [view.term(q.object) for q in view.outgoing if q.predicate.value == RDF_TYPE]
         types = list({t["iri"]: t for t in types}.values())
         labels = labels_for(service_state().kg)
+        in_graph = sorted(({"subject": view.term(q.subject), "relation": labels.relation(q.predicate.value),
+                            "object": view.term(q.object)} for q in view.in_graph[:STATEMENT_CAP] if q.subject != node),
+                          key=reading_order)
+        shown, more = folded(in_graph)
         body = render_template("entity.html", iri=iri, label=view.label(node), types=types,
-                               model=page_model(view, iri, types),
-                               in_graph=sorted(({"subject": view.term(q.subject), "relation": labels.relation(q.predicate.value),
-                                                 "object": view.term(q.object)} for q in view.in_graph[:STATEMENT_CAP]
-                                                if q.subject != node), key=reading_order),
+                               model=page_model(view, iri, types), in_graph={"shown": shown, "more": more},
                                as_property=view.as_property, truncated=view.truncated(), cap=STATEMENT_CAP)
         response = Response(body, mimetype="text/html")
     elif fmt.kind == "dataset":

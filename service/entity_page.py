@@ -20,6 +20,13 @@ SUBCLASS_OF = ox.NamedNode(PREFIXES["rdfs"] + "subClassOf")
 #: Statements the page shows elsewhere (the heading, the kinds, the passage's own text and span).
 SHOWN_ELSEWHERE = {RDF_TYPE, PREFIXES["rdfs"] + "label", PREFIXES["prov"] + "value", LSCP + "startLine", LSCP + "endLine"}
 CONTEXT_LINES = 3
+#: A group of more than FEW_VALUES + 2 values shows FEW_VALUES and folds the rest behind "Show all N" (issue 17:
+#: short pages on a phone); the sources list folds the same way.
+FEW_VALUES = 3
+FEW_SOURCES = 3  # a source shows its whole quote: fewer fit on a phone
+#: Relations a page says once: the incoming one's values join the outgoing group, worded as the incoming one
+#: (a person "holds" posts, and "holds or held" them through post holdings: one group, "holds or held").
+MERGED_INTO = {LSCP + "holder": PREFIXES["org"] + "holds"}
 
 
 def expand(name: str) -> str:
@@ -123,6 +130,44 @@ def grouped(view, quads, other: str, inverse: bool, citations: Citations, name: 
     return sorted(result, key=lambda g: g["relation"])
 
 
+def folded(items: list, few: int = FEW_VALUES) -> tuple[list, list]:
+    """The items shown and those folded: all shown unless more than two would be folded.
+
+    >>> folded(list(range(5)))
+    ([0, 1, 2, 3, 4], [])
+    >>> folded(list(range(6)))
+    ([0, 1, 2], [3, 4, 5])
+    """
+    return (items, []) if len(items) <= few + 2 else (items[:few], items[few:])
+
+
+def with_folds(groups: list[dict]) -> list[dict]:
+    """Each group with ``shown`` and ``more`` (its values folded behind "Show all N")."""
+    for group in groups:
+        group["shown"], group["more"] = folded(group["values"])
+    return groups
+
+
+def merge_relations(outgoing: list[dict], incoming: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Say a relation once per page (``MERGED_INTO``): an incoming group whose relation has an outgoing
+    counterpart on this page joins it, under the incoming wording, its values in the same order."""
+    by_iri = {group["iri"]: group for group in outgoing}
+    kept = []
+    for group in incoming:
+        target = by_iri.get(MERGED_INTO.get(group["iri"], ""))
+        if target is None:
+            kept.append(group)
+            continue
+        target["relation"] = group["relation"]
+        target["values"] = sorted(target["values"] + group["values"], key=lambda v: _value_name(v).casefold())
+    return sorted(outgoing, key=lambda g: g["relation"]), kept
+
+
+def _value_name(value: dict) -> str:
+    term = value["term"]
+    return term.get("label") or term.get("text") or term.get("iri") or ""
+
+
 def passage_context(iri: str) -> dict | None:
     """A passage's lines inside the lines around them, and the link to the whole source."""
     sources = sources_for(service_state().kg)
@@ -151,6 +196,10 @@ def page_model(view, iri: str, types: list[dict]) -> dict:
         shown_in_network = iri in projection()
     except Exception:  # noqa: BLE001 - a page never fails because the network could not be drawn
         shown_in_network = False
-    return {"outgoing": outgoing, "incoming": incoming, "citations": citations.renumber(outgoing + incoming),
+    cited = citations.renumber(outgoing + incoming)
+    outgoing, incoming = merge_relations(outgoing, incoming)
+    shown_sources, more_sources = folded(cited, FEW_SOURCES)
+    return {"outgoing": with_folds(outgoing), "incoming": with_folds(incoming), "citations": cited,
+            "sources_shown": shown_sources, "sources_more": more_sources,
             "context": passage_context(iri), "network": network if shown_in_network else None,
             "questions": questions_about([t["iri"] for t in types])}
