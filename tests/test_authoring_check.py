@@ -267,3 +267,28 @@ def test_a_stewards_file_of_the_current_release_keeps_building(folder):
     result = CliRunner().invoke(main, ["build", "--check", "--data", str(folder)])
     assert result.exit_code == 0, result.stderr
     assert result.stderr.startswith("OK: 1 file(s)")
+
+
+def test_a_reference_to_something_described_in_other_data_given_with_data_is_found(tmp_path):
+    path = write(tmp_path, """- quote: The Chair of the Executive is the Council's Director of Children's Services.
+  facts:
+  - post: director-of-childrens-services
+    type: post
+    label: Director of Children's Services, Nethercombe Council
+    post_in: org/nethercombe-trust
+""")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "trust.trig").write_text("""@prefix lscp: <https://lscp-kg.example.org/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<id/citation/trust> {
+    <id/citation/trust> a lscp:ExternalCitation ; lscp:partnershipContext <id/partnership/nethercombe> ;
+        dcterms:bibliographicCitation "A FICTIONAL register of trusts." .
+    <id/org/nethercombe-trust> a lscp:NHSTrust ; rdfs:label "Nethercombe Trust" .
+}
+""", encoding="utf-8")
+    alone = CliRunner().invoke(main, ["build", "--check", "--data", str(path)])
+    assert alone.exit_code == 1 and "'org/nethercombe-trust' is described nowhere" in alone.stderr
+    beside = CliRunner().invoke(main, ["build", "--check", "--data", str(path), "--data", str(other)])
+    assert beside.exit_code == 0, beside.stderr
