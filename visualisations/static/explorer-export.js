@@ -163,6 +163,7 @@
     }
     var chooser = document.getElementById("export-size");
     document.querySelectorAll("[data-export]").forEach(function (b) {
+      if (b.dataset.export === "pdf" && !(data.api && data.api.neighbours)) b.hidden = true;  // a file: no service to make it
       b.addEventListener("click", function () {
         var kind = b.dataset.export, name = data.view.name + "." + kind;
         var size = kind === "pdf" ? PDF_SIZE : SIZES[chooser ? chooser.value : "1600x1200"] || SIZES["1600x1200"];
