@@ -120,9 +120,10 @@ def test_the_reporting_view_marks_every_body_the_analysis_lists(browser, site, r
 
 def test_a_findings_link_from_scrutiny_opens_a_view_with_all_its_entities_highlighted(browser, site, graph):
     browser.open(f"{site}/scrutiny")
-    links = browser.run_js("""return [...document.querySelectorAll('article.finding')].map(a => ({
+    links = browser.run_js("""return [...document.querySelectorAll('.finding')].map(a => ({
         href: (a.querySelector('a.network') || {}).href,
-        entities: [...a.querySelectorAll('p.entities a[title]')].map(e => e.title)})).filter(f => f.href);""")
+        entities: [...a.querySelectorAll('ul.iris code, p.entities a[title]')].map(e => e.title || e.textContent)}))
+        .filter(f => f.href);""")
     several = [f for f in links if len({e for e in f["entities"] if e in graph}) >= 2]
     assert several, "a finding about several entities of the network"
     finding = several[0]
