@@ -3,7 +3,7 @@
 An entity has ended when the graphs of the page's scope (:class:`~lscp_kg.service.scoping.Scope`)
 give it an end date (``schema:endDate``), a date by which it ceased (``lscp:ceasedNoLaterThan``),
 a successor (another thing that ``lscp:replaced`` it, a change event whose resulting organisation
-is another, or ``lscp:functionsTransferredTo``). Answer tables mark such names and list them after
+is another, or ``lscp:functionsTransferredTo``); an end date still to come does not count. Answer tables mark such names and list them after
 the current ones; nothing is invented: with neither date nor successor, nothing is said.
 """
 
@@ -34,8 +34,18 @@ def date_in_words(text: str) -> str:
     return text
 
 
-def ended(iri: str, scope: Scope) -> dict | None:
+def last_day(text: str) -> str:
+    """The last day a date, month or year covers, as an ISO text that compares with another by its characters.
+
+    >>> last_day("2022-07-01"), last_day("2022-01"), last_day("2027")
+    ('2022-07-01', '2022-01-31', '2027-12-31')
+    """
+    return text[:10] + {4: "-12-31", 7: "-31"}.get(len(text[:10]), "")
+
+
+def ended(iri: str, scope: Scope, today: str | None = None) -> dict | None:
     """``{"date", "successors", "when", "text"}`` (``when``: "ended 1 July 2022") for an entity that has ended, else None (see the module docstring)."""
+    today = today or dt.date.today().isoformat()
     dates = [v.value for p in END_DATES for v in scope.values(iri, p)]
     successors = [t.value for t in scope.values(iri, LSCP + "replaced", outgoing=False)]
     successors += [t.value for t in scope.values(iri, LSCP + "functionsTransferredTo")]
@@ -44,6 +54,7 @@ def ended(iri: str, scope: Scope) -> dict | None:
             successors += [t.value for t in scope.values(event.value, RESULTING) if t.value != iri]
             dates += [d.value for d in scope.values(event.value, EVENT_DATE)]
     successors = [s for s in dict.fromkeys(successors) if s != iri]
+    dates = [d for d in dates if last_day(d) < today]  # an end still to come is not a thing of the past
     if not dates and not successors:
         return None
     names = [scope.name(s) for s in successors]

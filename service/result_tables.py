@@ -22,6 +22,7 @@ import re
 from flask import request, url_for
 
 from lscp_kg.labels import labels_for, words
+from lscp_kg.source_texts import sources_for
 from lscp_kg.service.history import ended
 from lscp_kg.service.links import entity_url, quote_url, short_iri
 from lscp_kg.service.scoping import Scope
@@ -59,6 +60,10 @@ def cell(binding: dict | None, label: str | None = None) -> dict:
         return {"text": "", "href": None, "iri": None}
     value = binding["value"]
     if binding["type"] == "uri":
+        passage = None if label else sources_for(service_state().kg).passage(value)
+        if passage is not None and not labels_for(service_state().kg).label(value):  # a passage: its lines, in words
+            name = f"lines {passage.start}–{passage.end}" if passage.end != passage.start else f"line {passage.start}"
+            return {"text": name, "href": quote_url(value), "iri": value, "sort": natural_key(name)}
         name = label or labels_for(service_state().kg).label(value) or short_iri(value)
         return {"text": name, "href": entity_url(value), "iri": value, "sort": natural_key(name)}
     if binding["type"] == "bnode":
