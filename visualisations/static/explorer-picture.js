@@ -85,7 +85,7 @@
       text(m, y, line, 15 * u, { fill: QUIET, group: "heading" }); y += 20 * u; });
     var top = y + 10 * u;
     var noteLines = wrap(meta.note, Math.floor((width - 2 * m) / (CHAR_WIDTH * 13 * u)));
-    var bottom = height - m - noteLines.length * 18 * u;
+    var bottom = height - m - (noteLines.length + 1) * 18 * u;  // a line kept for saying how many names were left out
     var area = { x: m, y: top, w: width - 2 * m - legendWidth - m / 2, h: bottom - 14 * u - top };
 
     /* nodes fitted into the area from the positions the explorer drew */
@@ -136,6 +136,11 @@
 
     /* the key: each kind of node shown, with its shape and colour */
     var lx = width - m - legendWidth + 10 * u, ly = top + 18 * u;
+    function wrapped(words, x) {  // a key entry in the key's width, line under line
+      var lines = wrap(words, Math.floor((width - m - x) / (CHAR_WIDTH * 15 * u)));
+      lines.forEach(function (line, i) { text(x, ly + i * 19 * u, line, 15 * u, { group: "legend" }); });
+      ly += (lines.length - 1) * 19 * u;
+    }
     text(lx, ly, "Key", 18 * u, { weight: "bold", group: "legend" });
     ly += 14 * u;
     meta.kinds.forEach(function (kind) {
@@ -143,17 +148,21 @@
       var r = 8 * u, points = shapePoints(kind.shape, r);
       items.push({ kind: "shape", points: points && points.map(function (p) { return [lx + r + p[0], ly - 5 * u + p[1]]; }),
                    cx: lx + r, cy: ly - 5 * u, r: r, fill: kind.color, stroke: kind.border || INK, width: u, group: "legend" });
-      text(lx + 2 * r + 10 * u, ly, kind.label, 15 * u, { group: "legend" });
+      wrapped(kind.label, lx + 2 * r + 10 * u);
     });
     (meta.marks || []).forEach(function (mark) {  // the borders of marked nodes
       ly += 26 * u;
       items.push({ kind: "shape", points: shapePoints("square", 7 * u).map(function (p) { return [lx + 8 * u + p[0], ly - 5 * u + p[1]]; }),
                    fill: "#ffffff", stroke: mark.color, width: 3 * u, dash: mark.dashes ? [4 * u, 2 * u] : null, group: "legend" });
-      text(lx + 26 * u, ly, "Border: " + mark.label.charAt(0).toLowerCase() + mark.label.slice(1), 15 * u, { group: "legend" });
+      wrapped("Border: " + mark.label.charAt(0).toLowerCase() + mark.label.slice(1), lx + 26 * u);
     });
     ly += 34 * u;
     items.push({ kind: "line", x1: lx, y1: ly - 5 * u, x2: lx + 28 * u, y2: ly - 5 * u, stroke: EDGE, width: 1.2 * u, group: "legend" });
     text(lx + 36 * u, ly, "a relation (arrow: its direction)", 15 * u, { group: "legend" });
+    if (result.dropped.length) {
+      noteLines.unshift(result.dropped.length + " of " + labels.length + " names are left out where they would overlap others; " +
+                        "the explorer and its text list every node.");
+    }
     var noteY = height - m - (noteLines.length - 1) * 18 * u;
     noteLines.forEach(function (line, i) { text(m, noteY + i * 18 * u, line, 13 * u, { fill: QUIET, group: "note" }); });
     return { width: width, height: height, items: items, placed: result.placed.length, dropped: result.dropped.map(function (l) { return l.name; }) };
