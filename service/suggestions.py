@@ -23,7 +23,7 @@ from lscp_kg.name_resolution import resolver
 from lscp_kg.named_queries import ParameterError
 from lscp_kg.service.entity_page import questions_about
 from lscp_kg.service.errors import HttpError
-from lscp_kg.service.history import date_in_words
+from lscp_kg.service.history import date_in_words, ended
 from lscp_kg.service.results import QueryJob
 from lscp_kg.service.scoping import Scope, entity_types
 from lscp_kg.service.state import service_state
@@ -81,7 +81,7 @@ def _default_answer(query, partnership: str | None) -> bytes:
 def questions_with_answers(iri: str, partnership: str | None = None, skip: str | None = None) -> list[dict]:
     """The named questions that answer for this entity (``skip``: a question's name to leave out): those that
     take an entity of its kind and answer when given it, then those that take none and whose answer (with
-    their defaults) names it.
+    their defaults, none of them looked up in the data) names it.
 
     Each is ``{"title", "name", "parameter", "href"}``; ``href`` opens the question for the entity
     (and the partnership, if given and the question takes one); ``parameter`` is None for the second kind."""
@@ -98,7 +98,11 @@ def questions_with_answers(iri: str, partnership: str | None = None, skip: str |
         # as JSON results and N-Triples write it, delimited: not a prefix of a longer IRI
         needles = (json.dumps(iri).encode(), f"<{iri}>".encode())
         for query in sorted(state.named_queries.values(), key=lambda q: q.title):
-            if query.name not in asked and any(n in _default_answer(query, partnership) for n in needles):
+            # A default found in the data ("the only report series") is looked for across every partnership,
+            # so its answer would change when one is added: such questions are suggested only by the first way.
+            if query.name in asked or any(p.default_rule for p in query.parameters if p.name != "partnership"):
+                continue
+            if any(n in _default_answer(query, partnership) for n in needles):
                 found.append({"title": query.title, "name": query.name, "parameter": None,
                               "raw": _with_partnership(query, {}, partnership)})
         state.cache[key] = found
@@ -138,9 +142,9 @@ def empty_answer(query, bound: dict[str, str]) -> dict:
     the questions that do answer for it. ``partnership`` (its name) when one was asked about."""
     partnership = bound.get("partnership")
     entities = [(name, iri) for name, iri in bound.items() if name != "partnership"]
-    about = []
+    scope, about = Scope(partnership), []
     for name, iri in entities:
         said = what_the_graph_says(iri, partnership)
-        about.append({**said, "parameter": name, "questions": questions_with_answers(iri, partnership, skip=query.name)})
-    scope = Scope(partnership)
+        about.append({**said, "parameter": name, "ended": ended(iri, scope),
+                      "questions": questions_with_answers(iri, partnership, skip=query.name)})
     return {"about": about, "partnership": scope.name(scope.partnership)["text"] if scope.partnership else None}
