@@ -87,7 +87,7 @@ def _graph_with(result: CheckResult, base_iri: str, data: tuple[Path, ...]) -> K
     ontology, others = input_files(data)
     others = [p for p in others if _key(p) not in result.compiled]
     quads, graph_files = parse_inputs(ontology, others, base_iri)
-    for key, compiled in result.compiled.items():
+    for compiled in result.compiled.values():
         quads.extend(compiled.quads)
         for quad in compiled.quads:
             graph_files.setdefault(quad.graph_name.value, Path(compiled.file))

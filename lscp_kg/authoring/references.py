@@ -46,7 +46,8 @@ def unknown_references(files: list[Compilation], kg: KnowledgeGraph) -> tuple[li
                 message = (f"{origin.kind} {origin.name!r}, {origin.key}: {origin.written!r} is described nowhere "
                            "in the loaded data (nothing gives it a type or a label)")
                 fix = (f"correct the name{_closest(iri, described)}, or describe it where the source introduces it: "
-                       f"an entry '- {_kind_for(iri, kg.base_iri)}: {written}' with type and label")
+                       f"an entry '- {_kind_for(iri, kg.base_iri)}: {written}' with type and label; if another "
+                       "file describes it, load that file too (--data FILE)")
             else:
                 continue
             reported.add((quad.subject.value, quad.predicate.value, iri))
