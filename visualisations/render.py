@@ -36,7 +36,7 @@ PYVIS_LIB = Path(pyvis.__file__).resolve().parent / "lib"
 HERE = Path(__file__).resolve().parent
 #: The page scripts, in the order they load (explorer.js, last, wires the others together).
 SCRIPTS = ("explorer-state.js", "explorer-panel.js", "explorer-picture.js", "explorer-export.js", "explorer-keys.js",
-           "explorer-toolbar.js", "explorer-labels.js", "explorer.js")
+           "explorer-toolbar.js", "explorer-labels.js", "explorer-legend.js", "explorer.js")
 ASSETS = {
     "vis-network.min.js": PYVIS_LIB / "vis-9.1.2" / "vis-network.min.js",
     "vis-network.css": PYVIS_LIB / "vis-9.1.2" / "vis-network.css",

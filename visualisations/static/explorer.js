@@ -238,47 +238,11 @@
 
   P.installTooltips(network, container, nodesById, edges, marks);
 
-  /* ---- legend, doubling as the filters ------------------------------------------------------ */
-  function legendEntry(fieldset, label, count, symbol, colour, hidden, key, stateKey) {
-    var row = P.element("label", null, "legend-row"), box = P.element("input");
-    box.type = "checkbox";
-    box.checked = !hidden.has(key);
-    box.dataset.key = key;
-    box.addEventListener("change", function () {
-      if (box.checked) hidden.delete(key); else hidden.add(key);
-      state[stateKey] = Array.from(hidden);
-      refresh(true);
-    });
-    row.appendChild(box);
-    var swatch = P.element("span", colour ? null : symbol, "swatch" + (colour ? " shape-" + symbol : ""));
-    swatch.setAttribute("aria-hidden", "true");
-    if (colour) swatch.style.backgroundColor = colour;  // a shape, not a character: nothing to read
-    row.appendChild(swatch);
-    row.appendChild(P.element("span", label + (count === null ? "" : " (" + count + ")")));
-    fieldset.appendChild(row);
-  }
-  function tickLegend() {
-    document.querySelectorAll("#node-types input").forEach(function (b) { b.checked = !hiddenKinds.has(b.dataset.key); });
-  }
-  var kindsShown = new Set(), kindLabels = {};
-  function addLegendKind(node) {
-    if (kindsShown.has(node.type)) return;
-    kindsShown.add(node.type);
-    kindLabels[node.type] = node.type_label;
-    var style = styled(node);
-    legendEntry(document.getElementById("node-types"), node.type_label, null, style.shape,
-                style.color.background, hiddenKinds, node.type, "hide_kinds");
-  }
-  data.legend.nodes.forEach(function (entry) {
-    kindsShown.add(entry.type);
-    kindLabels[entry.type] = entry.label;
-    legendEntry(document.getElementById("node-types"), entry.label, entry.count, entry.shape,
-                entry.color, hiddenKinds, entry.type, "hide_kinds");
-  });
-  data.legend.edges.forEach(function (entry) {
-    legendEntry(document.getElementById("edge-types"), entry.label, entry.count, "→", null, hiddenRelations,
-                entry.relation, "hide_relations");
-  });
+  /* ---- legend, doubling as the filters (explorer-legend.js) ---------------------------------------- */
+  var legend = window.lscpLegend.install(data.legend, state, hiddenKinds, hiddenRelations, refresh, styled);
+  function addLegendKind(node) { legend.addKind(node); }
+  function tickLegend() { legend.tick(); }
+  var kindLabels = legend.labels;
 
   /* ---- the toolbar (explorer-toolbar.js) and the keyboard (explorer-keys.js) ---------------------------- */
   explorer.resetFilters = function () {
