@@ -38,7 +38,7 @@ def patient(kg):
     from lscp_kg.service.app import create_app
 
     application = create_app({"TESTING": True, "KNOWLEDGE_GRAPH": kg, "QUERY_WORKERS": 1, "QUERY_TIME_LIMIT": 120})
-    yield application.test_client()
+    yield application
     application.extensions["lscp_kg"].pool.close()
 
 
@@ -48,9 +48,18 @@ def page_data(page: bytes) -> dict:
     return json.loads(found.group(1))
 
 
-def finding_networks(client) -> list[str]:
-    """Every network view linked from the scrutiny report and from the analyses."""
-    links = []
+def finding_networks(app, kg) -> list[str]:
+    """Every network view of a finding: of the Lewisham scrutiny report and of the analyses, as their pages
+    link them, and for every finding whatever the pages show."""
+    from lscp_kg.scrutiny import run_scrutiny
+    from lscp_kg.service.explore import report_with_views
+    from lscp_kg.service.scrutiny import network_href
+
+    client = app.test_client()
+    with app.test_request_context():
+        links = [network_href([e["iri"] for e in f["entities"]]) for f in run_scrutiny(kg).to_dict()["findings"]]
+        links += [f["view"] for c in report_with_views()["checks"] for f in c["findings"]]
+    links = [href for href in links if href]
     for page in ("/scrutiny", "/explore/analysis"):
         answer = client.get(page)
         assert answer.status_code == 200, page
@@ -58,9 +67,9 @@ def finding_networks(client) -> list[str]:
     return sorted(set(links))
 
 
-def test_every_findings_network_opens_bounded_on_its_entities_and_labelled(patient):
-    client = patient
-    links = finding_networks(client)
+def test_every_findings_network_opens_bounded_on_its_entities_and_labelled(patient, kg):
+    client = patient.test_client()
+    links = finding_networks(patient, kg)
     assert len(links) > 20, "the report and the analyses link their findings to networks"
     for href in links:
         answer = client.get(href)
