@@ -106,7 +106,8 @@ def new(name: str, source: Path, out: Path | None, url: str | None, force: bool)
         raise click.ClickException(str(error)) from error
     click.echo(f"wrote {made.text_file} ({made.lines} lines)")
     if made.yaml_written:
-        click.echo(f"wrote {made.yaml_file}: the partnership and its source document; add passages next")
+        click.echo(f"wrote {made.yaml_file}: a starter (the source document and a first passage); add passages "
+                   f"next, then check: lscp-kg build --check --data {made.yaml_file.parent}")
     else:
         click.echo(f"kept {made.yaml_file}; check its quotes against the new text: "
                    f"lscp-kg build --check --data {made.yaml_file}")
