@@ -46,6 +46,11 @@ PAGES = [
     ("path view", f"/explore/path?from={MACE}&to=id/person/ceri-jacob", "#network[data-state=rendered]"),
     ("analysis", "/explore/analysis", "main h1"),
     ("scrutiny", "/scrutiny", "main h1"),
+    ("scrutiny with a finding opened", "/scrutiny#{finding}", "main h1"),
+    ("long entity page", "/id/partnership/lewisham", "main h1"),
+    ("partnerships side by side", "/compare", "main h1"),
+    ("source coverage", "{coverage}", "main h1"),
+    ("timeline", "/timeline", "main h1"),
     ("not found", "/id/no-such-thing", "main h1"),
     ("unmatched name, with suggestions", "/queries/members-of-body?body=" + quote("no such body at all"), "main h1"),
     ("name with several matches", "/queries/members-of-body?body=group", "main h1"),
@@ -53,6 +58,24 @@ PAGES = [
 #: The pages that answer with an error status (the rest answer 200).
 STATUS = {"not found": 404, "unmatched name, with suggestions": 400}
 WIDTHS = {"laptop": None, "phone": 390}
+
+
+def page_path(path: str, kg, get_json) -> str:
+    """A page's path with its placeholder filled: ``{source}``, ``{coverage}``, ``{finding}`` (the scrutiny
+    report's first "should" finding's evidence, which opens the finding's folded details); ``get_json(path)``
+    asks the service."""
+    if path == "{source}":
+        return source_page(None, kg)
+    if path == "{coverage}":
+        return source_page(None, kg).split("?")[0] + "/coverage"
+    if "{finding}" in path:
+        should = [f for f in get_json("/scrutiny.json")["findings"] if f["severity"] == "should"]
+        return path.replace("{finding}", should[0]["id"] + "-evidence") if should else path.replace("#{finding}", "")
+    return path
+
+
+def live_json(live_server):
+    return lambda path: requests.get(live_server.url + path, timeout=120).json()
 
 
 def source_page(live_server, kg) -> str:
@@ -67,9 +90,8 @@ def source_page(live_server, kg) -> str:
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 @pytest.mark.parametrize("name, path, ready", PAGES, ids=[page[0] for page in PAGES])
 def test_no_critical_or_serious_violations(browser, live_server, kg, name, path, ready, width):
-    if path == "{source}":
-        path = source_page(live_server, kg)
-    status = requests.get(live_server.url + path, timeout=30).status_code
+    path = page_path(path, kg, live_json(live_server))
+    status = requests.get(live_server.url + path, timeout=120).status_code
     assert status == STATUS.get(name, 200), f"{path} answered {status}"
     browser.set_viewport(width)
     browser.open(live_server.url + path)
@@ -82,8 +104,7 @@ def test_no_critical_or_serious_violations(browser, live_server, kg, name, path,
 
 @pytest.mark.parametrize("name, path, ready", PAGES, ids=[page[0] for page in PAGES])
 def test_reflows_at_320_px_without_scrolling_sideways(browser, live_server, kg, name, path, ready):
-    if path == "{source}":
-        path = source_page(live_server, kg)
+    path = page_path(path, kg, live_json(live_server))
     browser.set_viewport(320)
     browser.open(live_server.url + path)
     browser.wait_for(ready, timeout=20)
@@ -106,8 +127,7 @@ def test_every_page_has_a_title_of_its_own_and_one_main_heading(client, kg):
     """WCAG 2.4.2 and 1.3.1: a title saying what the page is (an error said first), and one h1."""
     titles = {}
     for name, path, _ in PAGES:
-        if path == "{source}":
-            path = source_page(None, kg)
+        path = page_path(path.split("#")[0], kg, lambda p: client.get(p).json)
         html = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
         title = re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip()
         assert title.split(" · ")[0].strip(), f"{name}: the title says nothing: {title!r}"
@@ -145,3 +165,21 @@ def test_standalone_scrutiny_report_file(browser, runner, tmp_path, width):
     assert_accessible(browser, f"scrutiny report file at {width or 'laptop'} px")
     assert sideways_overflow(browser) == []
     assert [u for u in browser.requested() if not u.startswith(("file://", "data:"))] == []
+
+
+def test_axe_is_the_newest_installed_and_checks_label_in_name(browser, live_server):
+    """The run uses the newest axe-core installed (npm's current release when .ci/run has put it in .axe/), and
+    Label in Name (WCAG 2.5.3) is among its rules: a control whose accessible name omits its visible words fails."""
+    from axe_support import axe_script_path, axe_scripts, axe_version, run_axe
+
+    browser.open(live_server.url + "/")
+    browser.wait_for("main h1")
+    browser.run_js("""const b = document.createElement('button'); b.id = 'mismatch';
+        b.setAttribute('aria-label', 'Close the panel'); b.textContent = 'Search everything';
+        document.querySelector('main').append(b);""")
+    found = {v["id"]: v for v in run_axe(browser)}
+    assert "label-content-name-mismatch" in found, sorted(found)
+    assert found["label-content-name-mismatch"]["nodes"][0]["target"] == ["#mismatch"]
+    version = browser.run_js("return axe.version;")
+    assert tuple(int(n) for n in version.split(".")) == max(axe_version(p) for p in axe_scripts())
+    assert axe_version(axe_script_path()) >= (4, 12)
