@@ -289,3 +289,29 @@ def test_a_partnership_s_dates_come_from_its_own_graphs_and_another_partnership_
     assert both.get("/api/explore/export-context?partnership=id/partnership/lewisham").get_data() == alone
     names = [p["name"] for p in both.get("/api/explore/export-context").get_json()["partnerships"]]
     assert LEWISHAM in names and len(names) == 2
+
+
+@pytest.mark.browser
+def test_a_scrutineer_exports_a_labelled_png_svg_and_pdf_of_a_view_from_the_home_page(browser, site, tmp_path):
+    """The task end to end, with clicks only: home, Explore, a view, the size, the three exports."""
+    browser.open(f"{site}/")
+    browser.click('a[href="/explore/"]')
+    browser.wait_for('a[href="/explore/accountability"]')
+    browser.click('a[href="/explore/accountability"]')
+    browser.wait_for("#network[data-state=rendered]", timeout=20)
+    downloads_to(browser, tmp_path)
+    title = browser.run_js("return window.lscpExplorer.data.view.title")
+    labels = set(browser.run_js("return window.lscpExplorer.onScreen().nodes.map(n => n.full_label)"))
+    choose_size(browser, "a4-300")
+    for kind in ("png", "svg", "pdf"):
+        browser.click(f'button[data-export="{kind}"]')
+    png = downloaded(tmp_path, "accountability.png").read_bytes()
+    assert struct.unpack(">II", png[16:24]) == (3508, 2480)
+    svg = ET.parse(downloaded(tmp_path, "accountability.svg")).getroot()
+    assert (svg.get("width"), svg.get("height")) == ("3508", "2480") and svg.find(f"{SVG}title").text == title
+    drawn = {words for words, _ in label_boxes(svg).values()}
+    assert drawn and drawn <= labels
+    text = " ".join(PdfReader(downloaded(tmp_path, "accountability.pdf")).pages[0].extract_text().split())
+    assert title in text and LEWISHAM in text and all(label in text for label in drawn)
+    assert browser.text("#toolbar-status").startswith("Exported accountability.")  # whichever finished last
+    browser.assert_only_local()

@@ -43,23 +43,31 @@
   }
 
   /* Greedy placement: each label (in the order given, most important first) takes the first place round its
-   * node where its box stays inside `area` and clear of every placed label and every other node; else none.
+   * node where its box stays inside `area` and clear of every placed label and every other node, its words
+   * wrapped as given (`lines`) or else more narrowly (`narrower`, if any); else none.
    * `widthOf(line, px)` measures a line. Returns {placed: [{label, box, lines, px}], dropped: [label]}. */
   function placeLabels(labels, nodes, area, widthOf, gap) {
     var placed = [], dropped = [], taken = [];
-    labels.forEach(function (label) {
-      var w = Math.max.apply(null, label.lines.map(function (l) { return widthOf(l, label.px); }));
-      var h = (label.lines.length - 1) * LINE * label.px + BOX_BOTTOM * label.px, r = label.r, c = label.at, s = gap + 1;
+    function place(label, lines) {
+      var w = Math.max.apply(null, lines.map(function (l) { return widthOf(l, label.px); }));
+      var h = (lines.length - 1) * LINE * label.px + BOX_BOTTOM * label.px, r = label.r, c = label.at, s = gap + 1;
       var places = [[c.x - w / 2, c.y + r + s], [c.x - w / 2, c.y - r - s - h], [c.x + r + s, c.y - h / 2],
                     [c.x - r - s - w, c.y - h / 2], [c.x + r * 0.7, c.y + r + s], [c.x - r * 0.7 - w, c.y + r + s],
                     [c.x + r * 0.7, c.y - r - s - h], [c.x - r * 0.7 - w, c.y - r - s - h]];
-      var box = null;
-      for (var i = 0; i < places.length && !box; i++) {
+      for (var i = 0; i < places.length; i++) {
         var at = { x: places[i][0], y: places[i][1], w: w, h: h };
         if (at.x < area.x || at.y < area.y || at.x + w > area.x + area.w || at.y + h > area.y + area.h) continue;
         if (taken.some(function (t) { return overlaps(at, t, gap); })) continue;
         if (nodes.some(function (n) { return n.id !== label.id && overlaps(at, n.box, 0); })) continue;
-        box = at;
+        return at;
+      }
+      return null;
+    }
+    labels.forEach(function (label) {
+      var box = null, choices = [label.lines].concat(label.narrower ? [label.narrower] : []);
+      for (var i = 0; i < choices.length && !box; i++) {  // as wrapped, then narrower and taller
+        box = place(label, choices[i]);
+        if (box) label.lines = choices[i];
       }
       if (!box) { dropped.push(label); return; }
       taken.push(box);
@@ -123,7 +131,7 @@
     var labels = drawn.map(function (d) {
       var big = important(d.node), px = (big ? 16 : 14) * u;
       return { id: d.id, at: d.c, r: d.r, px: px, bold: (d.node.marks || []).indexOf("highlighted") >= 0, rank: big ? 0 : 1, degree: degree[d.id] || 0,
-               name: d.node.full_label, lines: wrap(d.node.full_label, 24) };
+               name: d.node.full_label, lines: wrap(d.node.full_label, 24), narrower: wrap(d.node.full_label, 13) };
     }).sort(function (a, b) { return a.rank - b.rank || b.degree - a.degree || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0); });
     var result = placeLabels(labels, drawn, { x: m / 2, y: top, w: area.w + m / 2, h: area.h }, widthOf, 3 * u);
     result.placed.forEach(function (p) {  // on a light ground, so that an edge passing behind leaves it readable
