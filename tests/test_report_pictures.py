@@ -315,3 +315,30 @@ def test_a_scrutineer_exports_a_labelled_png_svg_and_pdf_of_a_view_from_the_home
     assert title in text and LEWISHAM in text and all(label in text for label in drawn)
     assert browser.text("#toolbar-status").startswith("Exported accountability.")  # whichever finished last
     browser.assert_only_local()
+
+
+@pytest.mark.browser
+def test_a_view_of_one_of_several_partnerships_is_exported_with_its_name_dates_and_source(browser, tmp_path):
+    from test_views_browser import serve
+
+    from lscp_kg.service.app import create_app
+
+    southvale = Path(__file__).resolve().parent / "fixtures" / "partnerships" / "southvale" / "partnership.yaml"
+    server = serve(create_app({"TESTING": True, "DATA": [southvale]}))
+    try:
+        site = f"http://127.0.0.1:{server.server_port}"
+        name = [p["name"] for p in browser_json(browser, f"{site}/api/explore/export-context?partnership=id/partnership/southvale")]
+        open_view(browser, f"{site}/explore/structure?partnership=id/partnership/southvale")
+        downloads_to(browser, tmp_path)
+        browser.click('button[data-export="svg"]')
+        svg = ET.parse(downloaded(tmp_path, "structure.svg")).getroot()
+        heading, note = texts(svg, "heading"), texts(svg, "note")
+        assert name[0] in heading and LEWISHAM not in heading and "updated 3 March 2025" in heading
+        assert f"Source: {name[0]}'s published arrangements" in note and LEWISHAM not in note
+    finally:
+        server.shutdown()
+
+
+def browser_json(browser, url: str):
+    browser.open(url)
+    return json.loads(browser.run_js("return document.body.innerText"))["partnerships"]
