@@ -1,28 +1,29 @@
 /* lscp-kg explorer: labels readable at every zoom. vis-network draws a label only when it is at least
  * drawThreshold px on screen, so zoomed out (after Fit) it would draw none. The labels that matter most
  * keep a readable size on screen: every label when few nodes are shown; otherwise the selected node, the
- * highlighted entities, what an expansion just brought, then the bodies and the partnership, at most
- * MAX_KEPT of them. The other labels are not drawn while the picture is zoomed out (below its natural
- * size), where they would cover each other, and appear as one zooms in. */
+ * highlighted entities, then the bodies and the partnership, at most MAX_KEPT of them (what an expansion
+ * brought is highlighted instead: thirty new labels at once would cover each other). The other labels
+ * are not drawn while the picture is zoomed out, where they would cover each other, and appear as one
+ * zooms in. */
 (function () {
   "use strict";
 
   var MAX_KEPT = 40, ALL_WHEN = 30, READABLE = 14;  // labels kept; "few nodes"; px on screen
+  var CROWDED_BELOW = 1.25;  // zoom under which, with many nodes, only the kept labels are drawn
 
   /* The order in which labels are kept: lower first; 9: not kept when many nodes are shown. */
-  function rank(node, selected, fresh) {
+  function rank(node, selected) {
     if (node.id === selected) return 0;
     if (node.marks.indexOf("highlighted") >= 0) return 1;
-    if (fresh.has(node.id)) return 2;
     if (node.importance === "important" || node.type === "body" || node.type === "subgroup" ||
         node.type === "partnership") return 3;
     return 9;
   }
 
   /* The ids whose labels are kept readable, of the shown ``ids``. */
-  function kept(ids, nodesById, selected, fresh) {
+  function kept(ids, nodesById, selected) {
     if (ids.length <= ALL_WHEN) return new Set(ids);
-    var ranked = ids.map(function (id) { return [rank(nodesById.get(id), selected, fresh), id]; })
+    var ranked = ids.map(function (id) { return [rank(nodesById.get(id), selected), id]; })
       .filter(function (r) { return r[0] < 9; })
       .sort(function (a, b) { return a[0] - b[0] || (a[1] < b[1] ? -1 : 1); });
     return new Set(ranked.slice(0, MAX_KEPT).map(function (r) { return r[1]; }));
@@ -43,9 +44,9 @@
 
     explorer.updateLabels = function () {
       var scale = network.getScale(), ids = explorer.nodeView.getIds(), shownIds = new Set(ids), changes = [];
-      var keep = kept(ids, nodesById, explorer.selectedNode(), explorer.fresh);
+      var keep = kept(ids, nodesById, explorer.selectedNode());
       lastScale = scale;
-      var crowded = ids.length > ALL_WHEN && scale < 1;
+      var crowded = ids.length > ALL_WHEN && scale < CROWDED_BELOW;
       ids.forEach(function (id) {
         var base = baseSize(nodesById.get(id)), had = enlarged.has(id) ? enlarged.get(id) : null;
         var want = keep.has(id) ? (base * scale < READABLE ? READABLE / scale : null) : (crowded ? 0 : null);
