@@ -172,6 +172,7 @@ PAGES = {
     "explore view": "/explore/structure",
     "analyses": "/explore/analysis",
     "timeline": None,  # where the service has one (issue 17, item 5)
+    "timeline of a body": "/timeline?entity=id/lewisham/body/mace",
     "page not found": "/id/lewisham/body/no-such-body",
 }
 
@@ -198,6 +199,38 @@ def test_page_for_people_shows_no_jargon_unopened(client, name):
     response = client.get(url, follow_redirects=True)
     assert response.status_code < 500, f"{url} answered {response.status_code}"
     assert response.mimetype == "text/html", f"{url} answered {response.mimetype}"
+    found = jargon(ShownText.of(response.get_data(as_text=True)))
+    assert not found, f"{name} ({url}) shows, unopened: " + "; ".join(sorted(set(found)))
+
+
+FIXTURES = ROOT / "tests" / "fixtures" / "scrutiny"
+#: the pages that change when several partnerships are loaded (a chooser, side-by-side columns, a finding per
+#: partnership, names told apart by their partnership)
+SEVERAL = {
+    "several: home": "/",
+    "several: compare": "/compare",
+    "several: scrutiny": "/scrutiny",
+    "several: search results": "/search?q=chair",
+    "several: timeline": "/timeline?partnership=bareshire",
+    "several: which partnership (choices)": "/queries/statutory-partners",
+}
+
+
+@pytest.fixture(scope="module")
+def several():
+    from lscp_kg.service.app import create_app
+
+    application = create_app({"TESTING": True, "QUERY_WORKERS": 1,
+                              "DATA": [FIXTURES / "exampleshire.trig", FIXTURES / "bareshire.trig"]})
+    yield application.test_client()
+    application.extensions["lscp_kg"].pool.close()
+
+
+@pytest.mark.parametrize("name", list(SEVERAL))
+def test_page_for_people_with_several_partnerships_shows_no_jargon_unopened(several, name):
+    url = SEVERAL[name]
+    response = several.get(url)
+    assert response.status_code < 500 and response.mimetype == "text/html", f"{url}: {response.status_code}"
     found = jargon(ShownText.of(response.get_data(as_text=True)))
     assert not found, f"{name} ({url}) shows, unopened: " + "; ".join(sorted(set(found)))
 
