@@ -6,9 +6,14 @@ body among the bodies with no reporting line, and say how central a body is in w
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
+from lscp_kg.named_queries import load_named_queries
+from lscp_kg.service.overview import PAGE_QUERIES
+from lscp_kg.store import load_knowledge_graph
 from lscp_kg.visualisations.analysis import analyse
 from lscp_kg.visualisations.projection import project
 
@@ -66,3 +71,32 @@ def test_centrality_is_said_in_words_with_the_number_on_request(report, client):
     assert re.search(r"how central: (high|medium)", page)
     measure = re.search(r"<details class=\"technical-details\"><summary>The measure.*?</details>", page, re.S).group(0)
     assert "betweenness centrality" in measure
+
+
+PARTNERSHIP_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "partnerships"
+
+
+def _page_answers(kg) -> dict:
+    """Each home-page query's answer for each loaded partnership, as JSON."""
+    pages = load_named_queries(PAGE_QUERIES)
+    partnerships = [row["p"].value for row in kg.query(
+        "SELECT DISTINCT ?p WHERE { ?g <https://lscp-kg.example.org/ontology#partnershipContext> ?p }")]
+    answers = {}
+    for name, query in sorted(pages.items()):
+        if not any(p.name == "partnership" for p in query.parameters):
+            continue
+        for partnership in partnerships:
+            sparql, subs = query.prepare({"partnership": partnership}, kg.base_iri)
+            answers[(name, partnership)] = kg.query(sparql, substitutions=subs).serialize(format=ox.QueryResultsFormat.JSON)
+    return answers
+
+
+def test_the_home_pages_queries_answer_each_partnership_alone():
+    """Adding partnerships changes no partnership's overview (former bodies, documents, bodies), byte for byte."""
+    names = sorted(p.name for p in PARTNERSHIP_FIXTURES.iterdir() if (p / "partnership.yaml").is_file())
+    everything = _page_answers(load_knowledge_graph([PARTNERSHIP_FIXTURES / n / "partnership.yaml" for n in names]))
+    assert any(name == "former-bodies" for name, _ in everything)
+    for name in names:
+        alone = _page_answers(load_knowledge_graph([PARTNERSHIP_FIXTURES / name / "partnership.yaml"]))
+        changed = sorted(key for key in alone if alone[key] != everything.get(key))
+        assert alone and not changed, f"loading the others changed {name}'s: {changed}"
