@@ -61,14 +61,15 @@ class Scope:
             self._allowed[key] = owner is None or owner == self.partnership
         return self._allowed[key]
 
-    def statements_about(self, iri: str):
-        """(quad, outgoing) for the entity's statements the scope allows: its own first, then those naming it."""
+    def statements_about(self, iri: str, skip: frozenset | set = frozenset()):
+        """(quad, outgoing) for the entity's statements the scope allows, but those of the properties in ``skip``:
+        its own first, then those naming it."""
         node = ox.NamedNode(iri)
         for quad in self.kg.statements(node, None, None, None):
-            if self.allows(quad.graph_name):
+            if quad.predicate.value not in skip and self.allows(quad.graph_name):
                 yield quad, True
         for quad in self.kg.statements(None, None, node, None):
-            if self.allows(quad.graph_name) and quad.subject != node:
+            if quad.predicate.value not in skip and quad.subject != node and self.allows(quad.graph_name):
                 yield quad, False
 
     def values(self, iri: str, predicate: str, outgoing: bool = True) -> list:

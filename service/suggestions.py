@@ -21,6 +21,7 @@ from flask import url_for
 from lscp_kg.labels import labels_for
 from lscp_kg.name_resolution import resolver
 from lscp_kg.named_queries import ParameterError
+from lscp_kg.namespaces import LSCP, PREFIXES
 from lscp_kg.service.entity_page import questions_about
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.history import date_in_words, ended
@@ -29,9 +30,8 @@ from lscp_kg.service.scoping import Scope, entity_types
 from lscp_kg.service.state import service_state
 
 #: Relations that only name or file an entity: said by its name and kind, not as relations.
-QUIET = {"http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
-         "https://lscp-kg.example.org/ontology#nameUsed", "https://lscp-kg.example.org/ontology#asWritten",
-         "http://www.w3.org/2004/02/skos/core#altLabel", "https://lscp-kg.example.org/ontology#partnershipContext"}
+QUIET = frozenset({PREFIXES["rdfs"] + "label", PREFIXES["rdf"] + "type", PREFIXES["skos"] + "altLabel",
+                   LSCP + "nameUsed", LSCP + "asWritten", LSCP + "partnershipContext"})
 MOST_STATEMENTS = 8
 
 
@@ -121,9 +121,7 @@ def what_the_graph_says(iri: str, partnership: str | None = None, most: int = MO
     me = scope.name(iri)
     kinds = sorted({labels.label(t) or labels.relation(t) for t in entity_types(iri)} - {None})
     statements = []
-    for quad, outgoing in scope.statements_about(iri):
-        if quad.predicate.value in QUIET:
-            continue
+    for quad, outgoing in scope.statements_about(iri, skip=QUIET):
         other = quad.object if outgoing else quad.subject
         relation = labels.relation(quad.predicate.value) if outgoing else labels.inverse(quad.predicate.value)
         shown = scope.name(other)
