@@ -133,7 +133,7 @@ def organisations_with_most_seats(graph: nx.MultiDiGraph) -> list[dict]:
 
 
 def how_central(score: float, highest: float) -> str:
-    """A centrality score in words, against the most central thing in the structure.
+    """A centrality score in words, against the most central thing of the same kind.
 
     >>> [how_central(s, 0.4) for s in (0.4, 0.1, 0.05, 0.0)]
     ['high', 'medium', 'low', 'not on any path between others']
@@ -149,8 +149,8 @@ def centrality(graph: nx.MultiDiGraph, kinds: tuple[str, ...]) -> list[dict]:
     ("how central: high") with the measure itself in ``technical`` (shown on request)."""
     undirected = nx.Graph(graph)
     scores = nx.betweenness_centrality(undirected)
-    highest = max(scores.values(), default=0.0)
     nodes = [n for n, t in graph.nodes(data="type") if t in kinds and not is_former(graph, n)]
+    highest = max((scores[n] for n in nodes), default=0.0)  # against the most central of the same kind
     ranked = sorted(nodes, key=lambda n: (-scores[n], graph.nodes[n]["label"].casefold()))[:TOP]
     findings = []
     for n in ranked:
@@ -159,7 +159,7 @@ def centrality(graph: nx.MultiDiGraph, kinds: tuple[str, ...]) -> list[dict]:
             "summary": f"{graph.nodes[n]['label']}: how central: {how_central(scores[n], highest)} "
                        f"(directly linked to {linked} other{'s' * (linked != 1)}).",
             "entities": [n], "score": round(scores[n], 6), "centrality": how_central(scores[n], highest),
-            "technical": f"betweenness centrality {scores[n]:.3f} (the highest in the structure is {highest:.3f}); "
+            "technical": f"betweenness centrality {scores[n]:.3f} (the highest of its kind is {highest:.3f}); "
                          f"degree {linked}."})
     return findings
 
@@ -184,14 +184,14 @@ CHECKS = (
      "The organisations holding most seats as members, with the bodies they sit on.",
      "Seats (lscp:Seat) whose org:member is an organisation, counted by org:organization."),
     ("central-bodies", "The bodies most central to the structure",
-     "Current bodies through which the most links between other things pass: a body with a high place here "
-     "connects many parts of the arrangements.",
+     "Current bodies through which the most links between other things pass, compared with the most central "
+     "body: a body high here connects many parts of the arrangements.",
      "Ranked by betweenness centrality in the whole structure, edges taken both ways; high is at least half the "
-     "highest score, medium at least a fifth; degree is the number of direct neighbours."),
+     "highest score of the kind, medium at least a fifth; degree is the number of direct neighbours."),
     ("central-people", "The people most central to the structure",
-     "People through whom the most links between other things pass.",
+     "People through whom the most links between other things pass, compared with the most central person.",
      "Ranked by betweenness centrality in the whole structure, edges taken both ways; high is at least half the "
-     "highest score, medium at least a fifth; degree is the number of direct neighbours."),
+     "highest score of the kind, medium at least a fifth; degree is the number of direct neighbours."),
 )
 
 
