@@ -68,7 +68,6 @@
         sorted.forEach(function (row) { body.appendChild(row); });
       });
     });
-
   }
 
   // "Copy" beside an identifier in the technical details: the text of the element it names.
