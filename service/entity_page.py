@@ -27,6 +27,8 @@ FEW_SOURCES = 3  # a source shows its whole quote: fewer fit on a phone
 #: Relations a page says once: the incoming one's values join the outgoing group, worded as the incoming one
 #: (a person "holds" posts, and "holds or held" them through post holdings: one group, "holds or held").
 MERGED_INTO = {LSCP + "holder": PREFIXES["org"] + "holds"}
+#: Statements a person does not read unopened: codes (a requirement's "RR"), shown under "Technical details".
+TECHNICAL = {PREFIXES["dcterms"] + "identifier"}
 
 
 def expand(name: str) -> str:
@@ -198,8 +200,10 @@ def page_model(view, iri: str, types: list[dict]) -> dict:
         shown_in_network = False
     cited = citations.renumber(outgoing + incoming)
     outgoing, incoming = merge_relations(outgoing, incoming)
+    technical = [g for g in outgoing if g["iri"] in TECHNICAL]
+    outgoing = [g for g in outgoing if g["iri"] not in TECHNICAL]
     shown_sources, more_sources = folded(cited, FEW_SOURCES)
     return {"outgoing": with_folds(outgoing), "incoming": with_folds(incoming), "citations": cited,
-            "sources_shown": shown_sources, "sources_more": more_sources,
+            "technical": technical, "sources_shown": shown_sources, "sources_more": more_sources,
             "context": passage_context(iri), "network": network if shown_in_network else None,
             "questions": questions_about([t["iri"] for t in types])}
