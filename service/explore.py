@@ -100,7 +100,7 @@ def entities_href(iris: list[str], partnership: str | None = None) -> str | None
     shown = [iri for iri in dict.fromkeys(iris) if iri in graph]
     if not shown:
         return None
-    query = [("iri", i) for i in shown] + [("depth", "1"), ("limit", str(FINDING_VIEW_LIMIT))]
+    query = [("iri", i) for i in shown] + [("limit", str(FINDING_VIEW_LIMIT)), ("depth", "1")]
     return with_partnership(url_for("explore.view", name="entity") + "?" + urlencode(query), partnership)
 
 

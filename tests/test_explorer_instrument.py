@@ -100,6 +100,12 @@ def test_the_partnerships_network_opens_at_30_nodes_and_shows_all_in_one_click(c
     assert 'id="show-all"' not in client.get(html.unescape(link.group(1))).data.decode()
 
 
+def test_a_neighbourhood_opens_bounded_unless_asked_for_all(client, kg, graph):
+    around = neighbours(graph, kg.iri(PARTNERSHIP))
+    assert len(page_data(client.get(f"/explore/entity?iri={PARTNERSHIP}").data)["nodes"]) == 30
+    assert len(page_data(client.get(f"/explore/entity?iri={PARTNERSHIP}&limit=0").data)["nodes"]) == len(around) + 1
+
+
 def test_a_bad_limit_is_a_clear_400(client):
     answer = client.get(f"/explore/entity?iri={PARTNERSHIP}&limit=many")
     assert answer.status_code == 400 and b"limit" in answer.data

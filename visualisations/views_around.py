@@ -20,13 +20,17 @@ from .view_model import View, ViewError, subgraph, with_positions
 
 MAX_DEPTH = 3
 MAX_PATHS = 10
+#: A neighbourhood of depth 1 opens with at most this many nodes unless ``limit`` says otherwise (0: no limit):
+#: a hub's sixty neighbours make a star nobody can read; the rest are one click away ("Show all").
+DEFAULT_LIMIT = 30
 
 
 def entity(graph, iri=None, depth: int | str = 1, hubs: bool = False, limit: int | None = None, **_):
     """The neighbourhood of one entity or several (``iri`` a list), hubs shown but not followed
     (``hubs`` follows them). Depth 0: only the entities, joined by their shortest connections.
-    ``limit``: at most that many nodes (the entities, what joins them, then their direct neighbours,
-    bodies and posts first); ``graph.graph["left_out"]`` says how many neighbours of each were left out."""
+    ``limit`` (depth 1; :data:`DEFAULT_LIMIT` unless given, 0 for none): at most that many nodes (the entities,
+    what joins them, then their direct neighbours, bodies and posts first); ``graph.graph["left_out"]`` says
+    how many neighbours of each were left out."""
     asked = [iri] if isinstance(iri, str) else list(iri or [])
     shown = [i for i in dict.fromkeys(asked) if i in graph]
     if not shown:
@@ -36,6 +40,7 @@ def entity(graph, iri=None, depth: int | str = 1, hubs: bool = False, limit: int
     except (TypeError, ValueError):
         raise ViewError(f"depth must be a whole number from 0 to {MAX_DEPTH}") from None
     left_out: dict[str, int] = {}
+    limit = (DEFAULT_LIMIT if limit is None and depth == 1 else limit) or None
     if limit is not None and depth > 0:
         nodes, left_out = bounded(graph, shown, max(1, int(limit)))
     else:
