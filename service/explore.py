@@ -2,8 +2,8 @@
 
 ``/explore/`` lists the views; ``/explore/<view>`` draws one (``entity?iri=&depth=&limit=``, several
 entities with ``?iri=a&iri=b``, depth 1 at most ``limit`` nodes, 30 unless given, 0 for all;
-``path?from=&to=``, ``seats?body=``), with the explorer's state in the query string (``expand``, ``hide``, ``focus``, ``focus_depth``, ``hubs``, ``hide_kinds``,
-``hide_relations``, ``layout``: see :mod:`lscp_kg.visualisations.view_state`).
+``path?from=&to=``, ``seats?body=``), with the explorer's state in the query string (``expand``,
+``hide``, ``focus``, ``focus_depth``, ``hubs``, ``hide_kinds``, ``hide_relations``, ``layout``: see :mod:`lscp_kg.visualisations.view_state`).
 ``/api/explore/neighbours?iri=`` answers what expanding a node adds, from the projection.
 ``/explore/analysis`` and ``/api/analysis`` give the analyses as HTML and JSON, each finding
 linked to a view of its entities. Views load vis-network from the installed pyvis package
