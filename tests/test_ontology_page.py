@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lscp_kg.service.security_headers import CONTENT_SECURITY_POLICY
+
 import re
 from html.parser import HTMLParser
 
@@ -70,7 +72,7 @@ def test_site_layout_language_and_landmarks(page):
     assert len(navs) >= 2, "the site's navigation and the ontology's contents"
     assert any(tag == "a" and attrs.get("href") == "/queries" for tag, attrs in outline.tags), "a way back to the site"
     policy = response.headers["Content-Security-Policy"]
-    assert "default-src 'self'" in policy and "script-src 'self'" in policy and "unsafe-eval" not in policy
+    assert policy == CONTENT_SECURITY_POLICY and "script-src 'self'" in policy and "unsafe-eval" not in policy
 
 
 def test_terms_are_documented_and_every_in_page_link_has_its_target(page):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lscp_kg.service.security_headers import CONTENT_SECURITY_POLICY
+
 import sqlite3
 from pathlib import Path
 
@@ -206,7 +208,7 @@ def test_search_page_lists_hits_with_kind_partnership_and_links(client):
     assert '<a href="/id/person/pinaki-ghoshal"' in page and ">Pinaki Ghoshal</a>" in page
     assert "Person" in page and "Lewisham Safeguarding Children Partnership" in page
     assert "See it in a network view" in page and "/queries/person?person=id/person/pinaki-ghoshal" in page
-    assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
 
 
 def test_search_page_says_when_nothing_matches_and_refuses_a_long_query(client):

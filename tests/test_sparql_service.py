@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lscp_kg.service.security_headers import CONTENT_SECURITY_POLICY
+
 import logging
 import re
 from urllib.parse import urlsplit
@@ -42,7 +44,7 @@ def test_ontology_documentation_and_file(client):
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "pyLODE" in html and "Seat" in html and "Body" in html
     assert not re.search(r'<(?:script|link|img)[^>]+(?:src|href)="https?://', html)  # nothing from another host
-    assert "default-src 'self'" in page.headers["Content-Security-Policy"]
+    assert page.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     turtle = client.get("/ontology", headers={"Accept": "text/turtle"})
     graph = rdflib.Graph().parse(data=turtle.get_data(as_text=True), format="turtle")
     lscp = rdflib.Namespace("https://lscp-kg.example.org/ontology#")
