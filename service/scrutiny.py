@@ -2,11 +2,13 @@
 ``?format=json``) and ``/scrutiny.json``, both taking ``?asof=YYYY-MM-DD`` (default today) and
 ``?partnership=IRI`` (absolute or relative to the base; default every partnership, one section each).
 
-The page lists the findings by severity, each linked to the pages of the
-entities it concerns, its source quotes, and a network view around them
-(``/explore/entity``); then every requirement with its status and the evidence
-of the checks. The JSON is :meth:`lscp_kg.scrutiny.ScrutinyReport.to_dict`
-with ``href`` added to each entity and ``network`` to each result.
+The page opens on a summary (``scrutiny/_report.html``): the counts by severity, each "must" and
+"should" finding in one line (what, about whom, a network view around its entities at
+``/explore/entity`` and its evidence), its details (the message, the requirement, the
+entities' pages, the source quotes; rule codes under "Technical details") folded; the notes
+counted by kind and folded; every requirement with its status and the evidence of the checks,
+folded. The JSON is :meth:`lscp_kg.scrutiny.ScrutinyReport.to_dict` with ``href`` added to each
+entity and ``network`` to each result.
 """
 
 from __future__ import annotations

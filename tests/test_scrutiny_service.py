@@ -123,3 +123,22 @@ def test_network_view_shows_the_entities_concerned(client):
     assert set(asked["iri"]) <= {e["iri"] for e in outside["entities"]} and len(asked["iri"]) >= 2
     page = client.get(outside["network"]).get_data(as_text=True)
     assert "LSCP Executive Partnership" in page and "NHS Lewisham Clinical Commissioning Group" in page
+
+
+def test_page_opens_on_a_summary_of_one_line_per_finding(page):
+    """Issue 17: each must/should finding is one line with its network and evidence; its details, the notes and
+    the requirements are folded; rule codes appear only inside the folds ("Technical details")."""
+    items = re.findall(r'<li class="finding severity-(must|should)" id="([\w-]+)">\s*<p class="line">(.*?)</p>\s*'
+                       r'<details class="more">', page, re.S)
+    assert [s for s, _, _ in items].count("must") == 1 and [s for s, _, _ in items].count("should") == 9
+    for _, finding, line in items:
+        assert 'class="network"' in line and f'href="#{finding}-evidence"' in line, line
+        assert not re.search(r"\b[A-Z]{2,}-[A-Z]+\b", re.sub(r"<[^>]+>", "", line)), line
+        assert f'<ul class="evidence" id="{finding}-evidence">' in page
+    assert re.search(r'<details class="notes">\s*<summary>16 notes:\s', page)
+    assert '<details class="requirements">' in page
+    unfolded, innermost = page, re.compile(r"<details[^>]*>(?:(?!<details).)*?</details>", re.S)
+    while innermost.search(unfolded):  # fold from the inside out: what shows before anything is opened
+        unfolded = innermost.sub("", unfolded)
+    shown = re.sub(r"<[^>]+>", " ", unfolded[unfolded.index("<main"):])
+    assert not re.search(r"\b(CEASED-ORG|PERIOD-ENDED|SOURCE-ISSUE|YR)\b", shown)
