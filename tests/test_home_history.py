@@ -35,8 +35,10 @@ def test_a_replaced_body_is_a_former_body_not_a_current_one(home):
 def test_ended_priorities_and_documents_say_so(home):
     # the strategic priorities run 2023-2025, the 2022-2023 memorandum ended in 2023 (the arrangements' own dates)
     assert re.search(r">Think Family</a>.*?<span class=\"status\">ended 2025</span>", home)
-    assert re.search(r">LSCP Memorandum of Understanding Document 2022-2023</a>\s*<span class=\"status\">ended 2023</span>",
+    assert re.search(r">LSCP Memorandum of Understanding Document 2022-2023</a>\s*<span class=\"status\">period ended 2023</span>",
                      home)
+    report = re.search(r">LSCP Annual Report 2020-2021</a>([^\n]*)", home).group(1)
+    assert "ended" not in report.split("</li>")[0]  # a report's dates are the year it reports on
     communication = re.search(r">LSCP Communication and Engagement Strategy 2024-2027</a>([^\n]*)", home).group(1)
     assert "ended" not in communication.split("</li>")[0]  # runs to 2027
 
