@@ -238,3 +238,14 @@ def test_on_a_phone_the_picture_fits_and_the_details_are_a_sheet_over_it(browser
         browser.press("Escape")
         assert not browser.run_js("return document.getElementById('details-panel').open")
         assert browser.run_js("return document.activeElement.id") == "network"
+
+
+@pytest.mark.browser
+def test_show_all_brings_every_neighbour_into_the_same_picture(browser, site, iri, graph):
+    open_view(browser, f"{site}/explore/entity?iri={PARTNERSHIP}")
+    assert visible_count(browser) == FINDING_VIEW_LIMIT
+    browser.click("#show-all")
+    wait_until(browser, "return document.getElementById('toolbar-status').textContent.startsWith('Added')")
+    assert shown(browser) == neighbours(graph, iri(PARTNERSHIP)) | {iri(PARTNERSHIP)}
+    assert parse_qs(urlsplit(browser.url).query)["expand"] == [iri(PARTNERSHIP)]
+    assert not browser.run_js("return document.getElementById('show-all').offsetParent")

@@ -208,6 +208,13 @@
     status("Focused on " + nodesById.get(id).full_label + " to depth " + state.focus_depth + ".");
   };
   document.getElementById("unhide").addEventListener("click", function () { state.hide = []; refresh(true); });
+  var showAll = document.getElementById("show-all");  // a bounded view: expand its entities here, keeping the picture
+  if (showAll) showAll.addEventListener("click", function (event) {
+    var ids = new URL(showAll.href).searchParams.getAll("expand").filter(function (id) { return state.expand.indexOf(id) < 0; });
+    event.preventDefault();
+    showAll.parentNode.hidden = true;
+    ids.reduce(function (chain, id) { return chain.then(function () { return explorer.expand(id); }); }, Promise.resolve());
+  });
   explorer.unfocus = function () { state.focus = null; state.focus_depth = 1; refresh(true); explorer.fit(); };
 
   details.addEventListener("click", function (event) {
