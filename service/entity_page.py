@@ -12,6 +12,7 @@ from flask import url_for
 from lscp_kg.labels import labels_for
 from lscp_kg.namespaces import LSCP, ONTOLOGY_IRI, PREFIXES
 from lscp_kg.service.links import quote_url, source_url
+from lscp_kg.service.result_tables import natural_key  # "seat 2" before "seat 10", as in the answers' tables
 from lscp_kg.service.state import service_state
 from lscp_kg.source_texts import sources_for
 
@@ -127,7 +128,7 @@ def grouped(view, quads, other: str, inverse: bool, citations: Citations, name: 
         entry = citations.cite(quad.graph_name, f"{shown} {forward} {name}" if inverse else f"{name} {forward} {shown}")
         if entry and entry["number"] not in value["notes"]:
             value["notes"].append(entry["number"])
-    result = [dict(g, values=sorted(g["values"].values(), key=lambda v: (v["term"].get("label") or v["term"].get("text") or v["term"].get("iri") or "").casefold()))
+    result = [dict(g, values=sorted(g["values"].values(), key=lambda v: natural_key(_value_name(v))))
               for g in groups.values()]
     return sorted(result, key=lambda g: g["relation"])
 
@@ -161,7 +162,7 @@ def merge_relations(outgoing: list[dict], incoming: list[dict]) -> tuple[list[di
             kept.append(group)
             continue
         target["relation"] = group["relation"]
-        target["values"] = sorted(target["values"] + group["values"], key=lambda v: _value_name(v).casefold())
+        target["values"] = sorted(target["values"] + group["values"], key=lambda v: natural_key(_value_name(v)))
     return sorted(outgoing, key=lambda g: g["relation"]), kept
 
 

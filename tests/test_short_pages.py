@@ -202,3 +202,11 @@ def test_a_passage_is_named_by_its_words_and_a_relation_said_once(client):
     passage = client.get(LONG_ENTITY).get_data(as_text=True)  # it is the context of its passages
     assert re.search(r">Lines? \d+(–\d+)? of Our Partnership Arrangements</a>", passage)
     assert not re.search(r">id/lewisham/passage/L\d+<", passage)
+
+
+def test_seats_are_in_number_order(client):
+    """Issue 17 item 9: "seat 2" before "seat 10" (the values of a group in natural order)."""
+    page = client.get("/id/lewisham/body/partnership-group").get_data(as_text=True)
+    group = page[page.index(">has seat</dt>"):].split("</dd>")[0]
+    numbers = [int(n) for n in re.findall(r">Partnership Group seat (\d+):", group)]
+    assert len(numbers) > 10 and numbers == sorted(numbers), numbers
