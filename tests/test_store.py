@@ -47,3 +47,12 @@ def test_missing_data_path_is_an_error(tmp_path):
 def test_base_iri_is_configurable():
     other = load_knowledge_graph(base_iri="http://example.org/kg/")
     assert bool(other.query("ASK { <http://example.org/kg/id/partnership/lewisham> a lscp:SafeguardingPartnership }"))
+
+
+def test_an_in_memory_graph_has_a_fingerprint_of_its_content(tmp_path):
+    """The fingerprint names the data: the same quads give the same one, other quads another."""
+    extra = tmp_path / "extra.ttl"
+    extra.write_text("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n")
+    one, two, other = load_knowledge_graph(), load_knowledge_graph(), load_knowledge_graph([extra])
+    assert one.fingerprint() == two.fingerprint() != other.fingerprint()
+    assert len(one.fingerprint()) == 16

@@ -123,6 +123,9 @@ class _Digest:
         self.digest.update(chunk)
         return len(chunk)
 
+    def flush(self) -> None:  # pyoxigraph flushes the sink when it has written everything
+        pass
+
 
 def _open_path(source: dict) -> EmbeddedBackend:
     return EmbeddedBackend(ox.Store.read_only(source["path"]), Path(source["path"]))
