@@ -43,6 +43,8 @@ from typing import Any, Mapping
 import pyoxigraph as ox
 import yaml
 
+from .sparql_terms import values_block
+
 try:
     from lscp_kg import queries as _queries_package
 
@@ -198,7 +200,8 @@ BIND_STYLES = ("substitutions", "values-first")
 
 
 def values_first(sparql: str, bound: Mapping) -> str:
-    """The query with ``bound`` terms as a ``VALUES`` block first in its outermost WHERE clause."""
+    """The query with ``bound`` terms as a ``VALUES`` block first in its outermost WHERE clause
+    (written by :func:`lscp_kg.sparql_terms.values_block`)."""
     from .sparql_reader import tokens
 
     depth, after_where, opening = 0, False, None
@@ -215,9 +218,7 @@ def values_first(sparql: str, bound: Mapping) -> str:
             after_where = True
     if opening is None:
         raise ValueError("the query has no WHERE clause to put the parameters in")
-    names = " ".join(str(v) for v in bound)
-    terms = " ".join(str(t) for t in bound.values())
-    return f"{sparql[:opening.end]} VALUES ({names}) {{ ({terms}) }}{sparql[opening.end:]}"
+    return f"{sparql[:opening.end]} {values_block(bound)}{sparql[opening.end:]}"
 
 
 def parse_query_file(path: Path) -> NamedQuery:

@@ -16,6 +16,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from lscp_kg.named_queries import ParameterError
 from lscp_kg.namespaces import ONTOLOGY_IRI, PREFIXES
+from lscp_kg.sparql_terms import values_block
 from lscp_kg.service.editor import completions, run_on_page
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.formats import HTML, PAGE_FORMATS, NotAcceptable, negotiate
@@ -43,7 +44,7 @@ def example_text(query) -> str:
     """A named query as an editor example: its text with its default parameters as a trailing VALUES clause.
 
     The defaults come from the query file, are turned into RDF terms by
-    ``NamedQuery.bind`` and written by pyoxigraph, so the text stays valid SPARQL.
+    ``NamedQuery.bind`` and written by :func:`lscp_kg.sparql_terms.values_block`, so the text stays valid SPARQL.
     """
     try:
         bound = query.bind({}, service_state().kg.base_iri)
@@ -52,9 +53,7 @@ def example_text(query) -> str:
     lines = [line for line in query.sparql.splitlines() if not line.startswith("#+")]
     text = "\n".join(lines).strip() + "\n"
     if bound:
-        names = " ".join(str(v) for v in bound)
-        terms = " ".join(str(t) for t in bound.values())
-        text += f"VALUES ({names}) {{ ({terms}) }}\n"
+        text += values_block(bound) + "\n"
     return text
 
 

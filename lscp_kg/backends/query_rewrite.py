@@ -27,17 +27,19 @@ from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
+from lscp_kg.sparql_terms import iri_term, sparql_term, values_block
+
 from .sparql_text import QueryOutline, QueryRefused, Token, matching_close, outline, tokens
 
 
 def term_text(term) -> str:
-    """A term in SPARQL syntax, from pyoxigraph's own serialisation.
+    """A term in SPARQL syntax: :func:`lscp_kg.sparql_terms.sparql_term`, or a Virtuoso blank node.
 
     >>> term_text(ox.Literal("2024-01-01", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")))
     '"2024-01-01"^^<http://www.w3.org/2001/XMLSchema#date>'
     """
     if isinstance(term, (ox.NamedNode, ox.Literal)):
-        return str(term)
+        return sparql_term(term)
     if isinstance(term, ox.BlankNode) and term.value.startswith(VIRTUOSO_BNODE):
         # A blank node Virtuoso returned earlier: Virtuoso reads <nodeID://...> as that node.
         return f"<nodeID://{term.value[len(VIRTUOSO_BNODE):]}>"
@@ -46,12 +48,6 @@ def term_text(term) -> str:
 
 #: Prefix of the blank node labels made from Virtuoso's ``nodeID://`` identifiers.
 VIRTUOSO_BNODE = "nodeID_"
-
-
-def values_block(substitutions: dict) -> str:
-    names = " ".join(f"?{variable.value}" for variable in substitutions)
-    row = " ".join(term_text(term) for term in substitutions.values())
-    return f"VALUES ({names}) {{ ({row}) }}"
 
 
 def _values_edit(text: str, toks: list[Token], info: QueryOutline, block: str) -> list[tuple[int, int, str]]:
@@ -126,7 +122,7 @@ def bind_values(text: str, substitutions: dict | None) -> str:
     if not substitutions:
         return text
     toks, info = tokens(text), outline(text)
-    return _apply(text, _values_edit(text, toks, info, values_block(substitutions))
+    return _apply(text, _values_edit(text, toks, info, values_block(substitutions, write=term_text))
                   + _constant_edits(toks, info, substitutions))
 
 
@@ -136,8 +132,8 @@ def prologue(info: QueryOutline, base_iri: str | None, prefixes: dict[str, str] 
     >>> prologue(outline("PREFIX ex: <http://y/> SELECT * { ?s ex:p ?o }"), "http://b/", {"ex": "http://x/", "rdfs": "http://r/"})
     'BASE <http://b/>\\nPREFIX rdfs: <http://r/>\\n'
     """
-    lines = [f"BASE <{base_iri}>"] if base_iri and info.base is None else []
-    lines += [f"PREFIX {name}: <{iri}>" for name, iri in (prefixes or {}).items() if name not in info.declared_prefixes]
+    lines = [f"BASE {iri_term(base_iri)}"] if base_iri and info.base is None else []
+    lines += [f"PREFIX {name}: {iri_term(iri)}" for name, iri in (prefixes or {}).items() if name not in info.declared_prefixes]
     return "".join(line + "\n" for line in lines)
 
 
@@ -162,7 +158,8 @@ class PreparedQuery:
 
     def text(self, default_graphs: list[str] | None, named_graphs: list[str] | None) -> str:
         """The text to send, with these FROM / FROM NAMED graphs (None: none of that kind)."""
-        clauses = [f"FROM <{g}>" for g in default_graphs or ()] + [f"FROM NAMED <{g}>" for g in named_graphs or ()]
+        clauses = ([f"FROM {iri_term(g)}" for g in default_graphs or ()]
+                   + [f"FROM NAMED {iri_term(g)}" for g in named_graphs or ()])
         dataset = "".join(f"\n{clause}" for clause in clauses) + ("\n" if clauses else "")
         at = self._dataset_at
         return self._head + self._body[:at] + dataset + self._body[at:]
@@ -200,7 +197,7 @@ def prepare(text: str, substitutions: dict | None, base_iri: str | None,
     marker = "\x00"  # where the dataset goes: found again after the other edits
     edits.append((info.dataset_at, info.dataset_at, marker))
     if substitutions:
-        edits += _values_edit(text, toks, info, values_block(substitutions))
+        edits += _values_edit(text, toks, info, values_block(substitutions, write=term_text))
         edits += _constant_edits(toks, info, substitutions)
     body = _apply(text, edits)
     query_from = tuple(_expand(t, base, known) for named, t, _, _ in info.dataset_clauses if not named)
