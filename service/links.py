@@ -5,54 +5,39 @@ IRIs under ``<base>id/`` have a path of their own (``/id/...``); any other IRI
 document's page is ``/source/<name>`` for documents under ``<base>id/source/``,
 else ``/source?doc=<IRI>`` (its coverage: ``/source/<name>/coverage``, else ``&view=coverage``); a passage's
 lines are ``...?lines=144-149#L144`` (the server marks the lines, and the browser scrolls to the first without JavaScript).
+The rule and its one escaping live in :mod:`lscp_kg.entity_links` (the pictures use it too); this module adds
+the request's mount point and the loaded graph's base IRI.
 """
 
 from __future__ import annotations
 
-import re
+from flask import has_request_context, request
 
-from flask import url_for
-
+from lscp_kg import entity_links
 from lscp_kg.namespaces import curie
 from lscp_kg.source_texts import sources_for
 from lscp_kg.service.state import service_state
 
-_PLAIN_PATH = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=:@/-]+$")
+
+def _root() -> str:
+    """Where the service is mounted (its links are built under it)."""
+    return request.script_root if has_request_context() else ""
 
 
 def entity_url(iri: str) -> str:
     """The service URL of an IRI's entity page."""
-    local = service_state().kg.base_iri + "id/"
-    if iri.startswith(local) and _PLAIN_PATH.match(iri[len(local):]):
-        return url_for("entities.by_path", rest=iri[len(local):])
-    return url_for("entities.by_iri", iri=iri)
-
-
-def _source_name(document: str) -> str | None:
-    """NAME of a document ``<base>id/source/NAME`` that has a path of its own, else None."""
-    local = service_state().kg.base_iri + "id/source/"
-    tail = document[len(local):] if document.startswith(local) else ""
-    return tail if tail and _PLAIN_PATH.match(tail) and "/" not in tail else None
+    return entity_links.entity_href(iri, service_state().kg.base_iri, _root())
 
 
 def source_url(document: str, start: int | None = None, end: int | None = None) -> str:
     """The URL of a source document's page, at a line span if given."""
-    name = _source_name(document)
-    lines = {} if start is None else {"lines": f"{start}-{end or start}" if (end or start) != start else str(start)}
-    if name:
-        url = url_for("source_pages.document", name=name, **lines)
-    else:
-        url = url_for("source_pages.by_iri", doc=document, **lines)
-    return url + (f"#L{start}" if start is not None else "")
+    return entity_links.source_href(document, service_state().kg.base_iri, start, end, _root())
 
 
 def coverage_url(document: str, **query) -> str:
     """The URL of a source document's coverage page (what the graph leaves out of it): ``/source/NAME/coverage``,
     else ``/source?doc=<IRI>&view=coverage``; ``query`` adds parameters (``only="stating"``, ``format="json"``)."""
-    name = _source_name(document)
-    if name:
-        return url_for("source_pages.coverage", name=name, **query)
-    return url_for("source_pages.by_iri", doc=document, view="coverage", **query)
+    return entity_links.coverage_href(document, service_state().kg.base_iri, _root(), **query)
 
 
 def quote_url(passage: str | None) -> str | None:

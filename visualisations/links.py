@@ -1,23 +1,14 @@
-"""Where an entity's page lives in the query service.
+"""Where an entity's page lives in the query service: :func:`lscp_kg.entity_links.entity_href`, the one rule.
 
-IRIs under the base are served at their own path (``/id/...``); any other IRI
-(an Act on legislation.gov.uk, say) at ``/entity?iri=...``.
+Standalone pictures (``lscp-kg visualise --service-url``) link under that URL;
+pictures served by the service under its mount point.
 
->>> entity_href("https://lscp-kg.example.org/id/lewisham/body/mace", "https://lscp-kg.example.org/")
-'/id/lewisham/body/mace'
->>> entity_href("http://www.legislation.gov.uk/id/ukpga/2004/31", "https://lscp-kg.example.org/")
-'/entity?iri=http%3A%2F%2Fwww.legislation.gov.uk%2Fid%2Fukpga%2F2004%2F31'
+>>> entity_href("http://www.legislation.gov.uk/id/ukpga/2004/31", "https://lscp-kg.example.org/", "https://kg.example")
+'https://kg.example/entity?iri=http://www.legislation.gov.uk/id/ukpga/2004/31'
 """
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from lscp_kg.entity_links import entity_href
 
-
-def entity_href(iri: str, base_iri: str, service_url: str = "") -> str:
-    """The entity page of ``iri``, relative to the service root (or under ``service_url``)."""
-    if iri.startswith(base_iri) and iri[len(base_iri):].startswith("id/"):
-        path = "/" + quote(iri[len(base_iri):], safe="/-_.~")
-    else:
-        path = "/entity?iri=" + quote(iri, safe="")
-    return service_url.rstrip("/") + path
+__all__ = ["entity_href"]

@@ -86,10 +86,12 @@ def parse_registry(rows: list[dict]) -> Published | None:
                      quads=int(first.get("quads") or 0), published=first.get("published"), base_iri=first.get("base"))
 
 
-def _literal(text: str) -> str:
+def _literal(text: str, datatype: str | None = None) -> str:
     import pyoxigraph as ox
 
-    return str(ox.Literal(text))
+    from lscp_kg.sparql_terms import sparql_term
+
+    return sparql_term(ox.Literal(text, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(text))
 
 
 def state_update(token: str, state: str) -> str:
@@ -105,7 +107,7 @@ def version_description(version: str, graphs: list[str], default_graph: str | No
     """The triples (for INSERT DATA) that describe a published version and make it current."""
     lines = [f"<{REGISTRY_GRAPH}> <{REG}current> <{version}> .",
              f"<{version}> <{REG}quads> {quads} ; <{REG}baseIri> {_literal(base_iri)} ; "
-             f'<{REG}published> "{published}"^^<http://www.w3.org/2001/XMLSchema#dateTime> .']
+             f"<{REG}published> {_literal(published, 'http://www.w3.org/2001/XMLSchema#dateTime')} ."]
     if default_graph:
         lines.append(f"<{version}> <{REG}defaultGraph> <{default_graph}> .")
     lines += [f"<{version}> <{REG}graph> <{graph}> ." for graph in graphs]
