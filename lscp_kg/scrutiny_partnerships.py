@@ -26,6 +26,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
+from .labels import labels_for
 from .named_queries import Parameter, ParameterError
 from .store import KnowledgeGraph
 
@@ -34,10 +35,9 @@ STATUS_ORDER = ("pass", "not checked", "no result", "fail")
 
 
 def partnerships_in(kg: KnowledgeGraph) -> dict[str, str]:
-    """Every lscp:SafeguardingPartnership with its label (its IRI if it has none), by label."""
-    rows = kg.query("""SELECT ?p (SAMPLE(?l) AS ?label) WHERE { ?p a lscp:SafeguardingPartnership .
-        OPTIONAL { ?p rdfs:label ?l } } GROUP BY ?p""")
-    found = {row["p"].value: (row["label"].value if row["label"] is not None else row["p"].value) for row in rows}
+    """Every lscp:SafeguardingPartnership with its name (:mod:`lscp_kg.labels`; its IRI if it has none), by name."""
+    iris = [row["p"].value for row in kg.query("SELECT DISTINCT ?p WHERE { ?p a lscp:SafeguardingPartnership }")]
+    found = {iri: name or iri for iri, name in labels_for(kg).names(iris).items()}
     return dict(sorted(found.items(), key=lambda item: (item[1], item[0])))
 
 

@@ -8,8 +8,8 @@ alternative labels (``skos:altLabel`` and its sub-properties, such as
 source's own words for a post or body). An entity's kind is the
 ``rdfs:label`` of its most specific class; its partnerships are those whose
 graphs state or name it (:mod:`lscp_kg.search_owners`: by graph context,
-never by publisher). Its label is the one :mod:`lscp_kg.labels` gives (the same
-properties in the same order). Dotted abbreviations are indexed as one word
+never by publisher). Its label is the one :func:`lscp_kg.labels.Labels.names`
+gives (an alternative name only where that gives none). Dotted abbreviations are indexed as one word
 too ("S.H.I.E.L.D." is also "shield"), and names are compared with them joined.
 
 Tables: ``entity`` (iri, label, kind, and how many other entities have the
@@ -33,7 +33,7 @@ import re
 import sqlite3
 from collections import defaultdict
 
-from .labels import LABEL_PROPERTIES
+from .labels import LABEL_PROPERTIES, is_english, labels_for
 from .namespaces import PREFIXES
 from .search_owners import areas_of, owners, short_names
 from .search_text import comparable, index_terms, names_of, normalise, trigrams  # noqa: F401 - normalise: tests
@@ -60,9 +60,8 @@ NAMES_QUERY = f"""SELECT ?e ?p ?name WHERE {{
 }}"""
 ALT_SUBPROPERTIES = "SELECT DISTINCT ?p WHERE { ?p rdfs:subPropertyOf+ skos:altLabel }"
 TYPES_QUERY = "SELECT ?e ?t WHERE { ?e a ?t FILTER(isIRI(?e) && isIRI(?t)) }"
-CLASSES_QUERY = """SELECT ?c ?sup ?label WHERE {
-  { ?c rdfs:subClassOf ?sup FILTER(isIRI(?c) && isIRI(?sup)) }
-  UNION { ?c a owl:Class ; rdfs:label ?label FILTER(isIRI(?c) && (lang(?label) = "" || langMatches(lang(?label), "en"))) }
+CLASSES_QUERY = """SELECT ?c ?sup WHERE {
+  { ?c rdfs:subClassOf ?sup FILTER(isIRI(?c) && isIRI(?sup)) } UNION { ?c a owl:Class FILTER(isIRI(?c)) }
 }"""
 
 DDL = """
@@ -94,13 +93,9 @@ def _rows(kg, sparql: str):
         yield tuple(None if term is None else term.value for term in row)
 
 
-def _english_first(literal_language: str | None) -> int:
-    return 0 if literal_language in (None, "", "en", "en-gb") else 1
-
-
 def label_key(name: tuple[int, int, str, bool]) -> tuple:
-    """How names compete to be the label: as :mod:`lscp_kg.labels` chooses (English first, then the order of
-    its properties); a name of another property (an alternative label) only when there is none."""
+    """The order of an entity's names in the index: English first, then the order of :mod:`lscp_kg.labels`'
+    properties, then the alternative names; the first names an entity that :mod:`lscp_kg.labels` does not."""
     rank, language, text, _primary = name
     return rank >= len(LABEL_RANK), language, rank, text
 
@@ -113,19 +108,21 @@ def collect(kg) -> dict:
     sparql = NAMES_QUERY if not alt else NAMES_QUERY.replace("VALUES ?p {", "VALUES ?p { " + " ".join(f"<{p}>" for p in alt))
     for row in kg.query(sparql):
         entity, prop, literal = row[0].value, row[1].value, row[2]
-        names[entity].append((LABEL_RANK.get(prop, len(LABEL_RANK)), _english_first(getattr(literal, "language", None)),
+        names[entity].append((LABEL_RANK.get(prop, len(LABEL_RANK)), int(not is_english(getattr(literal, "language", None))),
                               literal.value, prop in primary))
     types: dict[str, set[str]] = defaultdict(set)
     for entity, kind in _rows(kg, TYPES_QUERY):
         types[entity].add(kind)
     parents: dict[str, set[str]] = defaultdict(set)
-    class_labels: dict[str, str] = {}
-    for cls, sup, label in _rows(kg, CLASSES_QUERY):
+    classes: set[str] = set()
+    for cls, sup in _rows(kg, CLASSES_QUERY):
         if sup:
             parents[cls].add(sup)
-        if label and cls not in class_labels:
-            class_labels[cls] = label
-    return {"names": names, "types": types, "parents": parents, "class_labels": class_labels,
+        else:
+            classes.add(cls)
+    labels = labels_for(kg).names()  # the one name of every entity and class (lscp_kg.labels)
+    class_labels = {cls: labels[cls] for cls in classes if labels.get(cls)}
+    return {"names": names, "labels": labels, "types": types, "parents": parents, "class_labels": class_labels,
             "partnerships": owners(kg), "areas": areas_of(kg)}
 
 
@@ -211,7 +208,8 @@ def build_index(kg, target: sqlite3.Connection | None = None, version: str = "")
         entity_names.sort(key=label_key)
         kind_iri, kind = kinds.kind_of(classes)
         ids[iri] = entity_id = len(ids) + 1
-        entity_rows.append([entity_id, iri, entity_names[0][2], kind, kind_iri, 0])
+        # The one name of lscp_kg.labels; an alternative name only for an entity it does not name.
+        entity_rows.append([entity_id, iri, data["labels"].get(iri) or entity_names[0][2], kind, kind_iri, 0])
         every_class = frozenset().union(*(kinds.above(c) for c in classes))
         class_rows.extend((entity_id, c) for c in every_class)
         entity_tags[entity_id] = [tag(c, "k") for c in sorted(every_class)]

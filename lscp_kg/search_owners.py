@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from .labels import labels_for
+
 PARTNERSHIP_KINDS = "lscp:SafeguardingPartnership lscp:PanAreaArrangement"
 PARTNERSHIPS_QUERY = f"""SELECT DISTINCT ?partnership WHERE {{
   {{ VALUES ?kind {{ {PARTNERSHIP_KINDS} }} ?partnership a/rdfs:subClassOf* ?kind }}
@@ -43,9 +45,8 @@ COMMON_QUERY = """SELECT DISTINCT ?e WHERE {
   GRAPH ?g { ?e ?name ?n } FILTER(isIRI(?e)) FILTER NOT EXISTS { ?g lscp:partnershipContext ?any }
 }"""
 PART_OF_QUERY = "SELECT DISTINCT ?e ?partnership WHERE { ?e lscp:partnershipOf ?partnership FILTER(isIRI(?e)) }"
-AREAS_QUERY = """SELECT DISTINCT ?partnership ?area WHERE {
-  GRAPH ?g { ?partnership lscp:area ?a } ?g lscp:partnershipContext ?partnership .
-  ?a rdfs:label ?area
+AREAS_QUERY = """SELECT DISTINCT ?partnership ?a WHERE {
+  GRAPH ?g { ?partnership lscp:area ?a } ?g lscp:partnershipContext ?partnership
 }"""
 
 
@@ -87,7 +88,10 @@ def short_names(labels: dict[str, str], areas: dict[str, list[str]]) -> dict[str
 
 def areas_of(kg) -> dict[str, list[str]]:
     """The labels of each partnership's areas, as its own graphs state them."""
-    found: dict[str, list[str]] = defaultdict(list)
+    areas: dict[str, list[str]] = defaultdict(list)
     for partnership, area in _rows(kg, AREAS_QUERY):
-        found[partnership].append(area)
+        areas[partnership].append(area)
+    found: dict[str, list[str]] = defaultdict(list)
+    for partnership, iris in areas.items():  # each area's one name (lscp_kg.labels), from the partnership's graphs
+        found[partnership] = [name for name in labels_for(kg).names(iris, partnership).values() if name]
     return found

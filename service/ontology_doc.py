@@ -29,6 +29,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 
+from lscp_kg.labels import choose_name, local_name
 from lscp_kg.namespaces import LSCP, ONTOLOGY_IRI
 from lscp_kg.service.security_headers import sanitise_html
 from lscp_kg.store import KnowledgeGraph
@@ -39,7 +40,6 @@ _lock = threading.Lock()
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 OWL_ONTOLOGY = "http://www.w3.org/2002/07/owl#Ontology"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
-LABELS = ("http://purl.org/dc/terms/title", SKOS + "prefLabel", "http://www.w3.org/2000/01/rdf-schema#label")
 
 #: A link of pyLODE's to a term of this ontology (pointed at its section here, or its entity page).
 TERM_LINK = re.compile(r'href="(' + re.escape(LSCP) + r'[^"]*)"')
@@ -61,8 +61,8 @@ def ontology_triples(kg: KnowledgeGraph) -> list[ox.Triple]:
 
 
 def _label(triples: list[ox.Triple], subject: ox.NamedNode) -> str:
-    found = {t.predicate.value: t.object.value for t in triples if t.subject == subject and t.predicate.value in LABELS}
-    return next((found[p] for p in LABELS if p in found), subject.value.rsplit("#", 1)[-1])
+    """The one name of :mod:`lscp_kg.labels`, from the ontology's statements; the local name if it has none."""
+    return choose_name((t.predicate.value, t.object) for t in triples if t.subject == subject) or local_name(subject.value)
 
 
 def ontology_title(triples: list[ox.Triple]) -> str:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from lscp_kg.labels import labels_for
 from lscp_kg.namespaces import LSCP, ONTOLOGY_IRI, PREFIXES, curie
 from lscp_kg.store import KnowledgeGraph
 
@@ -67,11 +68,6 @@ SELECT DISTINCT ?node ?class ?g WHERE {{
   ?direct rdfs:subClassOf* ?class .
   FILTER (isIRI(?node) && ?g != <{ONTOLOGY_IRI}>)
 }}"""
-_LABELS_QUERY = """
-SELECT DISTINCT ?node ?label ?g WHERE {
-  GRAPH ?g { { ?node rdfs:label ?label } UNION { ?node skos:prefLabel ?label } UNION { ?node foaf:name ?label } }
-  FILTER (isIRI(?node))
-}"""
 _PASSAGES_QUERY = """
 SELECT DISTINCT ?g ?quote ?start ?end WHERE {
   { ?g prov:value ?quote OPTIONAL { ?g lscp:startLine ?start ; lscp:endLine ?end } }
@@ -84,20 +80,16 @@ SELECT DISTINCT ?s ?p ?o ?g WHERE {{
 }}"""
 _PARTNERS_QUERY = "SELECT DISTINCT ?org ?g WHERE { GRAPH ?g { ?partnership lscp:safeguardingPartner ?org } }"
 _ROLES_QUERY = """
-SELECT DISTINCT ?node ?role ?roleLabel ?g WHERE {
-  GRAPH ?g { ?node org:role ?role } OPTIONAL { ?role rdfs:label ?roleLabel }
-}"""
+SELECT DISTINCT ?node ?role ?g WHERE { GRAPH ?g { ?node org:role ?role } }"""
 #: Post holdings qualified in time ("the former Chair"): drawn as an edge from the person to the post.
 _HOLDINGS_QUERY = """
-SELECT DISTINCT ?person ?post ?status ?statusLabel ?g WHERE {
+SELECT DISTINCT ?person ?post ?status ?g WHERE {
   GRAPH ?g { ?holding lscp:holder ?person ; lscp:heldPost ?post }
-  OPTIONAL { ?holding lscp:holdingStatus ?status OPTIONAL { ?status skos:prefLabel|rdfs:label ?statusLabel } }
+  OPTIONAL { ?holding lscp:holdingStatus ?status }
 }"""
 #: The partnership each passage or citation graph belongs to (lscp:partnershipContext); the common data has none.
 _CONTEXT_QUERY = "SELECT DISTINCT ?g ?partnership WHERE { ?g lscp:partnershipContext ?partnership }"
 _ORDER_QUERY = "SELECT ?node ?o ?g WHERE { GRAPH ?g { ?node lscp:stepOrder ?o } }"
-_PROPERTY_LABELS_QUERY = f"""
-SELECT DISTINCT ?p ?label WHERE {{ GRAPH <{ONTOLOGY_IRI}> {{ ?p rdfs:label ?label }} }}"""
 
 
 def words_of(name: str) -> str:
@@ -155,17 +147,14 @@ def project(kg: KnowledgeGraph, partnership: str | None = None) -> nx.MultiDiGra
             graph.add_node(node, iri=node, label=None, type=kind, type_label=TYPE_LABELS[kind], role="", roles=(),
                            sources=sources)
 
-    labels: dict[str, str] = {}
-    for row in kg.query(_LABELS_QUERY):
-        node, text = row["node"].value, row["label"].value
-        if allowed(row["g"].value) and (node not in labels or (len(text), text) < (len(labels[node]), labels[node])):
-            labels[node] = text
+    # The one name of lscp_kg.labels; drawn for one partnership, from its own graphs and the common data only.
+    labels = {iri: name for iri, name in labels_for(kg).names(partnership=partnership).items() if name}
     for node, attrs in graph.nodes(data=True):
         attrs["label"] = labels.get(node) or words_of(node) or node
     for row in kg.query(_ROLES_QUERY):
         if row["node"].value in graph and allowed(row["g"].value):
             attrs = graph.nodes[row["node"].value]
-            role = row["roleLabel"].value if row["roleLabel"] is not None else words_of(row["role"].value)
+            role = labels.get(row["role"].value) or words_of(row["role"].value)
             attrs["role"] = ", ".join(sorted({*filter(None, attrs["role"].split(", ")), role}))
             attrs["roles"] = tuple(sorted({*attrs["roles"], row["role"].value}))
 
@@ -175,7 +164,6 @@ def project(kg: KnowledgeGraph, partnership: str | None = None) -> nx.MultiDiGra
             order = int(row["o"].value)
             graph.nodes[node]["order"] = min(order, graph.nodes[node].get("order", order))
 
-    relation_labels = {row["p"].value: row["label"].value for row in kg.query(_PROPERTY_LABELS_QUERY)}
     for row in kg.query(_EDGES_QUERY):
         s, p, o, g = row["s"].value, row["p"].value, row["o"].value, row["g"].value
         if s not in graph or o not in graph or not allowed(g):
@@ -183,10 +171,10 @@ def project(kg: KnowledgeGraph, partnership: str | None = None) -> nx.MultiDiGra
         key = curie(p)
         if not graph.has_edge(s, o, key):
             graph.add_edge(s, o, key=key, relation=key, relation_iri=p,
-                           relation_label=relation_labels.get(p, words_of(p)), sources=[])
+                           relation_label=labels.get(p) or words_of(p), sources=[])
         if g in passages:
             graph.edges[s, o, key]["sources"].append(passages[g])
-    add_holdings(kg, graph, passages, allowed)
+    add_holdings(kg, graph, passages, allowed, labels)
     for node, attrs in graph.nodes(data=True):
         attrs["partnerships"] = tuple(sorted({context[g] for g in typing_graphs[node] if g in context}))
         attrs["partnership_labels"] = tuple(labels.get(p, words_of(p)) for p in attrs["partnerships"])
@@ -196,14 +184,16 @@ def project(kg: KnowledgeGraph, partnership: str | None = None) -> nx.MultiDiGra
     return graph
 
 
-def add_holdings(kg: KnowledgeGraph, graph: nx.MultiDiGraph, passages: dict, allowed=lambda g: True) -> None:
-    """Person -> post edges for the post holdings, labelled with their status ("former")."""
+def add_holdings(kg: KnowledgeGraph, graph: nx.MultiDiGraph, passages: dict, allowed=lambda g: True,
+                 labels: dict | None = None) -> None:
+    """Person -> post edges for the post holdings, labelled with their status ("former"), named by ``labels``
+    (the names of :mod:`lscp_kg.labels`; all of them when not given)."""
+    labels = labels_for(kg).names() if labels is None else labels
     for row in kg.query(_HOLDINGS_QUERY):
         person, post, g = row["person"].value, row["post"].value, row["g"].value
         if person not in graph or post not in graph or not allowed(g):
             continue
-        status = row["statusLabel"].value if row["statusLabel"] is not None else (
-            words_of(row["status"].value) if row["status"] is not None else "")
+        status = (labels.get(row["status"].value) or words_of(row["status"].value)) if row["status"] is not None else ""
         label = "formerly held" if status.lower().startswith("former") else (
             "holds (" + status.lower() + ")" if status else "holds")
         if not graph.has_edge(person, post, "lscp:heldPost"):
