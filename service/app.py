@@ -21,6 +21,7 @@ from typing import Mapping
 
 from flask import Flask
 
+from lscp_kg.labels import labels_of
 from lscp_kg.named_queries import QUERIES_DIR, load_named_queries
 from lscp_kg.namespaces import DEFAULT_BASE_IRI
 from lscp_kg.service.cache import register_response_cache
@@ -66,5 +67,6 @@ def create_app(config: Mapping | None = None) -> Flask:
 
 def source_documents(kg) -> list[dict]:
     """The documents the facts come from, for the footer of every page (as Datasette shows its source)."""
-    rows = kg.query("SELECT DISTINCT ?doc ?label WHERE { ?doc a lscp:SourceDocument ; rdfs:label ?label } ORDER BY ?label")
-    return [{"iri": row["doc"].value, "label": row["label"].value} for row in rows]
+    documents = [row["doc"].value for row in kg.query("SELECT DISTINCT ?doc WHERE { ?doc a lscp:SourceDocument }")]
+    named = labels_of(kg, documents)  # the one name of lscp_kg.labels
+    return [{"iri": iri, "label": label} for iri, label in sorted(named.items(), key=lambda item: (item[1], item[0]))]
