@@ -55,12 +55,16 @@ def _root(root: str) -> str:
     return (root or "").rstrip("/")
 
 
-def entity_href(iri: str, base_iri: str, root: str = "") -> str:
-    """The entity page of ``iri`` (see the module docstring), under ``root``."""
+def entity_href(iri: str, base_iri: str, root: str = "", **query) -> str:
+    """The entity page of ``iri`` (see the module docstring), under ``root``; ``query`` adds parameters.
+
+    >>> entity_href("http://x/a", "https://b/", format="turtle")
+    '/entity?iri=http://x/a&format=turtle'
+    """
     local = base_iri + "id/"
     if base_iri and iri.startswith(local) and PLAIN_PATH.match(iri[len(local):]):
-        return f"{_root(root)}/id/{iri[len(local):]}"
-    return _with_query(f"{_root(root)}/entity", {"iri": iri})
+        return _with_query(f"{_root(root)}/id/{iri[len(local):]}", query)
+    return _with_query(f"{_root(root)}/entity", {"iri": iri, **query})
 
 
 def source_name(document: str, base_iri: str) -> str | None:

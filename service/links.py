@@ -24,9 +24,9 @@ def _root() -> str:
     return request.script_root if has_request_context() else ""
 
 
-def entity_url(iri: str) -> str:
-    """The service URL of an IRI's entity page."""
-    return entity_links.entity_href(iri, service_state().kg.base_iri, _root())
+def entity_url(iri: str, **query) -> str:
+    """The service URL of an IRI's entity page; ``query`` adds parameters (``format="turtle"``)."""
+    return entity_links.entity_href(iri, service_state().kg.base_iri, _root(), **query)
 
 
 def source_url(document: str, start: int | None = None, end: int | None = None) -> str:

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from lscp_kg.named_queries import ParameterError
 from lscp_kg.namespaces import ONTOLOGY_IRI, PREFIXES
-from lscp_kg.sparql_terms import values_block
+from lscp_kg.sparql_terms import iri_term, values_block
 from lscp_kg.service.editor import completions, run_on_page
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.formats import HTML, PAGE_FORMATS, NotAcceptable, negotiate
@@ -55,6 +55,12 @@ def example_text(query) -> str:
     if bound:
         text += values_block(bound) + "\n"
     return text
+
+
+@bp.app_context_processor
+def sparql_writer() -> dict:
+    """Templates that put an IRI into query text (a 'see where' link) write it with the one writer."""
+    return {"iri_term": iri_term}
 
 
 @bp.get("/")

@@ -81,6 +81,19 @@ def test_only_the_link_module_builds_entity_and_source_links():
     assert set(builders) == {LINK_MODULE}, f"links built outside {LINK_MODULE}: {builders}"
 
 
+def templates():
+    for folder in ("service/templates", "visualisations/templates", "lscp_kg"):
+        for path in sorted((ROOT / folder).rglob("*.html")):
+            yield path.relative_to(ROOT).as_posix(), path.read_text(encoding="utf-8")
+
+
+def test_templates_neither_build_links_nor_write_terms_themselves():
+    """A template links with entity_url / source_url and writes an IRI into query text with iri_term."""
+    telltale = re.compile(r"\|\s*urlencode|<'\s*~|~\s*'>|<\"\s*~|~\s*\">")
+    found = {path: telltale.findall(text) for path, text in templates() if telltale.search(text)}
+    assert found == {}
+
+
 def test_the_one_escaping_rule():
     """Percent-encoded in the query string, readable ':/@'; a '%' is encoded (so nothing is decoded twice)."""
     expected = ("/entity?iri=https://lscp-kg.example.org/id/test/body/odd%2520name%2522q%253Cx%253E%27%28r%C3%A9union"
