@@ -108,7 +108,10 @@ def test_the_one_escaping_rule():
 
 @pytest.fixture(scope="module")
 def awkward_app(tmp_path_factory):
-    """The service over the shipped data plus one body whose IRI is awkward, reporting to MACE."""
+    """The service over the shipped data plus one body whose IRI is awkward, reporting to MACE.
+
+    Test data, not a fact of any source (its passage quotes nothing), so it is served unvalidated.
+    """
     from lscp_kg.service.app import create_app
 
     folder = tmp_path_factory.mktemp("awkward")
