@@ -322,7 +322,7 @@ def serve(host, port, threads, workers, spare_workers, time_limit, row_cap, max_
     import logging
 
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    from lscp_kg.service.app import create_app
+    from lscp_kg.service.app import InvalidData, create_app
     from lscp_kg.service.http_server import make_server
     from lscp_kg.service.state import ServiceState
 
@@ -331,25 +331,23 @@ def serve(host, port, threads, workers, spare_workers, time_limit, row_cap, max_
     kg = load_or_exit(data, base_iri)
     if no_validate:
         click.echo("warning: --no-validate: serving data that has not been validated; every page says so", err=True)
-    elif not kg.is_remote:
-        from .validation import validate_graph
-
-        report = validate_graph(kg)
-        if not report.ok:
-            click.echo(report.as_text(), err=True)
-            click.echo("error: the data does not validate, so it is not served. Fix the problems above (each names "
-                       "its file, line and fix), or serve it anyway with --no-validate.", err=True)
-            sys.exit(1)
     if require_network_isolation and kg.is_remote:
         click.echo("error: --require-network-isolation: the query workers of a remote store need the network "
                    "to reach it", err=True)
         sys.exit(2)
-    app = create_app({
-        "KNOWLEDGE_GRAPH": kg, "QUERY_WORKERS": workers, "QUERY_SPARE_WORKERS": spare_workers, "QUERY_TIME_LIMIT": time_limit,
-        "QUERY_ROW_CAP": row_cap, "MAX_CONTENT_LENGTH": max_request_bytes, "MAX_QUERY_LENGTH": max_query_length,
-        "QUERY_MEMORY_LIMIT": memory_limit * 2**20, "QUERY_PER_CLIENT": queries_per_client, "QUERY_SLOTS": server_limits.query_slots,
-        "CORS_ORIGINS": tuple(cors_origins) or ("*",), "DATA_NOT_VALIDATED": no_validate,
-    })
+    try:  # the app factory validates (once per version of the data) and refuses invalid data
+        app = create_app({
+            "KNOWLEDGE_GRAPH": kg, "QUERY_WORKERS": workers, "QUERY_SPARE_WORKERS": spare_workers,
+            "QUERY_TIME_LIMIT": time_limit, "QUERY_ROW_CAP": row_cap, "MAX_CONTENT_LENGTH": max_request_bytes,
+            "MAX_QUERY_LENGTH": max_query_length, "QUERY_MEMORY_LIMIT": memory_limit * 2**20,
+            "QUERY_PER_CLIENT": queries_per_client, "QUERY_SLOTS": server_limits.query_slots,
+            "CORS_ORIGINS": tuple(cors_origins) or ("*",), "VALIDATE": not no_validate,
+        })
+    except InvalidData as refusal:
+        click.echo(refusal.report.as_text(), err=True)
+        click.echo("error: the data does not validate, so it is not served. Fix the problems above (each names "
+                   "its file, line and fix), or serve it anyway with --no-validate.", err=True)
+        sys.exit(1)
     state: ServiceState = app.extensions["lscp_kg"]
     try:
         if require_network_isolation:

@@ -11,7 +11,10 @@ Config keys (besides Flask's own and those of :mod:`limits`):
 ``DATA`` extra data files or folders; ``BASE_IRI`` the base of entity IRIs;
 ``QUERIES_DIR`` the folder of named queries (default: the shipped ``queries/``);
 ``CORS_ORIGINS`` origins that browsers may call the API from (default ``("*",)``);
-``CACHE_MAX_AGE`` and ``RESPONSE_CACHE_BYTES``, see :mod:`cache`.
+``CACHE_MAX_AGE`` and ``RESPONSE_CACHE_BYTES``, see :mod:`cache`;
+``VALIDATE`` (default True) refuses data that fails validation (:class:`InvalidData`, with every problem) before
+anything is served, however the app is started; False serves it with a notice on every page (a remote store was
+validated by ``lscp-kg publish``).
 """
 
 from __future__ import annotations
@@ -32,6 +35,16 @@ from lscp_kg.service.request_log import register_request_log
 from lscp_kg.service.security_headers import CONTENT_SECURITY_POLICY, register_security_headers  # noqa: F401 (re-exported)
 from lscp_kg.service.state import ServiceState
 from lscp_kg.store import load_knowledge_graph
+from lscp_kg.validation_cache import validate_once
+
+
+class InvalidData(ValueError):
+    """The data does not validate; ``report`` names each problem with its file, line and fix."""
+
+    def __init__(self, report):
+        self.report = report
+        super().__init__(report.as_text())
+
 
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the service: load the graph and named queries, set limits, register the blueprints."""
@@ -40,6 +53,12 @@ def create_app(config: Mapping | None = None) -> Flask:
                             MAX_CONTENT_LENGTH=Limits.max_request_bytes)
     app.config.from_mapping(config or {})
     kg = app.config.get("KNOWLEDGE_GRAPH") or load_knowledge_graph(app.config["DATA"], base_iri=app.config["BASE_IRI"])
+    validating = app.config.get("VALIDATE", True) and not kg.is_remote
+    app.config["DATA_NOT_VALIDATED"] = not app.config.get("VALIDATE", True)
+    if validating:
+        report = validate_once(kg)
+        if report is not None and not report.ok:
+            raise InvalidData(report)
     limits = Limits.from_config(app.config)
     app.config["MAX_CONTENT_LENGTH"] = limits.max_request_bytes
     pool = QueryPool(kg, limits)

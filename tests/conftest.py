@@ -7,12 +7,18 @@ one session-wide load below rather than loading its own.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from lscp_kg.named_queries import load_named_queries
 from lscp_kg.store import KnowledgeGraph, load_knowledge_graph
+
+# Validation passes are remembered per version of the data (lscp_kg.validation_cache): in a folder of this run's
+# own, shared with the servers the tests start, so that no earlier run's memory decides anything here.
+os.environ.setdefault("LSCP_KG_CACHE_DIR", tempfile.mkdtemp(prefix="lscp-kg-test-cache-"))
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -337,7 +337,7 @@ def test_a_source_whose_text_is_missing(tmp_path):
     assert listed.exit_code == 0 and "lost" not in listed.output  # every source with its text, and only those
     from lscp_kg.service.app import create_app
 
-    application = create_app({"TESTING": True, "DATA": [tmp_path], "QUERY_WORKERS": 1})
+    application = create_app({"TESTING": True, "VALIDATE": False, "DATA": [tmp_path], "QUERY_WORKERS": 1})
     try:
         response = application.test_client().get("/source/lost/coverage")
         assert response.status_code == 404 and b"A lost page (fictional) is not available" in response.data

@@ -98,7 +98,7 @@ def test_findings_link_to_a_view_of_exactly_their_entities(app, client, kg, grap
 def test_hostile_labels_are_escaped_in_the_text_alternative():
     from lscp_kg.service.app import create_app
 
-    client = create_app({"TESTING": True, "DATA": [HOSTILE]}).test_client()
+    client = create_app({"TESTING": True, "VALIDATE": False, "DATA": [HOSTILE]}).test_client()
     page = client.get("/explore/entity?iri=id/test/body/hostile&depth=1").data
     assert b"&lt;img src=x onerror=alert(1)&gt;" in page and b"<img src=x" not in page
 

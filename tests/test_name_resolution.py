@@ -198,7 +198,7 @@ def test_a_required_choice_with_nothing_given_shows_the_form(client):
 def hostile_client():
     from lscp_kg.service.app import create_app
 
-    app = create_app({"TESTING": True, "DATA": [Path(__file__).resolve().parent / "fixtures" / "hostile"],
+    app = create_app({"TESTING": True, "VALIDATE": False, "DATA": [Path(__file__).resolve().parent / "fixtures" / "hostile"],
                       "QUERY_WORKERS": 1})
     yield app.test_client()
     app.extensions["lscp_kg"].pool.close()

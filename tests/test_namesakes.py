@@ -91,7 +91,7 @@ def both(testshire_file):
 def both_client(testshire_file):
     from lscp_kg.service.app import create_app
 
-    app = create_app({"TESTING": True, "DATA": [testshire_file], "QUERY_WORKERS": 1})
+    app = create_app({"TESTING": True, "VALIDATE": False, "DATA": [testshire_file], "QUERY_WORKERS": 1})
     yield app.test_client()
     app.extensions["lscp_kg"].pool.close()
 
@@ -224,7 +224,7 @@ def testshire_site(testshire_file):
 
     from lscp_kg.service.app import create_app
 
-    app = create_app({"TESTING": True, "DATA": [testshire_file], "QUERY_WORKERS": 1})
+    app = create_app({"TESTING": True, "VALIDATE": False, "DATA": [testshire_file], "QUERY_WORKERS": 1})
     server = serve(app)
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()

@@ -99,7 +99,7 @@ def test_hostile_labels_stay_text_in_tables_chains_home_and_entity_pages(tmp_pat
     from lscp_kg.service.app import create_app
 
     hostile = Path(__file__).resolve().parent / "fixtures" / "hostile" / "hostile-labels.trig"
-    application = create_app({"TESTING": True, "QUERY_WORKERS": 1, "DATA": [hostile]})
+    application = create_app({"TESTING": True, "VALIDATE": False, "QUERY_WORKERS": 1, "DATA": [hostile]})
     client = application.test_client()
     try:
         pages = [client.get("/queries/accountability-chain", query_string={"start": "id/test/body/hostile"}),

@@ -322,7 +322,7 @@ def test_people_across_partnerships_state_their_own_links(ask, both):
 def test_home_page_and_api_answer_for_the_chosen_partnership(riverbrook_file):
     from lscp_kg.service.app import create_app
 
-    application = create_app({"TESTING": True, "QUERY_WORKERS": 1, "DATA": [riverbrook_file]})
+    application = create_app({"TESTING": True, "VALIDATE": False, "QUERY_WORKERS": 1, "DATA": [riverbrook_file]})
     try:
         client = application.test_client()
         page = client.get("/").get_data(as_text=True)

@@ -145,7 +145,7 @@ def test_a_hostile_label_exports_as_text_in_the_svg_png_and_pdf_and_runs_nothing
 
     from lscp_kg.service.app import create_app
 
-    server = serve(create_app({"TESTING": True, "DATA": [HOSTILE]}))
+    server = serve(create_app({"TESTING": True, "VALIDATE": False, "DATA": [HOSTILE]}))
     try:
         open_view(browser, f"http://127.0.0.1:{server.server_port}/explore/entity?iri={HOSTILE_BODY}&depth=1")
         downloads_to(browser, tmp_path)

@@ -232,7 +232,7 @@ def test_every_page_has_the_search_box_in_its_header(client, path):
 def hostile_client():
     from lscp_kg.service.app import create_app
 
-    app = create_app({"TESTING": True, "DATA": [HOSTILE], "QUERY_WORKERS": 1})
+    app = create_app({"TESTING": True, "VALIDATE": False, "DATA": [HOSTILE], "QUERY_WORKERS": 1})
     yield app.test_client()
     app.extensions["lscp_kg"].pool.close()
 

@@ -98,7 +98,7 @@ def hostile_site():
 
     from lscp_kg.service.app import create_app
 
-    app = create_app({"TESTING": True, "DATA": [HOSTILE], "QUERY_WORKERS": 1})
+    app = create_app({"TESTING": True, "VALIDATE": False, "DATA": [HOSTILE], "QUERY_WORKERS": 1})
     server = serve(app)
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()

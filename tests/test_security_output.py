@@ -35,7 +35,7 @@ def hostile_app(tmp_path_factory):
         "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
         "SELECT ?label WHERE { GRAPH <urn:test:hostile> { <urn:test:thing> rdfs:label ?label } } ORDER BY ?label\n",
         encoding="utf-8")
-    application = create_app({"TESTING": True, "DATA": [str(folder / "hostile.trig")], "QUERIES_DIR": str(queries),
+    application = create_app({"TESTING": True, "VALIDATE": False, "DATA": [str(folder / "hostile.trig")], "QUERIES_DIR": str(queries),
                               "QUERY_WORKERS": 1})
     yield application
     application.extensions["lscp_kg"].pool.close()

@@ -316,7 +316,7 @@ def scale_client(tmp_path_factory):
     from lscp_kg.service.app import create_app
 
     made = _synthetic().generate(150, 2, tmp_path_factory.mktemp("synthetic150"))
-    application = create_app({"TESTING": True, "KNOWLEDGE_GRAPH": load_knowledge_graph([made.folder]),
+    application = create_app({"TESTING": True, "VALIDATE": False, "KNOWLEDGE_GRAPH": load_knowledge_graph([made.folder]),
                               **SERVICE_TEST_LIMITS, "QUERY_TIME_LIMIT": 5.0, "QUERY_WORKERS": 1})
     yield application.test_client()
     application.extensions["lscp_kg"].pool.close()
@@ -377,7 +377,7 @@ def test_page_says_the_new_shapes_in_plain_words(tmp_path_factory):
     from lscp_kg.service.app import create_app
 
     kg = load_knowledge_graph([_write(tmp_path_factory, "rotaford-page", ROTAFORD)])
-    application = create_app({"TESTING": True, "KNOWLEDGE_GRAPH": kg, **SERVICE_TEST_LIMITS,
+    application = create_app({"TESTING": True, "VALIDATE": False, "KNOWLEDGE_GRAPH": kg, **SERVICE_TEST_LIMITS,
                               "QUERY_TIME_LIMIT": 120.0, "QUERY_WORKERS": 1})
     try:
         html = application.test_client().get("/compare?q=rotaford").get_data(as_text=True)

@@ -42,7 +42,7 @@ def hostile_site():
     """The service over the shipped graph plus tests/fixtures/hostile, on 127.0.0.1."""
     from lscp_kg.service.app import create_app
 
-    server = serve(create_app({"TESTING": True, "DATA": [HOSTILE]}))
+    server = serve(create_app({"TESTING": True, "VALIDATE": False, "DATA": [HOSTILE]}))
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
 
