@@ -51,7 +51,10 @@ def looks_like_iri(text: str) -> bool:
 
 
 def suggestion(hit: Hit) -> dict:
-    return {"iri": hit.iri, "label": hit.label, "kind": hit.kind}
+    """A choice offered for a name: with ``display`` (the name with its partnerships when another entity has the
+    same name) and its partnerships, so that two namesakes are never two identical choices."""
+    return {"iri": hit.iri, "label": hit.label, "kind": hit.kind, "display": hit.display,
+            "partnerships": [label for _iri, label, _short in hit.partnerships]}
 
 
 def kinds_in_words(index, classes: tuple[str, ...]) -> str:

@@ -130,7 +130,8 @@ def test_a_name_that_fits_several_gives_the_choices_and_one_that_fits_none_the_c
     with pytest.raises(ParameterError) as several:
         resolve_value(kg, body, "safeguarding")
     assert several.value.ambiguous and len(several.value.suggestions) > 1
-    assert all(set(s) == {"iri", "label", "kind"} for s in several.value.suggestions)
+    assert all(set(s) == {"iri", "label", "kind", "display", "partnerships"} for s in several.value.suggestions)
+    assert len({s["display"] for s in several.value.suggestions}) == len(several.value.suggestions)
     with pytest.raises(ParameterError) as none:
         resolve_value(kg, body, "Pinaki Ghoshal")
     assert not none.value.ambiguous and none.value.detail == "no partnership body is called “Pinaki Ghoshal”"
@@ -154,13 +155,15 @@ def test_api_says_what_is_wrong_with_suggestions(client, value, says):
     document = response.json
     assert says in document["error"] and document["parameter"] == "body" and document["status"] == 400
     assert isinstance(document["suggestions"], list)
-    assert all(set(s) == {"iri", "label", "kind"} for s in document["suggestions"])
+    assert all(set(s) == {"iri", "label", "kind", "display", "partnerships"} for s in document["suggestions"])
 
 
 def test_api_error_for_an_unknown_iri_lists_the_closest(client, kg):
     document = client.get("/api/queries/body-remit", query_string={"body": "id/lewisham/body/macee"}).json
     assert document["suggestions"][0] == {"iri": kg.iri("id/lewisham/body/mace"),
-                                          "label": "Multi-Agency Child Exploitation (MACE)", "kind": "Subgroup"}
+                                          "label": "Multi-Agency Child Exploitation (MACE)", "kind": "Subgroup",
+                                          "display": "Multi-Agency Child Exploitation (MACE)",
+                                          "partnerships": ["Lewisham Safeguarding Children Partnership"]}
 
 
 def test_page_shows_an_error_summary_the_field_error_and_the_closest_matches(client):

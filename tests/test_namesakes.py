@@ -197,6 +197,14 @@ def test_choices_for_a_name_that_fits_two_show_each_with_its_partnership(both_cl
     assert chosen.status_code == 200 and "fits more than one" not in chosen.get_data(as_text=True)
 
 
+def test_the_api_s_choices_for_a_name_that_fits_two_tell_them_apart(both_client):
+    document = both_client.get("/api/queries/members-of-body", query_string={"body": "Operational team"}).json
+    shown = sorted(s["display"] for s in document["suggestions"])
+    assert shown == ["Operational team (Lewisham)", "Operational team (Testshire)"]
+    assert sorted(p for s in document["suggestions"] for p in s["partnerships"]) == [
+        "Lewisham Safeguarding Children Partnership", "Testshire Safeguarding Children Partnership"]
+
+
 def test_the_picker_shows_its_value_by_its_display_name(both_client):
     page = both_client.get("/queries/members-of-body",
                            query_string={"body": "id/testshire/body/operational-team"}).get_data(as_text=True)
