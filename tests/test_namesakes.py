@@ -308,3 +308,26 @@ def test_a_field_s_closest_matches_show_namesakes_with_their_partnerships(both_c
     suggestions = page[page.index('class="suggestions"'):]
     suggestions = suggestions[:suggestions.index("</ul>")]
     assert ">Richard McDonagh (Lewisham)</a>" in suggestions and ">Richard McDonagh (Testshire)</a>" in suggestions
+
+
+@pytest.mark.browser
+def test_the_explorer_s_find_box_tells_namesakes_apart(browser, testshire_site):
+    """The network's "Find a node by name" lists a shared name with each node's partnership, and a name that fits
+    two shown nodes is not picked silently."""
+    from browser_support import wait_until
+
+    browser.open(testshire_site + "/explore/entity?iri=id/testshire/body/operational-team&iri=id/lewisham/body/operational-team"
+                 "&depth=0")
+    browser.wait_for("#search")
+    browser.run_js("document.getElementById('search').focus();")
+    wait_until(browser, "return document.querySelectorAll('#node-names option').length > 0;")
+    offered = browser.run_js("return Array.from(document.querySelectorAll('#node-names option')).map(o => o.value);")
+    teams = sorted(o for o in offered if o.startswith("Operational team"))
+    assert teams == ["Operational team (Lewisham Safeguarding Children Partnership)",
+                     "Operational team (Testshire Safeguarding Children Partnership)"]
+    for typed, said in (("Operational team", "2 shown nodes are called"),
+                        (teams[1], "Found: " + teams[1])):
+        browser.run_js("const s = document.getElementById('search'); s.value = arguments[0]; "
+                       "document.getElementById('search-form').requestSubmit();", typed)
+        wait_until(browser, "return document.getElementById('search-status').textContent.length > 0;")
+        assert said in browser.run_js("return document.getElementById('search-status').textContent;")

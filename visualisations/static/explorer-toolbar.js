@@ -57,16 +57,27 @@
       }
     });
 
-    /* Find a shown node by name. */
+    /* Find a shown node by name. A name two nodes share is offered with their partnerships beside it, and a
+       name that still fits two is never picked silently. */
+    function displayName(node, counts) {
+      var parts = node.partnerships || [];
+      return counts[node.full_label] > 1 && parts.length ? node.full_label + " (" + parts.join(", ") + ")" : node.full_label;
+    }
+    function nameCounts() {
+      var counts = {};
+      explorer.nodes.forEach(function (node) { counts[node.full_label] = (counts[node.full_label] || 0) + 1; });
+      return counts;
+    }
     var names = document.getElementById("node-names"), search = document.getElementById("search");
     search.addEventListener("focus", function () {  // the names' list, made when first wanted (not before the first frame)
       if (names.children.length) return;
-      var seen = new Set(), options = document.createDocumentFragment();
+      var counts = nameCounts(), seen = new Set(), options = document.createDocumentFragment();
       explorer.nodes.forEach(function (node) {
-        if (seen.has(node.full_label)) return;
-        seen.add(node.full_label);
+        var shown = displayName(node, counts);
+        if (seen.has(shown)) return;
+        seen.add(shown);
         var option = document.createElement("option");
-        option.value = node.full_label;
+        option.value = shown;
         options.appendChild(option);
       });
       names.appendChild(options);
@@ -76,13 +87,16 @@
       event.preventDefault();
       var wanted = document.getElementById("search").value.trim().toLowerCase();
       if (!wanted) return;
-      var found = null, bestRank = 4;
+      var counts = nameCounts(), found = null, bestRank = 4, tied = 0;
       explorer.nodeView.forEach(function (n) {  // exact name, then a name that starts so, then one that contains it; shortest first
-        var name = n.full_label.toLowerCase(), at = name.indexOf(wanted);
-        var rank = name === wanted ? 0 : at === 0 ? 1 : at > 0 ? 2 : 4;
+        var shown = displayName(n, counts).toLowerCase(), name = n.full_label.toLowerCase(), at = name.indexOf(wanted);
+        var rank = shown === wanted ? -1 : name === wanted ? 0 : at === 0 ? 1 : at > 0 ? 2 : 4;
         if (rank < bestRank || (rank === bestRank && rank < 4 && n.full_label.length < found.full_label.length)) {
           found = n;
           bestRank = rank;
+          tied = 1;
+        } else if (rank === bestRank && rank === 0) {
+          tied += 1;
         }
       });
       if (!found) {
@@ -90,9 +104,15 @@
         delete container.dataset.selected;
         return;
       }
+      if (bestRank === 0 && tied > 1) {
+        searchStatus.textContent = tied + " shown nodes are called “" + found.full_label + "”: choose one from the list, "
+          + "where each has its partnership beside it.";
+        delete container.dataset.selected;
+        return;
+      }
       explorer.select(found.id);
       network.focus(found.id, { scale: Math.max(network.getScale(), 1.1), animation: false });
-      searchStatus.textContent = "Found: " + found.full_label;
+      searchStatus.textContent = "Found: " + displayName(found, counts);
     });
   }
 
