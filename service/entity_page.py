@@ -14,10 +14,10 @@ from lscp_kg.namespaces import LSCP, ONTOLOGY_IRI, PREFIXES
 from lscp_kg.service.links import quote_url, source_url
 from lscp_kg.service.result_tables import natural_key  # "seat 2" before "seat 10", as in the answers' tables
 from lscp_kg.service.state import service_state
+from lscp_kg.service.suggestions import questions_with_answers
 from lscp_kg.source_texts import sources_for
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
-SUBCLASS_OF = ox.NamedNode(PREFIXES["rdfs"] + "subClassOf")
 #: Statements the page shows elsewhere (the heading, the kinds, the passage's own text and span).
 SHOWN_ELSEWHERE = {RDF_TYPE, PREFIXES["rdfs"] + "label", PREFIXES["prov"] + "value", LSCP + "startLine", LSCP + "endLine"}
 CONTEXT_LINES = 3
@@ -30,40 +30,6 @@ FEW_SOURCES = 3  # a source shows its whole quote: fewer fit on a phone
 MERGED_INTO = {LSCP + "holder": PREFIXES["org"] + "holds"}
 #: Statements a person does not read unopened: codes (a requirement's "RR"), shown under "Technical details".
 TECHNICAL = {PREFIXES["dcterms"] + "identifier"}
-
-
-def expand(name: str) -> str:
-    """``lscp:Body`` -> the full IRI (full IRIs pass through)."""
-    prefix, _, local = name.partition(":")
-    return PREFIXES[prefix] + local if prefix in PREFIXES and not local.startswith("//") else name
-
-
-def kinds_of(kg, types: list[str]) -> set[str]:
-    """The entity's classes and all their superclasses (rdfs:subClassOf, any depth)."""
-    found, todo = set(), list(types)
-    while todo:
-        cls = todo.pop()
-        if cls in found:
-            continue
-        found.add(cls)
-        todo += [q.object.value for q in kg.statements(ox.NamedNode(cls), SUBCLASS_OF, None, None)
-                 if isinstance(q.object, ox.NamedNode)]
-    return found
-
-
-def questions_about(types: list[str]) -> list[dict]:
-    """Named queries with a parameter whose declared ``class`` this entity is one of."""
-    state = service_state()
-    kinds = kinds_of(state.kg, types) | {PREFIXES["owl"] + "Thing"}
-    found = []
-    for query in state.named_queries.values():
-        for parameter in query.parameters:
-            declared = parameter.describe().get("class") or []
-            declared = [declared] if isinstance(declared, str) else declared
-            if any(expand(str(cls)) in kinds for cls in declared):
-                found.append({"title": query.title, "name": query.name, "parameter": parameter.name})
-                break
-    return found
 
 
 class Citations:
@@ -207,4 +173,4 @@ def page_model(view, iri: str, types: list[dict]) -> dict:
     return {"outgoing": with_folds(outgoing), "incoming": with_folds(incoming), "citations": cited,
             "technical": technical, "sources_shown": shown_sources, "sources_more": more_sources,
             "context": passage_context(iri), "network": network if shown_in_network else None,
-            "questions": questions_about([t["iri"] for t in types])}
+            "questions": questions_with_answers(iri)}

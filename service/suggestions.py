@@ -22,7 +22,6 @@ from lscp_kg.labels import labels_for
 from lscp_kg.name_resolution import resolver
 from lscp_kg.named_queries import ParameterError
 from lscp_kg.namespaces import LSCP, PREFIXES
-from lscp_kg.service.entity_page import questions_about
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.history import date_in_words, ended
 from lscp_kg.service.results import QueryJob
@@ -76,6 +75,44 @@ def _default_answer(query, partnership: str | None) -> bytes:
         except (ParameterError, HttpError):
             pass
     return state.cache[key]
+
+
+SUBCLASS_OF = ox.NamedNode(PREFIXES["rdfs"] + "subClassOf")
+
+
+def expand(name: str) -> str:
+    """``lscp:Body`` -> the full IRI (full IRIs pass through)."""
+    prefix, _, local = name.partition(":")
+    return PREFIXES[prefix] + local if prefix in PREFIXES and not local.startswith("//") else name
+
+
+def kinds_of(kg, types: list[str]) -> set[str]:
+    """The entity's classes and all their superclasses (rdfs:subClassOf, any depth)."""
+    found, todo = set(), list(types)
+    while todo:
+        cls = todo.pop()
+        if cls in found:
+            continue
+        found.add(cls)
+        todo += [q.object.value for q in kg.statements(ox.NamedNode(cls), SUBCLASS_OF, None, None)
+                 if isinstance(q.object, ox.NamedNode)]
+    return found
+
+
+def questions_about(types: list[str]) -> list[dict]:
+    """Named queries with a parameter whose declared ``class`` this entity is one of (whether or not they
+    answer for it: :func:`questions_with_answers` keeps those that do)."""
+    state = service_state()
+    kinds = kinds_of(state.kg, types) | {PREFIXES["owl"] + "Thing"}
+    found = []
+    for query in state.named_queries.values():
+        for parameter in query.parameters:
+            declared = parameter.describe().get("class") or []
+            declared = [declared] if isinstance(declared, str) else declared
+            if any(expand(str(cls)) in kinds for cls in declared):
+                found.append({"title": query.title, "name": query.name, "parameter": parameter.name})
+                break
+    return found
 
 
 def questions_with_answers(iri: str, partnership: str | None = None, skip: str | None = None) -> list[dict]:

@@ -110,7 +110,7 @@ def test_the_support_team_questions_that_answer_nothing_lead_to_those_that_do(cl
 
 
 def test_every_suggested_question_answers_for_the_entity_and_the_others_do_not(app, client):
-    from lscp_kg.service.entity_page import questions_about
+    from lscp_kg.service.suggestions import questions_about
     from lscp_kg.service.scoping import entity_types
     from lscp_kg.service.suggestions import questions_with_answers
 

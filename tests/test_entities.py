@@ -190,3 +190,18 @@ def test_entity_pages_forbid_scripts_from_anywhere_else(client):
     assert "script-src 'self'" in policy and re.search(r"default-src '(self|none)'", policy)  # nothing from elsewhere
     assert all(urlsplit(h).netloc in ("", "localhost") for h in re.findall(r'(?:src|href)="([^"]+)"',
                                                                              client.get(f"/{PERSON}").get_data(as_text=True)))
+
+
+def test_an_entity_page_suggests_only_questions_that_answer_for_it(client):
+    """The Support Team has no seats and no chairing rule: the questions about those are not offered on its page
+    (issue 17: "chairing" and "members" suggested for the Support Team answered 0 rows); every one offered answers."""
+    import re
+
+    page = client.get("/id/lewisham/body/support-team").get_data(as_text=True)
+    offered = re.findall(r'<a href="(/queries/[^"]+)">([^<]+)</a>', page.split("Questions about it:", 1)[1].split("</li>", 1)[0])
+    titles = {title for _href, title in offered}
+    assert offered and "Members and chair of a body" not in titles
+    assert "How a body is chaired, in every way the source says" not in titles
+    for href, title in offered:
+        answer = client.get(href.replace("&amp;", "&")).get_data(as_text=True)
+        assert 'class="empty-answer"' not in answer, title
