@@ -159,7 +159,7 @@ def in_yaml_terms(violation, compiled: Compilation) -> AuthoringProblem:
                 compiled.file, origin.entry_line,
                 f"{thing} is not among the Acts of {COMMON_DATA} (which give their titles), so it needs its own "
                 "type and label",
-                "give it 'type: legislation' and 'label:' its short title (e.g. Children and Social Work Act 2017); "
+                "give it 'type: legislation' and 'label:' its short title (e.g. Care Act 2014); "
                 f"name_used alone is enough only for an Act that {COMMON_DATA} lists")
         field_ = kind.field(key)
         if key == "type":
@@ -168,6 +168,12 @@ def in_yaml_terms(violation, compiled: Compilation) -> AuthoringProblem:
             fix = "add 'label:', the name pages show for it (once, where the source introduces it)"
         else:
             fix = f"add '{key}:'" + (f": {field_.doc}" if field_ and field_.doc else "")
+        given = sum(1 for q in compiled.quads if q.subject.value == violation.focus and violation.path
+                    and q.predicate.value == violation.path)
+        if given:  # some are written, but fewer than the model needs ("A or B" offers two or more values)
+            return AuthoringProblem(compiled.file, origin.entry_line,
+                                    f"{thing} has too few '{key}' values ({given} given)",
+                                    violation.fix or fix)
         return AuthoringProblem(compiled.file, origin.entry_line, f"{thing} has no '{key}'", fix)
     words = _yaml_words(kind)
     if violation.value and compiled.ns is not None and "://" in violation.value:
