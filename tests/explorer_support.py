@@ -40,7 +40,10 @@ def shown(browser) -> set[str]:
 
 
 def node_point(browser, node: str) -> tuple[float, float]:
-    return browser.run_js("""const x = window.lscpExplorer; x.network.moveTo({position: x.network.getPosition(arguments[0])});
+    """Where a node is drawn, in viewport coordinates: the picture is first scrolled into view (the site's header
+    is above it) and centred on the node."""
+    return browser.run_js("""document.getElementById('network').scrollIntoView({block: 'center'});
+        const x = window.lscpExplorer; x.network.moveTo({position: x.network.getPosition(arguments[0])});
         const p = x.network.canvasToDOM(x.network.getPosition(arguments[0]));
         const box = document.getElementById('network').getBoundingClientRect(); return [box.left + p.x, box.top + p.y];""", node)
 

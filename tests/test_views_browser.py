@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from explorer_support import node_point
 
 from lscp_kg.cli import main as cli
 from lscp_kg.visualisations.projection import project
@@ -54,13 +55,6 @@ def rendered(browser) -> dict:
         return {drawn: x.network.body.data.nodes.length, positioned: Object.keys(x.network.getPositions()).length,
                 ids: x.nodeView.getIds(), legend: document.querySelectorAll('#node-types .legend-row').length,
                 relations: document.querySelectorAll('#edge-types .legend-row').length};""")
-
-
-def node_point(browser, node: str) -> tuple[float, float]:
-    """Where a node is drawn, in page coordinates (the picture is first centred on it)."""
-    return browser.run_js("""const x = window.lscpExplorer; x.network.moveTo({position: x.network.getPosition(arguments[0])});
-        const p = x.network.canvasToDOM(x.network.getPosition(arguments[0]));
-        const box = document.getElementById('network').getBoundingClientRect(); return [box.left + p.x, box.top + p.y];""", node)
 
 
 def pointer(browser, x: float, y: float, click: bool = False) -> None:
