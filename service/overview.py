@@ -15,6 +15,8 @@ import datetime as _dt
 from pathlib import Path
 
 from lscp_kg.named_queries import QUERIES_DIR, load_named_queries
+from lscp_kg.service.errors import HttpError
+from lscp_kg.service.scrutiny import report_for
 from lscp_kg.service.state import service_state
 
 PAGE_QUERIES = Path(QUERIES_DIR) / "pages"
@@ -127,20 +129,13 @@ def chair_rows(rows: list[dict]) -> list[dict]:
 
 
 def scrutiny_report() -> dict | None:
-    """Today's scrutiny report (:func:`lscp_kg.scrutiny.run_scrutiny`, all partnerships), computed once per loaded
-    graph and day in this process: it is the service's own fixed check, so the per-query time limit of the
-    workers does not apply. None if it cannot run (the page then links to the report)."""
-    from lscp_kg.scrutiny import run_scrutiny
-
-    state = service_state()
-    today = _dt.date.today().isoformat()
-    key = ("overview-scrutiny", today, id(state.kg.backend))
-    if key not in state.cache:
-        try:
-            state.cache[key] = run_scrutiny(state.kg, today).to_dict()
-        except Exception:  # noqa: BLE001 - the home page never fails for the report's sake
-            state.cache[key] = None
-    return state.cache[key]
+    """Today's scrutiny report for every partnership, through ``/scrutiny``'s runner and cache
+    (:func:`lscp_kg.service.scrutiny.report_for`: a query worker, under the query time limit). None if it
+    does not finish in time (the page then links to the report)."""
+    try:
+        return report_for(_dt.date.today().isoformat()).to_dict()
+    except HttpError:  # the home page never fails for the report's sake
+        return None
 
 
 def scrutiny_counts(partnership: str) -> dict | None:

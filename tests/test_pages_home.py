@@ -83,3 +83,21 @@ def test_questions_for_one_audience(client, named_queries):
     assert client.get("/queries", query_string={"audience": "everybody"}).status_code == 400
     described = client.get("/api/queries").json
     assert all({"audience", "topic", "summary"} <= set(q) for q in described)
+
+
+def test_the_home_page_s_findings_come_from_the_scrutiny_report_s_runner_and_cache(app, client):
+    """One path (issue 18): the home page counts the findings of the very report /scrutiny serves, computed once
+    in a query worker under the time limit, not a second time in the web process."""
+    import datetime
+
+    from lscp_kg.service import scrutiny as page
+    from lscp_kg.service.results import ScrutinyJob
+
+    client.get("/")
+    state = app.extensions["lscp_kg"]
+    today = datetime.date.today().isoformat()
+    cached = [key for key in state.cache if isinstance(key, tuple) and key[:1] == ("scrutiny",)
+              and isinstance(key[1], ScrutinyJob) and key[1].asof == today]
+    assert cached, "the home page's report is /scrutiny's cached one"
+    with app.test_request_context("/"):
+        assert page.report_for(today).to_dict()["summary"] == client.get("/scrutiny.json").json["summary"]
