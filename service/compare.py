@@ -23,7 +23,7 @@ from lscp_kg.scrutiny import SEVERITIES, parse_asof
 from lscp_kg.search_build import normalise
 from lscp_kg.service.cache import computed_once
 from lscp_kg.service.errors import HttpError
-from lscp_kg.service.formats import API_JSON, HTML, NotAcceptable, negotiate
+from lscp_kg.service.formats import API_JSON, HTML, choose_format
 from lscp_kg.service.links import entity_url
 from lscp_kg.service.state import service_state
 
@@ -236,10 +236,7 @@ def _json(data: dict) -> Response:
 
 @bp.get("/compare")
 def page():
-    try:
-        fmt = negotiate((HTML, API_JSON), request.args.getlist("format"), request.headers.get("Accept"))
-    except NotAcceptable as refusal:
-        raise HttpError(406, str(refusal)) from None
+    fmt = choose_format((HTML, API_JSON))
     data = comparison()
     if fmt is API_JSON:
         response = _json(data)

@@ -18,7 +18,7 @@ from lscp_kg.labels import labels_for
 from lscp_kg.namespaces import ONTOLOGY_IRI, PREFIXES
 from lscp_kg.service.entity_page import folded, page_model
 from lscp_kg.service.errors import HttpError
-from lscp_kg.service.formats import HTML, PAGE_FORMATS, NotAcceptable, negotiate
+from lscp_kg.service.formats import HTML, PAGE_FORMATS, choose_format
 from lscp_kg.service.state import service_state
 from lscp_kg.source_texts import sources_for
 
@@ -116,10 +116,7 @@ def entity_answer(iri: str):
     view = EntityView(service_state().kg, node)
     if not view.exists():
         raise HttpError(404, f"The graph does not use the IRI {iri}.")
-    try:
-        fmt = negotiate(PAGE_FORMATS, request.args.getlist("format"), request.headers.get("Accept"))
-    except NotAcceptable as refusal:
-        raise HttpError(406, str(refusal)) from None
+    fmt = choose_format(PAGE_FORMATS)
     if fmt is HTML:
         types = [view.term(q.object) for q in view.outgoing if q.predicate.value == RDF_TYPE]
         types = list({t["iri"]: t for t in types}.values())
@@ -134,11 +131,11 @@ def entity_answer(iri: str):
         response = Response(body, mimetype="text/html")
     elif fmt.kind == "dataset":
         response = Response(ox.serialize(view.quads(), format=fmt.oxigraph,
-                                         prefixes=PREFIXES if fmt.name == "trig" else None), mimetype=fmt.media_type)
+                                         prefixes=fmt.prefixes(PREFIXES)), mimetype=fmt.media_type)
     else:
         triples = list(dict.fromkeys(q.triple for q in view.quads() if q.subject == node or q.object == node))
         response = Response(ox.serialize(triples, format=fmt.oxigraph,
-                                         prefixes=PREFIXES if fmt.name in ("turtle", "rdfxml") else None),
+                                         prefixes=fmt.prefixes(PREFIXES)),
                             mimetype=fmt.media_type)
     response.vary.add("Accept")
     return response

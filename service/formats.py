@@ -4,6 +4,8 @@ Every endpoint offers a list of :class:`Format` s; :func:`negotiate` picks one
 from the ``format`` parameter (which wins) or from ``Accept`` (q-values and
 wildcards, via Werkzeug), and raises :class:`NotAcceptable` (406) otherwise.
 The first format offered is the default for ``*/*`` or no ``Accept``.
+Blueprints call :func:`choose_format`, which answers the 406 (with ``Vary: Accept``)
+in one way; whether a format writes prefixed names is its ``prefixed`` property.
 
 >>> negotiate(RESULT_FORMATS, accept="text/csv;q=0.9, application/sparql-results+xml").name
 'xml'
@@ -38,6 +40,7 @@ class Format:
     kind: str  # "results" (SELECT/ASK), "graph" (CONSTRUCT/DESCRIBE), "dataset", "page", "api"
     extension: str
     aliases: tuple[str, ...] = ()  # other names and media types that select this format
+    prefixed: bool = False  # its serialisation writes prefixed names (Turtle, RDF/XML, TriG): decided here only
 
     @property
     def oxigraph(self):
@@ -51,6 +54,14 @@ class Format:
     def names(self) -> tuple[str, ...]:
         return (self.name, self.media_type, *self.aliases)
 
+    def prefixes(self, prefixes: dict) -> dict | None:
+        """``prefixes`` for pyoxigraph's ``serialize`` if this format writes prefixed names, else ``None``.
+
+        >>> TURTLE.prefixes({"ex": "http://example.org/"}), NTRIPLES.prefixes({"ex": "http://example.org/"})
+        ({'ex': 'http://example.org/'}, None)
+        """
+        return prefixes if self.prefixed else None
+
 
 JSON = Format("json", "application/sparql-results+json", "results", "srj",
               ("srj", "application/json", "text/javascript", "application/javascript"))
@@ -58,12 +69,12 @@ XML = Format("xml", "application/sparql-results+xml", "results", "srx", ("srx", 
 CSV = Format("csv", "text/csv", "results", "csv")
 TSV = Format("tsv", "text/tab-separated-values", "results", "tsv")
 TURTLE = Format("turtle", "text/turtle", "graph", "ttl", ("ttl", "application/turtle", "application/x-turtle",
-                                                          "n3", "text/n3", "text/rdf+n3", "application/n3"))
+                                                          "n3", "text/n3", "text/rdf+n3", "application/n3"), True)
 NTRIPLES = Format("ntriples", "application/n-triples", "graph", "nt", ("nt", "n-triples", "text/plain"))
-RDFXML = Format("rdfxml", "application/rdf+xml", "graph", "rdf", ("rdf+xml", "rdf", "xml", "application/xml"))
+RDFXML = Format("rdfxml", "application/rdf+xml", "graph", "rdf", ("rdf+xml", "rdf", "xml", "application/xml"), True)
 JSONLD = Format("jsonld", "application/ld+json", "graph", "jsonld", ("json-ld", "json", "application/x-json+ld",
                                                                       "application/json"))
-TRIG = Format("trig", "application/trig", "dataset", "trig")
+TRIG = Format("trig", "application/trig", "dataset", "trig", (), True)
 NQUADS = Format("nquads", "application/n-quads", "dataset", "nq", ("nq", "n-quads"))
 HTML = Format("html", "text/html", "page", "html", ("application/xhtml+xml",))
 #: The named-query API's own JSON: SPARQL JSON results plus ``truncated`` and ``query``.
@@ -143,6 +154,27 @@ def negotiate_or_none(offers: Sequence[Format], format_values: Sequence[str] = (
         return negotiate(offers, format_values, accept), None
     except NotAcceptable as refusal:
         return None, str(refusal)
+
+
+def refuse(message: str):
+    """The one 406 answer: ``message`` (why, and what is offered) with ``Vary: Accept``, raised as an HttpError."""
+    from lscp_kg.service.errors import HttpError  # errors imports this module for error_media_type
+
+    raise HttpError(406, message, {"Vary": "Accept"})
+
+
+def choose_format(offers: Sequence[Format]) -> Format:
+    """The format for the current request, from its ``?format=`` values and ``Accept``; else the 406 of :func:`refuse`.
+
+    Every blueprint calls this (or :func:`refuse` with :func:`negotiate_or_none`'s message), so a refusal has one
+    status, one message and one ``Vary`` everywhere.
+    """
+    from flask import request
+
+    try:
+        return negotiate(offers, request.args.getlist("format"), request.headers.get("Accept"))
+    except NotAcceptable as refusal:
+        refuse(str(refusal))
 
 
 def error_media_type(accept: str | None, preferred: str = "text/plain") -> str:

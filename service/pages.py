@@ -18,8 +18,7 @@ from lscp_kg.named_queries import ParameterError
 from lscp_kg.namespaces import ONTOLOGY_IRI, PREFIXES
 from lscp_kg.sparql_terms import iri_term, values_block
 from lscp_kg.service.editor import completions, run_on_page
-from lscp_kg.service.errors import HttpError
-from lscp_kg.service.formats import HTML, PAGE_FORMATS, NotAcceptable, negotiate
+from lscp_kg.service.formats import HTML, PAGE_FORMATS, choose_format
 from lscp_kg.service.links import entity_url
 from lscp_kg.service.ontology_doc import ontology_documentation, ontology_triples, vocabularies
 from lscp_kg.service.overview import overviews
@@ -96,10 +95,7 @@ def codemirror_asset(filename: str):
 @bp.get("/ontology")
 def ontology():
     state = service_state()
-    try:
-        fmt = negotiate(PAGE_FORMATS, request.args.getlist("format"), request.headers.get("Accept"))
-    except NotAcceptable as refusal:
-        raise HttpError(406, str(refusal)) from None
+    fmt = choose_format(PAGE_FORMATS)
     if fmt is HTML:
         triples = ontology_triples(state.kg)
         page = render_template("ontology.html", doc=ontology_documentation(state.kg, state.cache, entity_url),
@@ -109,8 +105,7 @@ def ontology():
         triples = ontology_triples(state.kg)
         if fmt.kind == "dataset":
             triples = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(ONTOLOGY_IRI)) for t in triples]
-        prefixes = PREFIXES if fmt.name in ("turtle", "rdfxml", "trig") else None
-        response = Response(ox.serialize(triples, format=fmt.oxigraph, prefixes=prefixes), mimetype=fmt.media_type)
+        response = Response(ox.serialize(triples, format=fmt.oxigraph, prefixes=fmt.prefixes(PREFIXES)), mimetype=fmt.media_type)
     response.vary.add("Accept")
     return response
 

@@ -21,7 +21,7 @@ from lscp_kg.labels import labels_for
 from lscp_kg.name_resolution import resolver
 from lscp_kg.named_queries import NamedQuery, ParameterError
 from lscp_kg.service.errors import HttpError
-from lscp_kg.service.formats import API_FORMATS, API_JSON, CSV, NotAcceptable, negotiate, spreadsheet_safe_csv
+from lscp_kg.service.formats import API_FORMATS, API_JSON, CSV, choose_format, spreadsheet_safe_csv
 from lscp_kg.service.chains import build_chain, is_chain, number_steps
 from lscp_kg.service.request_log import note_query
 from lscp_kg.service.result_tables import requested_page, result_table
@@ -93,10 +93,7 @@ def json_head(body: bytes) -> dict:
 def run_api(name: str):
     query = named_query(name)
     note_query(f"named:{name}")
-    try:
-        fmt = negotiate(API_FORMATS, request.args.getlist("format"), request.headers.get("Accept"))
-    except NotAcceptable as refusal:
-        raise HttpError(406, str(refusal)) from None
+    fmt = choose_format(API_FORMATS)
     if fmt is API_JSON:
         outcome = run_named(query, raw_parameters(), {"results": "json", "graph": "jsonld"})
         if outcome.kind == "graph":

@@ -159,6 +159,6 @@ def run_job(kg: KnowledgeGraph, job: QueryJob) -> QueryOutcome:
     if fmt.oxigraph == ox.RdfFormat.N_TRIPLES:
         body = ntriples
     else:
-        prefixes = PREFIXES if fmt.name in ("turtle", "rdfxml") else None
-        body = ox.serialize(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), format=fmt.oxigraph, prefixes=prefixes)
+        body = ox.serialize(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), format=fmt.oxigraph,
+                            prefixes=fmt.prefixes(PREFIXES))
     return QueryOutcome(body, fmt.media_type, "graph", count, truncated)

@@ -20,7 +20,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from lscp_kg.named_queries import ParameterError
 from lscp_kg.scrutiny import SEVERITIES, ScrutinyReport, parse_asof
 from lscp_kg.service.errors import HttpError
-from lscp_kg.service.formats import API_JSON, HTML, NotAcceptable, negotiate
+from lscp_kg.service.formats import API_JSON, HTML, choose_format
 from lscp_kg.service.cache import computed_once
 from lscp_kg.service.links import entity_url
 from lscp_kg.service.results import ScrutinyJob
@@ -106,10 +106,7 @@ def _choices() -> list[dict]:
 @bp.get("/scrutiny")
 def page():
     asof, options = _asof(), _options()
-    try:
-        fmt = negotiate((HTML, API_JSON), request.args.getlist("format"), request.headers.get("Accept"))
-    except NotAcceptable as refusal:
-        raise HttpError(406, str(refusal)) from None
+    fmt = choose_format((HTML, API_JSON))
     report = report_for(asof, **options)
     response = _json(report) if fmt is API_JSON else _page(report)
     response.vary.add("Accept")

@@ -23,7 +23,7 @@ from flask import Blueprint, Response, render_template, request
 from lscp_kg.coverage import STATUSES, CoverageError, reports_for
 from lscp_kg.labels import labels_for
 from lscp_kg.service.errors import HttpError
-from lscp_kg.service.formats import API_JSON, HTML, NotAcceptable, negotiate
+from lscp_kg.service.formats import API_JSON, HTML, choose_format
 from lscp_kg.service.links import coverage_url, entity_url, source_url
 from lscp_kg.service.state import service_state
 from lscp_kg.source_texts import sources_for
@@ -76,10 +76,7 @@ def coverage_page(iri: str, fmt=None):
     if only not in SHOWN:
         raise HttpError(400, f"only: {only!r} is not one of: missing (every line not wholly in the graph), "
                              "stating (the lines that state something the graph does not say, in all or in part)")
-    try:
-        fmt = fmt or negotiate((HTML, API_JSON), request.args.getlist("format"), request.headers.get("Accept"))
-    except NotAcceptable as refusal:
-        raise HttpError(406, str(refusal)) from None
+    fmt = fmt or choose_format((HTML, API_JSON))
     kg = service_state().kg
     if sources_for(kg).document(iri) is None:
         raise HttpError(404, f"{iri} is not a source document of the graph.")

@@ -20,7 +20,7 @@ from flask import Blueprint, Response, redirect, request, url_for
 
 from lscp_kg.service.description import DESCRIPTION_PREFIXES, service_description
 from lscp_kg.service.errors import HttpError
-from lscp_kg.service.formats import GRAPH_FORMATS, HTML, RESULT_FORMATS, NotAcceptable, negotiate, negotiate_or_none
+from lscp_kg.service.formats import GRAPH_FORMATS, HTML, RESULT_FORMATS, choose_format, negotiate_or_none, refuse
 from lscp_kg.service.query_guard import check_query
 from lscp_kg.service.request_log import note_query, note_result, query_label
 from lscp_kg.service.results import QueryJob, QueryOutcome
@@ -97,14 +97,11 @@ def read_protocol_request() -> tuple[str | None, dict]:
 
 def _describe_service() -> Response:
     state = service_state()
-    try:
-        fmt = negotiate((*GRAPH_FORMATS, HTML), request.args.getlist("format"), request.headers.get("Accept"))
-    except NotAcceptable as refusal:
-        raise HttpError(406, str(refusal)) from None
+    fmt = choose_format((*GRAPH_FORMATS, HTML))
     if fmt is HTML:  # a person with a browser: the query page
         return redirect(url_for("pages.query_page"), 303)
     triples = service_description(state.kg, url_for("sparql.endpoint", _external=True), state.limits)
-    body = ox.serialize(triples, format=fmt.oxigraph, prefixes=DESCRIPTION_PREFIXES if fmt.name == "turtle" else None)
+    body = ox.serialize(triples, format=fmt.oxigraph, prefixes=fmt.prefixes(DESCRIPTION_PREFIXES))
     response = Response(body, mimetype=fmt.media_type)
     response.vary.add("Accept")
     return response
@@ -117,7 +114,7 @@ def job_formats(form: str | None, format_values, accept) -> tuple[dict, dict]:
     refusals = {"results": results_refusal, "graph": graph_refusal}
     kind = KIND_OF_FORM.get(form or "")
     if (kind and refusals[kind]) or (results is None and graph is None):
-        raise HttpError(406, refusals[kind] if kind else results_refusal)
+        refuse(refusals[kind] if kind else results_refusal)
     return {"results": results and results.name, "graph": graph and graph.name}, refusals
 
 

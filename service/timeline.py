@@ -22,7 +22,7 @@ from lscp_kg.labels import labels_for
 from lscp_kg.name_resolution import resolve_value, resolver
 from lscp_kg.named_queries import QUERIES_DIR, Parameter, ParameterError, load_named_queries
 from lscp_kg.service.errors import HttpError
-from lscp_kg.service.formats import API_JSON, HTML, NotAcceptable, negotiate
+from lscp_kg.service.formats import API_JSON, HTML, choose_format
 from lscp_kg.service.links import entity_url, quote_url
 from lscp_kg.service.state import service_state
 from lscp_kg.service.timeline_entries import about_entity, timeline_entries
@@ -140,10 +140,7 @@ def axis(years: list[dict]) -> list[dict]:
 @bp.get("/timeline")
 def page():
     raw = _parameters()
-    try:
-        fmt = negotiate((HTML, API_JSON), request.args.getlist("format"), request.headers.get("Accept"))
-    except NotAcceptable as refusal:
-        raise HttpError(406, str(refusal)) from None
+    fmt = choose_format((HTML, API_JSON))
     for key in ("partnership", "entity"):
         if key in raw and not raw[key].strip():
             raise HttpError(400, f"parameter {key!r} is empty: give a name or an IRI, or leave it out.")
