@@ -43,6 +43,7 @@ from typing import Any, Mapping
 import pyoxigraph as ox
 import yaml
 
+from .home_sections import HomeSection, home_section
 from .sparql_terms import values_block
 
 try:
@@ -139,6 +140,8 @@ class NamedQuery:
     summary: str = ""
     #: how parameters reach the engine (``#+ bind:``): pyoxigraph's ``substitutions``, or ``values-first``
     bind_style: str = "substitutions"
+    #: where the home page shows its answer (``#+ home:``), or None
+    home: HomeSection | None = None
 
     def prepare(self, raw: Mapping[str, Any], base_iri: str, resolve=None) -> tuple[str, dict]:
         """The text to run and its substitutions, bound the way this query is fastest (``#+ bind:``).
@@ -249,12 +252,16 @@ def parse_query_file(path: Path) -> NamedQuery:
                                 bool(spec.get("required", False)), None if default is None else str(default),
                                 classes, rule))
     answers = meta.get("answers") or []
+    try:
+        home = home_section(path, meta.get("home"))
+    except ValueError as error:
+        raise QueryFileError(str(error)) from None
     if meta.get("bind", "substitutions") not in BIND_STYLES:
         raise QueryFileError(f"{path}: 'bind: {meta.get('bind')}' is not one of {', '.join(BIND_STYLES)}")
     return NamedQuery(name=path.stem, title=str(meta["title"]), description=str(meta.get("description", "")).strip(),
                       sparql=text, parameters=tuple(params), answers=tuple(int(a) for a in answers), path=path,
                       audience=tuple(str(a) for a in _as_list(meta.get("audience"))), topic=str(meta.get("topic") or ""),
-                      summary=str(meta.get("summary") or "").strip(), bind_style=meta.get("bind", "substitutions"))
+                      summary=str(meta.get("summary") or "").strip(), bind_style=meta.get("bind", "substitutions"), home=home)
 
 
 def _as_list(value) -> list:

@@ -4,9 +4,10 @@ its priorities, its key documents with their status, and its scrutiny findings b
 arrangements say ended or were replaced are history: they are listed apart, as former bodies with their end date
 or successor, never among the current ones.
 
-The SPARQL is in named queries (``statutory-partners``, ``delegated-officers``, ``chair-of-partnership``,
-``priorities``) and in the pages' own queries (``queries/pages/*.rq``). An overview is computed once
-per loaded graph.
+Which questions fill it, and which of their columns, is read from the questions' own ``#+ home:``
+headers (:mod:`lscp_kg.home_sections`), so adding a question to the home page changes its ``.rq`` file
+alone; the bodies' tree and the former bodies come from the pages' own queries (``queries/pages/*.rq``).
+An overview is computed once per loaded graph.
 """
 
 from __future__ import annotations
@@ -28,14 +29,6 @@ def _rows(query, **params) -> list[dict]:
     result = kg.query(sparql, substitutions=substitutions)
     names = [v.value for v in result.variables]
     return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in result]
-
-
-def _distinct(rows: list[dict], key: str, *fields: str) -> list[dict]:
-    seen: dict = {}
-    for row in rows:
-        if row.get(key) and row[key] not in seen:
-            seen[row[key]] = {f: row.get(f) for f in (key, *fields)}
-    return list(seen.values())
 
 
 def body_tree(rows: list[dict]) -> list[dict]:
@@ -110,22 +103,14 @@ def former_bodies(rows: list[dict], today: str) -> list[dict]:
     return [e for iri, e in found.items() if e["successors"] or ended(ends.get(iri), today)]
 
 
-def past(rows: list[dict], today: str) -> list[dict]:
-    """Rows with ``ended``: the end date in words where it has passed (a priority or document of the past), else None.
+def past(rows: list[dict], today: str, column: str = "end") -> list[dict]:
+    """Rows with ``ended``: the date in ``column`` in words where it has passed (a priority or document of the past),
+    else None.
 
     >>> [r["ended"] for r in past([{"end": "2025"}, {"end": "2027"}, {"end": None}], "2026-12-07")]
     ['2025', None, None]
     """
-    return [dict(row, ended=in_words(row["end"]) if ended(row.get("end"), today) else None) for row in rows]
-
-
-def chair_rows(rows: list[dict]) -> list[dict]:
-    """Each chair by the person holding the post, or by the post where the source names no person.
-
-    >>> [r["chair"] for r in chair_rows([{"person": "p", "chairPost": "c"}, {"person": None, "chairPost": "c"}])]
-    ['p', 'c']
-    """
-    return [dict(row, chair=row.get("person") or row.get("chairPost")) for row in rows]
+    return [dict(row, ended=in_words(row[column]) if ended(row.get(column), today) else None) for row in rows]
 
 
 def scrutiny_report() -> dict | None:
@@ -153,30 +138,26 @@ def scrutiny_counts(partnership: str) -> dict | None:
     return counts
 
 
-def overview(partnership: str, label: str) -> dict:
+def home_questions() -> list:
+    """The questions the home page shows: every named or page query with a ``#+ home:`` header."""
     state = service_state()
-    named = state.named_queries
+    queries = [*state.named_queries.values(), *load_named_queries(PAGE_QUERIES).values()]
+    return [query for query in queries if query.home is not None]
+
+
+def overview(partnership: str, label: str) -> dict:
     pages = load_named_queries(PAGE_QUERIES)
     ask = {"partnership": partnership}
-    officers = _rows(named["delegated-officers"], **ask) if "delegated-officers" in named else []
     today = _dt.date.today().isoformat()
     former = former_bodies(_rows(pages["former-bodies"], **ask), today)
     gone = {f["iri"] for f in former}
-    return {
-        "iri": partnership, "label": label,
-        "partners": _distinct(_rows(named["statutory-partners"], **ask), "partner", "partnerLabel")
-        if "statutory-partners" in named else [],
-        "officers": _distinct(officers, "officerPost", "officerPostLabel", "officer", "officerLabel", "agency", "agencyLabel"),
-        "chairs": _distinct(chair_rows(_rows(named["chair-of-partnership"], **ask)), "chair", "person", "personLabel",
-                            "chairPost", "chairPostLabel", "status") if "chair-of-partnership" in named else [],
-        "bodies": body_tree([r for r in _rows(pages["bodies"], **ask) if r["body"] not in gone]),
-        "former_bodies": former,
-        "priorities": past(_distinct(_rows(named["priorities"], **ask), "priority", "priorityLabel", "schemeLabel",
-                                     "start", "end"), today) if "priorities" in named else [],
-        "documents": past(_distinct(_rows(pages["documents"], **ask), "document", "documentLabel", "status", "end"),
-                          today),
-        "scrutiny": scrutiny_counts(partnership),
-    }
+    found = {"iri": partnership, "label": label,
+             "bodies": body_tree([r for r in _rows(pages["bodies"], **ask) if r["body"] not in gone]),
+             "former_bodies": former, "scrutiny": scrutiny_counts(partnership)}
+    for query in home_questions():  # each in the section its own header names (lscp_kg/home_sections.py)
+        entries = query.home.entries(_rows(query, **ask))
+        found[query.home.section] = past(entries, today, query.home.ended) if query.home.ended else entries
+    return found
 
 
 def overviews() -> list[dict]:
