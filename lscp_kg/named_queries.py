@@ -23,7 +23,8 @@ name into its IRI. A default is a value, or is resolved against the loaded
 data (:func:`lscp_kg.name_resolution.resolve_defaults`): ``{only: true}`` the
 only entity of the parameter's class, ``{only: CLASS}`` the only one of that
 class, ``{label: "..."}`` the one entity of the class with that name; none
-when the data has none or several.
+when the data has none or several. ``#+ home: {section, key, columns, ended}``
+puts the answer on the home page (:mod:`lscp_kg.home_sections`).
 
 >>> queries = load_named_queries()
 >>> "statutory-partners" in queries
