@@ -73,22 +73,13 @@ def load_or_exit(data: tuple[Path, ...], base_iri: str, settings: StoreSettings 
         if settings is None:
             settings = store_settings(**chosen)
         kg = load_knowledge_graph(data, base_iri=base_iri, settings=settings)
-        if kg.is_remote:
-            _check_remote(kg)
+        note = kg.backend.check_base_iri(kg.base_iri)
+        if note:
+            click.echo(f"note: {note}", err=True)
         return kg
     except (DataFileError, ValueError, StoreError) as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
-
-
-def _check_remote(kg: KnowledgeGraph) -> None:
-    published = kg.backend.published(refresh=True)
-    if published is None:
-        click.echo(f"note: {kg.backend.describe()} has no lscp-kg registry: queries use the store's own dataset",
-                   err=True)
-    elif published.base_iri and published.base_iri != kg.base_iri:
-        raise ValueError(f"the store's graph was published with --base {published.base_iri}; "
-                         f"use the same base (this command has {kg.base_iri})")
 
 
 class _Commands(click.Group):
@@ -387,7 +378,7 @@ def publish(store: str, store_update: str | None, batch_size: int, data: tuple[P
     Credentials: LSCP_KG_STORE_UPDATE_USER / LSCP_KG_STORE_UPDATE_PASSWORD
     (or LSCP_KG_STORE_USER / LSCP_KG_STORE_PASSWORD), never options.
     """
-    from .backends.remote import RemoteBackend
+    from .backends import backend_class
     from .publish import publish as publish_graph
     from .validation import validate_graph
 
@@ -395,13 +386,16 @@ def publish(store: str, store_update: str | None, batch_size: int, data: tuple[P
         settings = store_settings(store=store, store_update=store_update)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--store") from None
+    if settings.remote_url is None:  # publishing is a SPARQL 1.1 Update: only a store reached over HTTP takes it
+        raise click.BadParameter(f"{store!r}: publish to a SPARQL store (sparql+http://host:port/path)",
+                                 param_hint="--store")
     kg = load_or_exit(data, base_iri, StoreSettings())
     report = validate_graph(kg)
     if not report.ok:
         click.echo(report.as_text(), err=True)
         click.echo("error: the graph does not validate; nothing was published", err=True)
         sys.exit(1)
-    remote = RemoteBackend(settings.remote_url, settings.update_url)
+    remote = backend_class(settings.store).from_settings(settings)
     click.echo(f"publishing {len(kg)} quads to {remote.describe()}", err=True)
     try:
         with click.progressbar(length=len(kg), label="loading", file=sys.stderr) as bar:

@@ -75,18 +75,13 @@ def _on_disk(kg, store_dir: Path) -> SearchIndex:
     return SearchIndex(db, store_dir.name)
 
 
-def _remote_version(kg) -> str:
-    published = kg.backend.published(refresh=True)
-    return f"{published.version}:{published.token}" if published else "unpublished"
-
-
 def index_for(kg) -> SearchIndex:
     """The search index of this graph, built (or read from beside its on-disk store) on first use."""
     backend = kg.backend
     index = _INDEXES.get(backend)
     if index is not None and kg.is_remote and time.monotonic() - index.checked_at > REMOTE_RECHECK_SECONDS:
         index.checked_at = time.monotonic()
-        if _remote_version(kg) != index.version:
+        if kg.backend.data_version(refresh=True) != index.version:
             index = None
     if index is not None:
         return index
@@ -98,7 +93,7 @@ def index_for(kg) -> SearchIndex:
         if store_dir is not None:
             index = _on_disk(kg, Path(store_dir))
         else:
-            version = _remote_version(kg) if kg.is_remote else "memory"
+            version = kg.backend.data_version(refresh=True) or "memory"
             index = SearchIndex(build_index(kg, version=version), version)
         _INDEXES[backend] = index
         return index

@@ -92,16 +92,12 @@ class KnowledgeGraph:
 
     Queries see the union of all named graphs as their default graph, because
     each fact lives in the named graph of the source passage that states it.
-    ``KnowledgeGraph(store=pyoxigraph.Store())`` wraps an embedded store;
-    ``KnowledgeGraph(backend=...)`` takes any backend.
+    ``KnowledgeGraph(backend=...)`` takes any backend; :func:`graph_from_quads`
+    builds an in-memory one.
     """
 
-    def __init__(self, store: ox.Store | None = None, base_iri: str = DEFAULT_BASE_IRI, files: tuple[Path, ...] = (),
-                 graph_files: dict[str, Path] | None = None, *, backend: StoreBackend | None = None):
-        if backend is None:
-            if store is None:
-                raise TypeError("KnowledgeGraph needs a store or a backend")
-            backend = EmbeddedBackend(store)
+    def __init__(self, *, backend: StoreBackend, base_iri: str = DEFAULT_BASE_IRI, files: tuple[Path, ...] = (),
+                 graph_files: dict[str, Path] | None = None):
         self.backend, self.base_iri, self.files = backend, base_iri, tuple(files)
         #: The data file that declared each named graph, for error messages (empty for a remote store).
         self.graph_files: dict[str, Path] = dict(graph_files or {})
@@ -110,9 +106,9 @@ class KnowledgeGraph:
         return f"KnowledgeGraph({self.backend.describe()}, base_iri={self.base_iri!r})"
 
     @property
-    def store(self) -> ox.Store:
-        """The backend's own store object, for the backends and their tests only: everything else goes
-        through the methods of this class (see :mod:`lscp_kg.backends`)."""
+    def store(self):
+        """The backend's own store object, for the backends' tests only: the package goes through the
+        methods of this class (tests/test_store_interface.py fails on any module of it reading this)."""
         return self.backend.store
 
     @property
@@ -208,25 +204,35 @@ def load_knowledge_graph(
 
     ``settings`` (from ``--store``/``--store-path``) chooses the store: by default
     a new in-memory store; ``store_path`` an on-disk store, built only when the
-    inputs changed; ``store`` a remote store already holding the published graph
+    inputs changed; ``store`` a store of the kind its address's scheme names
+    (:data:`~lscp_kg.backends.STORE_SCHEMES`) already holding the published graph
     (nothing is loaded; the local input files serve only to find source texts).
 
     Raises :class:`DataFileError` (file, line, message) before touching any store.
     """
     ontology, data = input_files(extra_data, include_shipped=include_shipped, include_ontology=include_ontology)
     files = tuple(ontology) + tuple(data)
-    if settings is not None and settings.remote_url:
+    if settings is not None and settings.store:
         if extra_data:
             raise ValueError("--data adds files to an embedded graph; to add them to a remote store, "
                              "publish them: lscp-kg publish --store URL --data PATH")
-        # chosen by the address's scheme (lscp_kg.backends.STORE_SCHEMES); the HTTP client is imported only now
-        backend = backend_class(settings.store)(settings.remote_url, settings.update_url)
+        # chosen by the address's scheme; the backend's module (an HTTP client) is imported only now
+        backend = backend_class(settings.store).from_settings(settings)
         return KnowledgeGraph(backend=backend, base_iri=base_iri, files=files)
     if settings is not None and settings.store_path:
         backend, graph_files, _built = open_on_disk(settings.store_path, list(files), base_iri,
                                                     lambda: parse_inputs(ontology, data, base_iri))
         return KnowledgeGraph(backend=backend, base_iri=base_iri, files=files, graph_files=graph_files)
     quads, graph_files = parse_inputs(ontology, data, base_iri)
-    store = ox.Store()
-    store.bulk_extend(quads)
-    return KnowledgeGraph(store=store, base_iri=base_iri, files=files, graph_files=graph_files)
+    return graph_from_quads(quads, base_iri, files, graph_files)
+
+
+def graph_from_quads(quads: Iterable[ox.Quad], base_iri: str = DEFAULT_BASE_IRI, files: tuple[Path, ...] = (),
+                     graph_files: dict[str, Path] | None = None) -> KnowledgeGraph:
+    """A knowledge graph of these quads in a new in-memory store.
+
+    >>> len(graph_from_quads([]))
+    0
+    """
+    return KnowledgeGraph(backend=EmbeddedBackend.from_quads(quads), base_iri=base_iri, files=files,
+                          graph_files=graph_files)

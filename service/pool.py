@@ -76,8 +76,8 @@ class QueryPool:
     """
 
     def __init__(self, kg: KnowledgeGraph, limits: Limits):
-        if kg.is_remote:  # the workers query the store themselves, within the service's time limit
-            kg.backend.timeout = limits.time_limit * 0.9  # answer (503) before the worker is killed
+        # A store with its own time limit stops a query (503) before the service kills the worker.
+        kg.backend.set_time_limit(limits.time_limit * 0.9)
         # How each worker opens the graph (its backend says: the folder of an on-disk store, a file of the
         # in-memory graph, or a remote store's address) and the descriptors it inherits.
         self.source, self.inherited = kg.backend.worker_source()
@@ -96,7 +96,7 @@ class QueryPool:
         self.replaced = 0  # workers killed over a limit, for /health
         self.start_error: str | None = None
         self.fairness = Fairness(limits)
-        self.needs_network = kg.is_remote
+        self.needs_network = bool(kg.backend.needs_network)
         self._first_ready = threading.Event()
 
     def start(self) -> None:

@@ -13,7 +13,7 @@ import signal
 import time
 from multiprocessing.connection import Connection
 
-from lscp_kg.backends import StoreError, StoreTimeout, open_for_worker
+from lscp_kg.backends import StoreError, StoreTimeout, open_for_worker, scheme_class
 from lscp_kg.service.results import NotAcceptableResult
 from lscp_kg.store import KnowledgeGraph
 
@@ -46,12 +46,11 @@ def worker_main(fd: int, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
     conn = Connection(fd)
     source, base_iri, memory_limit = conn.recv()
-    # A worker of a remote store keeps its network, to reach that one store; every other one cuts itself off.
-    isolated = False if source["scheme"] == "remote" else isolate_from_network()
+    # A worker of a store reached over the network keeps its network, to reach that one store; every other
+    # one cuts itself off. The backend's module is imported only now (the remote one brings an HTTP client).
+    isolated = False if scheme_class(source["scheme"]).needs_network else isolate_from_network()
     if memory_limit:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-    if source["scheme"] == "remote":
-        import lscp_kg.backends.remote  # noqa: F401 - registers its opener (an HTTP client: only when needed)
     kg = KnowledgeGraph(backend=open_for_worker(source), base_iri=base_iri)
     release_freed_memory()
     conn.send(("ready", isolated))

@@ -144,6 +144,9 @@ def test_a_remote_store_is_indexed_from_its_published_graph(kg):
             EmbeddedBackend.__init__(self, store)
             Published1.__init__(self)
 
+        def data_version(self, refresh=False):
+            return f"{self.version}:{self.version}"
+
     from lscp_kg.store import KnowledgeGraph
 
     remote = KnowledgeGraph(backend=RemoteLike(kg.store), base_iri=kg.base_iri)

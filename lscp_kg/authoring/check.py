@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..namespaces import PREFIXES
-from ..store import DataFileError, KnowledgeGraph, input_files, parse_inputs
+from ..store import DataFileError, KnowledgeGraph, graph_from_quads, input_files, parse_inputs
 from ..validation_locate import shown
 from .compiler import Compilation, Origin, compile_document
 from .errors import AuthoringError, AuthoringProblem
@@ -91,10 +91,8 @@ def _graph_with(result: CheckResult, base_iri: str, data: tuple[Path, ...]) -> K
         quads.extend(compiled.quads)
         for quad in compiled.quads:
             graph_files.setdefault(quad.graph_name.value, Path(compiled.file))
-    store = ox.Store()
-    store.bulk_extend(quads)
     files = tuple(ontology) + tuple(others) + tuple(Path(c.file) for c in result.compiled.values())
-    return KnowledgeGraph(store=store, base_iri=base_iri, files=files, graph_files=graph_files)
+    return graph_from_quads(quads, base_iri, files, graph_files)
 
 
 def _graph_problems(result: CheckResult, kg: KnowledgeGraph) -> None:

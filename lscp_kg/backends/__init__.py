@@ -11,9 +11,10 @@ Two implementations answer the same calls with the same pyoxigraph objects:
 Every caller (the service, the views, the scrutiny checks, the tests) goes
 through :class:`~lscp_kg.store.KnowledgeGraph` (``kg.query``, ``kg.statements``,
 ``kg.triple_count``, ``kg.fingerprint``...) and so never knows which one it has;
-nothing outside this package touches a pyoxigraph store. Store kinds are
-chosen by address scheme (:data:`STORE_SCHEMES`), and a query worker opens its
-own copy from :meth:`StoreBackend.worker_source` (:func:`open_for_worker`).
+nothing outside this package builds or touches a pyoxigraph store. Store kinds
+are chosen by address scheme (:data:`STORE_SCHEMES`), and a query worker opens
+its own copy from :meth:`StoreBackend.worker_source` (:func:`open_for_worker`)
+through the same registry: a new kind of store is one module and one line there.
 
 >>> store_settings(store="sparql+http://127.0.0.1:8890/sparql").remote_url
 'http://127.0.0.1:8890/sparql'
@@ -47,8 +48,23 @@ class StoreBackend(Protocol):
 
     #: True when a query needs the network (the service then keeps its workers' network).
     needs_network: bool
-    #: pyoxigraph's Store, or a read-only stand-in with its reading methods
-    store: object
+    @classmethod
+    def from_settings(cls, settings: "StoreSettings") -> "StoreBackend":
+        """The backend for ``--store ADDRESS`` (``settings.store``; the graph is already in the store)."""
+
+    @classmethod
+    def from_worker_source(cls, source: dict) -> "StoreBackend":
+        """Open the graph in a query worker from what :meth:`worker_source` described."""
+
+    def set_time_limit(self, seconds: float) -> None:
+        """Stop every later query after this long (a store without its own limit relies on the workers')."""
+
+    def data_version(self, refresh: bool = False) -> str | None:
+        """The version of data that can change under this process (a shared store's published version,
+        re-read when ``refresh``); None when the data is fixed for this backend's life."""
+
+    def check_base_iri(self, base_iri: str) -> str | None:
+        """Raise ValueError when the store's graph was built with another base IRI; a note to show, or None."""
 
     def query(self, sparql: str, substitutions: dict | None = None, **options):
         """Run a query: QuerySolutions, QueryBoolean or QueryTriples, as pyoxigraph's ``Store.query``.
@@ -81,16 +97,12 @@ class StoreBackend(Protocol):
 
     def worker_source(self) -> tuple[dict, tuple[int, ...]]:
         """How a query worker process opens this graph: a picklable description for :func:`open_for_worker`
-        and the file descriptors the worker must inherit."""
-
-
-#: How a worker opens each kind of source (``worker_source()["scheme"]``); filled by the backend modules.
-WORKER_OPENERS: dict = {}
+        (its ``scheme`` a key of :data:`STORE_SCHEMES`) and the file descriptors the worker must inherit."""
 
 
 def open_for_worker(source: dict) -> "StoreBackend":
     """The backend a query worker process opens from a :meth:`StoreBackend.worker_source` description."""
-    return WORKER_OPENERS[source["scheme"]](source)
+    return scheme_class(source["scheme"]).from_worker_source(source)
 
 
 def backend_class(address: str):
@@ -102,9 +114,17 @@ def backend_class(address: str):
     >>> backend_class("/var/lib/lscp-kg").__name__
     'EmbeddedBackend'
     """
-    scheme = address.split("://", 1)[0] if "://" in address else "file"
+    return scheme_class(address.split("://", 1)[0] if "://" in address else "file", address)
+
+
+def scheme_class(scheme: str, address: str | None = None):
+    """The backend class registered for an address scheme (its module imported only now).
+
+    >>> scheme_class("file").__name__
+    'EmbeddedBackend'
+    """
     if scheme not in STORE_SCHEMES:
-        raise ValueError(f"{address!r}: no store of the kind {scheme!r}; use one of {', '.join(STORE_SCHEMES)}")
+        raise ValueError(f"{address or scheme!r}: no store of the kind {scheme!r}; use one of {', '.join(STORE_SCHEMES)}")
     module, name = STORE_SCHEMES[scheme].rsplit(".", 1)
     return getattr(__import__(module, fromlist=[name]), name)
 
@@ -126,7 +146,14 @@ class StoreSettings:
 
     @property
     def remote_url(self) -> str | None:
-        return endpoint_url(self.store) if self.store else None
+        """The HTTP address of a store reached over the network (None for any other kind of store)."""
+        if not self.store:
+            return None
+        scheme = self.store.split("://", 1)[0] if "://" in self.store else None
+        # another registered kind of store (a store on disk is --store-path's, not an address)
+        if scheme in STORE_SCHEMES and scheme != "file" and not scheme_class(scheme).needs_network:
+            return None
+        return endpoint_url(self.store)  # refuses anything else that is not a network address
 
     @property
     def update_url(self) -> str | None:

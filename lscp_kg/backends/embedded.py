@@ -27,11 +27,10 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from . import WORKER_OPENERS
 
 MANIFEST = "manifest.json"
 LAYOUT_VERSION = 1
@@ -44,6 +43,39 @@ class EmbeddedBackend:
 
     def __init__(self, store: ox.Store, path: Path | None = None):
         self.store, self.path = store, path
+
+    @classmethod
+    def from_quads(cls, quads: Iterable[ox.Quad]) -> "EmbeddedBackend":
+        """A new in-memory store holding these quads.
+
+        >>> len(EmbeddedBackend.from_quads([ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("c"))]))
+        1
+        """
+        store = ox.Store()
+        store.bulk_extend(quads)
+        return cls(store)
+
+    @classmethod
+    def from_settings(cls, settings) -> "EmbeddedBackend":
+        raise ValueError(f"{settings.store!r}: an embedded store on disk is chosen with --store-path DIR")
+
+    @classmethod
+    def from_worker_source(cls, source: dict) -> "EmbeddedBackend":
+        if "path" in source:
+            return cls(ox.Store.read_only(source["path"]), Path(source["path"]))
+        store = ox.Store()
+        store.bulk_load(path=f"/proc/self/fd/{source['fd']}", format=ox.RdfFormat.N_QUADS)  # its own file offset
+        os.close(source["fd"])
+        return cls(store)
+
+    def set_time_limit(self, seconds: float) -> None:
+        """pyoxigraph has no time limit: the service's workers enforce it."""
+
+    def data_version(self, refresh: bool = False) -> str | None:
+        return None  # a reload makes a new backend
+
+    def check_base_iri(self, base_iri: str) -> str | None:
+        return None  # built here, from the same base
 
     def query(self, sparql: str, substitutions: dict | None = None, **options):
         options.pop("timeout", None)  # pyoxigraph has none: the service's workers enforce the limit
@@ -85,7 +117,7 @@ class EmbeddedBackend:
         disappears with the server however it ends) that each worker loads, so that the server keeps no
         second copy of the graph."""
         if self.path is not None:
-            return {"scheme": "embedded-path", "path": str(self.path)}, ()
+            return {"scheme": "file", "path": str(self.path)}, ()
         handle, name = tempfile.mkstemp(prefix="lscp-kg-dataset-", suffix=".nq")
         os.unlink(name)
         with os.fdopen(os.dup(handle), "wb") as out:
@@ -96,7 +128,7 @@ class EmbeddedBackend:
                 for block in iter(lambda: data.read(1 << 20), b""):
                     digest.update(block)
             self._fingerprint = digest.hexdigest()[:16]
-        return {"scheme": "embedded-nquads", "fd": handle}, (handle,)
+        return {"scheme": "file", "fd": handle}, (handle,)
 
 
     # A worker process gets the graph by pickling: from disk by its path, from memory as N-Quads.
@@ -125,20 +157,6 @@ class _Digest:
 
     def flush(self) -> None:  # pyoxigraph flushes the sink when it has written everything
         pass
-
-
-def _open_path(source: dict) -> EmbeddedBackend:
-    return EmbeddedBackend(ox.Store.read_only(source["path"]), Path(source["path"]))
-
-
-def _open_nquads(source: dict) -> EmbeddedBackend:
-    store = ox.Store()
-    store.bulk_load(path=f"/proc/self/fd/{source['fd']}", format=ox.RdfFormat.N_QUADS)  # its own file offset
-    os.close(source["fd"])
-    return EmbeddedBackend(store)
-
-
-WORKER_OPENERS.update({"embedded-path": _open_path, "embedded-nquads": _open_nquads})
 
 
 def fingerprint(files: list[Path], base_iri: str) -> str:

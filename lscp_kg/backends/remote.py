@@ -30,7 +30,7 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
-from . import WORKER_OPENERS, StoreError, StoreTimeout, http
+from . import StoreError, StoreTimeout, http
 from .registry import EMPTY_GRAPH, READ_QUERY, UNION_GRAPH, Published, check_query, parse_registry
 from .remote_results import solutions_from_json, triples_from_rdf
 from .query_rewrite import PreparedQuery, prepare
@@ -67,8 +67,32 @@ class RemoteBackend:
     def __setstate__(self, state: dict) -> None:
         self.__init__(**state)
 
+    @classmethod
+    def from_settings(cls, settings) -> "RemoteBackend":
+        return cls(settings.remote_url, settings.update_url)
+
+    @classmethod
+    def from_worker_source(cls, source: dict) -> "RemoteBackend":
+        return cls(source["url"], source["update_url"], source["timeout"])
+
     def describe(self) -> str:
         return f"SPARQL store at {self.url}"
+
+    def set_time_limit(self, seconds: float) -> None:
+        self.timeout = seconds  # the store is asked to stop then, and the answer is cut off
+
+    def data_version(self, refresh: bool = False) -> str | None:
+        published = self.published(refresh=refresh)
+        return f"{published.version}:{published.token}" if published else "unpublished"
+
+    def check_base_iri(self, base_iri: str) -> str | None:
+        published = self.published(refresh=True)
+        if published is None:
+            return f"{self.describe()} has no lscp-kg registry: queries use the store's own dataset"
+        if published.base_iri and published.base_iri != base_iri:
+            raise ValueError(f"the store's graph was published with --base {published.base_iri}; "
+                             f"use the same base (this command has {base_iri})")
+        return None
 
     # -- the registry ---------------------------------------------------------------------------
 
@@ -203,7 +227,7 @@ class RemoteBackend:
         return f"{self.url} {published.token if published else '-'}"
 
     def worker_source(self) -> tuple[dict, tuple[int, ...]]:
-        return {"scheme": "remote", "url": self.url, "update_url": self.update_url, "timeout": self.timeout}, ()
+        return {"scheme": "sparql+http", "url": self.url, "update_url": self.update_url, "timeout": self.timeout}, ()
 
     def __len__(self) -> int:
         named = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -227,10 +251,3 @@ def _pause(deadline: float, why: str) -> None:
     if time.monotonic() + 0.05 >= deadline:
         raise StoreTimeout(f"the query could not run within its time limit: {why}")
     time.sleep(min(0.2, max(0.0, deadline - time.monotonic() - 0.05)))
-
-
-def _open_remote(source: dict) -> RemoteBackend:
-    return RemoteBackend(source["url"], source["update_url"], source["timeout"])
-
-
-WORKER_OPENERS["remote"] = _open_remote
