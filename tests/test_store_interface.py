@@ -1,0 +1,204 @@
+"""The store interface is the only way to a store (issue 19, item 5).
+
+A new kind of store is one module and one line of the registry: the test backend below
+(``memtest://NAME``, a pyoxigraph store in memory wrapped in nothing but the interface) is found
+by its scheme, loaded by :func:`load_knowledge_graph`, reopened through the worker protocol, and
+answers every competency question as the embedded store does. And no module of the package
+outside ``lscp_kg/backends/`` builds a pyoxigraph store or reads a knowledge graph's ``.store``.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from pathlib import Path
+from typing import Iterator
+
+import pyoxigraph as ox
+import pytest
+import yaml
+
+from lscp_kg import backends
+from lscp_kg.backends import StoreSettings, backend_class, open_for_worker, store_settings
+from lscp_kg.store import KnowledgeGraph, graph_from_quads, load_knowledge_graph
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = yaml.safe_load((ROOT / "tests" / "competency" / "questions.yaml").read_text(encoding="utf-8"))
+
+#: The test stores by name: what ``memtest://NAME`` opens (the "server" of this kind of store).
+MEMTEST_DATA: dict[str, list[ox.Quad]] = {}
+
+
+class MemTestBackend:
+    """A whole backend: the interface over a pyoxigraph store it fills from :data:`MEMTEST_DATA`."""
+
+    needs_network = False
+
+    def __init__(self, name: str):
+        self.name, self.store, self.time_limit = name, ox.Store(), None
+        self.store.bulk_extend(MEMTEST_DATA[name])
+
+    @classmethod
+    def from_settings(cls, settings: StoreSettings) -> "MemTestBackend":
+        return cls(settings.store.split("://", 1)[1])
+
+    @classmethod
+    def from_worker_source(cls, source: dict) -> "MemTestBackend":
+        backend = cls(source["name"])
+        backend.set_time_limit(source["time_limit"])
+        return backend
+
+    def worker_source(self) -> tuple[dict, tuple[int, ...]]:
+        return {"scheme": "memtest", "name": self.name, "time_limit": self.time_limit}, ()
+
+    def query(self, sparql: str, substitutions: dict | None = None, **options):
+        options.pop("timeout", None)
+        options.pop("max_answer_bytes", None)
+        return self.store.query(sparql, substitutions=substitutions, **options)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        return self.store.quads_for_pattern(None, None, None, None)
+
+    def statements(self, subject=None, predicate=None, object=None, graph=None) -> Iterator[ox.Quad]:
+        return self.store.quads_for_pattern(subject, predicate, object, graph)
+
+    def named_graphs(self) -> list[ox.NamedNode]:
+        return sorted(self.store.named_graphs(), key=str)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def triple_count(self) -> int:
+        return len({quad.triple for quad in self.quads()})
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256(ox.serialize(self.quads(), format=ox.RdfFormat.N_QUADS)).hexdigest()[:16]
+
+    def describe(self) -> str:
+        return f"test store {self.name!r} (in memory)"
+
+    def set_time_limit(self, seconds: float) -> None:
+        self.time_limit = seconds
+
+    def data_version(self, refresh: bool = False) -> str | None:
+        return None
+
+    def check_base_iri(self, base_iri: str) -> str | None:
+        return None
+
+
+@pytest.fixture
+def memtest(monkeypatch, kg):
+    """The registry line that makes ``memtest://`` a kind of store, and a store named ``shipped``."""
+    monkeypatch.setitem(backends.STORE_SCHEMES, "memtest", f"{__name__}.MemTestBackend")
+    monkeypatch.setitem(MEMTEST_DATA, "shipped", list(kg.quads()))
+    return "memtest://shipped"
+
+
+def test_the_registry_finds_a_new_kind_of_store_by_its_scheme(memtest):
+    assert backend_class(memtest) is MemTestBackend
+    settings = store_settings(store=memtest)
+    assert settings.remote_url is None  # not a network address: nothing treats it as one
+    with pytest.raises(ValueError, match="no store of the kind 'nostore'"):
+        backend_class("nostore://x")
+
+
+def test_load_knowledge_graph_opens_it_and_it_answers_like_the_embedded_store(memtest, kg, named_queries):
+    other = load_knowledge_graph(settings=StoreSettings(store=memtest))
+    assert isinstance(other.backend, MemTestBackend) and not other.is_remote
+    assert len(other) == len(kg) and other.triple_count() == kg.triple_count()
+    assert other.named_graphs() == kg.named_graphs()
+    for case in CASES:
+        query = named_queries[case["query"]]
+        sparql, substitutions = query.prepare(case.get("params", {}), kg.base_iri)
+        assert _rows(other, sparql, substitutions) == _rows(kg, sparql, substitutions), f"CQ{case['id']}"
+        assert _rows(kg, sparql, substitutions), f"CQ{case['id']} answers nothing: the comparison would be empty"
+
+
+def test_a_worker_opens_it_through_the_registry(memtest, kg):
+    parent = load_knowledge_graph(settings=StoreSettings(store=memtest))
+    parent.backend.set_time_limit(12.5)
+    source, inherited = parent.backend.worker_source()
+    opened = open_for_worker(source)
+    assert isinstance(opened, MemTestBackend) and opened.time_limit == 12.5 and inherited == ()
+    worker_kg = KnowledgeGraph(backend=opened, base_iri=kg.base_iri)
+    assert worker_kg.fingerprint() == parent.fingerprint()
+
+
+def test_the_query_pool_gives_any_backend_its_time_limit(memtest):
+    from lscp_kg.service.limits import Limits
+    from lscp_kg.service.pool import QueryPool
+
+    graph = load_knowledge_graph(settings=StoreSettings(store=memtest))
+    pool = QueryPool(graph, Limits(time_limit=4.0))  # not started: no worker process
+    try:
+        assert graph.backend.time_limit == pytest.approx(3.6) and pool.needs_network is False
+        assert pool.source == {"scheme": "memtest", "name": "shipped", "time_limit": pytest.approx(3.6)}
+    finally:
+        pool.close()
+
+
+def test_a_remote_store_takes_its_time_limit_through_the_interface():
+    remote = backend_class("sparql+http://127.0.0.1:9/sparql").from_settings(
+        store_settings(store="sparql+http://127.0.0.1:9/sparql"))
+    remote.set_time_limit(2.5)
+    assert remote.needs_network and remote.worker_source()[0]["timeout"] == 2.5
+    assert open_for_worker(remote.worker_source()[0]).timeout == 2.5
+
+
+def test_the_embedded_store_reopens_through_the_registry_too(kg):
+    parent = graph_from_quads(kg.quads(), kg.base_iri)  # its own copy: worker_source names its version
+    source, inherited = parent.backend.worker_source()
+    assert source["scheme"] == "file" and inherited == (source["fd"],)
+    opened = KnowledgeGraph(backend=open_for_worker(source), base_iri=kg.base_iri)
+    assert len(opened) == len(kg) and opened.triple_count() == kg.triple_count()
+    ask = "SELECT ?l WHERE { ?p a lscp:SafeguardingPartnership ; rdfs:label ?l }"
+    assert _rows(opened, ask, None) == _rows(kg, ask, None) != []
+
+
+def _rows(graph: KnowledgeGraph, sparql: str, substitutions) -> list:
+    result = graph.query(sparql, substitutions=substitutions)
+    if isinstance(result, bool) or not hasattr(result, "variables"):
+        return [bool(result)]
+    names = [v.value for v in result.variables]
+    return sorted(tuple(str(row[n]) if row[n] is not None else "" for n in names) for row in result)
+
+
+# --- nothing outside lscp_kg/backends/ reaches into a store ----------------------------------------------------
+
+def _package_modules() -> list[Path]:
+    return sorted(p for folder in ("lscp_kg", "service") for p in (ROOT / folder).rglob("*.py")
+                  if "backends" not in p.relative_to(ROOT).parts[:2])
+
+
+def _reaches_into_a_store(path: Path) -> list[str]:
+    """Where a module builds or names pyoxigraph's Store, or reads ``.store`` of anything but the
+    settings (``StoreSettings.store`` is an address, not a store)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    # KnowledgeGraph.store itself (the property, kept for the backends' tests) reads its backend's store.
+    exempt = {id(n) for f in ast.walk(tree) if isinstance(f, ast.FunctionDef) and f.name == "store" for n in ast.walk(f)}
+    found = []
+    for node in sorted(ast.walk(tree), key=lambda n: getattr(n, "lineno", 0)):
+        if id(node) in exempt:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module == "pyoxigraph" and any(a.name == "Store" for a in node.names):
+            found.append(f"{path.name}:{node.lineno} imports pyoxigraph's Store")
+        elif isinstance(node, ast.Attribute) and node.attr == "Store":
+            found.append(f"{path.name}:{node.lineno} uses pyoxigraph's Store")
+        elif isinstance(node, ast.Attribute) and node.attr == "store" and not (
+                isinstance(node.value, ast.Name) and node.value.id == "settings"):
+            found.append(f"{path.name}:{node.lineno} reads .store")
+    return found
+
+
+def test_only_the_backends_touch_a_pyoxigraph_store():
+    found = [hit for path in _package_modules() for hit in _reaches_into_a_store(path)]
+    assert not found, "go through KnowledgeGraph's methods or lscp_kg.backends instead:\n" + "\n".join(found)
+
+
+def test_the_check_finds_what_it_looks_for(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("import pyoxigraph as ox\nfrom pyoxigraph import Store\ns = ox.Store()\nkg.store.query('ASK {}')\n"
+                   "settings.store\n\n\ndef store(self):\n    return self.backend.store\n", encoding="utf-8")
+    assert _reaches_into_a_store(bad) == ["bad.py:2 imports pyoxigraph's Store", "bad.py:3 uses pyoxigraph's Store",
+                                          "bad.py:4 reads .store"]
