@@ -16,6 +16,13 @@ are chosen by address scheme (:data:`STORE_SCHEMES`), and a query worker opens
 its own copy from :meth:`StoreBackend.worker_source` (:func:`open_for_worker`)
 through the same registry: a new kind of store is one module and one line there.
 
+A new kind of store: write a class with the methods of :class:`StoreBackend`
+(``from_settings`` opens ``--store SCHEME://...``; ``worker_source`` returns
+``{"scheme": SCHEME, ...}``, which ``from_worker_source`` opens in a worker;
+``needs_network`` says whether a worker may cut itself off), and add
+``"SCHEME": "module.Class"`` to :data:`STORE_SCHEMES`. tests/test_store_interface.py
+does exactly that with a test store.
+
 >>> store_settings(store="sparql+http://127.0.0.1:8890/sparql").remote_url
 'http://127.0.0.1:8890/sparql'
 >>> store_settings().remote_url is None
