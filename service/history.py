@@ -20,12 +20,16 @@ RESULTING = PREFIXES["org"] + "resultingOrganization"
 EVENT_DATE = PREFIXES["dcterms"] + "date"
 
 
-def date_in_words(text: str) -> str:
-    """An ISO date (or year-month, or year) as people write it.
+def date_in_words(text: str | None) -> str | None:
+    """An ISO date (or year-month, or year) as people write it; anything else (None included) as it is.
 
     >>> date_in_words("2022-07-01"), date_in_words("2022-01"), date_in_words("2021"), date_in_words("soon")
     ('1 July 2022', 'January 2022', '2021', 'soon')
+    >>> date_in_words(None) is None
+    True
     """
+    if not text:
+        return text
     for pattern, shown in (("%Y-%m-%d", "{d.day} {d:%B %Y}"), ("%Y-%m", "{d:%B %Y}"), ("%Y", "{d:%Y}")):
         try:
             return shown.format(d=dt.datetime.strptime(text[:10], pattern))

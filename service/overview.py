@@ -17,6 +17,7 @@ from pathlib import Path
 
 from lscp_kg.named_queries import QUERIES_DIR, load_named_queries
 from lscp_kg.service.errors import HttpError
+from lscp_kg.service.history import date_in_words, last_day
 from lscp_kg.service.scrutiny import report_for
 from lscp_kg.service.state import service_state
 
@@ -63,21 +64,7 @@ def ended(end: str | None, today: str) -> bool:
     >>> [ended(e, "2026-12-07") for e in ("2022-01", "2026", "2026-12", "2026-12-07", "2027", None)]
     [True, False, False, False, False, False]
     """
-    return bool(end) and end < today[:len(end)]
-
-
-def in_words(date: str | None) -> str | None:
-    """An ISO date, year-month or year as people write it.
-
-    >>> in_words("2019-06-29"), in_words("2022-01"), in_words("2025"), in_words(None)
-    ('29 June 2019', 'January 2022', '2025', None)
-    """
-    for pattern, shown in (("%Y-%m-%d", "{d.day} {d:%B %Y}"), ("%Y-%m", "{d:%B %Y}"), ("%Y", "{d:%Y}")):
-        try:
-            return shown.format(d=_dt.datetime.strptime((date or "")[:10], pattern))
-        except ValueError:
-            continue
-    return date
+    return bool(end) and last_day(end) < today  # the rule of service.history: the whole period has passed
 
 
 def former_bodies(rows: list[dict], today: str) -> list[dict]:
@@ -96,10 +83,10 @@ def former_bodies(rows: list[dict], today: str) -> list[dict]:
                                                "successors": []})
         if row.get("end") and (row["body"] not in ends or row["end"] < ends[row["body"]]):
             ends[row["body"]] = row["end"]
-            entry["end"] = in_words(row["end"])
+            entry["end"] = date_in_words(row["end"])
         if row.get("successor") and row["successor"] not in [s["iri"] for s in entry["successors"]]:
             entry["successors"].append({"iri": row["successor"], "label": row.get("successorLabel") or row["successor"],
-                                        "since": in_words(row.get("since"))})
+                                        "since": date_in_words(row.get("since"))})
     return [e for iri, e in found.items() if e["successors"] or ended(ends.get(iri), today)]
 
 
@@ -110,7 +97,7 @@ def past(rows: list[dict], today: str, column: str = "end") -> list[dict]:
     >>> [r["ended"] for r in past([{"end": "2025"}, {"end": "2027"}, {"end": None}], "2026-12-07")]
     ['2025', None, None]
     """
-    return [dict(row, ended=in_words(row[column]) if ended(row.get(column), today) else None) for row in rows]
+    return [dict(row, ended=date_in_words(row[column]) if ended(row.get(column), today) else None) for row in rows]
 
 
 def scrutiny_report() -> dict | None:
