@@ -70,10 +70,11 @@ def create_app(config: Mapping | None = None) -> Flask:
     register_error_handlers(app)
     register_request_log(app)
     register_security_headers(app, origins)
-    from lscp_kg.service import compare, entities, explore, links, pages, queries, scrutiny, search, source_pages, sparql, timeline
+    from lscp_kg.service import (compare, entities, explore, explore_export, links, pages, queries, scrutiny, search,
+                                 source_pages, sparql, timeline)
 
-    for blueprint in (sparql.bp, queries.bp, entities.bp, pages.bp, explore.bp, scrutiny.bp, source_pages.bp, search.bp,
-                      compare.bp, timeline.bp):
+    for blueprint in (sparql.bp, queries.bp, entities.bp, pages.bp, explore.bp, explore_export.bp, scrutiny.bp,
+                      source_pages.bp, search.bp, compare.bp, timeline.bp):
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(entity_url=links.entity_url, short_iri=links.short_iri, source_url=links.source_url,
                                  quote_url=links.quote_url,

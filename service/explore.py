@@ -18,7 +18,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
-from lscp_kg.scrutiny_partnerships import partnerships_in
+from lscp_kg.named_queries import ParameterError
+from lscp_kg.scrutiny_partnerships import partnerships_in, resolve_partnership
 from lscp_kg.search import index_for
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.links import entity_url, quote_url
@@ -62,13 +63,10 @@ def chosen_partnership() -> str | None:
     raw = request.args.get("partnership", "")
     if not raw:
         return None
-    base = service_state().kg.base_iri
-    iri = raw if ":" in raw.split("/", 1)[0] else base + raw.lstrip("/")
-    known = loaded_partnerships()
-    if iri not in known:
-        names = "; ".join(sorted(known.values())) or "none"
-        raise HttpError(400, f"no partnership {raw!r} is loaded; the partnerships are: {names}")
-    return iri
+    try:  # the one reading of a partnership parameter (as /scrutiny reads it)
+        return resolve_partnership(service_state().kg, raw)
+    except ParameterError as error:
+        raise HttpError(400, str(error)) from None
 
 
 def with_partnership(href: str, partnership: str | None) -> str:
@@ -258,8 +256,5 @@ def show_all(drawn, state: ViewState, partnership: str | None) -> dict | None:
     pairs = [(k, v) for k, v in request.args.items(multi=True)] + [("expand", n) for n in left_out]
     return {"href": request.path + "?" + urlencode(pairs), "count": len(every)}
 
-
-from lscp_kg.service.explore_export import bp as export_bp  # noqa: E402 (the exports' context and PDF, service/explore_export.py)
-bp.register_blueprint(export_bp)
 
 __all__ = ["bp", "VIEW_PARAMETERS", "entities_href"]

@@ -29,6 +29,7 @@ from reportlab.pdfgen import canvas
 from svglib.svglib import svg2rlg
 
 from lscp_kg.service.errors import HttpError
+from lscp_kg.service.explore import chosen_partnership, loaded_partnerships
 from lscp_kg.service.links import source_url
 from lscp_kg.service.state import service_state
 
@@ -50,8 +51,6 @@ DATES = (("lscp:asOf", "as of"), ("dcterms:modified", "updated"), ("lscp:revised
 
 def _partnerships() -> dict[str, str]:
     """The partnership the view draws (``?partnership=``, as the explorer chooses it), else every loaded one."""
-    from lscp_kg.service.explore import chosen_partnership, loaded_partnerships
-
     chosen, known = chosen_partnership(), loaded_partnerships()
     return {chosen: known[chosen]} if chosen else dict(sorted(known.items(), key=lambda item: item[1].casefold()))
 
