@@ -24,7 +24,7 @@ from .errors import AuthoringError, AuthoringProblem
 from .kinds import RDF_TYPE, RDFS
 from .people import namesakes
 from .references import unknown_references
-from .registry import KINDS
+from .kind_registry import KINDS
 from .yamlload import load_yaml_file
 
 #: Where the titles of Acts come from (an Act not there needs its own type and label).

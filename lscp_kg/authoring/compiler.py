@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from ..namespaces import DEFAULT_BASE_IRI, PREFIXES
 from .errors import AuthoringError, AuthoringProblem
 from .kinds import DCT, LSCP, RDF_TYPE, RDFS, compile_entry
-from .registry import KINDS, entry_kind
+from .kind_registry import KINDS, entry_kind
 from .quotes import SourceText, first_difference
 from .schema import schema_problems
 from .terms import Namespaces, TermError

@@ -25,7 +25,7 @@ from ..namespaces import DEFAULT_BASE_IRI, PREFIXES
 from ..store import SHIPPED_DATA_DIR, data_files, ontology_files, parse_file
 from .compiler import PROV_VALUE, compile_document
 from .kinds import DCT, LSCP, RDF_TYPE, RDFS
-from .registry import KINDS
+from .kind_registry import KINDS
 from .quotes import SourceText
 from .schema import SCHEMA_FILE
 from .terms import Namespaces

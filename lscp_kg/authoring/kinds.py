@@ -2,10 +2,10 @@
 
 Each kind (person, body, seat, ...) has a namespace for its names, the classes
 its ``type`` can name, and fields; each field is one RDF property. Kinds are
-data: the groups live in ``kinds_*.py``, ``registry.py`` collects them, and the JSON Schema is
+data: the groups live in ``kinds_*.py``, ``kind_registry.py`` collects them, and the JSON Schema is
 generated from them.
 
->>> from lscp_kg.authoring.registry import KINDS
+>>> from lscp_kg.authoring.kind_registry import KINDS
 >>> kind = KINDS["person"]
 >>> [f.key for f in kind.fields][:3]
 ['type', 'label', 'name_used']

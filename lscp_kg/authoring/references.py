@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from ..store import KnowledgeGraph
 from .compiler import Compilation
 from .errors import AuthoringProblem
-from .registry import KINDS
+from .kind_registry import KINDS
 from .terms import LEGISLATION
 from .vocabulary import unknown_term
 

@@ -20,7 +20,7 @@ from jsonschema import Draft202012Validator
 from ..locations import ONTOLOGY_DIR
 from .errors import AuthoringProblem
 from .kinds import DURATION, FREQUENCIES, Field
-from .registry import KINDS, entry_kind
+from .kind_registry import KINDS, entry_kind
 
 SCHEMA_FILE = ONTOLOGY_DIR / "authoring.schema.json"
 SCHEMA_ID = "https://lscp-kg.example.org/ontology/authoring.schema.json"

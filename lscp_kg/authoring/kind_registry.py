@@ -1,4 +1,4 @@
-"""All the kinds, collected from the group modules (``kinds_*.py``), in the order the schema and the guide list them.
+"""The kinds of entry, from the group modules (``kinds_*.py``), in the order the schema and the guide list them.
 
 >>> list(KINDS)[:3]
 ['partnership', 'organisation', 'person']
