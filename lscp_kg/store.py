@@ -21,70 +21,26 @@ import pyoxigraph as ox
 
 from .backends import StoreBackend, StoreSettings, backend_class
 from .backends.embedded import EmbeddedBackend, open_on_disk
-from .data_errors import DataFileError  # noqa: F401 - raised here, and imported from here by callers
-from .locations import ONTOLOGY_DIR, ONTOLOGY_FILE, PACKAGE_ROOT, SHAPES_FILE, SHIPPED_DATA_DIR  # noqa: F401
+from .data_errors import DataFileError
+from .locations import ONTOLOGY_DIR, ONTOLOGY_FILE, PACKAGE_ROOT, SHAPES_FILE, SHIPPED_DATA_DIR
 from .namespaces import DEFAULT_BASE_IRI, ONTOLOGY_IRI, PREFIXES
+from .rdf_files import AUTHORING_SUFFIXES, RDF_FORMATS, data_files, input_files, ontology_files, parse_rdf_file
 
-
-def ontology_files() -> list[Path]:
-    """The ontology modules (every ``ontology/*.ttl`` but the SHACL shapes)."""
-    return sorted(p for p in ONTOLOGY_DIR.glob("*.ttl") if p != SHAPES_FILE)
-
-
-RDF_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".trig": ox.RdfFormat.TRIG,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-}
-#: Authoring files (lscp_kg.authoring), compiled to quads as they are loaded.
-AUTHORING_SUFFIXES = (".yaml", ".yml")
-
-
-def data_files(paths: Iterable[Path | str]) -> list[Path]:
-    """Expand files and folders into the RDF files they hold, in a stable order.
-
-    >>> names = [p.name for p in data_files([ONTOLOGY_DIR])]
-    >>> "lscp.ttl" in names and names == sorted(names)
-    True
-    """
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in (*RDF_FORMATS, *AUTHORING_SUFFIXES) and p.is_file()))
-        elif path.is_file():
-            if path.suffix not in (*RDF_FORMATS, *AUTHORING_SUFFIXES):
-                raise DataFileError(path, f"unsupported file type {path.suffix!r}; use one of "
-                                          f"{', '.join((*RDF_FORMATS, *AUTHORING_SUFFIXES))}")
-            found.append(path)
-        else:
-            raise DataFileError(path, "no such file or folder")
-    return found
+# Imported from here by callers (the loader's module is where they look for the files and the error).
+__all__ = ["AUTHORING_SUFFIXES", "DataFileError", "KnowledgeGraph", "ONTOLOGY_DIR", "ONTOLOGY_FILE", "PACKAGE_ROOT",
+           "RDF_FORMATS", "SHAPES_FILE", "SHIPPED_DATA_DIR", "data_files", "graph_from_quads", "input_files",
+           "load_knowledge_graph", "ontology_files", "parse_file", "parse_inputs"]
 
 
 def parse_file(path: Path, base_iri: str, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
-    """Parse one file into quads; triples of Turtle files go into ``graph`` (default graph if None)."""
+    """Parse one data file into quads: an authoring file compiled, an RDF file as :func:`parse_rdf_file` does."""
     if path.suffix in AUTHORING_SUFFIXES:
+        # Imported only for an authoring file: lscp_kg.authoring costs about 270 ms (rdflib, jsonschema),
+        # which every process that loads no .yaml (each query worker imports this module) would pay.
         from .authoring.compiler import compile_file  # AuthoringError is a DataFileError
 
         return compile_file(path, base_iri)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise DataFileError(path, f"cannot read: {error.strerror or error}") from error
-    fmt = RDF_FORMATS[path.suffix]
-    try:
-        # Blank node labels are scoped to their file, as RDF says they are.
-        parsed = ox.parse(data, format=fmt, base_iri=base_iri, rename_blank_nodes=True)
-        quads = list(parsed)
-    except SyntaxError as error:
-        raise DataFileError(path, str(error.msg), error.lineno, error.offset) from error
-    except (ValueError, UnicodeDecodeError) as error:
-        raise DataFileError(path, str(error)) from error
-    if graph is not None:
-        quads = [ox.Quad(q.subject, q.predicate, q.object, graph) if isinstance(q.graph_name, ox.DefaultGraph) else q for q in quads]
-    return quads
+    return parse_rdf_file(path, base_iri, graph)
 
 
 class KnowledgeGraph:
@@ -168,13 +124,6 @@ class KnowledgeGraph:
 
 
 _DEFAULT_PREFIXES = dict(PREFIXES)
-
-
-def input_files(extra_data: Sequence[Path | str] = (), *, include_shipped: bool = True,
-                include_ontology: bool = True) -> tuple[list[Path], list[Path]]:
-    """The ontology modules and the data files a graph is built from (missing paths raise DataFileError)."""
-    sources = ([SHIPPED_DATA_DIR] if include_shipped else []) + list(extra_data)
-    return (ontology_files() if include_ontology else []), data_files(sources)
 
 
 def parse_inputs(ontology: Sequence[Path], data: Sequence[Path], base_iri: str) -> tuple[list[ox.Quad], dict[str, Path]]:

@@ -26,6 +26,7 @@ from rdflib import namespace as rdflib_namespaces
 
 from ..locations import SHIPPED_DATA_DIR
 from ..namespaces import PREFIXES
+from ..rdf_files import RDF_FORMATS, data_files, ontology_files, parse_rdf_file
 
 #: Vocabularies whose terms rdflib lists (prefix -> its DefinedNamespace).
 _CLOSED = {"org": "ORG", "foaf": "FOAF", "skos": "SKOS", "dcterms": "DCTERMS", "prov": "PROV", "schema": "SDO",
@@ -35,20 +36,18 @@ _OWN = ("lscp", "freq")
 
 
 def _subjects(paths) -> set[str]:
-    from ..store import parse_file
-
+    """The IRIs these RDF files say something about (an authoring file defines no vocabulary: it uses one)."""
     found: set[str] = set()
     for path in paths:
-        found.update(q.subject.value for q in parse_file(path, "https://lscp-kg.example.org/")
-                     if isinstance(q.subject, ox.NamedNode))
+        if path.suffix in RDF_FORMATS:
+            found.update(q.subject.value for q in parse_rdf_file(path, "https://lscp-kg.example.org/")
+                         if isinstance(q.subject, ox.NamedNode))
     return found
 
 
 @lru_cache(maxsize=1)
 def vocabulary_terms() -> dict[str, frozenset[str]]:
     """For each checked prefix, the local names its vocabulary defines."""
-    from ..store import data_files, ontology_files
-
     terms: dict[str, frozenset[str]] = {}
     for prefix, name in _CLOSED.items():
         space = getattr(rdflib_namespaces, name)
