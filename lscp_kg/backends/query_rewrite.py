@@ -79,30 +79,41 @@ def _constant_edits(toks: list[Token], info: QueryOutline, substitutions: dict) 
     if info.where_open is None:
         return []
     terms = {variable.value: term_text(term) for variable, term in substitutions.items()}
-    edits, mode, parens = [], None, 0  # mode: None (patterns), "projection", "keep"
-    close = matching_close(toks, info.where_open)
-    for i in range(info.where_open + 1, close):
-        tok, before = toks[i], toks[i - 1]
-        word = tok.text.lower() if tok.kind == "word" else None
-        if word == "select":
-            mode, parens = "projection", 0
-        elif word == "values" or (word == "by" and before.text.lower() in ("group", "order")):
-            mode = "keep"
-        elif tok.text in ("{", "}") or (mode and word in _CLAUSE_ENDS):
-            mode = None
-        elif tok.text in ("(", ")"):
-            parens += 1 if tok.text == "(" else -1
-        if tok.kind != "var" or tok.text[1:] not in terms or mode == "keep":
-            continue
-        if before.text.lower() == "as" or (before.text == "(" and toks[i - 2].text.lower() == "bound"):
+    edits, mode, parens = [], None, 0
+    for i in range(info.where_open + 1, matching_close(toks, info.where_open)):
+        tok = toks[i]
+        mode, parens = _clause_after(tok, toks[i - 1], mode, parens)
+        if _stays_a_variable(toks, i, terms, mode):
             continue
         term = terms[tok.text[1:]]
-        if mode == "projection":
-            if parens == 0:
-                edits.append((tok.start, tok.end, f"({term} AS {tok.text})"))
-            continue
-        edits.append((tok.start, tok.end, term))
+        if mode != "projection":
+            edits.append((tok.start, tok.end, term))
+        elif parens == 0:
+            edits.append((tok.start, tok.end, f"({term} AS {tok.text})"))
     return edits
+
+
+def _clause_after(tok: Token, before: Token, mode: str | None, parens: int) -> tuple[str | None, int]:
+    """Where the query is once ``tok`` is read: mode None (patterns), "projection" (a sub-select's, with its
+    parenthesis depth) or "keep" (VALUES headers, GROUP BY / ORDER BY: variables stay)."""
+    word = tok.text.lower() if tok.kind == "word" else None
+    if word == "select":
+        return "projection", 0
+    if word == "values" or (word == "by" and before.text.lower() in ("group", "order")):
+        return "keep", parens
+    if tok.text in ("{", "}") or (mode and word in _CLAUSE_ENDS):
+        return None, parens
+    if tok.text in ("(", ")"):
+        return mode, parens + (1 if tok.text == "(" else -1)
+    return mode, parens
+
+
+def _stays_a_variable(toks: list[Token], i: int, terms: dict[str, str], mode: str | None) -> bool:
+    """Whether token ``i`` is left as it is: not a bound variable, or where SPARQL needs a variable."""
+    tok, before = toks[i], toks[i - 1]
+    if tok.kind != "var" or tok.text[1:] not in terms or mode == "keep":
+        return True
+    return before.text.lower() == "as" or (before.text == "(" and toks[i - 2].text.lower() == "bound")
 
 
 def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:

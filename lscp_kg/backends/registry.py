@@ -28,6 +28,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
+from lscp_kg.sparql_terms import sparql_term
+
 REGISTRY_GRAPH = "urn:lscp-kg:registry"
 REG = "urn:lscp-kg:registry#"
 DEFAULT_GRAPH_HOLDER = "urn:lscp-kg:default-graph"
@@ -87,10 +91,6 @@ def parse_registry(rows: list[dict]) -> Published | None:
 
 
 def _literal(text: str, datatype: str | None = None) -> str:
-    import pyoxigraph as ox
-
-    from lscp_kg.sparql_terms import sparql_term
-
     return sparql_term(ox.Literal(text, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(text))
 
 

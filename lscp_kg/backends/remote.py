@@ -34,6 +34,7 @@ from . import StoreError, StoreTimeout, http
 from .registry import EMPTY_GRAPH, READ_QUERY, UNION_GRAPH, Published, check_query, parse_registry
 from .remote_results import solutions_from_json, triples_from_rdf
 from .query_rewrite import PreparedQuery, prepare
+from .remote_view import RemoteStoreView
 
 RESULTS_JSON = "application/sparql-results+json"
 GRAPH_TYPES = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8"
@@ -49,8 +50,6 @@ class RemoteBackend:
     needs_network = True
 
     def __init__(self, url: str, update_url: str | None = None, timeout: float = 60.0):
-        from .remote_view import RemoteStoreView
-
         self.url, self.update_url, self.timeout = url, update_url or url, timeout
         #: ``kg.store`` for code written against pyoxigraph's Store (reading only)
         self.store = RemoteStoreView(self)
@@ -119,29 +118,11 @@ class RemoteBackend:
         default, named = options.get("default_graph"), options.get("named_graphs")
         union = options.get("use_default_graph_as_union", False)
         if published is None:  # a store lscp-kg did not publish to: its own dataset, or what was asked
-            default_iris = [_graph_iri(g, None) for g in _as_list(default)] if default is not None else (
-                None if union else list(query.query_from) or None)
-            named_iris = [g.value for g in _as_list(named)] if named is not None else list(query.query_from_named) or None
-            return default_iris, named_iris
-        known = set(published.graphs)
-        if default is not None:
-            default_iris = [_graph_iri(g, published.default_graph) for g in _as_list(default)]
-            default_iris = [g for g in default_iris if g in known or g == published.default_graph]
-        elif union:
-            default_iris = [UNION_GRAPH]
-        elif query.query_from:
-            default_iris = [g for g in query.query_from if g in known]
-        else:
-            default_iris = [published.default_graph] if published.default_graph else []
+            return _asked_dataset(query, default, named, union)
+        default_iris = _published_default_graphs(published, query, default, union) or [EMPTY_GRAPH]
         if not query.uses_graph:
-            return default_iris or [EMPTY_GRAPH], None
-        if named is not None:
-            named_iris = [g.value for g in _as_list(named) if g.value in known]
-        elif query.query_from_named:
-            named_iris = [g for g in query.query_from_named if g in known]
-        else:
-            named_iris = list(published.graphs)
-        return default_iris or [EMPTY_GRAPH], named_iris or [EMPTY_GRAPH]
+            return default_iris, None
+        return default_iris, _published_named_graphs(published, query, named) or [EMPTY_GRAPH]
 
     # -- queries --------------------------------------------------------------------------------
 
@@ -233,6 +214,39 @@ class RemoteBackend:
         named = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         default = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", use_default_graph_as_union=False)
         return sum(int(next(iter(rows))["n"].value) for rows in (named, default))
+
+
+def _asked_dataset(query: PreparedQuery, default, named, union: bool) -> tuple[list | None, list | None]:
+    """FROM and FROM NAMED graphs for a store without a registry: the options', else the query's own."""
+    if default is not None:
+        default_iris = [_graph_iri(g, None) for g in _as_list(default)]
+    else:
+        default_iris = None if union else list(query.query_from) or None
+    named_iris = [g.value for g in _as_list(named)] if named is not None else list(query.query_from_named) or None
+    return default_iris, named_iris
+
+
+def _published_default_graphs(published: Published, query: PreparedQuery, default, union: bool) -> list[str]:
+    """The FROM graphs among the published ones: the options', the union graph, the query's, or the default."""
+    known = frozenset(published.graphs)
+    if default is not None:
+        iris = [_graph_iri(g, published.default_graph) for g in _as_list(default)]
+        return [g for g in iris if g in known or g == published.default_graph]
+    if union:
+        return [UNION_GRAPH]
+    if query.query_from:
+        return [g for g in query.query_from if g in known]
+    return [published.default_graph] if published.default_graph else []
+
+
+def _published_named_graphs(published: Published, query: PreparedQuery, named) -> list[str]:
+    """The FROM NAMED graphs among the published ones: the options', the query's, or all of them."""
+    known = frozenset(published.graphs)
+    if named is not None:
+        return [g.value for g in _as_list(named) if g.value in known]
+    if query.query_from_named:
+        return [g for g in query.query_from_named if g in known]
+    return list(published.graphs)
 
 
 def _as_list(graphs) -> list:

@@ -79,51 +79,65 @@ def outline(text: str) -> QueryOutline:
     [(False, 'ex:g')]
     """
     toks = tokens(text)
+    declared, base, form, form_index = _prologue(toks)
+    used, service, uses_graph = _what_the_body_uses(toks[form_index:])
+    search_from, where_open = _where_group(toks, form, form_index)
+    stop = where_open if where_open is not None else len(toks)
+    clauses, dataset_at = _dataset_clauses(text, toks, search_from, stop + (1 if stop < len(toks) else 0))
+    return QueryOutline(form, declared, used, base, service, uses_graph, where_open, dataset_at, clauses)
+
+
+def _word(tok: Token) -> str | None:
+    return tok.text.lower() if tok.kind == "word" else None
+
+
+def _prologue(toks: list[Token]) -> tuple[dict[str, str], str | None, str | None, int]:
+    """The declared prefixes, the BASE, and the query form with its token index (len(toks) if none)."""
     declared: dict[str, str] = {}
-    used = set()
     base = None
-    service = uses_graph = False
-    form = None
-    form_index = len(toks)
     i = 0
     while i < len(toks):
-        word = toks[i].text.lower() if toks[i].kind == "word" else None
+        word = _word(toks[i])
         if word == "prefix" and i + 2 < len(toks) and toks[i + 1].kind == "pname":
             declared[toks[i + 1].text.split(":", 1)[0]] = toks[i + 2].text[1:-1]
             i += 3
-            continue
-        if word == "base" and i + 1 < len(toks):
+        elif word == "base" and i + 1 < len(toks):
             base = toks[i + 1].text[1:-1]
             i += 2
-            continue
-        if word in QUERY_FORMS:
-            form, form_index = word, i
-        break
-    for tok in toks[form_index:]:
-        service = service or glued_keyword(tok) == "service"  # SERVICE, SERVICESILENT, SERVICEex:e ...
-        if tok.kind == "pname":
-            used.add(tok.text.split(":", 1)[0])
-        elif tok.kind == "word" and tok.text.lower() == "graph":
-            uses_graph = True
-    where_open = None
+        else:
+            return declared, base, (word if word in QUERY_FORMS else None), (i if word in QUERY_FORMS else len(toks))
+    return declared, base, None, len(toks)
+
+
+def _what_the_body_uses(toks: list[Token]) -> tuple[frozenset[str], bool, bool]:
+    """The prefixes used, whether there is a SERVICE, whether there is a GRAPH pattern."""
+    used = frozenset(tok.text.split(":", 1)[0] for tok in toks if tok.kind == "pname")
+    service = any(glued_keyword(tok) == "service" for tok in toks)  # SERVICE, SERVICESILENT, SERVICEex:e ...
+    return used, service, any(_word(tok) == "graph" for tok in toks)
+
+
+def _where_group(toks: list[Token], form: str | None, form_index: int) -> tuple[int, int | None]:
+    """Where the dataset clauses may start (after a CONSTRUCT template), and the "{" of the WHERE group."""
     search_from = form_index + 1
     if form in ("select", "ask", "describe"):
-        where_open = _first_group(toks, search_from)
-    elif form == "construct" and form_index + 1 < len(toks) and toks[form_index + 1].text == "{":
+        return search_from, _first_group(toks, search_from)
+    if form == "construct" and form_index + 1 < len(toks) and toks[form_index + 1].text == "{":
         search_from = matching_close(toks, form_index + 1) + 1
-        where_open = _first_group(toks, search_from)
-    stop = where_open if where_open is not None else len(toks)
-    clauses, dataset_at, parens = [], len(text), 0
-    for j in range(search_from, stop + (1 if stop < len(toks) else 0)):
+        return search_from, _first_group(toks, search_from)
+    return search_from, None
+
+
+def _dataset_clauses(text: str, toks: list[Token], start: int, stop: int) -> tuple[tuple, int]:
+    """The FROM / FROM NAMED clauses between ``start`` and ``stop``, and the offset where such clauses belong."""
+    clauses, parens = [], 0
+    for j in range(start, stop):
         tok = toks[j]
         parens += (tok.text == "(") - (tok.text == ")")
-        word = tok.text.lower() if tok.kind == "word" and parens == 0 else None
+        word = _word(tok) if parens == 0 else None
         if word == "from" and j + 1 < len(toks):
-            named = toks[j + 1].kind == "word" and toks[j + 1].text.lower() == "named"
+            named = _word(toks[j + 1]) == "named"
             iri = toks[j + 2 if named else j + 1]
             clauses.append((named, iri, tok.start, iri.end))
         elif word in _AFTER_DATASET or (tok.text == "{" and parens == 0):
-            dataset_at = tok.start
-            break
-    return QueryOutline(form, declared, frozenset(used), base, service, uses_graph, where_open, dataset_at,
-                        tuple(clauses))
+            return tuple(clauses), tok.start
+    return tuple(clauses), len(text)
