@@ -5,7 +5,7 @@ base) or a name. An IRI must be an entity of the graph of one of the
 parameter's kinds (``class:`` in the query's header, subclasses counting);
 a name resolves to the one entity of those kinds that it names (exactly, or
 as the only match of the search). Anything else raises
-:class:`~lscp_kg.named_queries.ParameterError` with what went wrong and the
+:class:`~lscp_kg.query_parameters.ParameterError` with what went wrong and the
 closest matches (``suggestions``), or the candidates (``ambiguous``) when a
 name fits several. Defaults written as rules (``{only: ...}``, ``{label: ...}``)
 are resolved here too, against the loaded data, once at start-up.
@@ -28,11 +28,13 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-from typing import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
 
 import pyoxigraph as ox
 
-from .named_queries import NamedQuery, Parameter, ParameterError
+from .query_binding import NamedQuery
+from .query_parameters import Parameter, ParameterError
 from .search import ANY_KIND, MAX_QUERY_LENGTH, Hit, index_for
 
 log = logging.getLogger(__name__)
@@ -78,43 +80,68 @@ def _closest(index, text: str, kinds: tuple[str, ...]) -> list[dict]:
     return [suggestion(h) for h in hits]
 
 
+@dataclass(frozen=True)
+class _Lookup:
+    """One parameter's value looked up in one graph: its search index, the kinds it takes, and those in words."""
+
+    kg: Any
+    param: Parameter
+    index: Any
+    kinds: tuple[str, ...]
+    wanted: str
+
+    @classmethod
+    def of(cls, kg, param: Parameter) -> _Lookup:
+        index = index_for(kg)
+        return cls(kg, param, index, tuple(c for c in param.classes if c not in ANY_KIND),
+                   kinds_in_words(index, param.classes))
+
+    def refuse(self, message: str, suggestions=(), ambiguous: bool = False) -> ParameterError:
+        return ParameterError(self.param.name, message, suggestions, ambiguous)
+
+
 def resolve_value(kg, param: Parameter, text: str) -> ox.NamedNode:
     """The entity a parameter's value stands for; raises :class:`ParameterError` with suggestions."""
-    index, text = index_for(kg), text.strip()
-    wanted = kinds_in_words(index, param.classes)
-    kinds = tuple(c for c in param.classes if c not in ANY_KIND)
+    lookup, text = _Lookup.of(kg, param), text.strip()
     if not text:
-        choices = [suggestion(h) for h in index.of_kinds(kinds, limit=CHOICES)]
-        raise ParameterError(param.name, f"is required: choose a {wanted}", choices)
-    if len(text) > MAX_QUERY_LENGTH and not looks_like_iri(text):
-        raise ParameterError(param.name, f"a name is at most {MAX_QUERY_LENGTH} characters")
+        choices = [suggestion(h) for h in lookup.index.of_kinds(lookup.kinds, limit=CHOICES)]
+        raise lookup.refuse(f"is required: choose a {lookup.wanted}", choices)
     if looks_like_iri(text):
-        term = param.to_term(text, kg.base_iri)  # refuses what cannot be an IRI
-        hit = index.entity(term.value)
-        if hit is not None:
-            if kinds and not hit.classes.intersection(kinds):
-                raise ParameterError(param.name, f"{hit.label} ({text}) is a {hit.kind.lower()}, not a {wanted}",
-                                     _closest(index, hit.label, kinds))
-            return term
-        if _of_kind(kg, term.value, param.classes):
-            return term
-        words = " ".join(re.split(r"[/#:_.-]+", term.value.rsplit("/", 1)[-1]))
-        raise ParameterError(param.name, f"there is no {wanted} with the IRI {text} in the graph",
-                             _closest(index, words, kinds))
-    named = index.named(text, kinds)
+        return _by_iri(lookup, text)
+    if len(text) > MAX_QUERY_LENGTH:
+        raise lookup.refuse(f"a name is at most {MAX_QUERY_LENGTH} characters")
+    return _by_name(lookup, text)
+
+
+def _by_iri(lookup: _Lookup, text: str) -> ox.NamedNode:
+    """An IRI, if the graph has it as an entity of one of the kinds; else the closest entities by its last word."""
+    index, kinds, wanted = lookup.index, lookup.kinds, lookup.wanted
+    term = lookup.param.to_term(text, lookup.kg.base_iri)  # refuses what cannot be an IRI
+    hit = index.entity(term.value)
+    if hit is not None and kinds and not hit.classes.intersection(kinds):
+        raise lookup.refuse(f"{hit.label} ({text}) is a {hit.kind.lower()}, not a {wanted}", _closest(index, hit.label, kinds))
+    if hit is not None or _of_kind(lookup.kg, term.value, lookup.param.classes):
+        return term
+    words = " ".join(re.split(r"[/#:_.-]+", term.value.rsplit("/", 1)[-1]))
+    raise lookup.refuse(f"there is no {wanted} with the IRI {text} in the graph", _closest(index, words, kinds))
+
+
+def _by_name(lookup: _Lookup, text: str) -> ox.NamedNode:
+    """The one entity of the kinds with this name, else the only one the search finds; else the choices."""
+    named = lookup.index.named(text, lookup.kinds)
     if len(named) == 1:
         return ox.NamedNode(named[0].iri)
     if len(named) > 1:
-        raise ParameterError(param.name, f"{len(named)} entities are called “{text}”: choose one",
-                             [suggestion(h) for h in named], ambiguous=True)
-    found = index.search(text, kinds, limit=CHOICES)
+        raise lookup.refuse(f"{len(named)} entities are called “{text}”: choose one",
+                            [suggestion(h) for h in named], ambiguous=True)
+    found = lookup.index.search(text, lookup.kinds, limit=CHOICES)
     if found.hits and not found.closest:
         if len(found.hits) == 1:
             return ox.NamedNode(found.hits[0].iri)
-        raise ParameterError(param.name, f"“{text}” matches {len(found.hits)} of the kind: choose one",
-                             [suggestion(h) for h in found.hits], ambiguous=True)
-    suggestions = [suggestion(h) for h in found.hits[:SUGGESTIONS]] or _closest(index, text, ())
-    raise ParameterError(param.name, f"no {wanted} is called “{text}”", suggestions)
+        raise lookup.refuse(f"“{text}” matches {len(found.hits)} of the kind: choose one",
+                            [suggestion(h) for h in found.hits], ambiguous=True)
+    suggestions = [suggestion(h) for h in found.hits[:SUGGESTIONS]] or _closest(lookup.index, text, ())
+    raise lookup.refuse(f"no {lookup.wanted} is called “{text}”", suggestions)
 
 
 def resolver(kg) -> Callable[[Parameter, str], ox.NamedNode]:
@@ -151,26 +178,32 @@ SHOWN_ENTITIES = 4
 
 def _note(kg, param: Parameter, questions: list[tuple[str, str]]) -> str:
     """Which questions (name, parameter) have no default, which entities the default fits, and what to do."""
-    index, (rule, argument) = index_for(kg), param.default_rule
+    rule, argument = param.default_rule
     hits = _default_hits(kg, param, limit=SHOWN_ENTITIES + 1)
-    kinds = kinds_in_words(index, (argument,) if rule == "only" and argument else param.classes)
+    kinds = kinds_in_words(index_for(kg), (argument,) if rule == "only" and argument else param.classes)
     named = "; ".join(f"{h.display} ({_relative(h.iri, kg.base_iri)})" for h in hits[:SHOWN_ENTITIES])
-    more = " and more" if len(hits) > SHOWN_ENTITIES else ""
-    names = sorted({p for _q, p in questions})
-    listed = ", ".join(q if len(names) == 1 else f"{q} (its {p})" for q, p in questions)
-    asked = (f"question{'s' if len(questions) > 1 else ''} {listed} {'ask' if len(questions) > 1 else 'asks'} "
-             f"for {'the ' + names[0] if len(names) == 1 else 'one'} instead of taking a default")
-    todo = ("nothing to fix: choose one on the form, or give it in the request ("
-            + ", ".join(f"?{p}=..." for p in names) + ")")
+    named += " and more" if len(hits) > SHOWN_ENTITIES else ""
+    asked, todo = _asked_instead(questions)
     if rule == "only" and not hits:
         return f"note: the data has no {kinds}, so {asked}; {todo}"
     if rule == "only":
-        return f"note: the data has several of the kind {kinds} ({named}{more}), so {asked}; {todo}"
+        return f"note: the data has several of the kind {kinds} ({named}), so {asked}; {todo}"
     if not hits:
         return (f"note: no {kinds} is called “{argument}” in this data, so {asked}; {todo}, "
                 "or change the default in the query file")
-    return (f"note: the default {param.name} “{argument}” fits several entities ({named}{more}), so {asked}; "
+    return (f"note: the default {param.name} “{argument}” fits several entities ({named}), so {asked}; "
             f"{todo}, or change the default in the query file to a name that fits one")
+
+
+def _asked_instead(questions: list[tuple[str, str]]) -> tuple[str, str]:
+    """Which questions ask for a value instead of taking a default, and what a person does about it."""
+    names = sorted({p for _q, p in questions})
+    several = len(questions) > 1
+    listed = ", ".join(q if len(names) == 1 else f"{q} (its {p})" for q, p in questions)
+    asked = (f"question{'s' if several else ''} {listed} {'ask' if several else 'asks'} "
+             f"for {'the ' + names[0] if len(names) == 1 else 'one'} instead of taking a default")
+    todo = "nothing to fix: choose one on the form, or give it in the request (" + ", ".join(f"?{p}=..." for p in names) + ")"
+    return asked, todo
 
 
 def resolve_defaults(queries: Mapping[str, NamedQuery], kg) -> dict[str, NamedQuery]:

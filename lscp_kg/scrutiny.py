@@ -76,7 +76,7 @@ from typing import Any, Iterable
 
 import pyoxigraph as ox
 
-from .named_queries import Parameter, ParameterError
+from .query_parameters import Parameter, ParameterError
 from .scrutiny_evidence import describe_graphs, labels_of, requirements_in
 from .scrutiny_partnerships import contexts_of, partnerships_in, resolve_partnership, row_partnerships, set_statuses
 from .scrutiny_rules import KINDS, RULES_DIR, SEVERITIES, Rule, RuleFileError, load_rules, parse_rule_file

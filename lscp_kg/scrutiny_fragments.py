@@ -34,7 +34,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .named_queries import QUERIES_DIR, QueryFileError
+from .query_files import QUERIES_DIR, QueryFileError
 
 FRAGMENTS_FILE = QUERIES_DIR / "scrutiny" / "_fragments.rq"
 #: ``{{name ?a ?b}}``: a fragment name (lower case, hyphens), then variables. A SPARQL group such as

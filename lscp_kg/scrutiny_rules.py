@@ -19,9 +19,8 @@ import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import yaml
-
-from .named_queries import QUERIES_DIR, NamedQuery, QueryFileError, parse_query_file
+from .query_binding import NamedQuery
+from .query_files import QUERIES_DIR, QueryFileError, parse_query_file, read_header
 from .scrutiny_fragments import FRAGMENTS_FILE, FragmentError, expand, load_fragments
 
 RULES_DIR = QUERIES_DIR / "scrutiny"
@@ -49,20 +48,23 @@ class Rule:
         return self.query.title
 
 
-def _header(text: str) -> dict:
-    lines = [line[3:] if line.startswith("#+ ") else line[2:] for line in text.splitlines() if line.startswith("#+")]
-    return yaml.safe_load("\n".join(lines)) or {}
-
-
 def parse_rule_file(path: Path, fragments: dict | None = None) -> Rule:
     """Read one rule: the named query plus the scrutiny fields of its header, its
     ``{{fragments}}`` expanded (:mod:`lscp_kg.scrutiny_fragments`)."""
-    query = parse_query_file(path)
+    written = parse_query_file(path)
     try:
-        query = replace(query, sparql=expand(query.sparql, load_fragments() if fragments is None else fragments))
+        query = replace(written, sparql=expand(written.sparql, load_fragments() if fragments is None else fragments))
     except FragmentError as error:
         raise RuleFileError(f"{path}: {error}") from None
-    meta = _header(path.read_text(encoding="utf-8"))
+    meta = _scrutiny_fields(path, read_header(written.sparql) or {}, query)
+    entities = tuple(meta.get("entities") or ())
+    return Rule(id=str(meta["id"]), kind=meta["kind"], severity=meta["severity"], requirement=str(meta["requirement"]),
+                entities=entities, group_by=tuple(meta.get("group_by") or entities), messages=meta["messages"],
+                query=query)
+
+
+def _scrutiny_fields(path: Path, meta: dict, query: NamedQuery) -> dict:
+    """The header, once its scrutiny fields are all there and of the kinds they must be."""
     missing = [k for k in ("id", "kind", "severity", "requirement", "messages") if not meta.get(k)]
     if missing:
         raise RuleFileError(f"{path}: header needs {', '.join(missing)}")
@@ -73,9 +75,7 @@ def parse_rule_file(path: Path, fragments: dict | None = None) -> Rule:
     messages = meta["messages"]
     if not isinstance(messages, dict) or not all(isinstance(v, str) for v in messages.values()):
         raise RuleFileError(f"{path}: messages must map outcomes to message templates")
-    entities = tuple(meta.get("entities") or ())
-    return Rule(id=str(meta["id"]), kind=meta["kind"], severity=meta["severity"], requirement=str(meta["requirement"]),
-                entities=entities, group_by=tuple(meta.get("group_by") or entities), messages=messages, query=query)
+    return meta
 
 
 def load_rules(directory: Path = RULES_DIR) -> list[Rule]:
