@@ -69,43 +69,20 @@ True
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable
 
 import pyoxigraph as ox
 
-from .query_parameters import Parameter, ParameterError
+from .query_parameters import ParameterError
 from .scrutiny_evidence import describe_graphs, labels_of, requirements_in
+from .scrutiny_result import Result, result_of, term_text
 from .scrutiny_partnerships import contexts_of, partnerships_in, resolve_partnership, row_partnerships, set_statuses
 from .scrutiny_rules import KINDS, RULES_DIR, SEVERITIES, Rule, RuleFileError, load_rules, parse_rule_file
 from .store import KnowledgeGraph
 
 __all__ = ["KINDS", "RULES_DIR", "SEVERITIES", "Result", "Rule", "RuleFileError", "ScrutinyReport", "load_rules",
            "parse_asof", "parse_rule_file", "run_scrutiny"]
-
-_FIELD = re.compile(r"\{(\w+)(\|count)?\}")
-
-
-@dataclass
-class Result:
-    """A finding (``passed`` false) or a met requirement, with what it concerns and the evidence."""
-
-    id: str
-    rule: str
-    title: str
-    kind: str
-    severity: str
-    outcome: str
-    passed: bool
-    message: str
-    requirement: dict
-    entities: list[dict] = field(default_factory=list)
-    evidence: list[dict] = field(default_factory=list)
-    #: {"iri", "label"} of the partnership the result is about; None for the shared data.
-    partnership: dict | None = None
-
 
 @dataclass
 class ScrutinyReport:
@@ -172,16 +149,27 @@ def run_scrutiny(kg: KnowledgeGraph, asof: Any = None, rules: Iterable[Rule] | N
     known = partnerships_in(kg)
     results = _results(kg, groups, asof, requirements, known)
     report = ScrutinyReport(asof=asof, results=results, requirements=list(requirements.values()),
-                            rules=[{"id": r.id, "title": r.title, "kind": r.kind, "severity": r.severity,
-                                    "requirement": _absolute(r.requirement, kg.base_iri), "description": r.query.description}
-                                   for r in rules],
+                            rules=[_rule_summary(r, kg.base_iri) for r in rules],
                             partnership={"iri": wanted, "label": known[wanted]} if wanted else None)
-    checking = {iri: [r.id for r in rules if r.kind == "requirement" and _absolute(r.requirement, kg.base_iri) == iri]
-                for iri in requirements}
-    for iri, req in requirements.items():
-        req["rules"] = [r.id for r in rules if _absolute(r.requirement, kg.base_iri) == iri]
+    checking = _name_rules_of_requirements(requirements, rules, kg.base_iri)
     set_statuses(report, requirements, checking, {p: known[p] for p in ([wanted] if wanted else known)})
     return report
+
+
+def _rule_summary(rule: Rule, base_iri: str) -> dict:
+    return {"id": rule.id, "title": rule.title, "kind": rule.kind, "severity": rule.severity,
+            "requirement": rule.requirement_iri(base_iri), "description": rule.query.description}
+
+
+def _name_rules_of_requirements(requirements: dict, rules: list[Rule], base_iri: str) -> dict[str, list[str]]:
+    """Write each requirement's rules (``rules``) into it; return the ids of the requirement checks
+    (rules of kind ``requirement``) of each, which decide its status."""
+    checking = {}
+    for iri, req in requirements.items():
+        about = [r for r in rules if r.requirement_iri(base_iri) == iri]
+        req["rules"] = [r.id for r in about]
+        checking[iri] = [r.id for r in about if r.kind == "requirement"]
+    return checking
 
 
 def _rows(kg: KnowledgeGraph, rule: Rule, asof: str) -> list[dict]:
@@ -209,7 +197,7 @@ def _groups(fetched: list[tuple[Rule, list[dict]]], contexts: dict, wanted: str 
         for row in rows:
             for owner in row_partnerships(row, contexts):
                 if wanted is None or owner == wanted:
-                    key = (owner or "",) + tuple(_text(row.get(c)) for c in rule.group_by + ("outcome",))
+                    key = (owner or "",) + tuple(term_text(row.get(c)) for c in rule.group_by + ("outcome",))
                     groups.setdefault(key, []).append(row)
         found.extend((rule, key[0] or None, "|".join(key), members) for key, members in sorted(groups.items()))
     return found
@@ -222,55 +210,7 @@ def _results(kg: KnowledgeGraph, groups: list[tuple], asof: str, requirements: d
     graphs = describe_graphs(kg, _evidence_graphs(members for *_, members in groups))
     results = []
     for rule, owner, key, members in groups:
-        result = _result(rule, key, members, asof, labels, graphs, requirements, kg.base_iri)
+        result = result_of(rule, key, members, asof, labels, graphs, requirements, kg.base_iri)
         result.partnership = {"iri": owner, "label": known.get(owner, owner)} if owner else None
         results.append(result)
     return results
-
-
-def _absolute(iri: str, base_iri: str) -> str:
-    """A rule's requirement IRI, resolved against the base as an iri parameter would be."""
-    return Parameter("requirement", "iri").to_term(iri, base_iri).value
-
-
-def _text(term) -> str:
-    return "" if term is None else term.value
-
-
-def _result(rule: Rule, key: str, rows: list[dict], asof: str, labels: dict, graphs: dict, requirements: dict, base: str) -> Result:
-    outcome = _text(rows[0].get("outcome")) or "fail"
-    passed = outcome == "pass"
-    requirement = requirements.get(_absolute(rule.requirement, base), {"iri": _absolute(rule.requirement, base)})
-    severity = requirement.get("severity", "should") if rule.severity == "requirement" else rule.severity
-
-    def show(term) -> str:
-        return labels.get(term.value, term.value) if isinstance(term, ox.NamedNode) else term.value
-
-    def values(column: str) -> list:
-        # Sorted by what is shown, so that a result never depends on the order the store gave its rows in.
-        seen = {row[column].value: row[column] for row in rows if column in row}
-        return sorted(seen.values(), key=lambda t: (show(t), t.value))
-
-    def fill(match: re.Match) -> str:
-        name, count = match.group(1), match.group(2)
-        if name == "asof":
-            return asof
-        found = values(name)
-        return str(len(found)) if count else (", ".join(show(t) for t in found) or "(none)")
-
-    template = rule.messages.get(outcome) or rule.messages.get("fail") or next(iter(rule.messages.values()))
-    entities = [{"iri": t.value, "label": labels.get(t.value, t.value)} for c in rule.entities for t in values(c)
-                if isinstance(t, ox.NamedNode)]
-    entities = list({e["iri"]: e for e in entities}.values())
-    # One entry per passage, and one per citation text (two graphs may cite the same source alike:
-    # the first graph by IRI is kept, whatever order the rows came in).
-    cited: dict[str, dict] = {}
-    for graph in sorted({t.value for row in rows for c, t in row.items() if c.startswith("passage") and t.value in graphs}):
-        found = graphs[graph]
-        cited.setdefault(found["graph"] if found["kind"] == "passage" else found["citation"], found)
-    evidence = sorted(cited.values(), key=lambda e: (e["kind"] != "passage", e.get("start_line") or 0, e["graph"]))
-    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
-    brief = {k: requirement.get(k) for k in ("iri", "id", "label", "citation", "cited_part", "uncertainty")}
-    return Result(id=f"{rule.id.lower()}-{digest}", rule=rule.id, title=rule.title, kind=rule.kind, severity=severity,
-                  outcome=outcome, passed=passed, message=_FIELD.sub(fill, template).strip(), requirement=brief,
-                  entities=entities, evidence=evidence)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .query_binding import NamedQuery
 from .query_files import QUERIES_DIR, QueryFileError, parse_query_file, read_header
+from .query_parameters import Parameter
 from .scrutiny_fragments import FRAGMENTS_FILE, FragmentError, expand, load_fragments
 
 RULES_DIR = QUERIES_DIR / "scrutiny"
@@ -46,6 +47,10 @@ class Rule:
     @property
     def title(self) -> str:
         return self.query.title
+
+    def requirement_iri(self, base_iri: str) -> str:
+        """The requirement it checks, resolved against the base as an ``iri`` parameter would be."""
+        return Parameter("requirement", "iri").to_term(self.requirement, base_iri).value
 
 
 def parse_rule_file(path: Path, fragments: dict | None = None) -> Rule:
