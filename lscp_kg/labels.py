@@ -13,7 +13,7 @@ entity pages have always shown it (the page is what people read):
 :meth:`Labels.label` names one IRI; :meth:`Labels.names` names many (or every named IRI) at once from one
 pass over the naming statements, kept per store. Drawn for one partnership (``names(partnership=P)``), a
 name is taken from the graphs whose ``lscp:partnershipContext`` is P first, then from the common data (graphs
-with no context); never from another partnership's graphs, so that adding a partnership cannot change P's
+with no context: the rule of :mod:`lscp_kg.partnership_graphs`); never from another partnership's graphs, so that adding a partnership cannot change P's
 names (an entity named only by another partnership gets no name there: the caller's fallback applies).
 
 Relations are named by their ``rdfs:label`` in the ontology ("reports to"); a relation read backwards by
@@ -41,6 +41,7 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from .namespaces import LSCP, PREFIXES
+from .partnership_graphs import graph_owners, may_use
 from .per_store import PerStore
 
 #: The naming properties, most preferred first (see the module docstring).
@@ -50,7 +51,6 @@ LABEL_PROPERTIES = [ox.NamedNode(PREFIXES[p] + n) for p, n in
 NAME_USED = ox.NamedNode(LSCP + "nameUsed")
 NAMING_PROPERTIES = LABEL_PROPERTIES + [NAME_USED]
 _RANK = {p.value: i for i, p in enumerate(NAMING_PROPERTIES)}
-PARTNERSHIP_CONTEXT = ox.NamedNode(LSCP + "partnershipContext")
 INVERSE_LABEL = ox.NamedNode(LSCP + "inverseLabel")
 INVERSE_OF = ox.NamedNode(PREFIXES["owl"] + "inverseOf")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -171,10 +171,8 @@ class Labels:
                     if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal):
                         graph = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else None
                         candidates.setdefault(q.subject.value, []).append((name_key(prop.value, q.object), graph))
-            self._contexts = {q.subject.value: q.object.value for q in self.kg.statements(None, PARTNERSHIP_CONTEXT, None, None)
-                              if isinstance(q.object, ox.NamedNode)}
             self._candidates = candidates
-        return self._candidates, self._contexts
+        return self._candidates, graph_owners(self.kg)
 
     def relation(self, iri: str) -> str:
         """A property read forwards, in plain English ("reports to")."""
@@ -205,7 +203,7 @@ def _choose(candidates: dict[str, list[tuple]], contexts: dict[str, str], partne
             best = min(key for key, _graph in found)
         else:
             tiered = [(0 if contexts.get(graph) == partnership else 1, key) for key, graph in found
-                      if graph not in contexts or contexts[graph] == partnership]
+                      if may_use(contexts.get(graph), partnership)]
             if not tiered:
                 continue
             best = min(tiered)[1]

@@ -14,10 +14,11 @@ changes the first's results or statuses.
 >>> kg = load_knowledge_graph()
 >>> list(partnerships_in(kg).values())
 ['Lewisham Safeguarding Children Partnership']
->>> resolve_partnership(kg, "id/partnership/nowhere")
-Traceback (most recent call last):
-...
-lscp_kg.named_queries.ParameterError: parameter 'partnership': no safeguarding partnership <https://lscp-kg.example.org/id/partnership/nowhere> in the loaded data; known: <https://lscp-kg.example.org/id/partnership/lewisham> (Lewisham Safeguarding Children Partnership)
+>>> try:
+...     resolve_partnership(kg, "id/partnership/nowhere")
+... except ParameterError as error:
+...     print(error)
+parameter 'partnership': no safeguarding partnership <https://lscp-kg.example.org/id/partnership/nowhere> in the loaded data; known: <https://lscp-kg.example.org/id/partnership/lewisham> (Lewisham Safeguarding Children Partnership)
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import pyoxigraph as ox
 
 from .labels import labels_for
 from .named_queries import Parameter, ParameterError
+from .partnership_graphs import owners_of
 from .store import KnowledgeGraph
 
 #: Requirement statuses from best to worst; a pooled status is the worst of the partnerships'.
@@ -52,17 +54,9 @@ def resolve_partnership(kg: KnowledgeGraph, value: str) -> str:
 
 
 def contexts_of(kg: KnowledgeGraph, graphs: Iterable[str]) -> dict[str, set[str]]:
-    """For each evidence graph, the partnership it belongs to (its ``lscp:partnershipContext``);
+    """For each evidence graph, the partnership it belongs to (:func:`lscp_kg.partnership_graphs.owners_of`);
     graphs of the common data have none."""
-    graphs = sorted(set(graphs))
-    if not graphs:
-        return {}
-    values = " ".join(f"<{g}>" for g in graphs)
-    rows = kg.query(f"""SELECT ?g ?p WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g lscp:partnershipContext ?p }} }}""")
-    found: dict[str, set[str]] = {}
-    for row in rows:
-        found.setdefault(row["g"].value, set()).add(row["p"].value)
-    return found
+    return owners_of(kg, graphs)
 
 
 def row_partnerships(row: dict, contexts: dict[str, set[str]]) -> list[str | None]:

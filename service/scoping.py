@@ -1,8 +1,8 @@
 """The graphs a page about one partnership may read facts from, and those facts in words.
 
-The project's scoping rule: a fact about partnership P is taken only from a graph whose
-``lscp:partnershipContext`` is P, or from a graph no partnership owns (the shared data:
-legislation, common citations). A page that names no partnership while only one is loaded
+The project's scoping rule (:mod:`lscp_kg.partnership_graphs`): a fact about partnership P is taken
+only from a graph whose ``lscp:partnershipContext`` is P, or from a graph no partnership owns (the
+shared data: legislation, common citations). A page that names no partnership while only one is loaded
 reads that one's graphs; with several loaded and none named it reads the shared data alone,
 so that adding a partnership never changes what another's pages say.
 """
@@ -13,22 +13,18 @@ import pyoxigraph as ox
 
 from lscp_kg.labels import labels_for
 from lscp_kg.namespaces import LSCP, PREFIXES
+from lscp_kg.partnership_graphs import graph_owners, may_use, owner_of
 from lscp_kg.service.links import entity_url, quote_url
 from lscp_kg.service.state import service_state
 
-CONTEXT = ox.NamedNode(LSCP + "partnershipContext")
 CITATION = ox.NamedNode(PREFIXES["dcterms"] + "bibliographicCitation")
 TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 PASSAGE = ox.NamedNode(LSCP + "SourcePassage")
 
 
 def partnerships() -> list[str]:
-    """Every partnership some graph says it belongs to (cached: the graph is read-only)."""
-    state = service_state()
-    if "partnerships" not in state.cache:
-        state.cache["partnerships"] = sorted({q.object.value for q in state.kg.statements(None, CONTEXT, None, None)
-                                              if isinstance(q.object, ox.NamedNode)})
-    return state.cache["partnerships"]
+    """Every partnership some graph says it belongs to."""
+    return sorted(set(graph_owners(service_state().kg).values()))
 
 
 def entity_types(iri: str) -> list[str]:
@@ -45,21 +41,14 @@ class Scope:
         self.partnership = partnership or (known[0] if len(known) == 1 else None)
         self.kg = service_state().kg
         self.labels = labels_for(self.kg)
-        self._allowed: dict = {}
 
     def context(self, graph) -> str | None:
-        if isinstance(graph, ox.DefaultGraph):
-            return None
-        found = [q.object.value for q in self.kg.statements(graph, CONTEXT, None, None)]
-        return found[0] if found else None
+        """The partnership a graph belongs to (None: the shared data)."""
+        return owner_of(self.kg, graph)
 
     def allows(self, graph) -> bool:
-        """True for the partnership's own graphs and graphs no partnership owns."""
-        key = str(graph)
-        if key not in self._allowed:
-            owner = self.context(graph)
-            self._allowed[key] = owner is None or owner == self.partnership
-        return self._allowed[key]
+        """True for the partnership's own graphs and graphs no partnership owns (with no partnership: those only)."""
+        return may_use(owner_of(self.kg, graph), self.partnership)
 
     def statements_about(self, iri: str, skip: frozenset | set = frozenset()):
         """(quad, outgoing) for the entity's statements the scope allows, but those of the properties in ``skip``:

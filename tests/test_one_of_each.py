@@ -1,4 +1,5 @@
-"""One concept, one place: one builder of entity links, one writer of bound values (issue 19).
+"""One concept, one place: one builder of entity links, one writer of bound values, one rule for the graphs a
+partnership's answer may use (issue 19).
 
 Each concept has a scan of the package's sources that fails if a second
 implementation appears, and behaviour tests that the one implementation is what
@@ -22,13 +23,18 @@ import pytest
 
 from lscp_kg.backends.query_rewrite import bind_values, prepare
 from lscp_kg.entity_links import coverage_href, entity_href, source_href
+from lscp_kg.labels import NAMING_PROPERTIES, labels_for
 from lscp_kg.named_queries import NamedQuery, Parameter, values_first
+from lscp_kg.partnership_graphs import graph_owners, may_use
+from lscp_kg.scrutiny_partnerships import contexts_of
 from lscp_kg.sparql_terms import sparql_term, values_block
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DIRS = ("lscp_kg", "service", "visualisations")
 LINK_MODULE = "lscp_kg/entity_links.py"
 WRITER_MODULE = "lscp_kg/sparql_terms.py"
+RULE_MODULE = "lscp_kg/partnership_graphs.py"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "partnerships"
 BASE = "https://lscp-kg.example.org/"
 # Legal in an IRI, awkward in a URL: encoded space, quote and angle brackets (a '%' to keep), an apostrophe,
 # brackets, '&' and '=' (query-string syntax), non-ASCII letters and a fragment '#'.
@@ -67,18 +73,6 @@ def link_builders(tree: ast.AST) -> list[int]:
                 and isinstance(node.args[0], ast.Constant) and node.args[0].value in _LINK_ENDPOINTS:
             found.append(node.lineno)
     return found
-
-
-def test_link_builder_finds_the_telltales():
-    assert link_builders(ast.parse('x = "/entity?iri=" + quote(iri)')) == [1]
-    assert link_builders(ast.parse('x = f"{root}/id/{rest}"')) == [1]
-    assert link_builders(ast.parse('x = url_for("entities.by_iri", iri=i)')) == [1]
-    assert link_builders(ast.parse('@bp.get("/id/<path:rest>")\ndef f(): raise E("Give /entity?iri=<IRI>.")')) == []
-
-
-def test_only_the_link_module_builds_entity_and_source_links():
-    builders = {path: lines for path, tree in package_sources() if (lines := link_builders(tree))}
-    assert set(builders) == {LINK_MODULE}, f"links built outside {LINK_MODULE}: {builders}"
 
 
 def templates():
@@ -193,17 +187,92 @@ def term_writers(tree: ast.AST) -> list[int]:
     return found
 
 
-def test_term_writer_finds_the_telltales():
-    assert term_writers(ast.parse('x = str(ox.Literal(v))')) == [1]
-    assert term_writers(ast.parse('x = f\'"{v}"^^<http://www.w3.org/2001/XMLSchema#date>\'')) == [1]
-    assert term_writers(ast.parse('x = f"VALUES ({names}) {{ ({row}) }}"')) == [1]
-    assert term_writers(ast.parse('x = v.replace(\'"\', \'\\\\"\')')) == [1]
-    assert term_writers(ast.parse('x = str(v)')) == []
+# --- one rule for the graphs a partnership's answer may use ------------------------------------------------------
+
+def partnership_rules(tree: ast.AST) -> list[int]:
+    """Lines that decide themselves whether a graph is a partnership's to use: an ``or`` of an ownerless test
+    (``... is None``, ``... not in ...``) and a comparison ``... == ...partnership...``."""
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or)):
+            continue
+        compares = [v for v in node.values if isinstance(v, ast.Compare) and len(v.ops) == 1]
+        ownerless = any(isinstance(c.ops[0], ast.NotIn) or (isinstance(c.ops[0], ast.Is) and isinstance(
+            c.comparators[0], ast.Constant) and c.comparators[0].value is None) for c in compares)
+        if ownerless and any(isinstance(c.ops[0], ast.Eq) and _mentions_partnership(c) for c in compares):
+            found.append(node.lineno)
+    return found
 
 
-def test_only_the_writer_writes_terms_into_query_text():
-    writers = {path: lines for path, tree in package_sources() if (lines := term_writers(tree))}
-    assert set(writers) == {WRITER_MODULE}, f"terms written outside {WRITER_MODULE}: {writers}"
+def _mentions_partnership(node: ast.AST) -> bool:
+    return any("partnership" in (getattr(n, "id", None) or getattr(n, "attr", None) or "") for n in ast.walk(node))
+
+
+def test_the_partnership_rule_is_the_one_the_four_surfaces_use():
+    """The network view, the names, the entity pages' scope and scrutiny answer as the one rule does, graph for
+    graph, over two partnerships that share organisations (tests/fixtures/partnerships)."""
+    from lscp_kg.service.app import create_app
+    from lscp_kg.service.scoping import Scope
+    from lscp_kg.store import load_knowledge_graph
+    from lscp_kg.visualisations.projection import project
+
+    kg = load_knowledge_graph([FIXTURES / name / "partnership.yaml" for name in ("eastmoor", "westmoor")])
+    owners = graph_owners(kg)
+    graphs = sorted({q.graph_name.value for q in kg.statements(None, None, None, None)
+                     if isinstance(q.graph_name, ox.NamedNode)})
+    assert set(owners.values()) >= {kg.iri("id/partnership/eastmoor"), kg.iri("id/partnership/westmoor")}
+    assert set(graphs) - set(owners), "some common data, or the rule's second half is not tried"
+    assert contexts_of(kg, graphs) == {g: {p} for g, p in owners.items()}
+    naming_graphs: dict[str, set] = {}
+    for prop in NAMING_PROPERTIES:
+        for q in kg.statements(None, prop, None, None):
+            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal):
+                graph = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else None
+                naming_graphs.setdefault(q.subject.value, set()).add(graph)
+    with create_app({"TESTING": True, "KNOWLEDGE_GRAPH": kg}).app_context():
+        for partnership in sorted(set(owners.values())):
+            scope = Scope(partnership)
+            assert [g for g in graphs if scope.allows(ox.NamedNode(g))] == \
+                [g for g in graphs if may_use(owners.get(g), partnership)]
+            network = project(kg, partnership)
+            used = {s["passage"] for _, attrs in network.nodes(data=True) for s in attrs["sources"]}
+            assert used and all(may_use(owners.get(g), partnership) for g in used)
+            usable_names = {iri for iri, gs in naming_graphs.items() if any(may_use(owners.get(g), partnership) for g in gs)}
+            assert {iri for iri, name in labels_for(kg).names(partnership=partnership).items() if name} == usable_names
+            assert usable_names != set(naming_graphs), "the other partnership names something: the rule is tried"
+
+
+# --- each concept in its one module -------------------------------------------------------------------------------
+
+#: Each concept: the scan that finds a telltale of it, the one module that may have them, code the scan must find
+#: (on line 1) and code it must not.
+ONE_PLACE = {
+    "entity links": (link_builders, LINK_MODULE, [
+        'x = "/entity?iri=" + quote(iri)', 'x = f"{root}/id/{rest}"', 'x = url_for("entities.by_iri", iri=i)'],
+        ['@bp.get("/id/<path:rest>")\ndef f(): raise E("Give /entity?iri=<IRI>.")']),
+    "bound values": (term_writers, WRITER_MODULE, [
+        'x = str(ox.Literal(v))', 'x = f\'"{v}"^^<http://www.w3.org/2001/XMLSchema#date>\'',
+        'x = f"VALUES ({names}) {{ ({row}) }}"', 'x = v.replace(\'"\', \'\\\\"\')'], ['x = str(v)']),
+    "the graphs a partnership may use": (partnership_rules, RULE_MODULE, [
+        'ok = partnership is None or context.get(g, partnership) == partnership',
+        'ok = graph not in contexts or contexts[graph] == partnership',
+        'ok = owner is None or owner == self.partnership'],
+        ['ok = partnership is None or kind == "body"', 'ok = owner == partnership']),
+}
+
+
+@pytest.mark.parametrize("concept", ONE_PLACE)
+def test_each_scan_finds_the_telltales(concept):
+    scan, _module, telltales, innocent = ONE_PLACE[concept]
+    assert [scan(ast.parse(code)) for code in telltales] == [[1]] * len(telltales)
+    assert [scan(ast.parse(code)) for code in innocent] == [[]] * len(innocent)
+
+
+@pytest.mark.parametrize("concept", ONE_PLACE)
+def test_each_concept_is_written_in_its_one_module_only(concept):
+    scan, module = ONE_PLACE[concept][:2]
+    found = {path: lines for path, tree in package_sources() if (lines := scan(tree))}
+    assert set(found) == {module}, f"{concept} written outside {module}: {found}"
 
 
 HOSTILE = [

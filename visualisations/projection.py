@@ -24,6 +24,7 @@ import networkx as nx
 
 from lscp_kg.labels import labels_for
 from lscp_kg.namespaces import LSCP, ONTOLOGY_IRI, PREFIXES, curie
+from lscp_kg.partnership_graphs import graph_owners, usable
 from lscp_kg.store import KnowledgeGraph
 
 from .neighbourhood import mark_hubs
@@ -87,8 +88,6 @@ SELECT DISTINCT ?person ?post ?status ?g WHERE {
   GRAPH ?g { ?holding lscp:holder ?person ; lscp:heldPost ?post }
   OPTIONAL { ?holding lscp:holdingStatus ?status }
 }"""
-#: The partnership each passage or citation graph belongs to (lscp:partnershipContext); the common data has none.
-_CONTEXT_QUERY = "SELECT DISTINCT ?g ?partnership WHERE { ?g lscp:partnershipContext ?partnership }"
 _ORDER_QUERY = "SELECT ?node ?o ?g WHERE { GRAPH ?g { ?node lscp:stepOrder ?o } }"
 
 
@@ -106,9 +105,9 @@ def passage_record(iri: str, quote: str, start, end) -> dict:
 def project(kg: KnowledgeGraph, partnership: str | None = None) -> nx.MultiDiGraph:
     """The typed network of the graph: one node per entity of a known kind.
 
-    ``partnership`` (an IRI) keeps what that partnership's arrangements state: only the statements of graphs in
-    its context (lscp:partnershipContext) and of the common data, so that a police force or an ICB that many
-    partnerships share brings none of the others' posts, seats or delegations into its picture.
+    ``partnership`` (an IRI) keeps what that partnership's arrangements state: only the statements of the graphs
+    :mod:`lscp_kg.partnership_graphs` lets its answers use (its own and the common data), so that a police force
+    or an ICB that many partnerships share brings none of the others' posts, seats or delegations into its picture.
 
     Node attributes: ``iri``, ``label``, ``type`` (a key of :data:`NODE_TYPES`),
     ``type_label``, ``role`` (labels of its org:role, if any), ``roles`` (their IRIs), ``order``
@@ -118,18 +117,41 @@ def project(kg: KnowledgeGraph, partnership: str | None = None) -> nx.MultiDiGra
     ``sources`` (the passages stating it, each ``{passage, quote, lines}``). A post holding
     (lscp:PostHolding, current or former) is an edge ``lscp:heldPost`` from the person to the post.
     """
-    context = {row["g"].value: row["partnership"].value for row in kg.query(_CONTEXT_QUERY)}
+    allowed = (lambda g: True) if partnership is None else usable(kg, partnership)
+    passages = read_passages(kg, allowed)
+    graph = nx.MultiDiGraph(base_iri=kg.base_iri)
+    typing_graphs = add_typed_nodes(kg, graph, passages, allowed)
+    # The one name of lscp_kg.labels; drawn for one partnership, from its own graphs and the common data only.
+    labels = {iri: name for iri, name in labels_for(kg).names(partnership=partnership).items() if name}
+    for node, attrs in graph.nodes(data=True):
+        attrs["label"] = labels.get(node) or words_of(node) or node
+    add_roles(kg, graph, allowed, labels)
+    add_step_orders(kg, graph, allowed)
+    add_relations(kg, graph, passages, allowed, labels)
+    add_holdings(kg, graph, passages, allowed, labels)
+    owners = graph_owners(kg)
+    for node, attrs in graph.nodes(data=True):
+        attrs["partnerships"] = tuple(sorted({owners[g] for g in typing_graphs[node] if g in owners}))
+        attrs["partnership_labels"] = tuple(labels.get(p, words_of(p)) for p in attrs["partnerships"])
+    for _, _, attrs in graph.edges(data=True):
+        attrs["sources"].sort(key=lambda source: source["passage"])
+    mark_hubs(graph)
+    return graph
 
-    def allowed(g: str) -> bool:
-        return partnership is None or context.get(g, partnership) == partnership
 
+def read_passages(kg: KnowledgeGraph, allowed) -> dict[str, dict]:
+    """Each allowed passage or citation graph's record (:func:`passage_record`), by graph IRI."""
     passages: dict[str, dict] = {}
     for row in kg.query(_PASSAGES_QUERY):
-        g = row["g"].value
-        start, end = row["start"], row["end"]
+        g, start, end = row["g"].value, row["start"], row["end"]
         if allowed(g):
-            passages.setdefault(g, passage_record(g, row["quote"].value, start and int(start.value), end and int(end.value)))
+            passages.setdefault(g, passage_record(g, row["quote"].value, start and int(start.value),
+                                                  end and int(end.value)))
+    return passages
 
+
+def add_typed_nodes(kg: KnowledgeGraph, graph: nx.MultiDiGraph, passages: dict, allowed) -> dict[str, set[str]]:
+    """A node for each entity of a kind in :data:`NODE_TYPES` (not yet named); returns the graphs typing each."""
     classes: dict[str, set[str]] = {}
     typing_graphs: dict[str, set[str]] = {}
     for row in kg.query(_TYPES_QUERY):
@@ -138,19 +160,17 @@ def project(kg: KnowledgeGraph, partnership: str | None = None) -> nx.MultiDiGra
             classes.setdefault(node, set()).add(row["class"].value)
             typing_graphs.setdefault(node, set()).add(row["g"].value)
     partners = {row["org"].value for row in kg.query(_PARTNERS_QUERY) if allowed(row["g"].value)}
-
-    graph = nx.MultiDiGraph(base_iri=kg.base_iri)
     for node, node_classes in classes.items():
         kind = node_type(node_classes, node in partners)
         if kind:
             sources = [passages[g] for g in sorted(typing_graphs[node]) if g in passages]
             graph.add_node(node, iri=node, label=None, type=kind, type_label=TYPE_LABELS[kind], role="", roles=(),
                            sources=sources)
+    return typing_graphs
 
-    # The one name of lscp_kg.labels; drawn for one partnership, from its own graphs and the common data only.
-    labels = {iri: name for iri, name in labels_for(kg).names(partnership=partnership).items() if name}
-    for node, attrs in graph.nodes(data=True):
-        attrs["label"] = labels.get(node) or words_of(node) or node
+
+def add_roles(kg: KnowledgeGraph, graph: nx.MultiDiGraph, allowed, labels: dict) -> None:
+    """Each node's org:role: ``role`` their names (joined), ``roles`` their IRIs."""
     for row in kg.query(_ROLES_QUERY):
         if row["node"].value in graph and allowed(row["g"].value):
             attrs = graph.nodes[row["node"].value]
@@ -158,12 +178,18 @@ def project(kg: KnowledgeGraph, partnership: str | None = None) -> nx.MultiDiGra
             attrs["role"] = ", ".join(sorted({*filter(None, attrs["role"].split(", ")), role}))
             attrs["roles"] = tuple(sorted({*attrs["roles"], row["role"].value}))
 
+
+def add_step_orders(kg: KnowledgeGraph, graph: nx.MultiDiGraph, allowed) -> None:
+    """A report step's ``order``: the least lscp:stepOrder stated of it."""
     for row in kg.query(_ORDER_QUERY):
         node = row["node"].value
         if node in graph and allowed(row["g"].value):
             order = int(row["o"].value)
             graph.nodes[node]["order"] = min(order, graph.nodes[node].get("order", order))
 
+
+def add_relations(kg: KnowledgeGraph, graph: nx.MultiDiGraph, passages: dict, allowed, labels: dict) -> None:
+    """An edge per relation between two nodes, with the passages stating it."""
     for row in kg.query(_EDGES_QUERY):
         s, p, o, g = row["s"].value, row["p"].value, row["o"].value, row["g"].value
         if s not in graph or o not in graph or not allowed(g):
@@ -174,14 +200,6 @@ def project(kg: KnowledgeGraph, partnership: str | None = None) -> nx.MultiDiGra
                            relation_label=labels.get(p) or words_of(p), sources=[])
         if g in passages:
             graph.edges[s, o, key]["sources"].append(passages[g])
-    add_holdings(kg, graph, passages, allowed, labels)
-    for node, attrs in graph.nodes(data=True):
-        attrs["partnerships"] = tuple(sorted({context[g] for g in typing_graphs[node] if g in context}))
-        attrs["partnership_labels"] = tuple(labels.get(p, words_of(p)) for p in attrs["partnerships"])
-    for _, _, attrs in graph.edges(data=True):
-        attrs["sources"].sort(key=lambda source: source["passage"])
-    mark_hubs(graph)
-    return graph
 
 
 def add_holdings(kg: KnowledgeGraph, graph: nx.MultiDiGraph, passages: dict, allowed=lambda g: True,
