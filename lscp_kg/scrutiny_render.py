@@ -35,22 +35,28 @@ def _lines_of(evidence: dict) -> str:
     return f"L{start}" if start == end else f"L{start}-{end}"
 
 
+def _unverified(requirement: dict) -> list[str]:
+    return _WRAP.wrap(f"unverified: {requirement['uncertainty']}") if requirement.get("uncertainty") else []
+
+
 def _result_text(result: Result, verbose: bool) -> list[str]:
     lines = textwrap.wrap(f"[{result.rule}] {result.message}", width=100, initial_indent="  ", subsequent_indent="    ")
     req = result.requirement
     cited = "; ".join(x for x in (req.get("cited_part"), req.get("citation")) if x) if verbose else req.get("cited_part")
     lines += _WRAP.wrap(f"requirement: {req.get('id') or req.get('iri')}" + (f" ({cited})" if cited else ""))
-    if req.get("uncertainty"):
-        lines += _WRAP.wrap(f"unverified: {req['uncertainty']}")
+    lines += _unverified(req)
     for entity in result.entities:
         lines.append(f"    entity: {entity['label']} <{entity['iri']}>")
     for evidence in result.evidence:
-        text = evidence["quote"] if evidence["kind"] == "passage" else evidence["citation"]
-        text = " ".join((text or "").split())
-        if not verbose and len(text) > 160:
-            text = text[:157] + "..."
-        lines += _WRAP.wrap(f"{_lines_of(evidence)}: {text}")
+        lines += _WRAP.wrap(f"{_lines_of(evidence)}: {_evidence_text(evidence, verbose)}")
     return lines
+
+
+def _evidence_text(evidence: dict, verbose: bool) -> str:
+    """A passage's quote or a citation, on one line; cut to 160 characters unless verbose."""
+    text = evidence["quote"] if evidence["kind"] == "passage" else evidence["citation"]
+    text = " ".join((text or "").split())
+    return text if verbose or len(text) <= 160 else text[:157] + "..."
 
 
 def render_text(report: ScrutinyReport, verbose: bool = False) -> str:
@@ -71,11 +77,23 @@ def render_text(report: ScrutinyReport, verbose: bool = False) -> str:
 
 def _section_text(report: ScrutinyReport, label: str, results: list[Result], statuses: dict | None,
                   verbose: bool, titled: bool) -> list[str]:
+    """A partnership's section (its findings, then its requirements), or the shared data's (findings only)."""
+    lines = _heading(report, label, results) if titled else []
+    lines += _findings_text(report, results, verbose)
+    if statuses is not None:
+        lines += _requirements_text(report, results, statuses)
+    return lines
+
+
+def _heading(report: ScrutinyReport, label: str, results: list[Result]) -> list[str]:
+    counts = report.summary(results)
+    return [f"== {label} ==", ", ".join(f"{counts[s]} {s}" for s in SEVERITIES)
+            + f"; {counts['passes']} requirement checks passed", ""]
+
+
+def _findings_text(report: ScrutinyReport, results: list[Result], verbose: bool) -> list[str]:
+    """The section's findings by severity, most severe first."""
     lines = []
-    if titled:
-        counts = report.summary(results)
-        lines += [f"== {label} ==", ", ".join(f"{counts[s]} {s}" for s in SEVERITIES)
-                  + f"; {counts['passes']} requirement checks passed", ""]
     findings = [f for f in report.findings if f in results]
     for severity in SEVERITIES:
         found = [f for f in findings if f.severity == severity]
@@ -84,13 +102,15 @@ def _section_text(report: ScrutinyReport, label: str, results: list[Result], sta
             for finding in found:
                 lines += _result_text(finding, verbose)
             lines.append("")
-    if statuses is None:
-        return lines
-    lines.append("REQUIREMENTS")
+    return lines
+
+
+def _requirements_text(report: ScrutinyReport, results: list[Result], statuses: dict) -> list[str]:
+    """Every requirement with its status here, and the outcome of each of its checks with the lines they cite."""
+    lines = ["REQUIREMENTS"]
     for req in report.requirements:
         lines.append(f"  {req['id']:<9} {statuses.get(req['iri'], req['status']):<12} {req['label']}")
-        if req.get("uncertainty"):
-            lines += _WRAP.wrap(f"unverified: {req['uncertainty']}")
+        lines += _unverified(req)
         for result in results:
             if result.requirement.get("iri") == req["iri"] and result.kind == "requirement":
                 mark = "pass" if result.passed else "FAIL"
