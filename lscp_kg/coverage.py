@@ -183,40 +183,60 @@ def _passages(kg, document: str) -> dict[str, PassageFacts]:
 def coverage_of(kg, document: str) -> Coverage:
     """The coverage of one source document (raises :class:`CoverageError` if unknown or its text is missing)."""
     sources = sources_for(kg)
+    text = _text_of(sources, document)
+    passages = _passages(kg, document)
+    holding, quoted = _spans(passages, text)
+    lines = [_line(text, index, holding.get(index + 1, []), quoted.get(index + 1, [])) for index in range(len(text))]
+    return Coverage(sources.document(document), lines, passages)
+
+
+def _text_of(sources, document: str) -> list[str]:
+    """The lines of a source document's text, or :class:`CoverageError` saying which of the two is missing."""
     described = sources.document(document)
     if described is None:
         raise CoverageError(f"{document} is not a source document of the graph")
     text = sources.lines(document)
     if text is None:
         raise CoverageError(f"the text of {described.label} is not available on this installation")
-    passages = _passages(kg, document)
+    return text
+
+
+def _spans(passages: dict[str, PassageFacts], text: list[str]):
+    """For each line number, the passages whose span holds it, and the parts of it that the quotes of
+    passages with facts or a reason hold."""
     holding: dict[int, list[PassageFacts]] = {}
-    quoted: dict[int, list[tuple[int, int]]] = {}  # what the quotes of passages with facts or a reason hold
+    quoted: dict[int, list[tuple[int, int]]] = {}
     for passage in passages.values():
-        for number in range(passage.start, min(passage.end, len(text)) + 1):
+        last = min(passage.end, len(text))
+        for number in range(passage.start, last + 1):
             holding.setdefault(number, []).append(passage)
         if passage.statements or passage.reason:
-            for number, held in quoted_ranges(text, passage.start, min(passage.end, len(text)), passage.quote).items():
+            for number, held in quoted_ranges(text, passage.start, last, passage.quote).items():
                 quoted.setdefault(number, []).append(held)
-    lines = []
-    for index, content in enumerate(text):
-        number = index + 1
-        around = [text[i] if 0 <= i < len(text) else "" for i in (index - 1, index + 1, index + 2)]
-        status, why = classify(content, *around)
-        held = holding.get(number, [])
-        marks = " ".join(r if r.endswith((".", "!", "?")) else r + "." for r in
-                         dict.fromkeys(p.reason.strip() for p in held if p.reason and not p.statements)) or None
-        missing: tuple[str, ...] = ()
-        if status != "blank" and any(p.statements or p.reason for p in held):
-            missing = left_out(content, quoted.get(number, []))
-            cited = any(p.statements for p in held)
-            status = "partly" if missing else "cited" if cited else "not-modelled"
-            why = {"partly": "words left out", "cited": "cited", "not-modelled": "not modelled"}[status]
-            marks = None if cited else marks
-        else:
-            marks = None
-        lines.append(Line(number, content, status, why, tuple(p.iri for p in held), marks, missing))
-    return Coverage(sources.document(document), lines, passages)
+    return holding, quoted
+
+
+_WHY = {"partly": "words left out", "cited": "cited", "not-modelled": "not modelled"}
+
+
+def _line(text: list[str], index: int, held: list[PassageFacts], quoted: list[tuple[int, int]]) -> Line:
+    """Line ``index`` of ``text``, classified: by the passages that hold it, else by its words and neighbours."""
+    content = text[index]
+    around = [text[i] if 0 <= i < len(text) else "" for i in (index - 1, index + 1, index + 2)]
+    status, why = classify(content, *around)
+    spans = tuple(p.iri for p in held)
+    if status == "blank" or not any(p.statements or p.reason for p in held):
+        return Line(index + 1, content, status, why, spans)
+    missing = left_out(content, quoted)
+    cited = any(p.statements for p in held)
+    status = "partly" if missing else "cited" if cited else "not-modelled"
+    return Line(index + 1, content, status, _WHY[status], spans, None if cited else _reasons(held), missing)
+
+
+def _reasons(held: list[PassageFacts]) -> str | None:
+    """The steward's reasons of the passages without statements, each once, as sentences (None if none)."""
+    reasons = dict.fromkeys(p.reason.strip() for p in held if p.reason and not p.statements)
+    return " ".join(r if r.endswith((".", "!", "?")) else r + "." for r in reasons) or None
 
 
 def coverage_of_all(kg, names: list[str] | tuple[str, ...] = ()) -> list[Coverage]:

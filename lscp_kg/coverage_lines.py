@@ -63,22 +63,38 @@ def classify(text: str, previous: str = "", following: str = "", after_following
     stripped = text.strip()
     if not stripped:
         return "blank", "blank"
+    why = _furniture(stripped) or _layout(stripped, previous, following, after_following)
+    return ("structural", why) if why else ("stating", "states something")
+
+
+def _furniture(stripped: str) -> str | None:
+    """Rules 1-3 of :func:`classify`, which read the line alone: why it is page furniture, or None."""
     if not any(c.isalnum() for c in stripped):
-        return "structural", "no words"
+        return "no words"
     if _ADDRESS.match(stripped):
-        return "structural", "page address"
+        return "page address"
     bare = " ".join(_words(stripped.strip(".:>»›|"))).lower()
     if bare in NAVIGATION or (_BREADCRUMB.match(stripped) and not _SENTENCE_MARKS & set(stripped)):
-        return "structural", "navigation"
+        return "navigation"
+    return None
+
+
+def _layout(stripped: str, previous: str, following: str, after_following: str) -> str | None:
+    """Rules 4-5 of :func:`classify`, which read the lines around it: "heading", "table header" or None."""
     words = _words(stripped)
     plain = (stripped[0].isupper() and stripped[0] not in _BULLETS and not any(c.isdigit() for c in stripped)
              and not _SENTENCE_MARKS & set(stripped))
-    if plain and len(words) <= 8 and not previous.strip() and not following.strip():
-        return "structural", "heading"
-    if (plain and len(words) <= 4 and not previous.strip() and following.strip() and after_following.strip()
-            and all(w[0].isupper() and w.replace("'", "").replace("’", "").isalpha() for w in words)):
-        return "structural", "table header"
-    return "stating", "states something"
+    if not plain or previous.strip():
+        return None
+    if len(words) <= 8 and not following.strip():
+        return "heading"
+    if len(words) <= 4 and following.strip() and after_following.strip() and all(map(_capitalised_word, words)):
+        return "table header"
+    return None
+
+
+def _capitalised_word(word: str) -> bool:
+    return word[0].isupper() and word.replace("'", "").replace("’", "").isalpha()
 
 
 def quoted_ranges(lines: list[str], start: int, end: int, quote: str | None) -> dict[int, tuple[int, int]]:
