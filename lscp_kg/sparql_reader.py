@@ -149,39 +149,54 @@ def tokens(text: str, keep_comments: bool = False) -> list[Token]:
     """
     found: list[Token] = []
     stack: list[list] = [["group", None]]  # [scope, clause mode] per open bracket
-    pos, length = 0, len(text)
-    while pos < length:
+    pos = 0
+    while pos < len(text):
         match = _LEXER.match(text, pos)
-        kind = match.lastgroup
-        if kind is None:  # only white space is left
+        if match.lastgroup is None:  # only white space is left
             break
-        start = match.start(kind)
-        scope, mode = stack[-1]
-        if text[start] == "<" and scope == "expr" and found and _ends_operand(found[-1]):
-            match, kind = _COMPARISON.match(text, start), "punct"
-        token_text, end = match.group(kind if kind != "punct" or match.re is _LEXER else 0), match.end()
-        pos = end
+        kind, token_text, start, pos = _token_at(text, match, stack[-1][0], found)
         if kind == "comment" and not keep_comments:
             continue
-        token_scope = scope
-        if kind in ("word", "pname") and scope == "group":
-            stack[-1][1] = _clause_mode(token_text.lower().partition(":")[0] if kind == "pname" else token_text.lower(),
-                                        mode)
-        elif token_text == "(":
-            token_scope = _paren_scope(scope, mode, found)
-            stack.append([token_scope, None])
-        elif token_text == "[":
-            token_scope = "bnode" if scope != "expr" else "expr"
-            stack.append([token_scope, None])
-        elif token_text == "{":
-            if scope == "group":
-                stack[-1][1] = None  # a projection ends where its WHERE group begins
-            token_scope = "values" if _after_values(found) else "group"
-            stack.append([token_scope, None])
-        elif token_text in (")", "]", "}") and len(stack) > 1:
-            stack.pop()
-        found.append(Token(kind, token_text, start, end, token_scope))
+        found.append(Token(kind, token_text, start, pos, _track_brackets(stack, kind, token_text, found)))
     return found
+
+
+def _token_at(text: str, match: re.Match, scope: str, found: list[Token]) -> tuple[str, str, int, int]:
+    """The token a lexer match found, ``(kind, text, start, end)``; in an expression, a "<" after an operand
+    compares (``<`` or ``<=``) instead of opening an IRI."""
+    kind = match.lastgroup
+    start = match.start(kind)
+    if text[start] == "<" and scope == "expr" and found and _ends_operand(found[-1]):
+        comparison = _COMPARISON.match(text, start)
+        return "punct", comparison.group(0), start, comparison.end()
+    return kind, match.group(kind), start, match.end()
+
+
+def _track_brackets(stack: list[list], kind: str, token_text: str, found: list[Token]) -> str:
+    """Follow a token's effect on the open brackets and the clause mode; its scope (for an opening bracket,
+    the scope it opens)."""
+    scope, mode = stack[-1]
+    if kind in ("word", "pname") and scope == "group":
+        stack[-1][1] = _clause_mode(token_text.lower().partition(":")[0], mode)  # a word has no ":"
+        return scope
+    if token_text in ("(", "[", "{"):
+        if token_text == "{" and scope == "group":
+            stack[-1][1] = None  # a projection ends where its WHERE group begins
+        opened = _opened_scope(token_text, scope, mode, found)
+        stack.append([opened, None])
+        return opened
+    if token_text in (")", "]", "}") and len(stack) > 1:
+        stack.pop()
+    return scope
+
+
+def _opened_scope(bracket: str, scope: str, mode: str | None, previous: list[Token]) -> str:
+    """The scope an opening bracket opens (see the module's docstring)."""
+    if bracket == "(":
+        return _paren_scope(scope, mode, previous)
+    if bracket == "[":
+        return "expr" if scope == "expr" else "bnode"
+    return "values" if _after_values(previous) else "group"
 
 
 def bare_words(text: str) -> list[str]:
