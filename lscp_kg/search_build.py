@@ -188,63 +188,105 @@ def count_namesakes(entity_rows: list[list]) -> None:
         row[-1] = counts[comparable(row[2])] - 1
 
 
-def build_index(kg, target: sqlite3.Connection | None = None, version: str = "") -> sqlite3.Connection:
-    """A new SQLite database (in memory unless ``target`` is given) indexing the graph's names."""
-    data = collect(kg)
-    db = target or sqlite3.connect(":memory:", check_same_thread=False)
-    db.executescript(DDL)
-    kinds = Kinds(data["parents"], data["class_labels"])
-    ids: dict[str, int] = {}
-    entity_rows, name_rows, class_rows, entity_tags = [], [], [], {}
-    tags: dict[str, str] = {}  # class or partnership IRI -> its token in the tags column ("k3", "p7")
+class IndexRows:
+    """The rows of the index's tables, gathered entity by entity before they are written."""
 
-    def tag(iri: str, prefix: str) -> str:
-        return tags.setdefault(iri, f"{prefix}{len(tags) + 1}")
+    def __init__(self, kinds: Kinds):
+        self.kinds = kinds
+        self.ids: dict[str, int] = {}
+        self.entities: list[list] = []
+        self.names: list[tuple[int, str, str, int]] = []
+        self.classes: list[tuple[int, str]] = []
+        self.entity_tags: dict[int, list[str]] = {}
+        self.tags: dict[str, str] = {}  # class or partnership IRI -> its token in the tags column ("k3", "p7")
 
-    for iri, entity_names in data["names"].items():
-        classes = data["types"].get(iri, set())
-        if classes & SCHEMA_KINDS or not classes:
-            continue
+    def tag(self, iri: str, prefix: str) -> str:
+        return self.tags.setdefault(iri, f"{prefix}{len(self.tags) + 1}")
+
+    def add_entity(self, iri: str, entity_names: list[tuple[int, int, str, bool]], classes: set[str],
+                   label: str | None) -> None:
+        """One entity: its row, its classes (superclasses included) and their tags, and its names."""
         entity_names.sort(key=label_key)
-        kind_iri, kind = kinds.kind_of(classes)
-        ids[iri] = entity_id = len(ids) + 1
+        kind_iri, kind = self.kinds.kind_of(classes)
+        self.ids[iri] = entity_id = len(self.ids) + 1
         # The one name of lscp_kg.labels; an alternative name only for an entity it does not name.
-        entity_rows.append([entity_id, iri, data["labels"].get(iri) or entity_names[0][2], kind, kind_iri, 0])
-        every_class = frozenset().union(*(kinds.above(c) for c in classes))
-        class_rows.extend((entity_id, c) for c in every_class)
-        entity_tags[entity_id] = [tag(c, "k") for c in sorted(every_class)]
+        self.entities.append([entity_id, iri, label or entity_names[0][2], kind, kind_iri, 0])
+        every_class = frozenset().union(*(self.kinds.above(c) for c in classes))
+        self.classes.extend((entity_id, c) for c in every_class)
+        self.entity_tags[entity_id] = [self.tag(c, "k") for c in sorted(every_class)]
         seen = set()
         for _rank, _lang, full, primary in entity_names:
             for position, text in enumerate(names_of(full)):
                 if text not in seen:
                     seen.add(text)
-                    name_rows.append((entity_id, text, comparable(text), int(primary and not position)))
-    count_namesakes(entity_rows)
-    db.executemany("INSERT INTO entity VALUES (?, ?, ?, ?, ?, ?)", entity_rows)
-    db.executemany("INSERT OR IGNORE INTO entity_class VALUES (?, ?)", class_rows)
-    owned = [(ids[iri], ids[owner], owner) for iri, owners in data["partnerships"].items() for owner in owners
-             if iri in ids and owner in ids]
-    db.executemany("INSERT OR IGNORE INTO entity_partnership VALUES (?, ?)", ((e, p) for e, p, _ in owned))
-    for entity_id, _p, owner in owned:
-        entity_tags[entity_id].append(tag(owner, "p"))
-    labels = {owner: entity_rows[ids[owner] - 1][2] for _e, _p, owner in owned}
-    db.executemany("INSERT INTO partnership VALUES (?, ?, ?, ?, ?)",
-                   ((p, labels[p], short, comparable(labels[p]), comparable(short))
-                    for p, short in short_names(labels, data["areas"]).items()))
-    db.executemany("INSERT INTO tag VALUES (?, ?)", ((t, iri) for iri, t in tags.items()))
-    db.executemany("INSERT INTO class VALUES (?, ?)", ((c, kinds.kind_of({c})[1]) for c, t in tags.items() if t.startswith("k")))
-    name_rows.sort(key=lambda row: (len(row[2]), -row[3], row[2]))  # name ids in order of length: see search.py
-    db.executemany("INSERT INTO name VALUES (?, ?, ?, ?, ?)",
-                   ((i, *row) for i, row in enumerate(name_rows, start=1)))
-    db.executemany("INSERT INTO name_fts(rowid, terms, tags) VALUES (?, ?, ?)",
-                   ((i, index_terms(text), padded(entity_tags[e])) for i, (e, text, _n, _p) in enumerate(name_rows, start=1)))
-    db.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, name_fts, col)")
-    db.execute("INSERT INTO term SELECT term, doc FROM temp.vocab WHERE col = 'terms'")
-    db.executemany("INSERT OR IGNORE INTO gram VALUES (?, ?)",
-                   ((g, term) for (term,) in db.execute("SELECT term FROM term").fetchall() for g in trigrams(term)))
-    db.execute("DROP TABLE temp.vocab")
+                    self.names.append((entity_id, text, comparable(text), int(primary and not position)))
+
+    def ownership(self, partnerships: dict[str, set[str]]) -> list[tuple[int, int, str]]:
+        """``(entity id, partnership id, partnership IRI)`` for each indexed entity of each indexed partnership,
+        each partnership's tag added to its entities' tags."""
+        owned = [(self.ids[iri], self.ids[owner], owner) for iri, owners in partnerships.items() for owner in owners
+                 if iri in self.ids and owner in self.ids]
+        for entity_id, _p, owner in owned:
+            self.entity_tags[entity_id].append(self.tag(owner, "p"))
+        return owned
+
+
+def gather_rows(data: dict) -> IndexRows:
+    """The rows of every entity of :func:`collect`'s data, except the ontology's own terms and untyped things."""
+    rows = IndexRows(Kinds(data["parents"], data["class_labels"]))
+    for iri, entity_names in data["names"].items():
+        classes = data["types"].get(iri, set())
+        if classes and not classes & SCHEMA_KINDS:
+            rows.add_entity(iri, entity_names, classes, data["labels"].get(iri))
+    count_namesakes(rows.entities)
+    return rows
+
+
+def build_index(kg, target: sqlite3.Connection | None = None, version: str = "") -> sqlite3.Connection:
+    """A new SQLite database (in memory unless ``target`` is given) indexing the graph's names."""
+    data = collect(kg)
+    db = target or sqlite3.connect(":memory:", check_same_thread=False)
+    db.executescript(DDL)
+    rows = gather_rows(data)
+    db.executemany("INSERT INTO entity VALUES (?, ?, ?, ?, ?, ?)", rows.entities)
+    db.executemany("INSERT OR IGNORE INTO entity_class VALUES (?, ?)", rows.classes)
+    _write_partnerships(db, rows, data)
+    db.executemany("INSERT INTO tag VALUES (?, ?)", ((t, iri) for iri, t in rows.tags.items()))
+    db.executemany("INSERT INTO class VALUES (?, ?)",
+                   ((c, rows.kinds.kind_of({c})[1]) for c, t in rows.tags.items() if t.startswith("k")))
+    _write_names(db, rows)
+    _write_vocabulary(db)
     db.executemany("INSERT INTO meta VALUES (?, ?)", (("schema", str(SCHEMA_VERSION)), ("version", version)))
     db.execute("INSERT INTO name_fts(name_fts) VALUES ('optimize')")
     db.commit()
     db.execute("ANALYZE")
     return db
+
+
+def _write_partnerships(db: sqlite3.Connection, rows: IndexRows, data: dict) -> None:
+    """Which partnerships each entity belongs to, and each partnership's label and short name."""
+    owned = rows.ownership(data["partnerships"])
+    db.executemany("INSERT OR IGNORE INTO entity_partnership VALUES (?, ?)", ((e, p) for e, p, _ in owned))
+    labels = {owner: rows.entities[rows.ids[owner] - 1][2] for _e, _p, owner in owned}
+    db.executemany("INSERT INTO partnership VALUES (?, ?, ?, ?, ?)",
+                   ((p, labels[p], short, comparable(labels[p]), comparable(short))
+                    for p, short in short_names(labels, data["areas"]).items()))
+
+
+def _write_names(db: sqlite3.Connection, rows: IndexRows) -> None:
+    """The names and their full-text rows, with their entity's tags."""
+    rows.names.sort(key=lambda row: (len(row[2]), -row[3], row[2]))  # name ids in order of length: see search.py
+    db.executemany("INSERT INTO name VALUES (?, ?, ?, ?, ?)",
+                   ((i, *row) for i, row in enumerate(rows.names, start=1)))
+    db.executemany("INSERT INTO name_fts(rowid, terms, tags) VALUES (?, ?, ?)",
+                   ((i, index_terms(text), padded(rows.entity_tags[e]))
+                    for i, (e, text, _n, _p) in enumerate(rows.names, start=1)))
+
+
+def _write_vocabulary(db: sqlite3.Connection) -> None:
+    """The indexed terms, with how many names hold each, and their trigrams (for typo tolerance)."""
+    db.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, name_fts, col)")
+    db.execute("INSERT INTO term SELECT term, doc FROM temp.vocab WHERE col = 'terms'")
+    db.executemany("INSERT OR IGNORE INTO gram VALUES (?, ?)",
+                   ((g, term) for (term,) in db.execute("SELECT term FROM term").fetchall() for g in trigrams(term)))
+    db.execute("DROP TABLE temp.vocab")

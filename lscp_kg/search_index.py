@@ -128,15 +128,41 @@ class SearchIndex:
     def search(self, text: str, kinds: Iterable[str] = (), partnerships: Iterable[str] = (),
                limit: int = 20) -> SearchResult:
         """The entities whose names match ``text``, best first (see the module docstring)."""
-        text, owners = self.owner_suffix(text[:MAX_QUERY_LENGTH])
-        if owners:  # "Operational team (Lewisham)": the name, in that partnership
-            partnerships = [p for p in partnerships if p in owners] if partnerships else owners
-            if not partnerships:
-                return SearchResult([])
-        query = comparable(text)
-        words = _WORD.findall(query)[:MAX_WORDS]
-        if not words:
+        text, partnerships = self._within_named_partnerships(text[:MAX_QUERY_LENGTH], partnerships)
+        words = _WORD.findall(comparable(text))[:MAX_WORDS]
+        if partnerships is None or not words:
             return SearchResult([])
+        groups, fuzzy = self._word_matches(words)
+        found = [g for g in groups if g]
+        if not found:
+            return SearchResult([], closest=True)
+        kinds, partnerships = list(kinds), list(partnerships)
+        tags = self._tags(kinds, partnerships)
+        if tags is None:
+            return SearchResult([])
+        joined = " ".join(words)
+        params = {"q": joined, "qtop": joined + _TOP, "qlen": len(joined), "limit": max(1, min(int(limit), MAX_LIMIT))}
+        filters = self._filters(kinds, partnerships, params)
+        tagged = f" AND {tags}" if tags else ""
+        rows = self._ranked(f"terms : ({' AND '.join(found)}){tagged}", filters, params, prefix=True) \
+            if len(found) == len(groups) else []
+        closest = not rows
+        if closest:  # no name has every word: the names with the most of them
+            rows = self._ranked(f"terms : ({' OR '.join(found)}){tagged}", filters, params, prefix=False)
+        return SearchResult([self._hit(row, fuzzy, closest) for row in rows], closest=closest)
+
+    def _within_named_partnerships(self, text: str, partnerships: Iterable[str]):
+        """For "Operational team (Lewisham)", the name and the partnerships to search: those named, within
+        ``partnerships`` if given (None when none is left); other text and ``partnerships`` as they are."""
+        base, owners = self.owner_suffix(text)
+        if not owners:
+            return text, partnerships
+        chosen = [p for p in partnerships if p in owners] if partnerships else owners
+        return base, chosen or None
+
+    def _word_matches(self, words: list[str]) -> tuple[list[str | None], bool]:
+        """Each word's FTS match: the word as a prefix if the index has it, else the indexed words near it
+        (None when there is none); and whether any word was matched by its near words."""
         groups, fuzzy = [], False
         for word in words:
             if self._has_prefix(word):
@@ -145,23 +171,7 @@ class SearchIndex:
             near = self.near_words(word)
             fuzzy = fuzzy or bool(near)
             groups.append("(" + " OR ".join(f'"{t}"' for t in near) + ")" if near else None)
-        found = [g for g in groups if g]
-        if not found:
-            return SearchResult([], closest=True)
-        joined = " ".join(words)
-        params = {"q": joined, "qtop": joined + _TOP, "qlen": len(joined), "limit": max(1, min(int(limit), MAX_LIMIT))}
-        kinds, partnerships = list(kinds), list(partnerships)
-        tags = self._tags(kinds, partnerships)
-        if tags is None:
-            return SearchResult([])
-        filters = self._filters(kinds, partnerships, params)
-        every = f"terms : ({' AND '.join(found)})" + (f" AND {tags}" if tags else "")
-        rows = self._ranked(every, filters, params, prefix=True) if len(found) == len(groups) else []
-        closest = not rows
-        if closest:
-            rows = self._ranked(f"terms : ({' OR '.join(found)})" + (f" AND {tags}" if tags else ""), filters, params,
-                                prefix=False)
-        return SearchResult([self._hit(row, fuzzy, closest) for row in rows], closest=closest)
+        return groups, fuzzy
 
     def _ranked(self, match: str, filters: str, params: dict, prefix: bool) -> list[tuple]:
         params = {**params, "match": match}
