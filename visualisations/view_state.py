@@ -54,19 +54,13 @@ class ViewState:
     def from_args(cls, args: dict[str, list[str]], base_iri: str) -> ViewState:
         """From the query string (each parameter's list of values); IRIs may be relative to the base."""
         def iris(key):
-            return tuple(absolute(v, base_iri) for v in args.get(key, []) if v)
+            return tuple(absolute(v, base_iri) for v in given(args, key))
 
-        depth = (args.get("focus_depth") or ["1"])[-1] or "1"
-        if not depth.isdigit() or not 1 <= int(depth) <= MAX_FOCUS_DEPTH:
-            raise StateError(f"focus_depth must be a whole number from 1 to {MAX_FOCUS_DEPTH}, not {depth!r}")
-        layout = (args.get("layout") or [""])[-1] or None
-        if layout is not None and layout not in LAYOUTS:
-            raise StateError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
         focus = iris("focus")
         return cls(expand=iris("expand"), hide=iris("hide"), focus=focus[-1] if focus else None,
-                   focus_depth=int(depth), hubs=(args.get("hubs") or [""])[-1] in ("1", "true", "yes"),
-                   hide_kinds=tuple(v for v in args["hide_kinds"] if v) if "hide_kinds" in args else None,
-                   hide_relations=tuple(v for v in args.get("hide_relations", []) if v), layout=layout,
+                   focus_depth=read_focus_depth(args), hubs=last(args, "hubs") in ("1", "true", "yes"),
+                   hide_kinds=given(args, "hide_kinds") if "hide_kinds" in args else None,
+                   hide_relations=given(args, "hide_relations"), layout=read_layout(args),
                    explicit=frozenset(k for k in STATE_PARAMETERS if k in args))
 
     def query(self) -> list[tuple[str, str]]:
@@ -84,6 +78,34 @@ class ViewState:
         if self.layout:
             pairs.append(("layout", self.layout))
         return pairs
+
+
+def last(args: dict[str, list[str]], key: str) -> str:
+    """The last value given for a parameter ("" when none is).
+
+    >>> last({"layout": ["force", "computed"]}, "layout"), last({}, "layout")
+    ('computed', '')
+    """
+    return (args.get(key) or [""])[-1]
+
+
+def given(args: dict[str, list[str]], key: str) -> tuple[str, ...]:
+    """The non-empty values given for a parameter, in order."""
+    return tuple(v for v in args.get(key, []) if v)
+
+
+def read_focus_depth(args: dict[str, list[str]]) -> int:
+    depth = last(args, "focus_depth") or "1"
+    if not depth.isdigit() or not 1 <= int(depth) <= MAX_FOCUS_DEPTH:
+        raise StateError(f"focus_depth must be a whole number from 1 to {MAX_FOCUS_DEPTH}, not {depth!r}")
+    return int(depth)
+
+
+def read_layout(args: dict[str, list[str]]) -> str | None:
+    layout = last(args, "layout") or None
+    if layout is not None and layout not in LAYOUTS:
+        raise StateError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
+    return layout
 
 
 def absolute(value: str, base_iri: str) -> str:

@@ -32,6 +32,8 @@ from .views_around import entity, path
 BODY_TYPES = ("body", "subgroup")
 DOCUMENT_TYPES = ("legislation", "guidance")
 SEAT_ROW = 62
+#: What the seats view draws between a body, its seats, their organisations, posts and holders.
+SEAT_RELATIONS = {"org:organization", "org:member", "lscp:seatPost", "lscp:representedBy", "org:holds"}
 
 
 def structure(graph, **_):
@@ -49,27 +51,10 @@ def structure(graph, **_):
 
 def accountability(graph, **_):
     steps = accountability_graph(graph)
-    bodies = nodes_of(graph, *BODY_TYPES)
-    keep = set(bodies).union(*(nx.descendants(steps, b) for b in bodies))
-    keep |= {n for n in graph if is_lead_representative(graph, n)}
-    keep |= {s for s, o in steps.edges() if o in keep and graph.nodes[s]["type"] == "person"}
-    part = subgraph(steps, keep)
-    seated = {o for s, o, k in graph.edges(keys=True) if k == "org:organization"}
-    for s, o, k, attrs in graph.edges(keys=True, data=True):  # the Executive is supported by the Partnership Group
-        if k == "lscp:supportedBy" and s in part and o in seated and {graph.nodes[s]["type"], graph.nodes[o]["type"]} <= set(BODY_TYPES):
-            part.add_edge(o, s, key=k, **dict(attrs, display_only=True))
-    for node in part:
-        ends_here = part.out_degree(node) == 0 and not is_lead_representative(graph, node) and not any(
-            k == "lscp:accountableFor" for _, _, k in part.in_edges(node, keys=True))
-        part.nodes[node]["dead_end"] = ends_here
-    lifted = nx.MultiDiGraph(part)  # people hold posts: draw them beside, not above, their post
-    holders = [(s, o) for s, o, k in part.edges(keys=True) if k == "org:holds"]
-    lifted.remove_edges_from([(s, o, "org:holds") for s, o in holders])
-    with_levels(lifted)
-    for node in part:
-        part.nodes[node]["level"] = lifted.nodes[node]["level"]
-    for person, post in holders:
-        part.nodes[person]["level"] = part.nodes[post]["level"]
+    part = subgraph(steps, accountable_nodes(graph, steps))
+    add_support_lines(graph, part)
+    mark_dead_ends(graph, part)
+    level_holders_beside_posts(part)
     with_tiers(part)
     return View("accountability", "Accountability", "Who answers to whom, top down: lead representatives, the officers "
                 "they delegate to, the Executive, the Partnership Group and the subgroups (steps as in the "
@@ -77,6 +62,44 @@ def accountability(graph, **_):
                 part, layout="hierarchical",
                 notes=["Edges point the way accountability runs; 'seat held by' joins a body to the post that holds "
                        "one of its seats, 'delegated by' joins an officer's post to the lead representative's."])
+
+
+def accountable_nodes(graph, steps) -> set[str]:
+    """The bodies, everything they answer to, the lead representatives, and the people holding those posts."""
+    bodies = nodes_of(graph, *BODY_TYPES)
+    keep = set(bodies).union(*(nx.descendants(steps, b) for b in bodies))
+    keep |= {n for n in graph if is_lead_representative(graph, n)}
+    keep |= {s for s, o in steps.edges() if o in keep and graph.nodes[s]["type"] == "person"}
+    return keep
+
+
+def add_support_lines(graph, part) -> None:
+    """Draw (not follow) lscp:supportedBy between two bodies, one of them seated: the Executive is supported
+    by the Partnership Group."""
+    seated = {o for s, o, k in graph.edges(keys=True) if k == "org:organization"}
+    for s, o, k, attrs in graph.edges(keys=True, data=True):
+        if k == "lscp:supportedBy" and s in part and o in seated and {graph.nodes[s]["type"], graph.nodes[o]["type"]} <= set(BODY_TYPES):
+            part.add_edge(o, s, key=k, **dict(attrs, display_only=True))
+
+
+def mark_dead_ends(graph, part) -> None:
+    """``dead_end``: the chain stops here, short of a lead representative and of the agency one answers for."""
+    for node in part:
+        ends_here = part.out_degree(node) == 0 and not is_lead_representative(graph, node) and not any(
+            k == "lscp:accountableFor" for _, _, k in part.in_edges(node, keys=True))
+        part.nodes[node]["dead_end"] = ends_here
+
+
+def level_holders_beside_posts(part) -> None:
+    """Each node's ``level``, people level with the post they hold (beside it, not above it)."""
+    lifted = nx.MultiDiGraph(part)
+    holders = [(s, o) for s, o, k in part.edges(keys=True) if k == "org:holds"]
+    lifted.remove_edges_from([(s, o, "org:holds") for s, o in holders])
+    with_levels(lifted)
+    for node in part:
+        part.nodes[node]["level"] = lifted.nodes[node]["level"]
+    for person, post in holders:
+        part.nodes[person]["level"] = part.nodes[post]["level"]
 
 
 def reporting(graph, **_):
@@ -89,50 +112,83 @@ def reporting(graph, **_):
 def seats(graph, body: str | None = None, **_):
     seat_of = {s: o for s, o, k in graph.edges(keys=True) if k == "org:organization" and graph.nodes[s]["type"] == "seat"}
     if body is None:
-        counts = {b: sum(1 for o in seat_of.values() if o == b) for b in set(seat_of.values())}
-        body = max(sorted(counts), key=counts.get, default=None)
+        body = body_with_most_seats(seat_of)
     if body not in graph:
         raise ViewError(f"no such entity in the network: {body}")
     on_body = sorted(s for s, b in seat_of.items() if b == body)
+    groups = seats_by_member(graph, on_body)
+    part = subgraph(graph, seat_neighbourhood(graph, body, on_body), SEAT_RELATIONS)
+    positions = seat_rows(graph, part, body, groups)
+    member_count = sum(len(v) for g, v in groups.items() if g)
+    return View("seats", f"Seats of {graph.nodes[body]['label']} by organisation",
+                f"{len(on_body)} seats: {member_count} held by an organisation as member, grouped by organisation; "
+                f"{len(groups.get('', []))} with no member organisation (held through a post only). Seats are "
+                "labelled by role; hover for the row of the source.", with_positions(part, positions))
+
+
+def body_with_most_seats(seat_of: dict[str, str]) -> str | None:
+    """The body with the most seats (the first by IRI of those with most); None when no body has a seat."""
+    counts = {b: sum(1 for o in seat_of.values() if o == b) for b in set(seat_of.values())}
+    return max(sorted(counts), key=counts.get, default=None)
+
+
+def seat_links(graph, seat: str) -> dict[str, str]:
+    """A seat's relations: relation -> the node it leads to."""
+    return {k: o for _, o, k in graph.out_edges(seat, keys=True)}
+
+
+def seats_by_member(graph, on_body: list[str]) -> dict[str, list[str]]:
+    """The body's seats by the organisation that holds each as member ("": none)."""
     groups: dict[str, list[str]] = {}
+    for seat in on_body:
+        groups.setdefault(seat_links(graph, seat).get("org:member") or "", []).append(seat)
+    return groups
+
+
+def seat_neighbourhood(graph, body: str, on_body: list[str]) -> set[str]:
+    """The body, its seats, their member organisations, posts and representatives, and who holds the posts."""
     keep = {body, *on_body}
     for seat in on_body:
-        linked = {k: o for _, o, k in graph.out_edges(seat, keys=True)}
-        member = linked.get("org:member")
-        groups.setdefault(member or "", []).append(seat)
+        linked = seat_links(graph, seat)
         keep.update(o for k, o in linked.items() if k in ("org:member", "lscp:seatPost", "lscp:representedBy"))
         if "lscp:seatPost" in linked:
             keep.update(s for s, _, k in graph.in_edges(linked["lscp:seatPost"], keys=True) if k == "org:holds")
-    part = subgraph(graph, keep, {"org:organization", "org:member", "lscp:seatPost", "lscp:representedBy", "org:holds"})
+    return keep
+
+
+def seat_rows(graph, part, body: str, groups: dict[str, list[str]]) -> dict[str, tuple[float, float]]:
+    """One row per seat, the largest member organisation's first, each organisation beside its rows; the body
+    at the middle, left. Columns: body, organisation, seat, post, holder."""
     order = sorted(groups, key=lambda g: (-len(groups[g]), graph.nodes[g]["label"].casefold() if g else "~"))
     row, positions = 0, {body: (0.0, 0.0)}
     for member in order:
         first = row
         for seat in groups[member]:
-            y = row * SEAT_ROW
-            part.nodes[seat]["group"] = graph.nodes[member]["label"] if member else "no member organisation"
-            part.nodes[seat]["short_label"] = part.nodes[seat]["role"] or "Seat"
-            positions[seat] = (700.0, y)
-            for _, post, k in part.out_edges(seat, keys=True):
-                if k in ("lscp:seatPost", "lscp:representedBy") and post not in positions:
-                    positions[post] = (1050.0, y)
-                    suffix = ", " + graph.nodes[member]["label"] if member else ""
-                    if suffix and part.nodes[post]["label"].endswith(suffix):
-                        part.nodes[post]["short_label"] = part.nodes[post]["label"][: -len(suffix)]
-                    for holder, _, k2 in part.in_edges(post, keys=True):
-                        if k2 == "org:holds" and holder not in positions:
-                            positions[holder] = (1400.0, y)
+            place_seat(graph, part, positions, seat, member, row * SEAT_ROW)
             row += 1
         if member:
             positions[member] = (350.0, (first + row - 1) / 2 * SEAT_ROW)
     centre = (row - 1) / 2 * SEAT_ROW
     positions = {n: (x, y - centre) for n, (x, y) in positions.items()}
     positions[body] = (0.0, 0.0)
-    member_count = sum(len(v) for g, v in groups.items() if g)
-    return View("seats", f"Seats of {graph.nodes[body]['label']} by organisation",
-                f"{len(on_body)} seats: {member_count} held by an organisation as member, grouped by organisation; "
-                f"{len(groups.get('', []))} with no member organisation (held through a post only). Seats are "
-                "labelled by role; hover for the row of the source.", with_positions(part, positions))
+    return positions
+
+
+def place_seat(graph, part, positions: dict, seat: str, member: str, y: float) -> None:
+    """A seat's row: the seat (labelled by role, grouped by organisation), the posts that fill it (without the
+    organisation's name, which the group says) and who holds them, each placed at its first row."""
+    part.nodes[seat]["group"] = graph.nodes[member]["label"] if member else "no member organisation"
+    part.nodes[seat]["short_label"] = part.nodes[seat]["role"] or "Seat"
+    positions[seat] = (700.0, y)
+    suffix = ", " + graph.nodes[member]["label"] if member else ""
+    for _, post, k in part.out_edges(seat, keys=True):
+        if k in ("lscp:seatPost", "lscp:representedBy") and post not in positions:
+            positions[post] = (1050.0, y)
+            if suffix and part.nodes[post]["label"].endswith(suffix):
+                part.nodes[post]["short_label"] = part.nodes[post]["label"][: -len(suffix)]
+            for holder, _, k2 in part.in_edges(post, keys=True):
+                if k2 == "org:holds" and holder not in positions:
+                    positions[holder] = (1400.0, y)
 
 
 def priorities(graph, **_):
@@ -166,6 +222,15 @@ def report_path(graph, **_):
     reports = {s for se in series for s, _, k in graph.in_edges(se, keys=True) if k == "dcterms:isPartOf"}
     part = subgraph(graph, set(steps) | series | actors | reports,
                     {"lscp:reportStep", "lscp:actor", "dcterms:isPartOf", "lscp:scrutinisedBy"})
+    level_by_step_order(graph, part, steps, actors)
+    with_tiers(part)
+    return View("report-path", "The annual report's path", "From independent scrutiny to endorsement, presentation, "
+                "publication and distribution: each step in order, with who takes it.", part, layout="hierarchical")
+
+
+def level_by_step_order(graph, part, steps: list[str], actors: set[str]) -> None:
+    """Each step one level below the last (by lscp:stepOrder), each actor level with its first step; the
+    report series and reports at the top."""
     for node in part:
         part.nodes[node]["level"] = 0
     for step in steps:
@@ -173,9 +238,6 @@ def report_path(graph, **_):
     for actor in actors:
         orders = [part.nodes[s]["level"] for s, _, k in part.in_edges(actor, keys=True) if k == "lscp:actor"]
         part.nodes[actor]["level"] = min(orders)
-    with_tiers(part)
-    return View("report-path", "The annual report's path", "From independent scrutiny to endorsement, presentation, "
-                "publication and distribution: each step in order, with who takes it.", part, layout="hierarchical")
 
 
 VIEWS = {"structure": structure, "accountability": accountability, "reporting": reporting, "seats": seats,

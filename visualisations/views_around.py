@@ -35,32 +35,60 @@ def entity(graph, iri=None, depth: int | str = 1, hubs: bool = False, limit: int
     shown = [i for i in dict.fromkeys(asked) if i in graph]
     if not shown:
         raise ViewError(f"no such entity in the network: {', '.join(asked) or None}")
-    try:
-        depth = max(0, min(MAX_DEPTH, int(depth)))
-    except (TypeError, ValueError):
-        raise ViewError(f"depth must be a whole number from 0 to {MAX_DEPTH}") from None
-    left_out: dict[str, int] = {}
+    depth = checked_depth(depth)
     limit = (DEFAULT_LIMIT if limit is None and depth == 1 else limit) or None
-    if limit is not None and depth > 0:
-        nodes, left_out = bounded(graph, shown, max(1, int(limit)))
-    else:
-        nodes = connecting(graph, shown) if depth == 0 else around(graph, shown, depth, follow_hubs=hubs)
+    nodes, left_out = neighbourhood(graph, shown, depth, hubs, limit)
     part = subgraph(graph, nodes)
     part.graph["left_out"] = left_out
     for node in shown:
         part.nodes[node]["focus"] = True
-    names = [graph.nodes[n]["label"] for n in shown]
-    title = f"Around {names[0]}" if len(names) == 1 else f"{len(names)} entities: " + "; ".join(names)
-    reach = ("joined by the shortest connections between them" if depth == 0 else
-             f"and everything within {depth} step(s), whichever way the relations run")
-    if limit is not None and depth > 0:
-        reach = bounded_reach(graph, shown, nodes)
-    hub_note = "" if hubs or depth == 0 else (" The partnership, its documents and shared legislation and "
-                                              "guidance are shown but not followed.")
     missing = [i for i in asked if i not in graph]
     notes = [f"Not in the network (not an entity of a kind the network draws): {', '.join(missing)}"] if missing else []
-    return View("entity", title, f"The highlighted {'entity' if len(names) == 1 else 'entities'}, {reach}.{hub_note}",
+    return View("entity", entity_title([graph.nodes[n]["label"] for n in shown]),
+                entity_description(graph, shown, nodes, depth, hubs, limit),
                 with_positions(part, spring_positions(part)), notes=notes)
+
+
+def neighbourhood(graph, shown: list[str], depth: int, hubs: bool, limit: int | None) -> tuple[set[str], dict[str, int]]:
+    """The nodes drawn around the entities, and how many neighbours of each a ``limit`` left out."""
+    if limit is not None and depth > 0:
+        return bounded(graph, shown, max(1, int(limit)))
+    return (connecting(graph, shown) if depth == 0 else around(graph, shown, depth, follow_hubs=hubs)), {}
+
+
+def entity_description(graph, shown: list[str], nodes: set[str], depth: int, hubs: bool, limit: int | None) -> str:
+    """What the view around the entities shows: how far it reaches, and whether hubs were followed."""
+    reach = bounded_reach(graph, shown, nodes) if limit is not None and depth > 0 else unbounded_reach(depth)
+    hub_note = "" if hubs or depth == 0 else (" The partnership, its documents and shared legislation and "
+                                              "guidance are shown but not followed.")
+    return f"The highlighted {'entity' if len(shown) == 1 else 'entities'}, {reach}.{hub_note}"
+
+
+def checked_depth(depth: int | str) -> int:
+    """A depth as a whole number, held between 0 and :data:`MAX_DEPTH`.
+
+    >>> checked_depth("7"), checked_depth(-1)
+    (3, 0)
+    """
+    try:
+        return max(0, min(MAX_DEPTH, int(depth)))
+    except (TypeError, ValueError):
+        raise ViewError(f"depth must be a whole number from 0 to {MAX_DEPTH}") from None
+
+
+def entity_title(names: list[str]) -> str:
+    """The title of a view around these entities.
+
+    >>> entity_title(["MACE"]), entity_title(["MACE", "Executive"])
+    ('Around MACE', '2 entities: MACE; Executive')
+    """
+    return f"Around {names[0]}" if len(names) == 1 else f"{len(names)} entities: " + "; ".join(names)
+
+
+def unbounded_reach(depth: int) -> str:
+    """How a view of every neighbour within ``depth`` reads."""
+    return ("joined by the shortest connections between them" if depth == 0 else
+            f"and everything within {depth} step(s), whichever way the relations run")
 
 
 def bounded_reach(graph, shown: list[str], nodes: set[str]) -> str:
@@ -77,24 +105,38 @@ def path(graph, source: str | None = None, target: str | None = None, **_):
     for end in (source, target):
         if not end or end not in graph:
             raise ViewError(f"no such entity in the network: {end}")
-    undirected = nx.Graph(graph.to_undirected(as_view=True))
-    try:
-        paths = list(nx.all_shortest_paths(undirected, source, target))[:MAX_PATHS]
-    except nx.NetworkXNoPath:
-        paths = []
+    paths = shortest_paths(graph, source, target)
     keep = {source, target}.union(*paths)
     pairs = {frozenset(p) for found in paths for p in zip(found, found[1:])}
     part = subgraph(graph, keep)
     part.remove_edges_from([(s, o, k) for s, o, k in part.edges(keys=True) if frozenset((s, o)) not in pairs])
-    step_list = [{"path": i + 1, "from": a, "to": b, "relations": [
-                     {"relation": k, "label": attrs["relation_label"], "forward": s == a, "sources": attrs["sources"]}
-                     for s, o, k, attrs in part.edges(keys=True, data=True) if {s, o} == {a, b}]}
-                 for i, found in enumerate(paths) for a, b in zip(found, found[1:])]
-    distance = {n: min((p.index(n) for p in paths if n in p), default=0) for n in keep}
-    columns = [sorted((n for n in keep if distance[n] == d), key=lambda n: graph.nodes[n]["label"])
-               for d in range(max(distance.values()) + 1)]
     notes = [] if paths else ["There is no path between these two entities in the network."]
     return View("path", f"From {graph.nodes[source]['label']} to {graph.nodes[target]['label']}",
                 f"The shortest paths ({len(paths)} found, each {max(len(paths[0]) - 1, 0) if paths else 0} steps), "
-                "whichever way each relation runs.", with_positions(part, column_positions(columns, gap=380)),
-                steps=step_list, notes=notes)
+                "whichever way each relation runs.", with_positions(part, path_columns(graph, keep, paths)),
+                steps=path_steps(part, paths), notes=notes)
+
+
+def shortest_paths(graph, source: str, target: str) -> list[list[str]]:
+    """At most :data:`MAX_PATHS` shortest paths, whichever way each relation runs ([] when there is none)."""
+    undirected = nx.Graph(graph.to_undirected(as_view=True))
+    try:
+        return list(nx.all_shortest_paths(undirected, source, target))[:MAX_PATHS]
+    except nx.NetworkXNoPath:
+        return []
+
+
+def path_steps(part, paths: list[list[str]]) -> list[dict]:
+    """Each step of each path, with the relations that join its two ends (and which way each runs)."""
+    return [{"path": i + 1, "from": a, "to": b, "relations": [
+                {"relation": k, "label": attrs["relation_label"], "forward": s == a, "sources": attrs["sources"]}
+                for s, o, k, attrs in part.edges(keys=True, data=True) if {s, o} == {a, b}]}
+            for i, found in enumerate(paths) for a, b in zip(found, found[1:])]
+
+
+def path_columns(graph, keep: set[str], paths: list[list[str]]) -> dict:
+    """Positions by distance from the source: one column per step, each in name order."""
+    distance = {n: min((p.index(n) for p in paths if n in p), default=0) for n in keep}
+    columns = [sorted((n for n in keep if distance[n] == d), key=lambda n: graph.nodes[n]["label"])
+               for d in range(max(distance.values()) + 1)]
+    return column_positions(columns, gap=380)
