@@ -8,7 +8,8 @@ entities with ``?iri=a&iri=b``, depth 1 at most ``limit`` nodes, 30 unless given
 ``/explore/analysis`` and ``/api/analysis`` give the analyses as HTML and JSON, each finding
 linked to a view of its entities. Views load vis-network from the installed pyvis package
 through ``/explore/assets/``, and their Content-Security-Policy forbids every other host and
-every inline script.
+every inline script. The projections they draw are built once per loaded graph by
+:mod:`lscp_kg.visualisations.projections`, which other pages use directly.
 """
 
 from __future__ import annotations
@@ -19,17 +20,14 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from lscp_kg.named_queries import ParameterError
-from lscp_kg.scrutiny_partnerships import partnerships_in, resolve_partnership
-from lscp_kg.search import index_for
+from lscp_kg.scrutiny_partnerships import resolve_partnership
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.links import entity_url, quote_url
 from lscp_kg.service.state import service_state
 from lscp_kg.visualisations.analysis import analyse
-from lscp_kg.visualisations.chooser import chooser_groups
-from lscp_kg.visualisations.marks import marks_of
 from lscp_kg.visualisations.network_data import edge_item, node_item
 from lscp_kg.visualisations.neighbourhood import expansion, neighbours as neighbours_of
-from lscp_kg.visualisations.projection import project
+from lscp_kg.visualisations.projections import projections_for
 from lscp_kg.visualisations.render import ASSETS, asset_text, render_page
 from lscp_kg.visualisations.view_state import STATE_PARAMETERS, StateError, ViewState, apply_expansions
 from lscp_kg.visualisations.views import FIXED_VIEWS, VIEW_PARAMETERS, VIEWS, ViewError, build_view, view_parameters
@@ -41,7 +39,8 @@ VIEW_TITLES = {"structure": "Whole structure", "accountability": "Accountability
 
 
 def cached(key: str, build):
-    """One value per loaded graph: a reload swaps the store, and with it the key."""
+    """One page (or page part) per loaded graph: a reload swaps the store, and with it the key. Pages link under
+    the service's mount point, so they are kept with the service, not with the projections."""
     state = service_state()
     full_key = ("explore", key, id(state.kg.backend))
     if full_key not in state.cache:
@@ -50,12 +49,13 @@ def cached(key: str, build):
 
 
 def network(partnership: str | None = None):
-    """The projection of the whole graph, or of what one partnership's arrangements state."""
-    return cached(f"projection:{partnership or ''}", lambda: project(service_state().kg, partnership))
+    """The projection of the whole graph, or of what one partnership's arrangements state (built once:
+    :mod:`lscp_kg.visualisations.projections`)."""
+    return projections_for(service_state().kg).network(partnership)
 
 
 def loaded_partnerships() -> dict[str, str]:
-    return cached("partnerships", lambda: partnerships_in(service_state().kg))
+    return projections_for(service_state().kg).partnerships()
 
 
 def chosen_partnership() -> str | None:
@@ -76,7 +76,7 @@ def with_partnership(href: str, partnership: str | None) -> str:
 
 
 def marks(partnership: str | None = None):
-    return cached(f"marks:{partnership or ''}", lambda: marks_of(network(partnership)))
+    return projections_for(service_state().kg).marks(partnership)
 
 
 def view_title(name: str) -> str:
@@ -112,12 +112,7 @@ def strict(response: Response) -> Response:
 
 
 def picker_groups(partnership: str | None = None) -> list[dict]:
-    """Every node of the network (of one partnership, when chosen) by kind and name (namesakes with their
-    partnerships), for the path view's two pickers (lscp_kg.visualisations.chooser)."""
-    def build():
-        graph = network(partnership)
-        return chooser_groups(graph, index_for(service_state().kg).display_names(graph.nodes))
-    return cached(f"picker-groups:{partnership or ''}", build)
+    return projections_for(service_state().kg).picker_groups(partnership)
 
 
 @bp.get("/explore/")

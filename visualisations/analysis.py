@@ -17,7 +17,8 @@ from itertools import islice
 
 import networkx as nx
 
-from .links import entity_href
+from lscp_kg.entity_links import entity_href
+
 from .projection import accountability_graph, is_lead_representative
 
 BODY_TYPES = ("body", "subgroup")

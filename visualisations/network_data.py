@@ -18,7 +18,8 @@ from collections import Counter
 
 import networkx as nx
 
-from .links import entity_href
+from lscp_kg.entity_links import entity_href
+
 from .marks import MARK_BY_KEY, MARKS
 from .neighbourhood import HUB_TYPES
 from .projection import TYPE_LABELS

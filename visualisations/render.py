@@ -25,7 +25,8 @@ from pathlib import Path
 import jinja2
 import pyvis
 
-from .links import entity_href
+from lscp_kg.entity_links import entity_href
+
 from .marks import marks_of
 from .network_data import edge_item, node_item, network_data
 from .text_alternative import describe
