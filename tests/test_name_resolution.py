@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
 import pytest
 
+from lscp_kg import name_resolution
 from lscp_kg.name_resolution import resolve_value, resolver
 from lscp_kg.named_queries import QUERIES_DIR, ParameterError, QueryFileError, load_named_queries, parse_query_file
+from lscp_kg.service.app import create_app
+from lscp_kg.store import load_knowledge_graph
 
 LSCP = "https://lscp-kg.example.org/ontology#"
 SCRUTINY = Path(__file__).resolve().parent / "fixtures" / "scrutiny"
@@ -50,8 +54,6 @@ def test_defaults_are_resolved_against_the_data_as_they_were(named_queries):
 
 
 def test_with_several_partnerships_the_partnership_is_asked_for_and_label_defaults_are_dropped():
-    from lscp_kg.store import load_knowledge_graph
-
     several = load_knowledge_graph([SCRUTINY / "exampleshire.trig", SCRUTINY / "bareshire.trig"])
     queries = load_named_queries(kg=several)
     partnership = next(p for p in queries["statutory-partners"].parameters if p.name == "partnership")
@@ -64,11 +66,6 @@ def test_with_several_partnerships_the_partnership_is_asked_for_and_label_defaul
 
 
 def test_start_up_notes_say_which_questions_which_entities_and_what_to_do_once_each(caplog, monkeypatch):
-    import logging
-
-    from lscp_kg import name_resolution
-    from lscp_kg.store import load_knowledge_graph
-
     monkeypatch.setattr(name_resolution, "_SAID", set())
     several = load_knowledge_graph([SCRUTINY / "exampleshire.trig", SCRUTINY / "bareshire.trig"])
     with caplog.at_level(logging.INFO, logger="lscp_kg.name_resolution"):
@@ -199,8 +196,6 @@ def test_a_required_choice_with_nothing_given_shows_the_form(client):
 
 @pytest.fixture(scope="module")
 def hostile_client():
-    from lscp_kg.service.app import create_app
-
     app = create_app({"TESTING": True, "VALIDATE": False, "DATA": [Path(__file__).resolve().parent / "fixtures" / "hostile"],
                       "QUERY_WORKERS": 1})
     yield app.test_client()

@@ -7,6 +7,7 @@ must be exactly those of pyoxigraph's own substitution.
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 
 from lscp_kg.named_queries import NamedQuery, QueryFileError, load_named_queries, parse_query_file, values_first
@@ -34,8 +35,6 @@ def test_values_first_gives_exactly_the_substituted_answer(kg, named_queries, na
 
 
 def test_values_go_in_the_outermost_where_clause_not_a_template_or_string():
-    import pyoxigraph as ox
-
     bound = {ox.Variable("x"): ox.NamedNode("http://e/a")}
     construct = 'CONSTRUCT { ?x ?p "{" } WHERE { ?x ?p ?o }'
     assert values_first(construct, bound) == 'CONSTRUCT { ?x ?p "{" } WHERE { VALUES (?x) { (<http://e/a>) } ?x ?p ?o }'

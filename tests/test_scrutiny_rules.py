@@ -192,57 +192,45 @@ def test_no_requirement_is_judged_before_the_partnership_began():
     assert {r["status"] for r in report.requirements} <= {"no result", "not checked"}
 
 
-EDUCATION_PARTNER = """
+def bareshire_line_9(quote: str, facts: str) -> str:
+    """TriG of a passage, line 9 of Bareshire's arrangements (quoting ``quote``), that says ``facts``."""
+    return f"""
 @prefix lscp: <https://lscp-kg.example.org/ontology#> .
 @prefix org:  <http://www.w3.org/ns/org#> .
 @prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 
-<id/bareshire/passage/L9> {
+<id/bareshire/passage/L9> {{
     <id/bareshire/passage/L9> a lscp:SourcePassage ; lscp:source <id/source/bareshire-arrangements> ;
         lscp:partnershipContext <id/partnership/bareshire> ; lscp:startLine 9 ; lscp:endLine 9 ;
-        prov:value "Schools are our fourth partner, through the Bareshire Education Partnership." .
-    <id/partnership/bareshire> lscp:additionalPartner <id/bareshire/education-partnership> .
-    <id/bareshire/education-partnership> a org:Organization ; rdfs:label "Bareshire Education Partnership" ;
-        lscp:sector lscp:sector-schools .
-}
+        prov:value "{quote}" .
+{facts}
+}}
 """
 
 
-def test_education_as_an_additional_partner_meets_edu(bare, tmp_path):
-    assert fired(bare, "EDU")
-    extra = tmp_path / "education-partner.trig"
-    extra.write_text(EDUCATION_PARTNER, encoding="utf-8")
-    report = scrutinise(BARESHIRE, extra)
-    assert not fired(report, "EDU")
-    (passed,) = [p for p in report.passes if p.rule == "EDU"]
-    assert BASE + "id/bareshire/education-partnership" in {e["iri"] for e in passed.entities}
-    assert {e["start_line"] for e in passed.evidence} == {9}
+EDUCATION_PARTNER = bareshire_line_9("Schools are our fourth partner, through the Bareshire Education Partnership.", """
+    <id/partnership/bareshire> lscp:additionalPartner <id/bareshire/education-partnership> .
+    <id/bareshire/education-partnership> a org:Organization ; rdfs:label "Bareshire Education Partnership" ;
+        lscp:sector lscp:sector-schools .""")
 
-
-SCRUTINEER_POST = """
-@prefix lscp: <https://lscp-kg.example.org/ontology#> .
-@prefix org:  <http://www.w3.org/ns/org#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-
-<id/bareshire/passage/L9> {
-    <id/bareshire/passage/L9> a lscp:SourcePassage ; lscp:source <id/source/bareshire-arrangements> ;
-        lscp:partnershipContext <id/partnership/bareshire> ; lscp:startLine 9 ; lscp:endLine 9 ;
-        prov:value "Our independent scrutineer also chairs the partnership." .
+SCRUTINEER_POST = bareshire_line_9("Our independent scrutineer also chairs the partnership.", """
     <id/partnership/bareshire> lscp:scrutinyModel lscp:IndependentScrutineerModel .
     <id/bareshire/post/independent-scrutineer> a org:Post ; rdfs:label "Independent scrutineer and chair, Bareshire" ;
         org:postIn <id/partnership/bareshire> ; org:role lscp:IndependentScrutineerRole , lscp:ChairRole ;
-        lscp:independent true .
-}
-"""
+        lscp:independent true .""")
 
 
-def test_a_scrutineer_post_of_the_partnership_meets_is(bare, tmp_path):
-    assert fired(bare, "IS")
-    extra = tmp_path / "scrutineer.trig"
-    extra.write_text(SCRUTINEER_POST, encoding="utf-8")
+@pytest.mark.parametrize("rule, added, entity", [
+    ("EDU", EDUCATION_PARTNER, "id/bareshire/education-partnership"),  # education as an additional partner
+    ("IS", SCRUTINEER_POST, "id/bareshire/post/independent-scrutineer"),  # a scrutineer post of the partnership
+])
+def test_a_passage_that_says_what_was_missing_meets_the_requirement(bare, tmp_path, rule, added, entity):
+    assert fired(bare, rule)
+    extra = tmp_path / "added.trig"
+    extra.write_text(added, encoding="utf-8")
     report = scrutinise(BARESHIRE, extra)
-    assert not fired(report, "IS")
-    (passed,) = [p for p in report.passes if p.rule == "IS"]
-    assert BASE + "id/bareshire/post/independent-scrutineer" in {e["iri"] for e in passed.entities}
+    assert not fired(report, rule)
+    (passed,) = [p for p in report.passes if p.rule == rule]
+    assert BASE + entity in {e["iri"] for e in passed.entities}
+    assert {e["start_line"] for e in passed.evidence} == {9}
