@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Mutation-test one module with mutmut, in a worktree of its own (never in the checkout):
+#   docs/mutation/run.sh labels [COMMIT]      (configs: docs/mutation/<module>.cfg; report: docs/mutation-testing.md)
+# Test files the config names that COMMIT does not have yet are left out, so the same config measures before and after.
+set -euo pipefail
+module=$1
+commit=${2:-HEAD}
+repo=$(git rev-parse --show-toplevel)
+work=${MUTATION_WORK:-/tmp/mutation-$module}
+git -C "$repo" worktree remove --force "$work" 2>/dev/null || rm -rf "$work"
+git -C "$repo" worktree add --detach "$work" "$commit" >/dev/null
+cd "$work"
+# The installed package maps these folders into lscp_kg (pyproject's package-dir); mutmut imports its copy of
+# ./lscp_kg, so they move into it here.
+for sub in service visualisations queries ontology graph_data; do mv "$sub" "lscp_kg/$sub"; done
+while IFS= read -r line; do
+    case "$line" in
+        "    tests/"*) [ -e "${line#    }" ] && echo "$line" || true ;;
+        *) echo "$line" ;;
+    esac
+done < "$repo/docs/mutation/$module.cfg" > setup.cfg
+mutmut run --max-children "${MUTATION_CHILDREN:-2}" "${@:3}"
+mutmut export-cicd-stats
+cat mutants/mutmut-cicd-stats.json
+mutmut results
