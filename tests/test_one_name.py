@@ -24,6 +24,8 @@ from lscp_kg.scrutiny_evidence import labels_of
 from lscp_kg.store import load_knowledge_graph
 from lscp_kg.visualisations.projection import project
 
+from page_support import opening_trig
+
 BASE = "https://lscp-kg.example.org/"
 ALPHASHIRE = BASE + "id/partnership/alphashire"
 ALPHA_GROUP, PERSON, WELSH = (BASE + "id/alphashire/body/alpha-group", BASE + "id/person/bryn-ashdown-alphashire",
@@ -31,23 +33,12 @@ ALPHA_GROUP, PERSON, WELSH = (BASE + "id/alphashire/body/alpha-group", BASE + "i
 EXPECTED = {ALPHA_GROUP: "Alpha Group Long Name", PERSON: "Bryn Ashdown", WELSH: "Welsh Language Group",
             ALPHASHIRE: "Alphashire Safeguarding Children Partnership"}
 
-ALPHASHIRE_TRIG = """\
-@prefix lscp: <https://lscp-kg.example.org/ontology#> .
-@prefix org:  <http://www.w3.org/ns/org#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+#: FICTIONAL test data (tests/test_one_name.py): Alphashire and everyone in it do not exist.
+ALPHASHIRE_TRIG = """
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix foaf: <http://xmlns.com/foaf/0.1/> .
-
-# FICTIONAL test data (tests/test_one_name.py): Alphashire and everyone in it do not exist.
-<id/source/alphashire-arrangements> {
-    <id/source/alphashire-arrangements> a lscp:SourceDocument ; lscp:partnershipContext <id/partnership/alphashire> ;
-        rdfs:label "Alphashire arrangements (fictional test fixture)" .
-}
-<id/alphashire/passage/L1> {
-    <id/alphashire/passage/L1> a lscp:SourcePassage ; lscp:source <id/source/alphashire-arrangements> ;
-        lscp:partnershipContext <id/partnership/alphashire> ; lscp:startLine 1 ; lscp:endLine 1 ;
-        prov:value "The Alphashire Safeguarding Children Partnership (ASCP) has the Alpha Group (AG)." .
+""" + opening_trig("alphashire", "Alphashire arrangements (fictional test fixture)",
+                   "The Alphashire Safeguarding Children Partnership (ASCP) has the Alpha Group (AG).") + """\
     <id/partnership/alphashire> a lscp:SafeguardingPartnership ;
         rdfs:label "Alphashire Safeguarding Children Partnership" ; skos:prefLabel "ASCP" .
     <id/alphashire/body/alpha-group> a lscp:Body ; lscp:partnershipOf <id/partnership/alphashire> ;
