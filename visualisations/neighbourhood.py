@@ -18,6 +18,8 @@ The page script (``static/explorer-state.js``) walks the picture by the same rul
 
 from __future__ import annotations
 
+import math
+
 import networkx as nx
 
 #: Kinds of node that are shown but not followed (see the module docstring).
@@ -133,8 +135,6 @@ def ring(centre: tuple[float, float], count: int) -> list[tuple[float, float]]:
     >>> ring((0.0, 0.0), 2)
     [(170.0, 0.0), (-170.0, 0.0)]
     """
-    import math
-
     radius = 150.0 + 10.0 * count
     return [(round(centre[0] + radius * math.cos(2 * math.pi * i / count), 1),
              round(centre[1] + radius * math.sin(2 * math.pi * i / count), 1)) for i in range(count)]
