@@ -29,6 +29,7 @@ import dataclasses
 import logging
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Callable, Mapping
 
 import pyoxigraph as ox
@@ -86,15 +87,19 @@ class _Lookup:
 
     kg: Any
     param: Parameter
-    index: Any
-    kinds: tuple[str, ...]
-    wanted: str
 
-    @classmethod
-    def of(cls, kg, param: Parameter) -> _Lookup:
-        index = index_for(kg)
-        return cls(kg, param, index, tuple(c for c in param.classes if c not in ANY_KIND),
-                   kinds_in_words(index, param.classes))
+    @cached_property
+    def index(self):
+        return index_for(self.kg)
+
+    @cached_property
+    def kinds(self) -> tuple[str, ...]:
+        """The classes the parameter takes, none for any entity."""
+        return tuple(c for c in self.param.classes if c not in ANY_KIND)
+
+    @cached_property
+    def wanted(self) -> str:
+        return kinds_in_words(self.index, self.param.classes)
 
     def refuse(self, message: str, suggestions=(), ambiguous: bool = False) -> ParameterError:
         return ParameterError(self.param.name, message, suggestions, ambiguous)
@@ -102,7 +107,7 @@ class _Lookup:
 
 def resolve_value(kg, param: Parameter, text: str) -> ox.NamedNode:
     """The entity a parameter's value stands for; raises :class:`ParameterError` with suggestions."""
-    lookup, text = _Lookup.of(kg, param), text.strip()
+    lookup, text = _Lookup(kg, param), text.strip()
     if not text:
         choices = [suggestion(h) for h in lookup.index.of_kinds(lookup.kinds, limit=CHOICES)]
         raise lookup.refuse(f"is required: choose a {lookup.wanted}", choices)

@@ -32,7 +32,7 @@ the IRI (or the text of the literal) in column x, the distinct values of the
 result's rows joined; ``{x|count}`` is how many there are.
 
 As-of dates: ``asof`` is bound as an xsd:date with
-:meth:`lscp_kg.named_queries.NamedQuery.bind` (the fragments ``started``,
+:meth:`lscp_kg.query_binding.NamedQuery.bind` (the fragments ``started``,
 ``ended`` and ``passed`` compare it). A thing exists on D when it has
 no start or started by D, and has no end or had not ended by D. Dates are
 compared by their text at the precision given: a start ``2024`` (xsd:gYear) or
