@@ -221,18 +221,15 @@ def add_holdings(kg: KnowledgeGraph, graph: nx.MultiDiGraph, passages: dict, all
             graph.edges[person, post, "lscp:heldPost"]["sources"].append(passages[g])
 
 
-#: The accountability relation, step for step as queries/accountability-chain.rq
-#: defines it: ``(org:reportsTo | ^org:organization/lscp:seatPost | org:holds |
-#: ^lscp:delegatesTo)*``, then ``lscp:accountableFor`` from a lead
-#: representative's post to its agency, which ends the chain.
-ACCOUNTABILITY_STEPS = ("org:reportsTo", "lscp:seatPost", "org:holds", "lscp:delegatedBy", "lscp:accountableFor")
 LEAD_REPRESENTATIVE_ROLE = LSCP + "LeadRepresentativeRole"
 
 
 def accountability_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """Who answers to whom: an edge per step of :data:`ACCOUNTABILITY_STEPS`, pointing upwards.
+    """Who answers to whom: an edge per step of the accountability relation, pointing upwards.
 
-    A body reaches the posts that hold its seats (``^org:organization/lscp:seatPost``)
+    The steps are those of queries/accountability-chain.rq: ``(org:reportsTo | ^org:organization/lscp:seatPost |
+    org:holds | ^lscp:delegatesTo)*``, then ``lscp:accountableFor`` from a lead representative's post to its
+    agency, which ends the chain. A body reaches the posts that hold its seats (``^org:organization/lscp:seatPost``)
     and a delegated officer's post reaches the lead representative's post that
     delegated to it (``^lscp:delegatesTo``, named lscp:delegatedBy).
     """
