@@ -216,21 +216,29 @@ def resolve_defaults(queries: Mapping[str, NamedQuery], kg) -> dict[str, NamedQu
     Each default that gives no value is noted once, with every question it concerns."""
     resolved, unresolved = {}, {}
     for name, query in queries.items():
-        params = []
-        for param in query.parameters:
-            if param.default_rule is not None and param.default is None:
-                value = resolve_default(kg, param)
-                asks = value is None and param.default_rule[0] == "only" and not param.default_rule[1]
-                if value is None:
-                    rule, argument = param.default_rule  # "the only executive body" is one note, whatever asks it
-                    key = (rule, argument) if rule == "only" and argument else (rule, argument, param.classes)
-                    unresolved.setdefault(key, (param, []))[1].append((name, param.name))
-                param = dataclasses.replace(param, default=value, required=param.required or asks)
-            params.append(param)
-        resolved[name] = dataclasses.replace(query, parameters=tuple(params))
+        params = tuple(_with_default(kg, param, name, unresolved) for param in query.parameters)
+        resolved[name] = dataclasses.replace(query, parameters=params)
     for param, questions in unresolved.values():
-        note = _note(kg, param, questions)
-        if note not in _SAID:
-            _SAID.add(note)
-            log.info("%s", note)
+        _say_once(_note(kg, param, questions))
     return resolved
+
+
+def _with_default(kg, param: Parameter, question: str, unresolved: dict) -> Parameter:
+    """The parameter with its default rule's value on this data; a rule that gives none is added to
+    ``unresolved`` (one entry per rule: "the only executive body" is one note, whatever asks for it)."""
+    if param.default_rule is None or param.default is not None:
+        return param
+    value = resolve_default(kg, param)
+    rule, argument = param.default_rule
+    if value is None:
+        key = (rule, argument) if rule == "only" and argument else (rule, argument, param.classes)
+        unresolved.setdefault(key, (param, []))[1].append((question, param.name))
+    asks = value is None and rule == "only" and not argument
+    return dataclasses.replace(param, default=value, required=param.required or asks)
+
+
+def _say_once(note: str) -> None:
+    """Log a start-up note the first time this process has it to give."""
+    if note not in _SAID:
+        _SAID.add(note)
+        log.info("%s", note)
