@@ -62,12 +62,6 @@ class KnowledgeGraph:
         return f"KnowledgeGraph({self.backend.describe()}, base_iri={self.base_iri!r})"
 
     @property
-    def store(self):
-        """The backend's own store object, for the backends' tests only: the package goes through the
-        methods of this class (tests/test_store_interface.py fails on any module of it reading this)."""
-        return self.backend.store
-
-    @property
     def is_remote(self) -> bool:
         return bool(self.backend.needs_network)
 

@@ -104,7 +104,7 @@ def test_every_link_on_an_entity_page_resolves(client):
 
 def test_every_iri_of_the_graph_resolves(client, kg):
     iris = set()
-    for quad in kg.store.quads_for_pattern(None, None, None, None):
+    for quad in kg.quads():
         iris |= {t.value for t in (quad.subject, quad.predicate, quad.object, quad.graph_name) if isinstance(t, ox.NamedNode)}
     assert len(iris) > 300
     local = kg.base_iri + "id/"

@@ -12,7 +12,7 @@ import pytest
 
 from lscp_kg.namespaces import LSCP, ONTOLOGY_IRI
 from lscp_kg.service.ontology_doc import generate_documentation, sanitise
-from lscp_kg.store import load_knowledge_graph
+from lscp_kg.store import graph_from_quads, load_knowledge_graph
 
 TITLE = "lscp-kg ontology of safeguarding children partnership arrangements"
 
@@ -99,13 +99,14 @@ def test_nothing_of_pyLODE_s_markup_can_run():
 
 
 def test_a_hostile_label_in_the_ontology_stays_text():
-    kg = load_knowledge_graph(include_shipped=False)
+    ontology = load_knowledge_graph(include_shipped=False)
     term, graph = ox.NamedNode(LSCP + "Hostile"), ox.NamedNode(ONTOLOGY_IRI)
     hostile = '<script>alert(1)</script><img src=x onerror="alert(2)">Hostile'
-    for predicate, value in (("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", ox.NamedNode("http://www.w3.org/2002/07/owl#Class")),
-                             ("http://www.w3.org/2000/01/rdf-schema#label", ox.Literal(hostile)),
-                             ("http://www.w3.org/2000/01/rdf-schema#comment", ox.Literal('<b onclick="alert(3)">x</b>'))):
-        kg.store.add(ox.Quad(term, ox.NamedNode(predicate), value, graph))
+    added = [ox.Quad(term, ox.NamedNode(predicate), value, graph) for predicate, value in (
+        ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", ox.NamedNode("http://www.w3.org/2002/07/owl#Class")),
+        ("http://www.w3.org/2000/01/rdf-schema#label", ox.Literal(hostile)),
+        ("http://www.w3.org/2000/01/rdf-schema#comment", ox.Literal('<b onclick="alert(3)">x</b>')))]
+    kg = graph_from_quads([*ontology.quads(), *added], ontology.base_iri, ontology.files, ontology.graph_files)
     doc = generate_documentation(kg)
     assert doc is not None and "Hostile" in doc.body
     assert not re.search(r"<(script|img|iframe|style)\b", doc.body + doc.contents)

@@ -27,7 +27,7 @@ from lscp_kg.cli import main
 from lscp_kg.named_queries import load_named_queries
 from lscp_kg.namespaces import PREFIXES
 from lscp_kg.publish import publish
-from lscp_kg.store import load_knowledge_graph
+from lscp_kg.store import graph_from_quads, load_knowledge_graph
 
 
 
@@ -127,15 +127,15 @@ def test_every_named_query_runs_with_its_defaults_on_virtuoso(remote_kg, named_q
 def test_the_whole_graph_comes_back_as_published(kg, remote_kg):
     assert len(remote_kg) == len(kg)
     assert sorted(map(str, remote_kg.quads())) == sorted(map(str, kg.quads()))
-    assert sorted(map(str, remote_kg.store.named_graphs())) == sorted(map(str, kg.store.named_graphs()))
+    assert sorted(map(str, remote_kg.named_graphs())) == sorted(map(str, kg.named_graphs()))
     mace, label = ox.NamedNode(kg.iri("id/lewisham/body/mace")), ox.NamedNode(PREFIXES["rdfs"] + "label")
-    passage = next(iter(kg.store.quads_for_pattern(mace, label, None))).graph_name
+    passage = next(iter(kg.statements(mace, label, None))).graph_name
     for pattern in [(mace, None, None, None), (mace, label, None, None), (mace, None, None, passage),
                     (mace, None, None, ox.DefaultGraph()), (None, None, mace, None), (None, label, None, passage),
                     (mace, ox.NamedNode(PREFIXES["rdf"] + "type"), ox.NamedNode(PREFIXES["lscp"] + "Subgroup"), None)]:
         for _ in range(2):  # the second time from what the view kept
-            assert sorted(map(str, remote_kg.store.quads_for_pattern(*pattern))) == \
-                sorted(map(str, kg.store.quads_for_pattern(*pattern))), pattern
+            assert sorted(map(str, remote_kg.statements(*pattern))) == \
+                sorted(map(str, kg.statements(*pattern))), pattern
 
 
 # --- publishing ----------------------------------------------------------------------------------
@@ -145,10 +145,10 @@ def test_blank_nodes_datatypes_and_a_swap_that_readers_never_see_half_of(publish
     """Publish a second version (with blank nodes and every datatype) while readers count, then the first again."""
     extra = tmp_path / "extra.trig"
     extra.write_text(EXTRA, encoding="utf-8")
-    second = load_knowledge_graph([extra])
+    loaded = load_knowledge_graph([extra])
     # Every named graph changes: a reader shown part of the swap would count something in between.
-    second.store.bulk_extend([ox.Quad(g, ox.NamedNode("urn:lscp-kg:test#version"), ox.Literal("2"), g)
-                              for g in list(second.store.named_graphs())])
+    second = graph_from_quads([*loaded.quads(), *(ox.Quad(g, ox.NamedNode("urn:lscp-kg:test#version"), ox.Literal("2"), g)
+                                                  for g in loaded.named_graphs())], loaded.base_iri, loaded.files)
     remote = RemoteBackend(published.query_url, published.update_url)
     reader = RemoteBackend(published.query_url)
     sizes = {len(kg), len(second)}
@@ -309,7 +309,7 @@ def answer_json(body: bytes):
 
 
 def test_the_service_description_on_the_store_does_not_download_the_graph(remote_kg, kg, monkeypatch):
-    from lscp_kg.backends.remote_view import RemoteStoreView
+    from lscp_kg.backends.remote_statements import RemoteStatements
     from lscp_kg.service.app import create_app
 
     def no_download(*_args, **_kwargs):
@@ -318,7 +318,7 @@ def test_the_service_description_on_the_store_does_not_download_the_graph(remote
     app = create_app({"KNOWLEDGE_GRAPH": remote_kg, "QUERY_WORKERS": 1, "QUERY_SPARE_WORKERS": 0})
     try:
         monkeypatch.setattr(RemoteBackend, "quads", no_download)
-        monkeypatch.setattr(RemoteStoreView, "quads_for_pattern", no_download)
+        monkeypatch.setattr(RemoteStatements, "matching", no_download)
         response = app.test_client().get("/sparql", headers={"Accept": "text/turtle"})
         assert response.status_code == 200 and response.mimetype == "text/turtle"
         triples = next(t for t in ox.parse(response.data, format=ox.RdfFormat.TURTLE)

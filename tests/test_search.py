@@ -149,7 +149,7 @@ def test_a_remote_store_is_indexed_from_its_published_graph(kg):
 
     from lscp_kg.store import KnowledgeGraph
 
-    remote = KnowledgeGraph(backend=RemoteLike(kg.store), base_iri=kg.base_iri)
+    remote = KnowledgeGraph(backend=RemoteLike.from_quads(kg.quads()), base_iri=kg.base_iri)
     index = index_for(remote)
     assert index.version.startswith("v1") and labels(remote, "mace")
 

@@ -145,7 +145,7 @@ def test_describe_answers_rdf(endpoint):
 
 def test_default_graph_uri_and_named_graph_uri_choose_the_dataset(endpoint, kg):
     passage = kg.iri("id/lewisham/passage/L90")
-    in_passage = len(list(kg.store.quads_for_pattern(None, None, None, ox.NamedNode(passage))))
+    in_passage = len(list(kg.statements(graph=ox.NamedNode(passage))))
     count = requests.get(endpoint, params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
                                            "default-graph-uri": passage}, timeout=10).json()
     assert int(count["results"]["bindings"][0]["n"]["value"]) == in_passage
@@ -158,13 +158,13 @@ def test_default_graph_uri_and_named_graph_uri_choose_the_dataset(endpoint, kg):
 
 def test_from_in_the_query_sets_the_dataset_unless_the_protocol_does(endpoint, kg):
     passage, other = kg.iri("id/lewisham/passage/L90"), kg.iri("id/lewisham/passage/L88")
-    in_passage = len(list(kg.store.quads_for_pattern(None, None, None, ox.NamedNode(passage))))
+    in_passage = len(list(kg.statements(graph=ox.NamedNode(passage))))
     query = f"SELECT (COUNT(*) AS ?n) FROM <{passage}> WHERE {{ ?s ?p ?o }}"
     count = requests.get(endpoint, params={"query": query}, timeout=10).json()
     assert int(count["results"]["bindings"][0]["n"]["value"]) == in_passage
     overridden = requests.get(endpoint, params={"query": query, "default-graph-uri": other}, timeout=10).json()
     assert int(overridden["results"]["bindings"][0]["n"]["value"]) == len(
-        list(kg.store.quads_for_pattern(None, None, None, ox.NamedNode(other)))) != in_passage
+        list(kg.statements(graph=ox.NamedNode(other)))) != in_passage
 
 
 def test_invalid_graph_iri_is_400(endpoint):

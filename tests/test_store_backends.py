@@ -191,7 +191,7 @@ def test_store_path_builds_once_then_reopens_read_only(tmp_path, kg):
         answer_rows(kg.query("SELECT ?p WHERE { ?x lscp:safeguardingPartner ?p }"))
     assert again.graph_files and again.files
     with pytest.raises((OSError, RuntimeError), match="read-write|read-only"):
-        again.store.update("INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }")  # opened read-only
+        again.backend.store.update("INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }")  # opened read-only
     assert reopened_in < 5  # not a benchmark: only that no parse and load happened (see docs for timings)
 
 

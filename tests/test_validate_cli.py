@@ -123,7 +123,7 @@ def test_export_keeps_provenance(runner, tmp_path, fmt, kg):
         ask = f"ASK {{ GRAPH ?g {{ {fact} }} GRAPH ?g {{ ?g prov:value ?q }} }}"
     from lscp_kg.namespaces import sparql_prologue
     assert bool(back.query(sparql_prologue() + ask))
-    assert len({q.triple for q in back}) >= len({q.triple for q in kg.store})
+    assert len({q.triple for q in back}) >= len({q.triple for q in kg.quads()})
 
 
 # Every validation message names the file, the line, the value and the fix.

@@ -34,7 +34,7 @@ from . import StoreError, StoreTimeout, http
 from .registry import EMPTY_GRAPH, READ_QUERY, UNION_GRAPH, Published, check_query, parse_registry
 from .remote_results import solutions_from_json, triples_from_rdf
 from .query_rewrite import PreparedQuery, prepare
-from .remote_view import RemoteStoreView
+from .remote_statements import RemoteStatements
 
 RESULTS_JSON = "application/sparql-results+json"
 GRAPH_TYPES = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8"
@@ -51,8 +51,7 @@ class RemoteBackend:
 
     def __init__(self, url: str, update_url: str | None = None, timeout: float = 60.0):
         self.url, self.update_url, self.timeout = url, update_url or url, timeout
-        #: ``kg.store`` for code written against pyoxigraph's Store (reading only)
-        self.store = RemoteStoreView(self)
+        self._statements = RemoteStatements(self)
         self._reset()
 
     def _reset(self) -> None:
@@ -196,7 +195,7 @@ class RemoteBackend:
         return iter(quads)
 
     def statements(self, subject=None, predicate=None, object=None, graph=None) -> Iterator[ox.Quad]:
-        return self.store.quads_for_pattern(subject, predicate, object, graph)
+        return self._statements.matching(subject, predicate, object, graph)
 
     def triple_count(self) -> int:
         """One COUNT over the union default graph (the published union graph holds each triple once)."""

@@ -1,10 +1,4 @@
-"""``kg.store`` for a graph in a remote store: the read-only part of pyoxigraph's ``Store`` API.
-
-Code written against an embedded store (entity pages, the service
-description, the ontology documentation, exports) reads the graph with
-``quads_for_pattern``, ``named_graphs``, ``len`` and ``query``. For a remote
-store these become SPARQL queries through the backend, so that code runs
-unchanged. Writing methods do not exist: the service never writes.
+"""``kg.statements`` for a graph in a remote store: the quads matching a pattern, by SPARQL queries.
 
 Pages look up the same few subjects many times (a label, a type, each in its
 own call), and each lookup is a round trip to the store; so a lookup with a
@@ -31,8 +25,8 @@ _DEFAULT_PATTERN = "SELECT ?s ?p ?o ?g WHERE { ?s ?p ?o }"
 _ANY_PATTERN = "SELECT ?s ?p ?o ?g WHERE { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } }"
 
 
-class RemoteStoreView:
-    """What ``kg.store`` is when the graph lives in a remote store (see the module docstring)."""
+class RemoteStatements:
+    """The statements of a remote store's graph (see the module docstring)."""
 
     def __init__(self, backend):
         self.backend = backend
@@ -40,13 +34,9 @@ class RemoteStoreView:
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
-        return f"<RemoteStoreView {self.backend.describe()}>"
+        return f"<RemoteStatements {self.backend.describe()}>"
 
-    def query(self, sparql: str, **options):
-        """As ``pyoxigraph.Store.query`` (the store's default graph, unless options say otherwise)."""
-        return self.backend.query(sparql, **options)
-
-    def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None) -> Iterator[ox.Quad]:
+    def matching(self, subject=None, predicate=None, object=None, graph_name=None) -> Iterator[ox.Quad]:
         """The quads matching a pattern; ``None`` matches anything, ``DefaultGraph()`` the default graph only."""
         if subject is None and predicate is None and object is None and graph_name is None:
             return self.backend.quads()  # the whole graph, checked against the published count
@@ -76,18 +66,6 @@ class RemoteStoreView:
             while len(self._about) > SUBJECTS_KEPT:
                 self._about.popitem(last=False)
         return quads
-
-    def named_graphs(self) -> Iterator[ox.NamedNode]:
-        return iter(self.backend.named_graphs())
-
-    def contains_named_graph(self, graph: ox.NamedNode) -> bool:
-        return graph in set(self.backend.named_graphs())
-
-    def __iter__(self) -> Iterator[ox.Quad]:
-        return self.backend.quads()
-
-    def __len__(self) -> int:
-        return len(self.backend)
 
 
 def _matches(quad: ox.Quad, predicate, object, graph_name) -> bool:
