@@ -47,21 +47,35 @@ def last_day(text: str) -> str:
     return text[:10] + {4: "-12-31", 7: "-31"}.get(len(text[:10]), "")
 
 
+def _successors(iri: str, scope: Scope) -> list[str]:
+    """What replaced the entity, took its functions or resulted from a change it went through (not itself)."""
+    found = [t.value for t in scope.values(iri, LSCP + "replaced", outgoing=False)]
+    found += [t.value for t in scope.values(iri, LSCP + "functionsTransferredTo")]
+    for event in _change_events(iri, scope):
+        found += [t.value for t in scope.values(event, RESULTING)]
+    return [s for s in dict.fromkeys(found) if s != iri]
+
+
+def _change_events(iri: str, scope: Scope) -> list[str]:
+    """The change events (``org:changedBy``) the entity went through, named by IRI."""
+    return [event.value for event in scope.values(iri, CHANGED_BY) if hasattr(event, "value")]
+
+
+def _past_end_dates(iri: str, scope: Scope, today: str) -> list[str]:
+    """The entity's end dates, dates it ceased by and dates of its change events, those before ``today``."""
+    dates = [v.value for p in END_DATES for v in scope.values(iri, p)]
+    dates += [d.value for event in _change_events(iri, scope) for d in scope.values(event, EVENT_DATE)]
+    return [d for d in dates if last_day(d) < today]  # an end still to come is not a thing of the past
+
+
 def ended(iri: str, scope: Scope, today: str | None = None) -> dict | None:
     """``{"date", "successors", "when", "text"}`` (``when``: "ended 1 July 2022") for an entity that has ended, else None (see the module docstring)."""
-    today = today or dt.date.today().isoformat()
-    dates = [v.value for p in END_DATES for v in scope.values(iri, p)]
-    successors = [t.value for t in scope.values(iri, LSCP + "replaced", outgoing=False)]
-    successors += [t.value for t in scope.values(iri, LSCP + "functionsTransferredTo")]
-    for event in scope.values(iri, CHANGED_BY):
-        if hasattr(event, "value"):
-            successors += [t.value for t in scope.values(event.value, RESULTING) if t.value != iri]
-            dates += [d.value for d in scope.values(event.value, EVENT_DATE)]
-    successors = [s for s in dict.fromkeys(successors) if s != iri]
-    dates = [d for d in dates if last_day(d) < today]  # an end still to come is not a thing of the past
+    dates = _past_end_dates(iri, scope, today or dt.date.today().isoformat())
+    successors = _successors(iri, scope)
     if not dates and not successors:
         return None
     names = [scope.name(s) for s in successors]
-    when = "ended" + (f" {date_in_words(min(dates))}" if dates else "")
+    date = min(dates) if dates else None
+    when = "ended" + (f" {date_in_words(date)}" if date else "")
     text = when + (", replaced by " + " and ".join(n["text"] for n in names) if names else "")
-    return {"date": min(dates) if dates else None, "successors": names, "when": when, "text": text}
+    return {"date": date, "successors": names, "when": when, "text": text}

@@ -115,6 +115,33 @@ def questions_about(types: list[str]) -> list[dict]:
     return found
 
 
+def _answering_when_given(iri: str, partnership: str | None, taking: list[dict]) -> list[dict]:
+    """Of the questions that take an entity of this kind, those that answer when given it."""
+    found = []
+    for question in taking:
+        query = service_state().named_queries[question["name"]]
+        raw = _with_partnership(query, {question["parameter"]: iri}, partnership)
+        if _has_rows(query, raw):
+            found.append({**question, "raw": raw})
+    return found
+
+
+def _naming_it_by_default(iri: str, partnership: str | None, asked: set[str]) -> list[dict]:
+    """Of the other questions, those whose answer with their defaults names the entity."""
+    found = []
+    # as JSON results and N-Triples write it, delimited: not a prefix of a longer IRI
+    needles = (json.dumps(iri).encode(), f"<{iri}>".encode())
+    for query in sorted(service_state().named_queries.values(), key=lambda q: q.title):
+        # A default found in the data ("the only report series") is looked for across every partnership,
+        # so its answer would change when one is added: such questions are suggested only by the first way.
+        if query.name in asked or any(p.default_rule for p in query.parameters if p.name != "partnership"):
+            continue
+        if any(n in _default_answer(query, partnership) for n in needles):
+            found.append({"title": query.title, "name": query.name, "parameter": None,
+                          "raw": _with_partnership(query, {}, partnership)})
+    return found
+
+
 def questions_with_answers(iri: str, partnership: str | None = None, skip: str | None = None) -> list[dict]:
     """The named questions that answer for this entity (``skip``: a question's name to leave out): those that
     take an entity of its kind and answer when given it, then those that take none and whose answer (with
@@ -125,24 +152,9 @@ def questions_with_answers(iri: str, partnership: str | None = None, skip: str |
     state = service_state()
     key = ("questions-with-answers", iri, partnership)
     if key not in state.cache:
-        found, taking = [], questions_about(entity_types(iri))
-        for question in taking:
-            query = state.named_queries[question["name"]]
-            raw = _with_partnership(query, {question["parameter"]: iri}, partnership)
-            if _has_rows(query, raw):
-                found.append({**question, "raw": raw})
-        asked = {q["name"] for q in taking}
-        # as JSON results and N-Triples write it, delimited: not a prefix of a longer IRI
-        needles = (json.dumps(iri).encode(), f"<{iri}>".encode())
-        for query in sorted(state.named_queries.values(), key=lambda q: q.title):
-            # A default found in the data ("the only report series") is looked for across every partnership,
-            # so its answer would change when one is added: such questions are suggested only by the first way.
-            if query.name in asked or any(p.default_rule for p in query.parameters if p.name != "partnership"):
-                continue
-            if any(n in _default_answer(query, partnership) for n in needles):
-                found.append({"title": query.title, "name": query.name, "parameter": None,
-                              "raw": _with_partnership(query, {}, partnership)})
-        state.cache[key] = found
+        taking = questions_about(entity_types(iri))
+        state.cache[key] = (_answering_when_given(iri, partnership, taking)
+                            + _naming_it_by_default(iri, partnership, {q["name"] for q in taking}))
     return [{k: v for k, v in q.items() if k != "raw"} | {"href": url_for("queries.page", name=q["name"], **q["raw"])}
             for q in state.cache[key] if q["name"] != skip]
 

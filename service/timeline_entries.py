@@ -81,28 +81,38 @@ def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def _change_events(facts: Facts, old: str, new: str) -> list[str]:
+    """The change events that link an old thing to its replacement (either way round the source says it)."""
+    events = [e for e in facts.subjects(ORG + "originalOrganization")
+              if old in facts.all(e, ORG + "originalOrganization") and new in facts.all(e, ORG + "resultingOrganization")]
+    return events + [e for e in facts.all(new, ORG + "resultedFrom") if e in facts.all(old, ORG + "changedBy") and e not in events]
+
+
+def _said_by_replacement(facts: Facts, thing: str, relation: str, date: str | None) -> list[str]:
+    """When the thing's date (its start or end) is the replacement's date, the replacement says it: mark it used
+    and give the graphs that state it."""
+    if not date or facts.one(thing, relation) != date:
+        return []
+    facts.used.add((thing, relation))
+    return facts.graphs(thing, relation)
+
+
+def _replacement(facts: Facts, name, new: str, old: str) -> dict:
+    """One replacement: dated by the change event that links them, else the newcomer's start."""
+    events = _change_events(facts, old, new)
+    dated = [(facts.one(e, DCTERMS + "date"), e) for e in events if facts.one(e, DCTERMS + "date")]
+    date = dated[0][0] if dated else facts.one(new, START)
+    graphs = facts.graphs(new, LSCP + "replaced", old) + [g for _d, e in dated for g in facts.graphs(e, DCTERMS + "date")]
+    facts.used.update((e, DCTERMS + "date") for e in events)
+    graphs += _said_by_replacement(facts, new, START, date) + _said_by_replacement(facts, old, END, date)
+    sentence = f"{name(new)} replaced {the(name(old))}" + ("" if date else f"; {UNDATED}")
+    return _entry(date, sentence, [new, old, *events], graphs, "replaced")
+
+
 def _replacements(facts: Facts, name) -> list[dict]:
-    """What replaced what: dated by the change event that links them, else the newcomer's start."""
-    entries = []
-    for new in facts.subjects(LSCP + "replaced"):
-        for old in facts.all(new, LSCP + "replaced"):
-            events = [e for e in facts.subjects(ORG + "originalOrganization")
-                      if old in facts.all(e, ORG + "originalOrganization") and new in facts.all(e, ORG + "resultingOrganization")]
-            events += [e for e in facts.all(new, ORG + "resultedFrom") if e in facts.all(old, ORG + "changedBy") and e not in events]
-            dated = [(facts.one(e, DCTERMS + "date"), e) for e in events if facts.one(e, DCTERMS + "date")]
-            date = dated[0][0] if dated else facts.one(new, START)
-            graphs = facts.graphs(new, LSCP + "replaced", old) + [g for _d, e in dated for g in facts.graphs(e, DCTERMS + "date")]
-            for e in events:
-                facts.used.add((e, DCTERMS + "date"))
-            if date and facts.one(new, START) == date:
-                facts.used.add((new, START))
-                graphs += facts.graphs(new, START)
-            if date and facts.one(old, END) == date:
-                facts.used.add((old, END))
-                graphs += facts.graphs(old, END)
-            sentence = f"{name(new)} replaced {the(name(old))}" + ("" if date else f"; {UNDATED}")
-            entries.append(_entry(date, sentence, [new, old, *events], graphs, "replaced"))
-    return entries
+    """What replaced what (see :func:`_replacement`)."""
+    return [_replacement(facts, name, new, old)
+            for new in facts.subjects(LSCP + "replaced") for old in facts.all(new, LSCP + "replaced")]
 
 
 def _ceased(facts: Facts, name) -> list[dict]:
@@ -165,13 +175,43 @@ def _post_words(facts: Facts, post: str, name) -> tuple[str, str | None]:
     return (the(name(chaired)), the(name(chaired))) if chaired else (f"the post of {name(post)}", None)
 
 
-def _holdings(facts: Facts, name) -> list[dict]:
-    """Who held each post: dated by the holding's start and end, else as the source's words put it."""
-    entries = []
+def _current_holders(facts: Facts) -> dict[str, list[str]]:
+    """Who holds each post now, by post."""
     current: dict[str, list[str]] = defaultdict(list)
     for holding in facts.subjects(LSCP + "heldPost"):
         if facts.one(holding, LSCP + "holdingStatus") == LSCP + "CurrentHolding":
             current[facts.one(holding, LSCP + "heldPost")] += facts.all(holding, LSCP + "holder")
+    return current
+
+
+def _dated_holding(facts: Facts, holding: str, who: str, held: str, chaired: str | None) -> list[tuple]:
+    """``(date, sentence, graphs)`` for the holding's start and end, where the source gives them."""
+    said = []
+    start, end = facts.one(holding, START), facts.one(holding, END)
+    if start:
+        said.append((start, f"{who} became chair of {chaired}" if chaired else f"{who} took up {held}",
+                     facts.graphs(holding, START)))
+    if end:
+        said.append((end, f"{who} stopped chairing {chaired}" if chaired else f"{who} left {held}",
+                     facts.graphs(holding, END)))
+    return said
+
+
+def _undated_holding(status: str | None, who: str, held: str, chaired: str | None, others: list[str]) -> str:
+    """How a holding without dates is said: as the source's words put it (current, former, or neither)."""
+    if status == LSCP + "CurrentHolding":
+        now = f"{who} chairs {chaired} now (the current chair)" if chaired else f"{who} holds {held} now"
+        return now + "; the arrangements do not say since when"
+    if status == LSCP + "FormerHolding":
+        before = f" before {_and(others)}" if others else " in the past"
+        return (f"{who} chaired {chaired}{before}" if chaired else f"{who} held {held}{before}") + f"; {UNDATED}"
+    return f"{who} held {held} at some time; {UNDATED}"
+
+
+def _holdings(facts: Facts, name) -> list[dict]:
+    """Who held each post: dated by the holding's start and end, else as the source's words put it."""
+    entries = []
+    current = _current_holders(facts)
     for holding in facts.subjects(LSCP + "heldPost"):
         post, status = facts.one(holding, LSCP + "heldPost"), facts.one(holding, LSCP + "holdingStatus")
         people = facts.all(holding, LSCP + "holder")
@@ -179,25 +219,11 @@ def _holdings(facts: Facts, name) -> list[dict]:
         held, chaired = _post_words(facts, post, name)
         about = [holding, post, *people, facts.one(post, ORG + "postIn")]
         graphs = [g for r in (LSCP + "heldPost", LSCP + "holder", LSCP + "holdingStatus") for g in facts.graphs(holding, r)]
-        start, end = facts.one(holding, START), facts.one(holding, END)
-        if start:
-            sentence = f"{who} became chair of {chaired}" if chaired else f"{who} took up {held}"
-            entries.append(_entry(start, sentence, about, graphs + facts.graphs(holding, START), "holding"))
-        if end:
-            sentence = f"{who} stopped chairing {chaired}" if chaired else f"{who} left {held}"
-            entries.append(_entry(end, sentence, about, graphs + facts.graphs(holding, END), "holding"))
-        if start or end:
-            continue
-        others = [name(p) for p in current.get(post, []) if p not in people]
-        if status == LSCP + "CurrentHolding":
-            sentence = (f"{who} chairs {chaired} now (the current chair)" if chaired else f"{who} holds {held} now") + \
-                       "; the arrangements do not say since when"
-        elif status == LSCP + "FormerHolding":
-            before = f" before {_and(others)}" if others else " in the past"
-            sentence = (f"{who} chaired {chaired}{before}" if chaired else f"{who} held {held}{before}") + f"; {UNDATED}"
-        else:
-            sentence = f"{who} held {held} at some time; {UNDATED}"
-        entries.append(_entry(None, sentence, about, graphs, "holding"))
+        dated = _dated_holding(facts, holding, who, held, chaired)
+        entries += [_entry(date, sentence, about, graphs + more, "holding") for date, sentence, more in dated]
+        if not dated:
+            others = [name(p) for p in current.get(post, []) if p not in people]
+            entries.append(_entry(None, _undated_holding(status, who, held, chaired, others), about, graphs, "holding"))
     return entries
 
 
