@@ -70,14 +70,14 @@ def create_app(config: Mapping | None = None) -> Flask:
     register_error_handlers(app)
     register_request_log(app)
     register_security_headers(app, origins)
-    from lscp_kg.service import (compare, entities, explore, explore_export, links, pages, queries, scrutiny, search,
-                                 source_pages, sparql, timeline)
+    from lscp_kg.service import (compare, entities, explore, explore_export, page_urls, pages, queries, scrutiny,
+                                 search_pages, source_pages, sparql, timeline)
 
     for blueprint in (sparql.bp, queries.bp, entities.bp, pages.bp, explore.bp, explore_export.bp, scrutiny.bp,
-                      source_pages.bp, search.bp, compare.bp, timeline.bp):
+                      source_pages.bp, search_pages.bp, compare.bp, timeline.bp):
         app.register_blueprint(blueprint)
-    app.jinja_env.globals.update(entity_url=links.entity_url, short_iri=links.short_iri, source_url=links.source_url,
-                                 quote_url=links.quote_url,
+    app.jinja_env.globals.update(entity_url=page_urls.entity_url, short_iri=page_urls.short_iri,
+                                 source_url=page_urls.source_url, quote_url=page_urls.quote_url,
                                  source_documents=source_documents(kg))
     if kg.is_remote:  # a remote store gets new versions under us: no answers kept in memory (ETags still hold)
         app.config["RESPONSE_CACHE_BYTES"] = 0

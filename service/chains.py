@@ -13,7 +13,8 @@ from __future__ import annotations
 from flask import url_for
 
 from lscp_kg.labels import labels_for
-from lscp_kg.service.links import entity_url, quote_url
+from lscp_kg.service.explore import entities_href
+from lscp_kg.service.page_urls import entity_url, quote_url
 from lscp_kg.service.state import service_state
 
 CHAIN_VARIABLES = {"start", "from", "relation", "to"}
@@ -28,6 +29,24 @@ def _value(binding: dict, name: str) -> str | None:
     return (binding.get(name) or {}).get("value")
 
 
+def _distances(bindings: list[dict], start: str) -> dict[str, int]:
+    """Steps from ``start`` to each node the rows of that start reach (breadth first, targets in order)."""
+    edges: dict[str, set] = {}
+    for b in bindings:
+        if _value(b, "start") == start:
+            edges.setdefault(_value(b, "from"), set()).add(_value(b, "to"))
+    frontier, seen = [start], {start: 0}
+    while frontier:
+        following = []
+        for node in frontier:
+            for target in sorted(edges.get(node, ())):
+                if target not in seen:
+                    seen[target] = seen[node] + 1
+                    following.append(target)
+        frontier = following
+    return seen
+
+
 def number_steps(document: dict) -> dict:
     """Add ``step`` (first variable) to every row, in order of steps from the row's ``?start``.
 
@@ -38,22 +57,8 @@ def number_steps(document: dict) -> dict:
     [('0', 's'), ('1', 'b')]
     """
     bindings = document.get("results", {}).get("bindings", [])
-    distance: dict[tuple, int] = {}
-    for start in {_value(b, "start") for b in bindings}:
-        edges: dict[str, set] = {}
-        for b in bindings:
-            if _value(b, "start") == start:
-                edges.setdefault(_value(b, "from"), set()).add(_value(b, "to"))
-        frontier, seen = [start], {start: 0}
-        while frontier:
-            following = []
-            for node in frontier:
-                for target in sorted(edges.get(node, ())):
-                    if target not in seen:
-                        seen[target] = seen[node] + 1
-                        following.append(target)
-            frontier = following
-        distance.update({(start, node): steps for node, steps in seen.items()})
+    distance = {(start, node): steps for start in {_value(b, "start") for b in bindings}
+                for node, steps in _distances(bindings, start).items()}
     for b in bindings:
         steps = distance.get((_value(b, "start"), _value(b, "from")))
         if steps is not None:
@@ -66,12 +71,9 @@ def number_steps(document: dict) -> dict:
     return document
 
 
-def build_chain(document: dict, start: str | None) -> dict:
-    """The chain's tree: ``{"node", "steps": [{"relation", "targets": [subtree...], "quotes"}]}``."""
-    labels = labels_for(service_state().kg)
-    bindings = sorted(document.get("results", {}).get("bindings", []),
-                      key=lambda b: (int(_value(b, "step") or 0), _value(b, "fromLabel") or "", _value(b, "toLabel") or ""))
-    edges: dict[str, dict[str, dict[str, list]]] = {}  # from -> relation -> to -> quotes
+def _edges_and_names(bindings: list[dict], labels) -> tuple[dict, dict]:
+    """The steps as ``from -> relation -> to -> quotes`` (each quote once), and every node's name."""
+    edges: dict[str, dict[str, dict[str, list]]] = {}
     names: dict[str, str] = {}
     for b in bindings:
         source, relation, target = _value(b, "from"), _value(b, "relation"), _value(b, "to")
@@ -81,8 +83,11 @@ def build_chain(document: dict, start: str | None) -> dict:
         quote = {"text": _value(b, "quote"), "href": quote_url(_value(b, "passage"))}
         if quote["text"] and quote not in quotes:
             quotes.append(quote)
-    if start is None or start not in edges:
-        start = _value(bindings[0], "from") if bindings else start
+    return edges, names
+
+
+def _tree(start: str, edges: dict, names: dict, labels) -> dict:
+    """The chain from ``start`` as nested steps; a node met again is marked ``repeat`` and not followed."""
     seen: set[str] = set()
 
     def node(iri: str) -> dict:
@@ -96,12 +101,25 @@ def build_chain(document: dict, start: str | None) -> dict:
                                   "targets": [dict(node(t), quotes=q) for t, q in targets.items()]})
         return item
 
-    tree = node(start) if start else None
-    ends = [t for t in names if t not in edges]
-    leads = sorted({s for s, rels in edges.items() for r in rels if r.endswith("#accountableFor")}, key=names.get)
-    networks = [{"label": names.get(lead, lead), "href": url_for("explore.view", name="path", **{"from": start, "to": lead})}
-                for lead in leads] if start else []
-    from lscp_kg.service.explore import entities_href
+    return node(start)
 
-    whole = entities_href([start, *names]) if start else None
-    return {"tree": tree, "ends": ends, "networks": networks, "whole": whole, "steps": len(bindings)}
+
+def _network_links(start: str, edges: dict, names: dict) -> list[dict]:
+    """A network view of the path from the start to each body accountable for something."""
+    leads = sorted({s for s, rels in edges.items() for r in rels if r.endswith("#accountableFor")}, key=names.get)
+    return [{"label": names.get(lead, lead), "href": url_for("explore.view", name="path", **{"from": start, "to": lead})}
+            for lead in leads]
+
+
+def build_chain(document: dict, start: str | None) -> dict:
+    """The chain's tree: ``{"node", "steps": [{"relation", "targets": [subtree...], "quotes"}]}``."""
+    labels = labels_for(service_state().kg)
+    bindings = sorted(document.get("results", {}).get("bindings", []),
+                      key=lambda b: (int(_value(b, "step") or 0), _value(b, "fromLabel") or "", _value(b, "toLabel") or ""))
+    edges, names = _edges_and_names(bindings, labels)
+    if start is None or start not in edges:
+        start = _value(bindings[0], "from") if bindings else start
+    return {"tree": _tree(start, edges, names, labels) if start else None,
+            "ends": [t for t in names if t not in edges],
+            "networks": _network_links(start, edges, names) if start else [],
+            "whole": entities_href([start, *names]) if start else None, "steps": len(bindings)}

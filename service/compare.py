@@ -24,7 +24,9 @@ from lscp_kg.search_build import normalise
 from lscp_kg.service.cache import computed_once
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.formats import API_JSON, HTML, choose_format
-from lscp_kg.service.links import entity_url
+from lscp_kg.service.page_urls import entity_url
+from lscp_kg.service.queries import named_query, run_named
+from lscp_kg.service import scrutiny as scrutiny_page  # its report_for called through the module: tests replace it
 from lscp_kg.service.state import service_state
 
 bp = Blueprint("compare", __name__)
@@ -106,8 +108,6 @@ def partnership_rows(document: dict) -> list[dict]:
 
 def _question_rows() -> list[dict]:
     """The named question's answer, run in a query worker (the one binder and runner), once per loaded graph."""
-    from lscp_kg.service.queries import named_query, run_named
-
     state = service_state()
     query = named_query(QUESTION)
 
@@ -122,15 +122,13 @@ def _question_rows() -> list[dict]:
 def findings_by_partnership(asof: str) -> tuple[dict | None, str | None]:
     """Each partnership's findings by severity (and checks passed), from ``/scrutiny``'s report and cache;
     ``(None, why)`` when the report could not be computed within the time limit."""
-    from lscp_kg.service.scrutiny import report_for
-
     state = service_state()
     failed_key = ("compare-scrutiny-unavailable", asof, id(state.kg.backend))
     failed = state.cache.get(failed_key)
     if failed and time.monotonic() - failed[1] < UNAVAILABLE_FOR:
         return None, failed[0]
     try:
-        report = report_for(asof)
+        report = scrutiny_page.report_for(asof)
     except HttpError as refusal:
         if refusal.status < 500:
             raise
@@ -205,7 +203,8 @@ def comparison() -> dict:
             "rows": ordered[first:first + PAGE_SIZE], "findings_unavailable": unavailable,
             "sorts": [_sort_link(asked, key, label) for key, label in SORTS.items()],
             "previous": _href(asked, page=asked["page"] - 1) if asked["page"] > 1 else None,
-            "next": _href(asked, page=asked["page"] + 1) if asked["page"] < pages else None}
+            "next": _href(asked, page=asked["page"] + 1) if asked["page"] < pages else None,
+            "numbered": [(n, _href(asked, page=n)) for n in range(1, pages + 1)]}
 
 
 def _href(asked: dict, endpoint: str = "compare.page", **changes) -> str:

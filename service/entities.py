@@ -12,13 +12,14 @@ from __future__ import annotations
 from itertools import islice
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template
 
 from lscp_kg.labels import labels_for
 from lscp_kg.namespaces import ONTOLOGY_IRI, PREFIXES
 from lscp_kg.service.entity_page import folded, page_model
-from lscp_kg.service.errors import HttpError
+from lscp_kg.service.errors import HttpError, one_value
 from lscp_kg.service.formats import HTML, PAGE_FORMATS, choose_format
+from lscp_kg.service.page_urls import own_iri
 from lscp_kg.service.state import service_state
 from lscp_kg.source_texts import sources_for
 
@@ -143,12 +144,9 @@ def entity_answer(iri: str):
 
 @bp.get("/id/<path:rest>")
 def by_path(rest: str):
-    return entity_answer(service_state().kg.base_iri + "id/" + rest)
+    return entity_answer(own_iri(rest))
 
 
 @bp.get("/entity")
 def by_iri():
-    iris = request.args.getlist("iri")
-    if len(iris) != 1 or not iris[0].strip():
-        raise HttpError(400, "Give exactly one 'iri' parameter: /entity?iri=<absolute IRI>.")
-    return entity_answer(iris[0].strip())
+    return entity_answer(one_value("iri", "/entity?iri=<absolute IRI>"))

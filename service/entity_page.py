@@ -7,12 +7,12 @@ and the questions that take such an entity as a parameter.
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import url_for
 
 from lscp_kg.labels import labels_for
 from lscp_kg.namespaces import LSCP, ONTOLOGY_IRI, PREFIXES
-from lscp_kg.service.links import quote_url, source_url
+from lscp_kg.service.page_urls import quote_url, source_url
 from lscp_kg.service.result_tables import natural_key  # "seat 2" before "seat 10", as in the answers' tables
+from lscp_kg.service.search_pages import network_url
 from lscp_kg.service.state import service_state
 from lscp_kg.service.suggestions import questions_with_answers
 from lscp_kg.source_texts import sources_for
@@ -158,13 +158,6 @@ def page_model(view, iri: str, types: list[dict]) -> dict:
     citations = Citations(view, iri)
     outgoing = grouped(view, view.outgoing, "object", False, citations, name)
     incoming = grouped(view, view.incoming, "subject", True, citations, name)
-    network = url_for("explore.view", name="entity", iri=iri)
-    from lscp_kg.service.explore import network as projection
-
-    try:
-        shown_in_network = iri in projection()
-    except Exception:  # noqa: BLE001 - a page never fails because the network could not be drawn
-        shown_in_network = False
     cited = citations.renumber(outgoing + incoming)
     outgoing, incoming = merge_relations(outgoing, incoming)
     technical = [g for g in outgoing if g["iri"] in TECHNICAL]
@@ -172,5 +165,5 @@ def page_model(view, iri: str, types: list[dict]) -> dict:
     shown_sources, more_sources = folded(cited, FEW_SOURCES)
     return {"outgoing": with_folds(outgoing), "incoming": with_folds(incoming), "citations": cited,
             "technical": technical, "sources_shown": shown_sources, "sources_more": more_sources,
-            "context": passage_context(iri), "network": network if shown_in_network else None,
+            "context": passage_context(iri), "network": network_url(iri),
             "questions": questions_with_answers(iri)}

@@ -25,7 +25,7 @@ from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from lscp_kg.backends import StoreError
-from lscp_kg.service.formats import error_media_type
+from lscp_kg.service.formats import NotAcceptable, error_media_type
 
 
 class HttpError(Exception):
@@ -35,6 +35,14 @@ class HttpError(Exception):
         super().__init__(message)
         self.status, self.message, self.headers = status, message, dict(headers or {})
         self.details = dict(details or {})  # more members of the JSON answer (a parameter's suggestions)
+
+
+def one_value(key: str, usage: str) -> str:
+    """The query parameter ``key``, given once and not blank (stripped); else 400 saying how to give it (``usage``)."""
+    values = request.args.getlist(key)
+    if len(values) != 1 or not values[0].strip():
+        raise HttpError(400, f"Give exactly one {key!r} parameter: {usage}.")
+    return values[0].strip()
 
 
 def _preferred_error_type() -> str:
@@ -66,6 +74,10 @@ def register_error_handlers(app: Flask) -> None:
             return error_response(503, f"{error.message} The service itself is running: please try again.",
                                   {"Retry-After": "2", **error.headers}, error.details)
         return error_response(error.status, error.message, error.headers, error.details)
+
+    @app.errorhandler(NotAcceptable)
+    def _not_acceptable(refusal: NotAcceptable):  # formats.choose_format and formats.refuse: the one 406
+        return error_response(refusal.status, refusal.message, refusal.headers)
 
     @app.errorhandler(StoreError)
     def _store_error(error: StoreError):  # a remote store that failed a page's own queries

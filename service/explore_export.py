@@ -30,7 +30,7 @@ from svglib.svglib import svg2rlg
 
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.explore import chosen_partnership, loaded_partnerships
-from lscp_kg.service.links import source_url
+from lscp_kg.service.page_urls import source_url
 from lscp_kg.service.state import service_state
 
 bp = Blueprint("explore_export", __name__)
@@ -95,6 +95,16 @@ def checked_svg(body: bytes) -> ET.Element:
     ...
     lscp_kg.service.errors.HttpError: the SVG has an element <image> the explorer never draws; only shapes and text are accepted
     """
+    root = _parsed(body)
+    for count, element in enumerate(root.iter()):
+        if count >= MAX_ELEMENTS:
+            raise HttpError(400, f"the SVG has more than {MAX_ELEMENTS} elements; export a smaller view")
+        _check_element(element)
+    return root
+
+
+def _parsed(body: bytes) -> ET.Element:
+    """The upload parsed without a DTD or entities, its size and root checked; HttpError 400 otherwise."""
     if not body:
         raise HttpError(400, "no SVG received: POST the explorer's SVG export as the request body (image/svg+xml)")
     if len(body) > MAX_SVG_BYTES:
@@ -105,21 +115,22 @@ def checked_svg(body: bytes) -> ET.Element:
         raise HttpError(400, f"the SVG is not well-formed XML without a DTD or entities ({error})") from None
     if root.tag != f"{{{SVG_NS}}}svg":
         raise HttpError(400, "the upload is not an SVG document: its root must be <svg> in the SVG namespace")
-    for count, element in enumerate(root.iter()):
-        if count >= MAX_ELEMENTS:
-            raise HttpError(400, f"the SVG has more than {MAX_ELEMENTS} elements; export a smaller view")
-        namespace, _, name = element.tag.rpartition("}")
-        if namespace.lstrip("{") != SVG_NS or name not in ELEMENTS:
-            raise HttpError(400, f"the SVG has an element <{name}> the explorer never draws; only shapes and text are accepted")
-        for attribute, value in element.attrib.items():
-            if attribute not in ATTRIBUTES:
-                raise HttpError(400, f"the SVG's <{name}> has an attribute {attribute!r} the explorer never writes")
-            if attribute in ("fill", "stroke") and not _PAINT.match(value):
-                raise HttpError(400, f"the SVG's <{name}> has {attribute}={value!r}: only colours are accepted")
-            if attribute in ("x", "y", "width", "height", "points", "d", "r") and not _NUMBERS.match(value) \
-                    and not (attribute == "d" and re.match(r"^[MLHVZmlhvz0-9., -]*$", value)):
-                raise HttpError(400, f"the SVG's <{name}> has {attribute}={value!r}: only numbers are accepted")
     return root
+
+
+def _check_element(element: ET.Element) -> None:
+    """One element: a shape or text of the SVG namespace, with only the attributes and values the explorer writes."""
+    namespace, _, name = element.tag.rpartition("}")
+    if namespace.lstrip("{") != SVG_NS or name not in ELEMENTS:
+        raise HttpError(400, f"the SVG has an element <{name}> the explorer never draws; only shapes and text are accepted")
+    for attribute, value in element.attrib.items():
+        if attribute not in ATTRIBUTES:
+            raise HttpError(400, f"the SVG's <{name}> has an attribute {attribute!r} the explorer never writes")
+        if attribute in ("fill", "stroke") and not _PAINT.match(value):
+            raise HttpError(400, f"the SVG's <{name}> has {attribute}={value!r}: only colours are accepted")
+        if attribute in ("x", "y", "width", "height", "points", "d", "r") and not _NUMBERS.match(value) \
+                and not (attribute == "d" and re.match(r"^[MLHVZmlhvz0-9., -]*$", value)):
+            raise HttpError(400, f"the SVG's <{name}> has {attribute}={value!r}: only numbers are accepted")
 
 
 def pdf_of(root: ET.Element) -> bytes:

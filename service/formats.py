@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import pyoxigraph as ox
+from flask import request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
@@ -94,7 +95,14 @@ BY_NAME = {f.name: f for f in (*RESULT_FORMATS, *GRAPH_FORMATS, TRIG, NQUADS)}
 
 
 class NotAcceptable(Exception):
-    """No offered format matches the request: answer 406 with this message."""
+    """No offered format matches the request: the one 406 answer, this message with ``Vary: Accept``
+    (``errors.register_error_handlers`` renders it as every other refusal)."""
+
+    status = 406
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message, self.headers = message, {"Vary": "Accept"}
 
 
 def _describe(offers: Sequence[Format]) -> str:
@@ -157,10 +165,8 @@ def negotiate_or_none(offers: Sequence[Format], format_values: Sequence[str] = (
 
 
 def refuse(message: str):
-    """The one 406 answer: ``message`` (why, and what is offered) with ``Vary: Accept``, raised as an HttpError."""
-    from lscp_kg.service.errors import HttpError  # errors imports this module for error_media_type
-
-    raise HttpError(406, message, {"Vary": "Accept"})
+    """The one 406 answer: ``message`` (why, and what is offered) with ``Vary: Accept``, raised as :class:`NotAcceptable`."""
+    raise NotAcceptable(message)
 
 
 def choose_format(offers: Sequence[Format]) -> Format:
@@ -169,12 +175,7 @@ def choose_format(offers: Sequence[Format]) -> Format:
     Every blueprint calls this (or :func:`refuse` with :func:`negotiate_or_none`'s message), so a refusal has one
     status, one message and one ``Vary`` everywhere.
     """
-    from flask import request
-
-    try:
-        return negotiate(offers, request.args.getlist("format"), request.headers.get("Accept"))
-    except NotAcceptable as refusal:
-        refuse(str(refusal))
+    return negotiate(offers, request.args.getlist("format"), request.headers.get("Accept"))
 
 
 def error_media_type(accept: str | None, preferred: str = "text/plain") -> str:

@@ -19,7 +19,7 @@ from lscp_kg.namespaces import ONTOLOGY_IRI, PREFIXES
 from lscp_kg.sparql_terms import iri_term, values_block
 from lscp_kg.service.editor import completions, run_on_page
 from lscp_kg.service.formats import HTML, PAGE_FORMATS, choose_format
-from lscp_kg.service.links import entity_url
+from lscp_kg.service.page_urls import entity_url
 from lscp_kg.service.ontology_doc import ontology_documentation, ontology_triples, vocabularies
 from lscp_kg.service.overview import overviews
 from lscp_kg.service.state import service_state

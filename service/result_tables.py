@@ -24,7 +24,7 @@ from flask import request, url_for
 from lscp_kg.labels import labels_for, words
 from lscp_kg.source_texts import sources_for
 from lscp_kg.service.history import ended
-from lscp_kg.service.links import entity_url, quote_url, short_iri
+from lscp_kg.service.page_urls import entity_url, quote_url, short_iri
 from lscp_kg.service.scoping import Scope
 from lscp_kg.service.state import service_state
 
@@ -154,45 +154,74 @@ def _partnership(document: dict, parameters: dict | None) -> str | None:
     return values.pop() if len(values) == 1 else None
 
 
+def _shown_columns(variables: list[str]) -> tuple[list[str], set[str]]:
+    """The columns a table shows (an ``xLabel`` column is the text of ``x``'s links), and the labelled ones."""
+    labelled = {v for v in variables if f"{v}Label" in variables}
+    return [v for v in variables if not (v.endswith("Label") and v[: -len("Label")] in labelled)], labelled
+
+
+def _cells(bindings: list[dict], columns: list[str], labelled: set[str]) -> list[dict]:
+    """Each solution as cells by variable, a labelled IRI named by its label."""
+    return [{v: cell(binding.get(v), (binding.get(f"{v}Label") or {}).get("value") if v in labelled else None)
+             for v in columns} for binding in bindings]
+
+
+def _link_quotes(rows: list[dict], bindings: list[dict], columns: list[str]) -> None:
+    """Link each row's ``quote`` to its source lines (from the passage column); drop that column when every
+    quote links to its lines, since it then says nothing more."""
+    passage_var = next((v for v in PASSAGE_VARIABLES if v in columns), None) if "quote" in columns else None
+    if not passage_var:
+        return
+    hrefs = [quote_url((binding.get(passage_var) or {}).get("value")) for binding in bindings]
+    for row, href in zip(rows, hrefs):
+        row["quote"]["source_href"] = href
+    if all(hrefs):
+        columns.remove(passage_var)
+
+
+def _said_once(rows: list[dict], columns: list[str]) -> list[dict]:
+    """Take out of ``columns`` each column (not the last, nor the quote) that holds one value on every row,
+    returning them as ``{"heading", "cell"}`` to say once above the table."""
+    constants = []
+    if len(rows) < 2:
+        return constants
+    for v in list(columns):
+        if len(columns) > 1 and v != "quote" and _same([row[v] for row in rows]):
+            constants.append({"heading": heading(v), "cell": rows[0][v]})
+            columns.remove(v)
+    return constants
+
+
+def _paged(rows: list[list[dict]], page: int) -> dict:
+    """The page ``page`` (kept within range) of the rows, with what the page links and counts need."""
+    total = len(rows)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    shown = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    return {"rows": shown, "total": total, "page": page, "pages": pages,
+            "first": (page - 1) * PAGE_SIZE + 1, "last": (page - 1) * PAGE_SIZE + len(shown),
+            "previous": page_url(page - 1) if page > 1 else None, "next": page_url(page + 1) if page < pages else None}
+
+
 def result_table(document: dict, truncated: bool = False, page: int = 1, parameters: dict | None = None,
                  one_entry_per_thing: bool = False) -> dict:
     """The table of a SPARQL JSON results document (see the module docstring); ``parameters``: the question's
     bound values by name (their ``partnership`` decides which graphs say what has ended). A question's page
     asks for ``one_entry_per_thing`` (grouped, things of the past last); the SPARQL editor shows every
     solution in the query's own order."""
-    variables = document["head"].get("vars", [])
-    labelled = {v for v in variables if f"{v}Label" in variables}
-    columns = [v for v in variables if not (v.endswith("Label") and v[: -len("Label")] in labelled)]
-    passage_var = next((v for v in PASSAGE_VARIABLES if v in columns), None) if "quote" in columns else None
+    columns, labelled = _shown_columns(document["head"].get("vars", []))
     bindings = document.get("results", {}).get("bindings", [])
-    rows = [{v: cell(binding.get(v), (binding.get(f"{v}Label") or {}).get("value") if v in labelled else None)
-             for v in columns} for binding in bindings]
-    if passage_var:
-        hrefs = [quote_url((binding.get(passage_var) or {}).get("value")) for binding in bindings]
-        for row, href in zip(rows, hrefs):
-            row["quote"]["source_href"] = href
-        if all(hrefs):  # every quote links to its lines: the passage column says nothing more
-            columns.remove(passage_var)
-    constants = []
-    if len(rows) > 1:
-        for v in list(columns):
-            if len(columns) > 1 and v != "quote" and _same([row[v] for row in rows]):
-                constants.append({"heading": heading(v), "cell": rows[0][v]})
-                columns.remove(v)
+    rows = _cells(bindings, columns, labelled)
+    _link_quotes(rows, bindings, columns)
+    constants = _said_once(rows, columns)
     table_rows = [[row.get(v) or cell(None) for v in columns] for row in rows]
     merged = grouped(table_rows) if columns and one_entry_per_thing else table_rows
     mark_history(merged, Scope(_partnership(document, parameters)))
     if one_entry_per_thing:
         merged.sort(key=lambda row: bool(row and row[0].get("past")))  # stable: the query's order within each
-    total = len(merged)
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    shown = merged[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-    return {"columns": [{"name": v, "heading": heading(v)} for v in columns], "rows": shown,
-            "constants": constants, "total": total, "solutions": len(rows), "grouped": total < len(rows),
-            "page": page, "pages": pages,
-            "first": (page - 1) * PAGE_SIZE + 1, "last": (page - 1) * PAGE_SIZE + len(shown),
-            "previous": page_url(page - 1) if page > 1 else None, "next": page_url(page + 1) if page < pages else None,
+    paged = _paged(merged, page)
+    return {"columns": [{"name": v, "heading": heading(v)} for v in columns], **paged,
+            "constants": constants, "solutions": len(rows), "grouped": paged["total"] < len(rows),
             "truncated": truncated, "boolean": document.get("boolean")}
 
 

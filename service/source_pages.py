@@ -22,9 +22,9 @@ from flask import Blueprint, Response, render_template, request
 
 from lscp_kg.coverage import STATUSES, CoverageError, reports_for
 from lscp_kg.labels import labels_for
-from lscp_kg.service.errors import HttpError
+from lscp_kg.service.errors import HttpError, one_value
 from lscp_kg.service.formats import API_JSON, HTML, choose_format
-from lscp_kg.service.links import coverage_url, entity_url, source_url
+from lscp_kg.service.page_urls import coverage_url, entity_url, own_iri, source_url
 from lscp_kg.service.state import service_state
 from lscp_kg.source_texts import sources_for
 
@@ -105,29 +105,27 @@ def coverage_page(iri: str, fmt=None):
 
 @bp.get("/source/<name>/coverage")
 def coverage(name: str):
-    return coverage_page(service_state().kg.base_iri + "id/source/" + name)
+    return coverage_page(own_iri("source/" + name))
 
 
 @bp.get("/source/<name>/coverage.json")
 def coverage_json(name: str):
-    return coverage_page(service_state().kg.base_iri + "id/source/" + name, API_JSON)
+    return coverage_page(own_iri("source/" + name), API_JSON)
 
 
 @bp.get("/source/<name>")
 def document(name: str):
-    return source_page(service_state().kg.base_iri + "id/source/" + name)
+    return source_page(own_iri("source/" + name))
 
 
 @bp.get("/source")
 def by_iri():
-    docs = request.args.getlist("doc")
-    if not docs:
+    if not request.args.getlist("doc"):
         return render_template("sources.html", documents=sources_for(service_state().kg).documents(),
                                coverage_url=coverage_url)
-    if len(docs) != 1 or not docs[0].strip():
-        raise HttpError(400, "Give exactly one 'doc' parameter: /source?doc=<IRI of a source document>.")
+    doc = one_value("doc", "/source?doc=<IRI of a source document>")
     view = request.args.get("view", "text")
     if view not in ("text", "coverage"):
         raise HttpError(400, f"view: {view!r} is not one of: text (the source, line by line), coverage (what the graph "
                              "leaves out of it).")
-    return coverage_page(docs[0].strip()) if view == "coverage" else source_page(docs[0].strip())
+    return coverage_page(doc) if view == "coverage" else source_page(doc)

@@ -23,7 +23,7 @@ from lscp_kg.name_resolution import resolve_value, resolver
 from lscp_kg.named_queries import QUERIES_DIR, Parameter, ParameterError, load_named_queries
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.formats import API_JSON, HTML, choose_format
-from lscp_kg.service.links import entity_url, quote_url
+from lscp_kg.service.page_urls import entity_url, quote_url
 from lscp_kg.service.state import service_state
 from lscp_kg.service.timeline_entries import about_entity, timeline_entries
 from lscp_kg.source_texts import sources_for
@@ -90,37 +90,58 @@ def _source(graph: str, quotes: dict) -> dict:
             "url": entity_url(graph), "quote": quotes.get(graph)}
 
 
-def timeline(partnership: str | None, entity: str | None) -> dict:
-    """The timeline as data: the partnership, the entity (if any), dated entries by year and undated ones."""
-    kg = service_state().kg
-    labels = labels_for(kg)
-    entity_node = None
-    if entity is not None:
-        try:
-            entity_node = resolve_value(kg, ENTITY, entity)
-        except ParameterError as error:
-            _refuse(error)
-        partnership = partnership or _entity_partnership(entity_node)
-    partnership_node, rows = _rows(_query(), partnership)
-    name = lambda iri: labels.label(iri) or iri.rsplit("/", 1)[-1].replace("-", " ")  # noqa: E731
-    entries = timeline_entries(rows, name)
-    if entity_node is not None:
-        entries = about_entity(entries, entity_node.value)
+def _entity(entity: str | None) -> ox.NamedNode | None:
+    """The entity asked about (a name or an IRI), resolved; 400 if it names none or several."""
+    if entity is None:
+        return None
+    try:
+        return resolve_value(service_state().kg, ENTITY, entity)
+    except ParameterError as error:
+        _refuse(error)
+
+
+def _namer():
+    """An entity's name: its label, else the last part of its IRI in words."""
+    labels = labels_for(service_state().kg)
+    return lambda iri: labels.label(iri) or iri.rsplit("/", 1)[-1].replace("-", " ")
+
+
+def _linked(entries: list[dict], name) -> None:
+    """Give each entry its sources (in place of its graphs) and its entities as links."""
     quotes = {}
     for entry in entries:
         entry["sources"] = [_source(g, quotes) for g in entry.pop("graphs")]
         entry["about"] = [{"iri": iri, "label": name(iri), "url": entity_url(iri)} for iri in entry["about"]]
-    dated = [e for e in entries if e["date"]]
+
+
+def _by_year(entries: list[dict]) -> list[dict]:
+    """The dated entries grouped by year, years in order."""
     years: dict[str, list] = {}
-    for e in dated:
-        years.setdefault(e["date"][:4], []).append(e)
+    for e in entries:
+        if e["date"]:
+            years.setdefault(e["date"][:4], []).append(e)
+    return [{"year": y, "entries": es} for y, es in sorted(years.items())]
+
+
+def timeline(partnership: str | None, entity: str | None) -> dict:
+    """The timeline as data: the partnership, the entity (if any), dated entries by year and undated ones."""
+    entity_node = _entity(entity)
+    if entity_node is not None:
+        partnership = partnership or _entity_partnership(entity_node)
+    partnership_node, rows = _rows(_query(), partnership)
+    name = _namer()
+    entries = timeline_entries(rows, name)
+    if entity_node is not None:
+        entries = about_entity(entries, entity_node.value)
+    _linked(entries, name)
     subject = entity_node or partnership_node
-    return {"partnership": {"iri": partnership_node.value, "label": name(partnership_node.value),
-                            "url": entity_url(partnership_node.value)},
-            "entity": None if entity_node is None else {"iri": entity_node.value, "label": name(entity_node.value),
-                                                       "url": entity_url(entity_node.value)},
-            "title": name(subject.value),
-            "years": [{"year": y, "entries": es} for y, es in sorted(years.items())],
+
+    def described(node: ox.NamedNode) -> dict:
+        return {"iri": node.value, "label": name(node.value), "url": entity_url(node.value)}
+
+    return {"partnership": described(partnership_node),
+            "entity": None if entity_node is None else described(entity_node),
+            "title": name(subject.value), "years": _by_year(entries),
             "undated": [e for e in entries if not e["date"]]}
 
 
