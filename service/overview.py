@@ -13,6 +13,7 @@ An overview is computed once per loaded graph.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from pathlib import Path
 
 from lscp_kg.named_queries import QUERIES_DIR, load_named_queries
@@ -22,6 +23,7 @@ from lscp_kg.service.scrutiny import report_for
 from lscp_kg.service.state import service_state
 
 PAGE_QUERIES = Path(QUERIES_DIR) / "pages"
+DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
 def _rows(query, **params) -> list[dict]:
@@ -132,19 +134,44 @@ def home_questions() -> list:
     return [query for query in queries if query.home is not None]
 
 
+def home_entry(entry: dict) -> dict:
+    """An entry as the page says it: each entity (a column with an ``xLabel`` column) a link, a name with no
+    entity (``xLabel`` alone) in brackets, any other value but a date as a state, and its passed end (``ended``).
+
+    >>> home_entry({"post": "p", "postLabel": "Chair", "scheme": None, "schemeLabel": "Strategic", "status": "current",
+    ...             "end": "2020", "ended": "2020"})
+    {'links': [{'iri': 'p', 'label': 'Chair'}], 'names': ['Strategic'], 'states': ['current'], 'ended': '2020'}
+    """
+    labelled = {c for c in entry if f"{c}Label" in entry and entry[c]}
+    said = labelled | {f"{c}Label" for c in labelled} | {"ended"}
+    plain = [(c, v) for c, v in entry.items() if c not in said and v]
+    return {"links": [{"iri": entry[c], "label": entry[f"{c}Label"]} for c in entry if c in labelled],
+            "names": [v for c, v in plain if c.endswith("Label")],
+            "states": [v for c, v in plain if not c.endswith("Label") and not DATE.fullmatch(v)],
+            "ended": entry.get("ended")}
+
+
+def home_sections(partnership: str, today: str) -> list[dict]:
+    """The partnership's home sections, one per question with a ``#+ home:`` header, in the order of the
+    competency questions they answer (those answering none last): ``{"name", "title", "entries"}``."""
+    found = []
+    for query in sorted(home_questions(), key=lambda q: (not q.answers, min(q.answers or (0,)))):
+        entries = query.home.entries(_rows(query, partnership=partnership))
+        entries = past(entries, today, query.home.ended) if query.home.ended else entries
+        found.append({"name": query.home.section, "title": query.title, "entries": [home_entry(e) for e in entries]})
+    return found
+
+
 def overview(partnership: str, label: str) -> dict:
     pages = load_named_queries(PAGE_QUERIES)
     ask = {"partnership": partnership}
     today = _dt.date.today().isoformat()
     former = former_bodies(_rows(pages["former-bodies"], **ask), today)
     gone = {f["iri"] for f in former}
-    found = {"iri": partnership, "label": label,
-             "bodies": body_tree([r for r in _rows(pages["bodies"], **ask) if r["body"] not in gone]),
-             "former_bodies": former, "scrutiny": scrutiny_counts(partnership)}
-    for query in home_questions():  # each in the section its own header names (lscp_kg/home_sections.py)
-        entries = query.home.entries(_rows(query, **ask))
-        found[query.home.section] = past(entries, today, query.home.ended) if query.home.ended else entries
-    return found
+    return {"iri": partnership, "label": label,
+            "bodies": body_tree([r for r in _rows(pages["bodies"], **ask) if r["body"] not in gone]),
+            "former_bodies": former, "scrutiny": scrutiny_counts(partnership),
+            "sections": home_sections(partnership, today)}
 
 
 def overviews() -> list[dict]:
