@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "scrutiny"
+from page_support import several_partnerships_client
+
 
 
 def sections(page: str) -> list[str]:
@@ -44,12 +45,9 @@ def test_no_template_or_page_query_names_a_partnership():
 
 @pytest.fixture(scope="module")
 def three_partnerships():
-    from lscp_kg.service.app import create_app
-
-    application = create_app({"TESTING": True, "QUERY_WORKERS": 1,
-                              "DATA": [FIXTURES / "exampleshire.trig", FIXTURES / "bareshire.trig"]})
-    yield application.test_client()
-    application.extensions["lscp_kg"].pool.close()
+    client, close = several_partnerships_client()
+    yield client
+    close()
 
 
 def test_several_partnerships_get_a_chooser_and_one_overview_each(three_partnerships):

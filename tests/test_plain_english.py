@@ -31,6 +31,8 @@ from pathlib import Path
 
 import pytest
 
+from page_support import several_partnerships_client
+
 ROOT = Path(__file__).resolve().parent.parent
 PREFIXES = ("lscp", "org", "prov", "skos", "dcterms", "dct", "foaf", "schema", "rdfs", "rdf", "xsd", "owl", "sh",
             "time", "freq")
@@ -203,7 +205,6 @@ def test_page_for_people_shows_no_jargon_unopened(client, name):
     assert not found, f"{name} ({url}) shows, unopened: " + "; ".join(sorted(set(found)))
 
 
-FIXTURES = ROOT / "tests" / "fixtures" / "scrutiny"
 #: the pages that change when several partnerships are loaded (a chooser, side-by-side columns, a finding per
 #: partnership, names told apart by their partnership)
 SEVERAL = {
@@ -218,12 +219,9 @@ SEVERAL = {
 
 @pytest.fixture(scope="module")
 def several():
-    from lscp_kg.service.app import create_app
-
-    application = create_app({"TESTING": True, "QUERY_WORKERS": 1,
-                              "DATA": [FIXTURES / "exampleshire.trig", FIXTURES / "bareshire.trig"]})
-    yield application.test_client()
-    application.extensions["lscp_kg"].pool.close()
+    client, close = several_partnerships_client()
+    yield client
+    close()
 
 
 @pytest.mark.parametrize("name", list(SEVERAL))

@@ -7,14 +7,13 @@ The made-up partnerships written here (Otherton, Rotaford) are fictional test da
 from __future__ import annotations
 
 import html as html_lib
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURES, SERVICE_TEST_LIMITS
+from page_support import synthetic_benchmark
 from lscp_kg.store import load_knowledge_graph
 
 SCRUTINY_FIXTURES = [FIXTURES / "scrutiny" / f"{name}.trig" for name in ("exampleshire", "northshire", "bareshire")]
@@ -301,21 +300,12 @@ def test_a_report_that_does_not_finish_leaves_the_rest_of_the_page(fixtures_app,
 # --- 150 generated partnerships ----------------------------------------------------------------------
 
 
-def _synthetic():
-    spec = importlib.util.spec_from_file_location(
-        "benchmark_synthetic", Path(__file__).resolve().parent.parent / "benchmarks" / "synthetic.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("benchmark_synthetic", module)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def scale_client(tmp_path_factory):
     """Lewisham and 150 synthetic partnerships (2 years of history each: the page's shape, not its history)."""
     from lscp_kg.service.app import create_app
 
-    made = _synthetic().generate(150, 2, tmp_path_factory.mktemp("synthetic150"))
+    made = synthetic_benchmark().generate(150, 2, tmp_path_factory.mktemp("synthetic150"))
     application = create_app({"TESTING": True, "VALIDATE": False, "KNOWLEDGE_GRAPH": load_knowledge_graph([made.folder]),
                               **SERVICE_TEST_LIMITS, "QUERY_TIME_LIMIT": 5.0, "QUERY_WORKERS": 1})
     yield application.test_client()
@@ -369,7 +359,7 @@ def test_150_partnerships_findings_each_row_or_not_available(scale_client):
 
 
 def test_150_partnerships_leave_lewisham_row_byte_identical(kg, named_queries, tmp_path_factory):
-    made = _synthetic().generate(150, 2, tmp_path_factory.mktemp("synthetic150-rows"))
+    made = synthetic_benchmark().generate(150, 2, tmp_path_factory.mktemp("synthetic150-rows"))
     assert _rows(load_knowledge_graph([made.folder]), named_queries)[LEWISHAM] == _rows(kg, named_queries)[LEWISHAM]
 
 

@@ -5,8 +5,6 @@ with 30 synthetic partnerships beside them (two pages; a short time limit, so th
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ import pytest
 from axe_support import assert_accessible, sideways_overflow
 from browser_support import wait_until
 from conftest import FIXTURES
+from page_support import synthetic_benchmark
 from server_support import start_server, stop_server
 
 pytestmark = pytest.mark.browser
@@ -43,11 +42,7 @@ def four(tmp_path_factory):
 @pytest.fixture(scope="module")
 def many(tmp_path_factory):
     """Thirty-four partnerships; the report of so many does not fit in a 2 s limit."""
-    spec = importlib.util.spec_from_file_location(
-        "benchmark_synthetic", Path(__file__).resolve().parent.parent / "benchmarks" / "synthetic.py")
-    synthetic = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("benchmark_synthetic", synthetic)
-    spec.loader.exec_module(synthetic)
+    synthetic = synthetic_benchmark()
     made = synthetic.generate(30, 2, tmp_path_factory.mktemp("compare-synthetic"))
     url, process = _serve(tmp_path_factory, "compare-many", [*SCRUTINY_FIXTURES, made.folder], 2)
     yield url

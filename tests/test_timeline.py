@@ -16,6 +16,7 @@ import pytest
 
 from lscp_kg.service.app import create_app
 from lscp_kg.store import load_knowledge_graph
+from page_support import opening_trig, synthetic_benchmark
 
 CHAIR = "id/lewisham/post/partnership-chair"
 CCG = "id/org/nhs-lewisham-ccg"
@@ -23,23 +24,8 @@ SOURCE = "/source/lewisham-our-partnership-arrangements"
 
 #: A made-up partnership (a test fixture, not a real one) that names Lewisham's organisations, its chair post
 #: and its board, and gives them other dates and changes: none of it is Lewisham's to show.
-NORTHBANK = """
-@prefix lscp:   <https://lscp-kg.example.org/ontology#> .
-@prefix org:    <http://www.w3.org/ns/org#> .
-@prefix prov:   <http://www.w3.org/ns/prov#> .
-@prefix schema: <https://schema.org/> .
-@prefix rdfs:   <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix xsd:    <http://www.w3.org/2001/XMLSchema#> .
-
-<id/source/northbank-arrangements> {
-    <id/source/northbank-arrangements> a lscp:SourceDocument ; lscp:partnershipContext <id/partnership/northbank> ;
-        rdfs:label "Northbank Safeguarding Children Partnership: our arrangements (test fixture)" .
-}
-<id/northbank/passage/L1> {
-    <id/northbank/passage/L1> a lscp:SourcePassage ; lscp:source <id/source/northbank-arrangements> ;
-        lscp:partnershipContext <id/partnership/northbank> ; lscp:startLine 1 ; lscp:endLine 1 ;
-        prov:value "Northbank's partners since 2020 (test fixture)." .
+NORTHBANK = opening_trig("northbank", "Northbank Safeguarding Children Partnership: our arrangements (test fixture)",
+                         "Northbank's partners since 2020 (test fixture).") + """
     <id/partnership/northbank> a lscp:SafeguardingPartnership ; rdfs:label "Northbank Safeguarding Children Partnership" ;
         schema:startDate "2020"^^xsd:gYear ; lscp:replaced <id/org/lewisham-safeguarding-children-board> .
     <id/org/nhs-lewisham-ccg> schema:endDate "2021-03-31"^^xsd:date ; lscp:ceasedNoLaterThan "2021-03-31"^^xsd:date .
@@ -208,17 +194,9 @@ def test_facts_as_of_a_date_has_posts_and_who_held_them(run_named):
 
 def test_facts_as_of_a_date_places_dated_holdings_on_it(tmp_path):
     """Dated holdings (the synthetic benchmark's) are current, ended or not yet started on the date."""
-    import importlib.util
-    import sys
-    from pathlib import Path
-
     from lscp_kg.named_queries import load_named_queries
 
-    spec = importlib.util.spec_from_file_location(
-        "benchmark_synthetic", Path(__file__).resolve().parent.parent / "benchmarks" / "synthetic.py")
-    synthetic = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("benchmark_synthetic", synthetic)
-    spec.loader.exec_module(synthetic)
+    synthetic = synthetic_benchmark()
     made = synthetic.generate(1, 6, tmp_path, first_year=2016)
     kg = load_knowledge_graph([made.folder])
     query = load_named_queries(kg=kg)["facts-as-of"]
