@@ -1,10 +1,12 @@
 """The store interface is the only way to a store (issue 19, item 5).
 
-A new kind of store is one module and one line of the registry: the test backend below
-(``memtest://NAME``, a pyoxigraph store in memory that a test names) is found
-by its scheme, loaded by :func:`load_knowledge_graph`, reopened through the worker protocol, and
-answers every competency question as the embedded store does. And no module of the package
-outside ``lscp_kg/backends/`` builds a pyoxigraph store or reads a knowledge graph's ``.store``.
+A new kind of store is one module and one line of the registry. The test backend below
+(``memtest://NAME``, a pyoxigraph store in memory that a test names) is found by its scheme,
+loaded by :func:`load_knowledge_graph`, reopened through the worker protocol, and answers every
+competency question as the embedded store does; the package's own smallest kind,
+:mod:`lscp_kg.backends.dump`, serves pages and /sparql through worker processes that open it
+through the registry. And no module of the package outside ``lscp_kg/backends/`` builds a
+pyoxigraph store or reads a knowledge graph's ``.store``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,11 @@ import yaml
 
 from lscp_kg import backends
 from lscp_kg.backends import StoreSettings, backend_class, open_for_worker, store_settings
+from lscp_kg.backends.dump import DumpBackend
 from lscp_kg.backends.embedded import EmbeddedBackend
+from lscp_kg.service.app import create_app
+from lscp_kg.service.limits import Limits
+from lscp_kg.service.pool import QueryPool
 from lscp_kg.store import KnowledgeGraph, graph_from_quads, load_knowledge_graph
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,9 +106,6 @@ def test_a_worker_opens_it_through_the_registry(memtest, kg):
 
 
 def test_the_query_pool_gives_any_backend_its_time_limit(memtest):
-    from lscp_kg.service.limits import Limits
-    from lscp_kg.service.pool import QueryPool
-
     graph = load_knowledge_graph(settings=StoreSettings(store=memtest))
     pool = QueryPool(graph, Limits(time_limit=4.0))  # not started: no worker process
     try:
@@ -128,6 +131,38 @@ def test_the_embedded_store_reopens_through_the_registry_too(kg):
     assert len(opened) == len(kg) and opened.triple_count() == kg.triple_count()
     ask = "SELECT ?l WHERE { ?p a lscp:SafeguardingPartnership ; rdfs:label ?l }"
     assert _rows(opened, ask, None) == _rows(kg, ask, None) != []
+
+
+def test_a_kind_of_store_in_the_registry_serves_pages_and_sparql_through_its_workers(kg, tmp_path):
+    dump = tmp_path / "graph.nq"
+    dump.write_bytes(ox.serialize(kg.quads(), format=ox.RdfFormat.N_QUADS))
+    graph = load_knowledge_graph(settings=store_settings(store=f"dump://{dump}"))
+    assert isinstance(graph.backend, DumpBackend) and len(graph) == len(kg)
+    served = create_app({"KNOWLEDGE_GRAPH": graph, "QUERY_WORKERS": 1, "QUERY_TIME_LIMIT": 5})
+    local = create_app({"KNOWLEDGE_GRAPH": kg, "QUERY_WORKERS": 1, "QUERY_TIME_LIMIT": 5})
+    try:
+        # the workers (fresh interpreters) open the file themselves, through the registry
+        assert served.extensions["lscp_kg"].pool.source == {"scheme": "dump", "path": str(dump.resolve())}
+        page, want = served.test_client().get("/id/lewisham/body/mace"), local.test_client().get("/id/lewisham/body/mace")
+        assert page.status_code == 200 and page.data == want.data and b"Multi-Agency" in page.data
+        sparql = {"query": "SELECT ?l WHERE { ?p a lscp:SafeguardingPartnership ; rdfs:label ?l } ORDER BY ?l"}
+        answer = served.test_client().get("/sparql", query_string=sparql, headers={"Accept": "application/sparql-results+json"})
+        assert answer.status_code == 200 and answer.get_json() == local.test_client().get(
+            "/sparql", query_string=sparql, headers={"Accept": "application/sparql-results+json"}).get_json()
+        assert [row["l"]["value"] for row in answer.get_json()["results"]["bindings"]] == [
+            "Lewisham Safeguarding Children Partnership"]
+        assert served.test_client().get("/health").get_json()["triples"] == len(kg)
+    finally:
+        served.extensions["lscp_kg"].pool.close()
+        local.extensions["lscp_kg"].pool.close()
+
+
+def test_a_dump_that_cannot_be_read_is_refused_with_its_name(tmp_path):
+    with pytest.raises(ValueError, match="graph.nq"):
+        load_knowledge_graph(settings=store_settings(store=f"dump://{tmp_path / 'graph.nq'}"))
+    (tmp_path / "graph.csv").write_text("a,b\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="a dump is an RDF file"):
+        load_knowledge_graph(settings=store_settings(store=f"dump://{tmp_path / 'graph.csv'}"))
 
 
 def _rows(graph: KnowledgeGraph, sparql: str, substitutions) -> list:

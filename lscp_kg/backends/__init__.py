@@ -1,12 +1,14 @@
 """Where the graph lives: the store interface behind :class:`lscp_kg.store.KnowledgeGraph`.
 
-Two implementations answer the same calls with the same pyoxigraph objects:
+Three implementations answer the same calls with the same pyoxigraph objects:
 
 * :class:`~lscp_kg.backends.embedded.EmbeddedBackend`, a pyoxigraph store in
   this process, in memory or on disk (``--store-path DIR``, built once and
   reopened read-only);
 * :class:`~lscp_kg.backends.remote.RemoteBackend`, any triple store that speaks
-  the SPARQL 1.1 Protocol (``--store sparql+http://host:port/sparql``).
+  the SPARQL 1.1 Protocol (``--store sparql+http://host:port/sparql``);
+* :class:`~lscp_kg.backends.dump.DumpBackend`, one RDF file read into memory
+  (``--store dump:///path/graph.nq``).
 
 Every caller (the service, the views, the scrutiny checks, the tests) goes
 through :class:`~lscp_kg.store.KnowledgeGraph` (``kg.query``, ``kg.statements``,
@@ -16,12 +18,21 @@ are chosen by address scheme (:data:`STORE_SCHEMES`), and a query worker opens
 its own copy from :meth:`StoreBackend.worker_source` (:func:`open_for_worker`)
 through the same registry: a new kind of store is one module and one line there.
 
-A new kind of store: write a class with the methods of :class:`StoreBackend`
-(``from_settings`` opens ``--store SCHEME://...``; ``worker_source`` returns
-``{"scheme": SCHEME, ...}``, which ``from_worker_source`` opens in a worker;
-``needs_network`` says whether a worker may cut itself off), and add
-``"SCHEME": "module.Class"`` to :data:`STORE_SCHEMES`. tests/test_store_interface.py
-does exactly that with a test store.
+A new kind of store is one module and one line:
+
+1. a module here with a class that has the methods of :class:`StoreBackend`:
+   ``from_settings`` opens ``--store SCHEME://...``; ``worker_source`` returns
+   ``{"scheme": SCHEME, ...}``, which ``from_worker_source`` opens in a query
+   worker (a fresh interpreter: it finds the class through this registry);
+   ``needs_network`` says whether a worker may cut itself off from the network.
+   A store that pyoxigraph holds can inherit the embedded backend's methods, as
+   :mod:`.dump` does in 40 lines;
+2. ``"SCHEME": "lscp_kg.backends.module.Class"`` in :data:`STORE_SCHEMES`.
+
+Nothing else changes: the loader, the CLI's ``--store``, the service and its
+workers reach every kind through this registry and the interface.
+tests/test_store_interface.py serves pages and /sparql through :mod:`.dump`,
+and plugs in a kind defined in a test by its registry line alone.
 
 >>> store_settings(store="sparql+http://127.0.0.1:8890/sparql").remote_url
 'http://127.0.0.1:8890/sparql'
@@ -140,7 +151,8 @@ def scheme_class(scheme: str, address: str | None = None):
 STORE_SCHEMES = {"sparql+http": "lscp_kg.backends.remote.RemoteBackend",
                  "sparql+https": "lscp_kg.backends.remote.RemoteBackend",
                  "http": "lscp_kg.backends.remote.RemoteBackend", "https": "lscp_kg.backends.remote.RemoteBackend",
-                 "file": "lscp_kg.backends.embedded.EmbeddedBackend"}
+                 "file": "lscp_kg.backends.embedded.EmbeddedBackend",
+                 "dump": "lscp_kg.backends.dump.DumpBackend"}
 
 
 @dataclass(frozen=True)
