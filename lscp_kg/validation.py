@@ -14,7 +14,6 @@ True
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,9 +21,11 @@ import pyoxigraph as ox
 import rdflib
 from pyshacl import validate as shacl_validate
 
+from .authoring.locate import compilation
+from .authoring.violation_words import in_yaml_terms
 from .provenance import ProvenanceProblem, check_provenance
 from .store import RDF_FORMATS, SHAPES_FILE, KnowledgeGraph, data_files
-from .validation_locate import line_of, line_of_text, shown
+from .validation_locate import file_of, line_of, line_of_text, shown
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 
@@ -110,17 +111,24 @@ def _graphs_stating(kg: KnowledgeGraph, node: str, path: str | None = None) -> l
 
 def _where(kg: KnowledgeGraph, node: str, path: str | None, value: str | None) -> tuple[str, ...]:
     """file:line of each file that states the node's offending statement (or describes the node)."""
-    owners, places = kg.graph_files, []
+    hint = value.rsplit("/", 1)[-1].rsplit("#", 1)[-1] if value else None
+    places = []
+    for file in _files_stating(kg, node, path, value):
+        line = line_of(Path(file), node, kg.base_iri, after=hint)
+        places.append(f"{file}:{line}" if line else str(file))
+    return tuple(places)
+
+
+def _files_stating(kg: KnowledgeGraph, node: str, path: str | None, value: str | None) -> list:
+    """The files of the graphs that state the offending statement, else of those that describe the node, else
+    the data files that write the node outside any named graph."""
+    owners = kg.graph_files
     stated = [g for g, o in _graphs_stating(kg, node, path) if value is None or o == value] if path else []
     graphs = stated or [g for g, _ in _graphs_stating(kg, node)]
     files = sorted({owners[g] for g in graphs if g in owners})
     if not files:  # written outside any named graph: look in the data files themselves
         files = [f for f in data_files(kg.files) if f.suffix in RDF_FORMATS and line_of(Path(f), node, kg.base_iri)]
-    for file in files:
-        hint = value.rsplit("/", 1)[-1].rsplit("#", 1)[-1] if value else None
-        line = line_of(Path(file), node, kg.base_iri, after=hint)
-        places.append(f"{file}:{line}" if line else str(file))
-    return tuple(places)
+    return files
 
 
 def _labels(data: rdflib.Graph, iri: str) -> list[str]:
@@ -134,33 +142,62 @@ def _show_node(data: rdflib.Graph, term) -> str:
     return f"{labels[0]!r} {shown(str(term))}" if labels else shown(str(term))
 
 
+def _iri(term) -> str | None:
+    return str(term) if isinstance(term, rdflib.URIRef) else None
+
+
+def _expected(shapes: rdflib.Graph, shape):
+    """The shape's sh:class, sh:datatype, sh:minInclusive or sh:pattern: what the value should have been."""
+    if shape is None:
+        return None
+    return next((shapes.value(shape, p) for p in (SH["class"], SH.datatype, SH.minInclusive, SH.pattern)
+                 if shapes.value(shape, p) is not None), None)
+
+
+def _values_text(data: rdflib.Graph, focus, path) -> str:
+    """Every value the node has for the path, as a message lists them."""
+    if not isinstance(path, rdflib.URIRef):
+        return ""
+    return ", ".join(repr(str(o)) if isinstance(o, rdflib.Literal) else shown(str(o))
+                     for o in sorted(data.objects(focus, path)))
+
+
+def _types_text(data: rdflib.Graph, value) -> str:
+    types = sorted(shown(str(t)) for t in data.objects(value, rdflib.RDF.type)) if isinstance(value, rdflib.URIRef) else []
+    return f" (it is a {', '.join(types)})" if types else " (it is not declared in the data)"
+
+
+def _wording(data: rdflib.Graph, focus, path, value, expected) -> dict[str, str]:
+    """The fields PROBLEMS' messages and fixes are formatted with."""
+    return {"path": shown(str(path)) if isinstance(path, rdflib.URIRef) else "the value",
+            "value": _show_node(data, value) if value is not None else "",
+            "values": _values_text(data, focus, path),
+            "expected": shown(str(expected)) if isinstance(expected, rdflib.URIRef) else str(expected or ""),
+            "types": _types_text(data, value)}
+
+
+def _labels_problem(kg: KnowledgeGraph, focus: str, path: str) -> tuple[str, tuple[str, ...]]:
+    """More than one label: which labels, and where each is given."""
+    places: dict[str, str] = {}
+    for graph, label in _graphs_stating(kg, focus, path):
+        file = kg.graph_files.get(graph)
+        line = line_of_text(Path(file), label) if file else None
+        places.setdefault(label, f"{file}:{line}" if file and line else str(file or "(no file)"))
+    problem = f"has {len(places)} labels: " + "; ".join(f"{label!r} ({where})" for label, where in sorted(places.items()))
+    return problem, tuple(sorted(set(places.values())))
+
+
 def _violation(kg: KnowledgeGraph, data: rdflib.Graph, shapes: rdflib.Graph, results: rdflib.Graph, result) -> ShapeViolation:
     focus, path = results.value(result, SH.focusNode), results.value(result, SH.resultPath)
     value, shape = results.value(result, SH.value), results.value(result, SH.sourceShape)
     component = str(results.value(result, SH.sourceConstraintComponent) or "").rsplit("#", 1)[-1]
     custom = shapes.value(shape, SH.message) if shape is not None else None
-    expected = next((shapes.value(shape, p) for p in (SH["class"], SH.datatype, SH.minInclusive, SH.pattern)
-                     if shape is not None and shapes.value(shape, p) is not None), None)
-    path_text = shown(str(path)) if isinstance(path, rdflib.URIRef) else "the value"
-    value_text = _show_node(data, value) if value is not None else ""
-    types = sorted(shown(str(t)) for t in data.objects(value, rdflib.RDF.type)) if isinstance(value, rdflib.URIRef) else []
-    values = ", ".join(repr(str(o)) if isinstance(o, rdflib.Literal) else shown(str(o))
-                       for o in sorted(data.objects(focus, path))) if isinstance(path, rdflib.URIRef) else ""
-    fields = {"path": path_text, "value": value_text, "values": values,
-              "expected": shown(str(expected)) if isinstance(expected, rdflib.URIRef) else str(expected or ""),
-              "types": f" (it is a {', '.join(types)})" if types else " (it is not declared in the data)"}
+    fields = _wording(data, focus, path, value, _expected(shapes, shape))
     problem, fix = PROBLEMS.get(component, ("does not conform to the shape", str(custom or "")))
-    files = _where(kg, str(focus), str(path) if isinstance(path, rdflib.URIRef) else None,
-                   str(value) if isinstance(value, rdflib.URIRef) else None)
     if component == "MaxCountConstraintComponent" and path == rdflib.RDFS.label:
-        # Say which labels, and where each is given.
-        places: dict[str, str] = {}
-        for graph, label in _graphs_stating(kg, str(focus), str(path)):
-            file = kg.graph_files.get(graph)
-            line = line_of_text(Path(file), label) if file else None
-            places.setdefault(label, f"{file}:{line}" if file and line else str(file or "(no file)"))
-        problem = f"has {len(places)} labels: " + "; ".join(f"{label!r} ({where})" for label, where in sorted(places.items()))
-        files = tuple(sorted(set(places.values())))
+        problem, files = _labels_problem(kg, str(focus), str(path))
+    else:
+        files = _where(kg, str(focus), _iri(path), _iri(value))
     message = f"{_show_node(data, focus)} " + problem.format(**fields)
     return ShapeViolation(str(focus), str(path) if path else None, message, files,
                           str(value) if value is not None else None, (str(custom) if custom else fix).format(**fields),
@@ -170,12 +207,9 @@ def _violation(kg: KnowledgeGraph, data: rdflib.Graph, shapes: rdflib.Graph, res
 def _in_file_words(kg: KnowledgeGraph, violation: ShapeViolation) -> ShapeViolation:
     """A violation written in authoring YAML files only, said in the file's words (its kinds, names and field
     keys) as ``lscp-kg build --check`` says it: one wording for one problem."""
-    files = [re.sub(r":\d+$", "", place) for place in violation.files]
+    files = [file_of(place) for place in violation.files]
     if not files or not all(f.endswith((".yaml", ".yml")) for f in files):
         return violation
-    from .authoring.check import in_yaml_terms
-    from .authoring.locate import compilation
-
     compiled = compilation(Path(files[0]), kg.base_iri)
     if compiled is None:
         return violation
@@ -187,7 +221,7 @@ def _in_file_words(kg: KnowledgeGraph, violation: ShapeViolation) -> ShapeViolat
 
 def validate_graph(kg: KnowledgeGraph, file_words: bool = True) -> ValidationReport:
     """Run the SHACL shapes and the provenance checks over the loaded graph; with ``file_words``, a problem
-    of authoring YAML files is said in their words (lscp_kg.authoring.check says them so)."""
+    of authoring YAML files is said in their words (lscp_kg.authoring.violation_words)."""
     data = union_as_rdflib(kg)
     shapes = rdflib.Graph().parse(SHAPES_FILE, format="turtle")
     _conforms, results, _text = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=False)

@@ -22,6 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .namespaces import curie
+from .rdf_files import RDF_FORMATS, parse_rdf_file
 
 _PREFIX = re.compile(r"@prefix\s+([A-Za-z][\w-]*)?:\s*<([^>]*)>", re.IGNORECASE)
 _NAME_END = r"(?![\w-])"
@@ -65,6 +66,8 @@ def line_of(path: Path, iri: str, base_iri: str, after: str | None = None) -> in
     first line that has both, else the first line from the IRI's on that has ``after`` (a statement
     continued on the next lines), else the IRI's line."""
     if Path(path).suffix in (".yaml", ".yml"):  # an authoring file knows the line of each statement it compiles to
+        # Imported here: the authoring compiler and its JSON Schema cost about 1 s to import (measured beside
+        # lscp_kg.provenance), and the service imports this module at start-up through lscp_kg.coverage.
         from .authoring.locate import line_of_node
 
         found = line_of_node(Path(path), iri, base_iri, after)
@@ -82,6 +85,15 @@ def line_of(path: Path, iri: str, base_iri: str, after: str | None = None) -> in
     return later[0] if later else mentions[0]
 
 
+def file_of(place: str) -> str:
+    """The file of a ``file:line`` place, as validation messages name places.
+
+    >>> file_of("graph_data/lewisham/partnership.yaml:12")
+    'graph_data/lewisham/partnership.yaml'
+    """
+    return re.sub(r":\d+$", "", place)
+
+
 def line_of_text(path: Path, text: str) -> int | None:
     """The first line (1-based) that contains the text (a label, a value), if any."""
     for number, line in enumerate(_text(Path(path)), start=1):
@@ -93,14 +105,12 @@ def line_of_text(path: Path, text: str) -> int | None:
 def default_graph_statements(files, base_iri: str, statements: list[tuple]) -> dict[tuple, tuple[Path, int | None]]:
     """For statements (subject, predicate, object terms) found outside any named graph, the data
     file that writes them there and the line of their subject."""
-    from .store import RDF_FORMATS, parse_file
-
     wanted, found = set(statements), {}
     for path in files:
         if Path(path).suffix not in RDF_FORMATS or not wanted:
             continue
         try:
-            quads = parse_file(Path(path), base_iri)
+            quads = parse_rdf_file(Path(path), base_iri)
         except Exception:  # noqa: BLE001 - a file that no longer parses is reported by the loader
             continue
         for quad in quads:
