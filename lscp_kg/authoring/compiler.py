@@ -17,8 +17,8 @@ import pyoxigraph as ox
 
 from ..namespaces import DEFAULT_BASE_IRI, PREFIXES
 from .errors import AuthoringError, AuthoringProblem
-from .kinds import DCT, LSCP, RDF_TYPE, RDFS, compile_entry
 from .kind_registry import KINDS, entry_kind
+from .kinds import DCT, LSCP, RDF_TYPE, RDFS, compile_entry
 from .quotes import SourceText, first_difference
 from .schema import schema_problems
 from .terms import Namespaces, TermError
@@ -30,6 +30,10 @@ PROV_VALUE = PREFIXES["prov"] + "value"
 #: say, they say for that partnership (see lscp:partnershipContext in ontology/lscp.ttl).
 CONTEXT = LSCP + "partnershipContext"
 XSD_INTEGER = ox.NamedNode(PREFIXES["xsd"] + "integer")
+#: The keys of the file's ``source:`` and of a citation, and the properties they compile to.
+SOURCE_KEYS = (("label", RDFS + "label"), ("title", DCT + "title"), ("text", LSCP + "textFile"),
+               ("format", DCT + "format"), ("comment", RDFS + "comment"))
+CITATION_KEYS = (("label", RDFS + "label"), ("source", DCT + "source"), ("citation", DCT + "bibliographicCitation"))
 
 
 @dataclass
@@ -41,7 +45,7 @@ class Compilation:
     problems: list[AuthoringProblem] = field(default_factory=list)
     #: The YAML line that writes each quad (for validation messages: lscp_kg.authoring.locate).
     lines: dict = field(default_factory=dict)
-    #: The entry and field that write each quad of a fact (not of a turtle block): lscp_kg.authoring.check.
+    #: The entry and field that write each quad of a fact (not of a turtle block): lscp_kg.authoring.violation_words.
     origins: dict = field(default_factory=dict)
     ns: Namespaces | None = None  # how the file's names resolve (its partnership, the base)
     at: int | None = None  # the line being compiled
@@ -150,8 +154,7 @@ def _source(out: Compilation, doc, path: Path, ns: Namespaces, facts_ok: bool):
     out.at = doc.line_of("source")
     out.add(node, RDF_TYPE, ox.NamedNode(LSCP + "SourceDocument"), graph)
     out.add(node, CONTEXT, ns.resolve(doc["partnership"], "partnership"), graph)
-    for key, predicate in (("label", RDFS + "label"), ("title", DCT + "title"), ("text", LSCP + "textFile"),
-                           ("format", DCT + "format"), ("comment", RDFS + "comment")):
+    for key, predicate in SOURCE_KEYS:
         if key in source:
             out.add(node, predicate, ox.Literal(str(source[key])), graph)
     if "url" in source:
@@ -215,56 +218,74 @@ def compile_document(doc, path: Path, base_iri: str = DEFAULT_BASE_IRI) -> Compi
     if out.problems and not _can_match(doc):
         return out
     facts_ok = not out.problems
-    ns = out.ns = Namespaces(base_iri, doc["partnership"])
-    source_node, text = _source(out, doc, path, ns, facts_ok)
-    text_name = doc["source"]["text"]
-    passages = doc.get("passages") or []
-    graphs: dict[str, int] = {}
-    for index, passage in enumerate(passages):
-        line = passages.line_of(index)
-        match = _match(out, passage, passage.line_of("quote"), text, text_name) if text else None
-        if match is None:
-            continue
-        span = f"L{match.start_line}" if match.start_line == match.end_line else f"L{match.start_line}-{match.end_line}"
-        name = str(passage.get("id") or span)
-        if name in graphs:
-            out.problem(line, f"two passages are named {name} (the other is at line {graphs[name]})",
-                        f"give this one an id, e.g. 'id: {name}b'")
-            continue
-        graphs[name] = line
-        try:
-            graph = ns.resolve(name, "passage")
-        except TermError as error:
-            out.problem(passage.line_of("id"), f"passage id: {error}", "use letters, digits and hyphens: L15b")
-            continue
-        out.at = passage.line_of("quote")
-        out.add(graph, RDF_TYPE, ox.NamedNode(LSCP + "SourcePassage"), graph)
-        out.add(graph, LSCP + "source", source_node, graph)
-        out.add(graph, CONTEXT, ns.resolve(doc["partnership"], "partnership"), graph)
-        out.add(graph, LSCP + "startLine", _integer(match.start_line), graph)
-        out.add(graph, LSCP + "endLine", _integer(match.end_line), graph)
-        out.add(graph, PROV_VALUE, ox.Literal(match.exact), graph)
-        if facts_ok and "url" in passage:  # the page stating it (a source compiled from pages); the schema checked it
-            out.add(graph, PREFIXES["foaf"] + "page", ox.NamedNode(passage["url"]), graph)
-        if "not_modelled" in passage:  # the steward's reason for leaving these lines out (lscp-kg coverage)
-            out.add(graph, LSCP + "notModelled", ox.Literal(str(passage["not_modelled"])), graph)
-        if facts_ok:
-            _facts(out, passage, graph, ns)
+    out.ns = Namespaces(base_iri, doc["partnership"])
+    source_node, text = _source(out, doc, path, out.ns, facts_ok)
+    _passages(out, doc, source_node, text, facts_ok)
     if not facts_ok:
         out.problems.sort(key=lambda p: p.line or 0)
         return out
     for citation in doc.get("citations") or []:
-        graph = ns.resolve(citation["id"], "citation")
-        out.at = citation.line
-        out.add(graph, RDF_TYPE, ox.NamedNode(LSCP + "ExternalCitation"), graph)
-        out.add(graph, CONTEXT, ns.resolve(doc["partnership"], "partnership"), graph)
-        if "label" in citation:
-            out.add(graph, RDFS + "label", ox.Literal(citation["label"]), graph)
-        if "source" in citation:
-            out.add(graph, DCT + "source", ns.resolve(citation["source"], "local"), graph)
-        out.add(graph, DCT + "bibliographicCitation", ox.Literal(citation["citation"]), graph)
-        _facts(out, citation, graph, ns)
+        _citation(out, doc, citation)
     return out
+
+
+def _passages(out: Compilation, doc, source_node: ox.NamedNode, text: SourceText | None, facts_ok: bool) -> None:
+    """Each passage whose quote is found once, as a graph of its own (with its facts if ``facts_ok``)."""
+    text_name = doc["source"]["text"]
+    passages = doc.get("passages") or []
+    graphs: dict[str, int] = {}
+    for index, passage in enumerate(passages):
+        match = _match(out, passage, passage.line_of("quote"), text, text_name) if text else None
+        graph = _passage_graph(out, passage, passages.line_of(index), match.span, graphs) if match else None
+        if graph is not None:
+            _passage(out, doc, passage, graph, match, source_node, facts_ok)
+
+
+def _passage_graph(out: Compilation, passage, line: int, span: str, graphs: dict[str, int]) -> ox.NamedNode | None:
+    """The passage's graph, named by its id or its line span; None (and a problem) if that name is taken or bad."""
+    name = str(passage.get("id") or span)
+    if name in graphs:
+        out.problem(line, f"two passages are named {name} (the other is at line {graphs[name]})",
+                    f"give this one an id, e.g. 'id: {name}b'")
+        return None
+    graphs[name] = line
+    try:
+        return out.ns.resolve(name, "passage")
+    except TermError as error:
+        out.problem(passage.line_of("id"), f"passage id: {error}", "use letters, digits and hyphens: L15b")
+        return None
+
+
+def _passage(out: Compilation, doc, passage, graph: ox.NamedNode, match, source_node: ox.NamedNode,
+             facts_ok: bool) -> None:
+    """The passage graph's description of itself, then its facts."""
+    out.at = passage.line_of("quote")
+    out.add(graph, RDF_TYPE, ox.NamedNode(LSCP + "SourcePassage"), graph)
+    out.add(graph, LSCP + "source", source_node, graph)
+    out.add(graph, CONTEXT, out.ns.resolve(doc["partnership"], "partnership"), graph)
+    out.add(graph, LSCP + "startLine", _integer(match.start_line), graph)
+    out.add(graph, LSCP + "endLine", _integer(match.end_line), graph)
+    out.add(graph, PROV_VALUE, ox.Literal(match.exact), graph)
+    if facts_ok and "url" in passage:  # the page stating it (a source compiled from pages); the schema checked it
+        out.add(graph, PREFIXES["foaf"] + "page", ox.NamedNode(passage["url"]), graph)
+    if "not_modelled" in passage:  # the steward's reason for leaving these lines out (lscp-kg coverage)
+        out.add(graph, LSCP + "notModelled", ox.Literal(str(passage["not_modelled"])), graph)
+    if facts_ok:
+        _facts(out, passage, graph, out.ns)
+
+
+def _citation(out: Compilation, doc, citation) -> None:
+    """A citation's graph: what it cites (a name, the rest literals), then its facts."""
+    ns = out.ns
+    graph = ns.resolve(citation["id"], "citation")
+    out.at = citation.line
+    out.add(graph, RDF_TYPE, ox.NamedNode(LSCP + "ExternalCitation"), graph)
+    out.add(graph, CONTEXT, ns.resolve(doc["partnership"], "partnership"), graph)
+    for key, predicate in CITATION_KEYS:
+        if key in citation:  # the schema requires 'citation'
+            value = ns.resolve(citation[key], "local") if key == "source" else ox.Literal(citation[key])
+            out.add(graph, predicate, value, graph)
+    _facts(out, citation, graph, ns)
 
 
 def compile_file(path: Path | str, base_iri: str = DEFAULT_BASE_IRI) -> list[ox.Quad]:

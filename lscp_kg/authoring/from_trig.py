@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..namespaces import DEFAULT_BASE_IRI, PREFIXES
+from ..namespaces import DEFAULT_BASE_IRI, PREFIXES, curie
 from ..store import SHIPPED_DATA_DIR, data_files, ontology_files, parse_file
-from .compiler import PROV_VALUE, compile_document
-from .kinds import DCT, LSCP, RDF_TYPE, RDFS
+from .compiler import CITATION_KEYS, PROV_VALUE, SOURCE_KEYS, compile_document
 from .kind_registry import KINDS
+from .kinds import LSCP, RDF_TYPE
 from .quotes import SourceText
 from .schema import SCHEMA_FILE
 from .terms import Namespaces
@@ -38,12 +38,12 @@ CONTEXT, NOT_MODELLED, PAGE = LSCP + "partnershipContext", LSCP + "notModelled",
 
 
 def _term(node, base: str) -> str:
+    """The node as a turtle block writes it: a literal, a prefixed name, or an IRI relative to the base."""
     if isinstance(node, ox.Literal):
         return str(node)
     iri = node.value
-    for prefix, space in PREFIXES.items():
-        if iri.startswith(space) and re.fullmatch(r"[A-Za-z_][\w-]*", iri[len(space):]):
-            return f"{prefix}:{iri[len(space):]}"
+    if curie(iri) != iri:
+        return curie(iri)
     return f"<{iri[len(base):]}>" if iri.startswith(base) else f"<{iri}>"
 
 
@@ -109,82 +109,108 @@ class Converter:
             into["turtle"] = turtle
         return into
 
+    def own_and_rest(self, graph: str, quads: list[ox.Quad]) -> tuple[list[ox.Quad], list[ox.Quad]]:
+        """The graph's statements about itself (less the context the compiler states), and the others."""
+        context = self.ns.resolve(self.partnership, "partnership")
+        # The compiler states every graph's context from the file's partnership: not written in the YAML.
+        own = [q for q in quads if q.subject.value == graph
+               and not (q.predicate.value == CONTEXT and q.object == context)]
+        return own, [q for q in quads if q.subject.value != graph]
 
-def convert(trig_paths: list[Path], partnership: str, yaml_path: Path, base: str = DEFAULT_BASE_IRI) -> str:
-    """The YAML text for the partnership's TriG files (checked by compiling it back)."""
-    quads = [q for p in trig_paths for q in parse_file(p, base)]
-    context = [q for p in ontology_files() + data_files([SHIPPED_DATA_DIR / "common"]) for q in parse_file(p, base)]
+    def section(self, graph: str, namespace: str, own: list[ox.Quad], rest: list[ox.Quad],
+                keys: tuple[tuple[str, str], ...], required: tuple[str, ...] = ()) -> dict:
+        """The source or a citation: its id, the keys of ``keys`` it has, and a block of everything else."""
+        values = {q.predicate.value: q.object for q in own}
+        entry = {"id": self.ns.shorten(ox.NamedNode(graph), namespace)}
+        for key, predicate in keys:
+            if predicate in values or key in required:
+                entry[key] = values[predicate].value
+        said = {RDF_TYPE} | {predicate for _, predicate in keys}
+        return self.block([q for q in own if q.predicate.value not in said] + rest, entry)
+
+    def passage(self, graph: str, own: list[ox.Quad], rest: list[ox.Quad], text: SourceText) -> dict:
+        """A passage: its quote (with ``line`` where the quote occurs more than once), id, url and reason."""
+        values = {q.predicate.value: q.object for q in own}
+        quote = re.sub(r"\s+", " ", values[PROV_VALUE].value).strip()
+        passage: dict = {"quote": quote}
+        match = _one_match(graph, text, quote, int(values[LSCP + "startLine"].value), passage)
+        name = self.ns.shorten(ox.NamedNode(graph), "passage")
+        if name != match.span:
+            passage["id"] = name
+        if NOT_MODELLED in values:
+            passage["not_modelled"] = values[NOT_MODELLED].value
+        pages = [q.object for q in own if q.predicate.value == PAGE]
+        if len(pages) == 1 and isinstance(pages[0], ox.NamedNode):  # the passage's page address: url:
+            passage["url"] = pages[0].value
+        said = SELF | {NOT_MODELLED} | ({PAGE} if "url" in passage else set())
+        return self.block([q for q in own if q.predicate.value not in said] + rest, passage)
+
+
+def _one_match(graph: str, text: SourceText, quote: str, start: int, passage: dict):
+    """The one place the quote occurs; where it occurs more than once, the passage says its ``line``."""
+    matches = text.find_all(quote)
+    if len(matches) > 1:
+        passage["line"] = start
+        matches = [m for m in matches if m.start_line <= start <= m.end_line]
+    if len(matches) != 1:
+        raise ValueError(f"{graph}: the quote is found {len(matches)} times in the source")
+    return matches[0]
+
+
+def _types(quads: list[ox.Quad]) -> dict[str, set[str]]:
     types: dict[str, set[str]] = defaultdict(set)
-    for quad in quads + context:
+    for quad in quads:
         if quad.predicate.value == RDF_TYPE:
             types[quad.subject.value].add(quad.object.value)
+    return types
+
+
+def _by_graph(quads: list[ox.Quad]) -> dict[str, list[ox.Quad]]:
     by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
     for quad in quads:
         by_graph[quad.graph_name.value].append(quad)
-    converter = Converter(quads, types, partnership, base)
-    doc: dict = {"partnership": partnership}
+    return by_graph
+
+
+def _document(converter: Converter, quads: list[ox.Quad], yaml_path: Path) -> dict:
+    """The partnership's document: its source, then its passages and citations, graph by graph."""
+    doc: dict = {"partnership": converter.partnership}
     passages, citations, text = [], [], None
-    for graph, graph_quads in by_graph.items():
-        kinds = types.get(graph, set())
-        # The compiler states every graph's context from the file's partnership: not written in the YAML.
-        own = [q for q in graph_quads if q.subject.value == graph
-               and not (q.predicate.value == CONTEXT and q.object == converter.ns.resolve(partnership, "partnership"))]
-        rest = [q for q in graph_quads if q.subject.value != graph]
-        values = {q.predicate.value: q.object for q in own}
+    for graph, graph_quads in _by_graph(quads).items():
+        kinds = converter.types.get(graph, set())
+        own, rest = converter.own_and_rest(graph, graph_quads)
         if SOURCE in kinds:
-            source = {"id": converter.ns.shorten(ox.NamedNode(graph), "source")}
-            for key, predicate in (("label", RDFS + "label"), ("title", DCT + "title"), ("text", LSCP + "textFile"),
-                                   ("format", DCT + "format"), ("comment", RDFS + "comment")):
-                if predicate in values:
-                    source[key] = values[predicate].value
-            extra = [q for q in own if q.predicate.value not in
-                     {RDF_TYPE, RDFS + "label", DCT + "title", LSCP + "textFile", DCT + "format", RDFS + "comment"}]
-            doc["source"] = converter.block(extra + rest, source)
-            text = SourceText((yaml_path.parent / source["text"]).read_text(encoding="utf-8"))
+            doc["source"] = converter.section(graph, "source", own, rest, SOURCE_KEYS)
+            text = SourceText((yaml_path.parent / doc["source"]["text"]).read_text(encoding="utf-8"))
         elif PASSAGE in kinds:
-            quote = re.sub(r"\s+", " ", values[PROV_VALUE].value).strip()
-            passage: dict = {"quote": quote}
-            start = int(values[LSCP + "startLine"].value)
-            matches = text.find_all(quote)
-            if len(matches) > 1:
-                passage["line"] = start
-                matches = [m for m in matches if m.start_line <= start <= m.end_line]
-            if len(matches) != 1:
-                raise ValueError(f"{graph}: the quote is found {len(matches)} times in the source")
-            m = matches[0]
-            default = f"L{m.start_line}" if m.start_line == m.end_line else f"L{m.start_line}-{m.end_line}"
-            name = converter.ns.shorten(ox.NamedNode(graph), "passage")
-            if name != default:
-                passage["id"] = name
-            if NOT_MODELLED in values:
-                passage["not_modelled"] = values[NOT_MODELLED].value
-            pages = [q.object for q in own if q.predicate.value == PAGE]
-            if len(pages) == 1 and isinstance(pages[0], ox.NamedNode):  # the passage's page address: url:
-                passage["url"] = pages[0].value
-            said = SELF | {NOT_MODELLED} | ({PAGE} if "url" in passage else set())
-            passages.append(converter.block([q for q in own if q.predicate.value not in said] + rest, passage))
+            passages.append(converter.passage(graph, own, rest, text))
         elif CITATION in kinds:
-            citation = {"id": converter.ns.shorten(ox.NamedNode(graph), "citation")}
-            if RDFS + "label" in values:
-                citation["label"] = values[RDFS + "label"].value
-            if DCT + "source" in values:
-                citation["source"] = values[DCT + "source"].value
-            citation["citation"] = values[DCT + "bibliographicCitation"].value
-            extra = [q for q in own if q.predicate.value not in
-                     {RDF_TYPE, RDFS + "label", DCT + "source", DCT + "bibliographicCitation"}]
-            citations.append(converter.block(extra + rest, citation))
+            citations.append(converter.section(graph, "citation", own, rest, CITATION_KEYS, required=("citation",)))
         else:
             raise ValueError(f"{graph}: a named graph that is not a passage, citation or source document")
     doc["passages"] = passages
     if citations:
         doc["citations"] = citations
+    return doc
+
+
+def _yaml_text(doc: dict, partnership: str, yaml_path: Path) -> str:
+    """The document as YAML, under the lines that name its schema and say how to build it."""
     schema = Path(os.path.relpath(SCHEMA_FILE, yaml_path.parent)).as_posix()
-    text_out = (f"# yaml-language-server: $schema={schema}\n"
-                f"# The {partnership} partnership's arrangements: each fact under the source words that state it.\n"
-                "# Compile and check: lscp-kg build " + yaml_path.name + "  (see docs/adding-a-partnership.md)\n"
-                + dump_yaml(doc))
-    _check(text_out, yaml_path, quads, base)
-    return text_out
+    return (f"# yaml-language-server: $schema={schema}\n"
+            f"# The {partnership} partnership's arrangements: each fact under the source words that state it.\n"
+            "# Compile and check: lscp-kg build " + yaml_path.name + "  (see docs/adding-a-partnership.md)\n"
+            + dump_yaml(doc))
+
+
+def convert(trig_paths: list[Path], partnership: str, yaml_path: Path, base: str = DEFAULT_BASE_IRI) -> str:
+    """The YAML text for the partnership's TriG files (checked by compiling it back)."""
+    quads = [q for p in trig_paths for q in parse_file(p, base)]
+    context = [q for p in ontology_files() + data_files([SHIPPED_DATA_DIR / "common"]) for q in parse_file(p, base)]
+    converter = Converter(quads, _types(quads + context), partnership, base)
+    text = _yaml_text(_document(converter, quads, yaml_path), partnership, yaml_path)
+    _check(text, yaml_path, quads, base)
+    return text
 
 
 def _check(text: str, yaml_path: Path, quads: list[ox.Quad], base: str) -> None:

@@ -2,8 +2,8 @@
 
 Each kind (person, body, seat, ...) has a namespace for its names, the classes
 its ``type`` can name, and fields; each field is one RDF property. Kinds are
-data: the groups live in ``kinds_*.py``, ``kind_registry.py`` collects them, and the JSON Schema is
-generated from them.
+data: the groups live in ``kinds_*.py`` (the fields several kinds have in ``shared_fields.py``),
+``kind_registry.py`` collects them, and the JSON Schema is generated from them.
 
 >>> from lscp_kg.authoring.kind_registry import KINDS
 >>> kind = KINDS["person"]
@@ -27,11 +27,14 @@ from dataclasses import dataclass, field as dc_field
 import pyoxigraph as ox
 
 from ..namespaces import PREFIXES
-from .terms import Namespaces, TermError
+from .terms import Namespaces, TermError, literal_value
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 LSCP, ORG, DCT, RDFS, SCHEMA = (PREFIXES[k] for k in ("lscp", "org", "dcterms", "rdfs", "schema"))
 FREQ = PREFIXES["freq"]
+XSD_DURATION = PREFIXES["xsd"] + "duration"
+#: The value kinds whose values are names (IRIs), not literals.
+NAMED_VALUES = ("ref", "term", "frequency")
 _N = r"\d+(?:[.,]\d+)?"  # a number of units; ISO 8601 allows a decimal fraction, with a point or a comma
 #: Any ISO 8601 duration in the designator form: P2Y, P4M, P1Y6M, P6W, P10D, PT12H, P1DT12H, P0.5Y.
 #: At least one component; a T only before hours, minutes or seconds.
@@ -59,46 +62,55 @@ class Field:
 
     def objects(self, written, ns: Namespaces) -> list[tuple[str, ox.NamedNode | ox.Literal]]:
         """(predicate, object) pairs for one written value; raises TermError with what to write."""
-        if self.value in ("ref", "term", "frequency"):
-            if not isinstance(written, str):
-                raise TermError(f"expected a name, got {written!r}")
-            terms = dict(self.terms)
-            if self.value == "frequency":
-                terms = FREQUENCIES
-                if DURATION.match(written) and self.interval:
-                    duration = ox.Literal(written, datatype=ox.NamedNode(PREFIXES["xsd"] + "duration"))
-                    return [(self.interval, duration)]
-            if written in terms:
-                return [(self.predicate, ox.NamedNode(terms[written]))]
-            if self.value != "ref" and ":" not in written and "/" not in written:
-                names = ", ".join(terms) + (f", or {DURATION_WORDS}" if self.interval else "")
-                raise TermError(f"{written!r} is not one of: {names}")
-            return [(self.predicate, ns.resolve(written, self.target))]
+        if self.value in NAMED_VALUES:
+            return [self._named_object(written, ns)]
         if self.value == "duration":
             if not isinstance(written, str) or not DURATION.match(written):
                 raise TermError(f"{written!r} is not a duration: write {DURATION_WORDS}")
-            return [(self.predicate, ox.Literal(written, datatype=ox.NamedNode(PREFIXES["xsd"] + "duration")))]
+            return [(self.predicate, _duration(written))]
         return [(self.predicate, ns.literal(written, self.value))]
+
+    def _terms(self) -> dict[str, str]:
+        """The names a term or frequency field takes, and their IRIs."""
+        return FREQUENCIES if self.value == "frequency" else dict(self.terms)
+
+    def _named_object(self, written, ns: Namespaces) -> tuple[str, ox.NamedNode | ox.Literal]:
+        """A ref, term or frequency: a name of the field's terms, a reference, or a frequency's interval."""
+        if not isinstance(written, str):
+            raise TermError(f"expected a name, got {written!r}")
+        terms = self._terms()
+        if self.value == "frequency" and self.interval and DURATION.match(written):
+            return self.interval, _duration(written)
+        if written in terms:
+            return self.predicate, ox.NamedNode(terms[written])
+        if self.value != "ref" and ":" not in written and "/" not in written:
+            names = ", ".join(terms) + (f", or {DURATION_WORDS}" if self.interval else "")
+            raise TermError(f"{written!r} is not one of: {names}")
+        return self.predicate, ns.resolve(written, self.target)
 
     def written(self, obj, ns: Namespaces):
         """The written form of an object of this field's predicate, or None if this field cannot say it."""
-        from .terms import literal_value
-
         if isinstance(obj, ox.Literal):
-            is_duration = obj.datatype.value == PREFIXES["xsd"] + "duration" and DURATION.match(obj.value)
-            if is_duration and (self.interval or self.value == "duration"):
-                return obj.value
-            if self.value == "duration":
-                return None
-            return None if self.value in ("ref", "term", "frequency") else literal_value(obj, self.value)
-        if self.value not in ("ref", "term", "frequency") or not isinstance(obj, ox.NamedNode):
+            return self._written_literal(obj)
+        if self.value not in NAMED_VALUES or not isinstance(obj, ox.NamedNode):
             return None
-        terms = FREQUENCIES if self.value == "frequency" else dict(self.terms)
-        for name, iri in terms.items():
-            if iri == obj.value:
-                return name
+        name = next((name for name, iri in self._terms().items() if iri == obj.value), None)
+        if name is not None:
+            return name
         short = ns.shorten(obj, self.target)
         return short if short != obj.value or "://" in short else None
+
+    def _written_literal(self, obj: ox.Literal):
+        is_duration = obj.datatype.value == XSD_DURATION and DURATION.match(obj.value)
+        if is_duration and (self.interval or self.value == "duration"):
+            return obj.value
+        if self.value == "duration" or self.value in NAMED_VALUES:
+            return None
+        return literal_value(obj, self.value)
+
+
+def _duration(written: str) -> ox.Literal:
+    return ox.Literal(written, datatype=ox.NamedNode(XSD_DURATION))
 
 
 def text(key: str, predicate: str, doc: str = "") -> Field:

@@ -52,6 +52,11 @@ class Match:
     end_line: int
     exact: str
 
+    @property
+    def span(self) -> str:
+        """The lines it spans, as a passage is named by default: L12, or L12-14."""
+        return f"L{self.start_line}" if self.start_line == self.end_line else f"L{self.start_line}-{self.end_line}"
+
 
 class SourceText:
     """A source text, with its normalised form and the map back to the original characters."""
@@ -122,28 +127,40 @@ class SourceText:
         for first in range(len(lines)):
             if not lines[first]:
                 continue
-            window, starts = lines[first], [(0, first)]
-            last = first
-            while len(window) < len(needle) and last + 1 < len(lines):
-                last += 1
-                if lines[last]:
-                    starts.append((len(window) + 1, last))
-                    window = f"{window} {lines[last]}"
-            matcher = difflib.SequenceMatcher(None, needle, window, autojunk=False)
-            if matcher.real_quick_ratio() <= best[3] / 2:
-                continue
-            blocks = [b for b in matcher.get_matching_blocks() if b.size]
-            if not blocks:
-                continue
-            # The part of the window the quote lines up with, widened to whole words.
-            begin = window.rfind(" ", 0, blocks[0].b) + 1
-            stop = window.find(" ", blocks[-1].b + blocks[-1].size)
-            stop = len(window) if stop < 0 else stop
-            score = sum(b.size for b in blocks) / max(len(needle), stop - begin)
-            if score > best[3]:
+            window, starts = _window(lines, first, len(needle))
+            aligned = _aligned(needle, window, best[3])
+            if aligned is not None and aligned[2] > best[3]:
+                begin, stop, score = aligned
                 line_of = lambda offset: max(line for at, line in starts if at <= offset) + 1  # noqa: E731
                 best = (line_of(begin), line_of(max(begin, stop - 1)), window[begin:stop], score)
         return best
+
+
+def _window(lines: list[str], first: int, length: int) -> tuple[str, list[tuple[int, int]]]:
+    """The non-empty lines from ``first`` joined until at least ``length`` long, and (offset, line index) of each."""
+    window, starts = lines[first], [(0, first)]
+    last = first
+    while len(window) < length and last + 1 < len(lines):
+        last += 1
+        if lines[last]:
+            starts.append((len(window) + 1, last))
+            window = f"{window} {lines[last]}"
+    return window, starts
+
+
+def _aligned(needle: str, window: str, to_beat: float) -> tuple[int, int, float] | None:
+    """(begin, stop, likeness) of the part of the window the needle lines up with, widened to whole words;
+    None when the window cannot beat ``to_beat`` or shares nothing with the needle."""
+    matcher = difflib.SequenceMatcher(None, needle, window, autojunk=False)
+    if matcher.real_quick_ratio() <= to_beat / 2:
+        return None
+    blocks = [b for b in matcher.get_matching_blocks() if b.size]
+    if not blocks:
+        return None
+    begin = window.rfind(" ", 0, blocks[0].b) + 1
+    stop = window.find(" ", blocks[-1].b + blocks[-1].size)
+    stop = len(window) if stop < 0 else stop
+    return begin, stop, sum(b.size for b in blocks) / max(len(needle), stop - begin)
 
 
 def _words(text: str, start: int, end: int) -> str:

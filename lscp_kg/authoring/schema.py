@@ -19,8 +19,9 @@ from jsonschema import Draft202012Validator
 
 from ..locations import ONTOLOGY_DIR
 from .errors import AuthoringProblem
-from .kinds import DURATION, FREQUENCIES, Field
 from .kind_registry import KINDS, entry_kind
+from .kinds import DURATION, FREQUENCIES, Field
+from .terms import Namespaces
 
 SCHEMA_FILE = ONTOLOGY_DIR / "authoring.schema.json"
 SCHEMA_ID = "https://lscp-kg.example.org/ontology/authoring.schema.json"
@@ -136,8 +137,6 @@ def _fix(error, kind: str | None) -> str:
 
 def _value_message(kind: str, error) -> str | None:
     """The field's own words for a value it cannot take ("'weekly-ish' is not one of: annual, ...")."""
-    from .terms import Namespaces
-
     path = list(error.absolute_path)
     field = KINDS[kind].field(path[0]) if path and isinstance(path[0], str) else None
     if field is None or error.validator != "anyOf":
@@ -182,6 +181,14 @@ def schema_problems(doc, file: str) -> list[AuthoringProblem]:
         path = list(error.absolute_path)
         where = "/".join(str(p) for p in path) or "the file"
         problems.append(AuthoringProblem(file, _line(doc, path), f"{where}: {error.message}", _fix(error, None)))
+    for path, item in _facts(doc):
+        problems.extend(_fact_problems(doc, file, path, item, kinds))
+    problems.sort(key=lambda p: p.line or 0)
+    return problems
+
+
+def _facts(doc):
+    """(path, entry) of each fact of the source, the passages and the citations, as far as the frame allows."""
     for section in ("source", "passages", "citations"):
         containers = doc.get(section) if isinstance(doc, dict) else None
         containers = [containers] if isinstance(containers, dict) else containers
@@ -189,14 +196,10 @@ def schema_problems(doc, file: str) -> list[AuthoringProblem]:
             continue
         for index, container in enumerate(containers):
             facts = container.get("facts") if isinstance(container, dict) else None
-            if not isinstance(facts, list):
-                continue
             base = [section] if section == "source" else [section, index]
-            for number, item in enumerate(facts):
+            for number, item in enumerate(facts if isinstance(facts, list) else []):
                 if isinstance(item, dict):
-                    problems.extend(_fact_problems(doc, file, base + ["facts", number], item, kinds))
-    problems.sort(key=lambda p: p.line or 0)
-    return problems
+                    yield base + ["facts", number], item
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import re
 
 import pyoxigraph as ox
 
-from ..namespaces import PREFIXES
+from ..namespaces import PREFIXES, curie
 
 XSD = PREFIXES["xsd"]
 LEGISLATION = "http://www.legislation.gov.uk/id/"
@@ -120,10 +120,7 @@ class Namespaces:
             rest = iri[len(self.base) + 3:]
             if rest and all(NAME.match(part) for part in rest.split("/")) and "/" in rest:
                 return rest
-        for prefix, space in PREFIXES.items():
-            if iri.startswith(space) and re.fullmatch(r"[A-Za-z_][\w-]*", iri[len(space):]):
-                return f"{prefix}:{iri[len(space):]}"
-        return iri
+        return curie(iri)
 
     def literal(self, value, kind: str) -> ox.Literal:
         """A literal of a field's value kind: text, date, integer, number or boolean."""
@@ -150,19 +147,34 @@ class Namespaces:
         raise TermError(f"unknown value kind {kind!r}")
 
 
+def _date_reader(datatype: str):
+    pattern = next(p for p, d in DATE_FORMS if d == datatype)
+    return lambda value: (int(value) if datatype == "gYear" else value) if pattern.match(value) else None
+
+
+def _integer(value: str) -> int | None:
+    return int(value) if re.fullmatch(r"-?[1-9]\d*|0", value) else None
+
+
+#: (field value kind, XSD datatype) -> the written form of a literal's lexical value, or None when
+#: ``Namespaces.literal`` would not write it so (a date of the wrong shape, an integer with a leading zero).
+_WRITTEN_FORMS = {
+    ("text", "string"): lambda value: value,
+    **{("date", datatype): _date_reader(datatype) for _, datatype in DATE_FORMS},
+    ("boolean", "boolean"): lambda value: value == "true" if value in ("true", "false") else None,
+    ("integer", "integer"): _integer,
+    ("number", "integer"): _integer,
+}
+
+
 def literal_value(literal: ox.Literal, kind: str):
-    """The written form of a literal, if ``literal(written, kind)`` gives it back exactly; else None."""
+    """The written form of a literal, if ``literal(written, kind)`` gives it back exactly; else None.
+
+    >>> literal_value(ox.Literal("2022", datatype=ox.NamedNode(XSD + "gYear")), "date")
+    2022
+    >>> literal_value(ox.Literal("07", datatype=ox.NamedNode(XSD + "integer")), "integer") is None
+    True
+    """
     datatype = literal.datatype.value[len(XSD):] if literal.datatype.value.startswith(XSD) else None
-    if literal.language:
-        return None
-    if kind == "text" and datatype == "string":
-        return literal.value
-    if kind == "date" and datatype in ("gYear", "gYearMonth", "date"):
-        pattern = dict((d, p) for p, d in DATE_FORMS)[datatype]
-        if pattern.match(literal.value):
-            return int(literal.value) if datatype == "gYear" else literal.value
-    if kind == "boolean" and datatype == "boolean" and literal.value in ("true", "false"):
-        return literal.value == "true"
-    if kind in ("integer", "number") and datatype == "integer" and re.fullmatch(r"-?[1-9]\d*|0", literal.value):
-        return int(literal.value)
-    return None
+    written = None if literal.language else _WRITTEN_FORMS.get((kind, datatype))
+    return written(literal.value) if written else None
