@@ -61,7 +61,8 @@ def _data_hash(kg: KnowledgeGraph) -> str:
 
 def validate_once(kg: KnowledgeGraph):
     """The validation report of ``kg``, or None when this version of the data passed before."""
-    from .validation import validate_graph  # pyshacl and rdflib are imported only when a check is needed
+    # pyshacl and rdflib are imported only when a check is needed: about 1.5 s of the service's start-up.
+    from .validation import validate_graph
 
     marker = cache_dir() / "validated" / validation_key_of(kg.files, _data_hash(kg))
     if marker.is_file():

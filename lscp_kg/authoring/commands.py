@@ -9,6 +9,7 @@ import click
 
 from ..namespaces import DEFAULT_BASE_IRI
 from ..store import AUTHORING_SUFFIXES, SHIPPED_DATA_DIR, DataFileError
+from .new import new_partnership
 from .trig import to_trig
 
 
@@ -49,6 +50,8 @@ def build(paths: tuple[Path, ...], data: tuple[Path, ...], output: Path | None, 
     unknown terms in turtle blocks, people merged without a stated reason. A person
     with the name of another gets a warning.
     """
+    # Imported here: the check (pyshacl, rdflib) costs about 0.9 s to import, which every other lscp-kg
+    # command would pay at start-up (measured after lscp_kg.cli).
     from .check import check_files
 
     for path in paths:
@@ -98,8 +101,6 @@ def new(name: str, source: Path, out: Path | None, url: str | None, force: bool)
     Run again with a republished page to refresh the text; the YAML is kept, and
     `lscp-kg build` then reports the quotes that no longer match.
     """
-    from .new import new_partnership
-
     try:
         made = new_partnership(name, source, out, url, force)
     except (ValueError, OSError, DataFileError) as error:

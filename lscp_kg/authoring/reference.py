@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from ..namespaces import curie
 from .kind_registry import KINDS
 from .terms import LEGISLATION, LOCAL, SHARED, VOCABULARY
@@ -63,9 +66,6 @@ def write_into_guide(guide) -> None:
 
 
 if __name__ == "__main__":
-    import sys
-    from pathlib import Path
-
     if sys.argv[1:] == ["--write"]:  # python -m lscp_kg.authoring.reference --write: update the guide in place
         write_into_guide(Path(__file__).resolve().parents[2] / "docs" / "adding-a-partnership.md")
     else:
