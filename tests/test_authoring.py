@@ -74,27 +74,16 @@ def test_broken_yaml_names_file_line_and_fix(tmp_path):
     assert "not valid YAML" in problem.message and "indentation" in problem.fix
 
 
-def test_unknown_kind_names_line_kinds_and_nearest(tmp_path):
-    path = write(tmp_path, """- quote: The Executive meets every six weeks.
-  facts:
-  - bdy: executive
-    label: Executive
-""")
+@pytest.mark.parametrize("entry, says, fix_says", [
+    ("  - bdy: executive\n    label: Executive\n", "unknown kind 'bdy'", ("did you mean 'body'", "seat")),
+    ("  - body: executive\n    meet: P6W\n", "'meet' was unexpected", ("did you mean 'meets'",)),
+], ids=["unknown-kind", "unknown-field"])
+def test_a_misspelt_kind_or_field_is_named_with_its_line_and_the_nearest(tmp_path, entry, says, fix_says):
+    path = write(tmp_path, "- quote: The Executive meets every six weeks.\n  facts:\n" + entry)
     [problem] = problems(path)
-    assert problem.line == 9 and "unknown kind 'bdy'" in problem.message
-    assert "did you mean 'body'" in problem.fix and "seat" in problem.fix
+    assert problem.line == 9 and says in problem.message
+    assert all(part in problem.fix for part in fix_says), problem.fix
     assert str(problem).startswith(f"{path}:9: ")
-
-
-def test_unknown_field_is_named_with_the_fields_allowed(tmp_path):
-    path = write(tmp_path, """- quote: The Executive meets every six weeks.
-  facts:
-  - body: executive
-    meet: P6W
-""")
-    [problem] = problems(path)
-    assert problem.line == 9 and "'meet' was unexpected" in problem.message
-    assert "did you mean 'meets'" in problem.fix
 
 
 def test_quote_not_in_source_gives_nearest_passage(tmp_path):

@@ -18,6 +18,14 @@ SOURCE = ("Nethercombe Safeguarding Children Partnership (a FICTIONAL partnershi
           "The partnership follows the Children Act 2004.\n"
           "Our annual report is scrutinised by the Independent Scrutineer.\n"
           "The Chair of the Executive is the Council's Director of Children's Services.\n")
+#: The passage of the chair's line, and a post of it that builds (the tests add a field, or leave one out).
+CHAIR = """- quote: The Chair of the Executive is the Council's Director of Children's Services.
+  facts:
+"""
+DIRECTOR = """  - post: director-of-childrens-services
+    type: post
+    label: Director of Children's Services, Nethercombe Council
+"""
 #: A partnership that builds and validates; each test adds the passage with its mistake (from line 19).
 VALID = """partnership: nethercombe
 source:
@@ -108,9 +116,7 @@ def test_a_report_step_without_order_names_the_yaml_field(tmp_path):
 
 
 def test_a_thing_with_no_label(tmp_path):
-    problem = the_problem(tmp_path, """- quote: The Chair of the Executive is the Council's Director of Children's Services.
-  facts:
-  - post: director-of-childrens-services
+    problem = the_problem(tmp_path, CHAIR + """  - post: director-of-childrens-services
     type: post
     post_in: org/nethercombe-council
 """)
@@ -119,20 +125,13 @@ def test_a_thing_with_no_label(tmp_path):
 
 
 def test_a_required_field(tmp_path):
-    problem = the_problem(tmp_path, """- quote: The Chair of the Executive is the Council's Director of Children's Services.
-  facts:
-  - post: director-of-childrens-services
-    type: post
-    label: Director of Children's Services, Nethercombe Council
-""")
+    problem = the_problem(tmp_path, CHAIR + DIRECTOR)
     assert problem.line == 21 and problem.message == "post 'director-of-childrens-services' has no 'post_in'"
     assert problem.fix.startswith("add 'post_in:': The organisation, body or partnership the post belongs to")
 
 
 def test_a_rule_of_the_whole_entry_is_said_in_its_fields(tmp_path):
-    found = check(tmp_path, """- quote: The Chair of the Executive is the Council's Director of Children's Services.
-  facts:
-  - body: executive
+    found = check(tmp_path, CHAIR + """  - body: executive
     type: executive-body
     label: Executive
     partnership_of: nethercombe
@@ -149,12 +148,7 @@ def test_a_rule_of_the_whole_entry_is_said_in_its_fields(tmp_path):
 
 
 def test_a_value_of_the_wrong_kind_is_said_with_the_field_and_the_written_name(tmp_path):
-    problem = the_problem(tmp_path, """- quote: The Chair of the Executive is the Council's Director of Children's Services.
-  facts:
-  - post: director-of-childrens-services
-    type: post
-    label: Director of Children's Services, Nethercombe Council
-    post_in: org/nethercombe-council
+    problem = the_problem(tmp_path, CHAIR + DIRECTOR + """    post_in: org/nethercombe-council
     delegates_to: org/nethercombe-council
 """)
     assert problem.line == 25 and problem.message == (
@@ -165,9 +159,7 @@ def test_a_value_of_the_wrong_kind_is_said_with_the_field_and_the_written_name(t
 
 
 def test_a_second_label_on_a_shared_organisation_names_both_labels_and_where(tmp_path):
-    problem = the_problem(tmp_path, """- quote: The Chair of the Executive is the Council's Director of Children's Services.
-  facts:
-  - organisation: metropolitan-police
+    problem = the_problem(tmp_path, CHAIR + """  - organisation: metropolitan-police
     label: The Met
 """)
     assert problem.line == 22 and problem.message.startswith("organisation 'metropolitan-police' has 2 labels: ")
@@ -176,12 +168,7 @@ def test_a_second_label_on_a_shared_organisation_names_both_labels_and_where(tmp
 
 
 def test_a_reference_to_something_described_nowhere(tmp_path):
-    problem = the_problem(tmp_path, """- quote: The Chair of the Executive is the Council's Director of Children's Services.
-  facts:
-  - post: director-of-childrens-services
-    type: post
-    label: Director of Children's Services, Nethercombe Council
-    post_in: org/nowhere
+    problem = the_problem(tmp_path, CHAIR + DIRECTOR + """    post_in: org/nowhere
 """)
     assert problem.line == 24
     assert problem.message == ("post 'director-of-childrens-services', post_in: 'org/nowhere' is described nowhere "
@@ -190,12 +177,7 @@ def test_a_reference_to_something_described_nowhere(tmp_path):
 
 
 def test_a_misspelt_reference_is_given_the_close_names(tmp_path):
-    problem = the_problem(tmp_path, """- quote: The Chair of the Executive is the Council's Director of Children's Services.
-  facts:
-  - post: director-of-childrens-services
-    type: post
-    label: Director of Children's Services, Nethercombe Council
-    post_in: org/nethercombe-counsil
+    problem = the_problem(tmp_path, CHAIR + DIRECTOR + """    post_in: org/nethercombe-counsil
 """)
     assert problem.line == 24 and "(in the data: nethercombe-council" in problem.fix
 
@@ -270,12 +252,7 @@ def test_a_stewards_file_of_the_current_release_keeps_building(folder):
 
 
 def test_a_reference_to_something_described_in_other_data_given_with_data_is_found(tmp_path):
-    path = write(tmp_path, """- quote: The Chair of the Executive is the Council's Director of Children's Services.
-  facts:
-  - post: director-of-childrens-services
-    type: post
-    label: Director of Children's Services, Nethercombe Council
-    post_in: org/nethercombe-trust
+    path = write(tmp_path, CHAIR + DIRECTOR + """    post_in: org/nethercombe-trust
 """)
     other = tmp_path / "other"
     other.mkdir()

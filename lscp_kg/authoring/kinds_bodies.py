@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from .kinds import DCT, DURATION_WORDS, LSCP, ORG, SCHEMA, Field, Kind, boolean, date, ref, text
+from .kinds import DCT, DURATION_WORDS, LSCP, ORG, Field, Kind, boolean, date, ref
 from .kinds_agents import SECTOR
+from .shared_fields import RESPONSIBILITY, area, meetings, period, replaced
 
 GROUP = "Bodies, chairing and changes"
 PROV = "http://www.w3.org/ns/prov#"
+
+#: What a body works on: the harms, strands and priorities of the partnership's concept schemes.
+WORKS_ON = (ref("covers_harm", LSCP + "coversHarm", "concept"), ref("strategic_strand", LSCP + "strategicStrand", "concept"),
+            ref("addresses_priority", LSCP + "addressesPriority", "concept"))
+#: Whether it lasts: a group set up for a time, or one convened only when needed.
+HOW_LONG_IT_LASTS = (boolean("time_limited", LSCP + "timeLimited"),
+                     boolean("convened_when_needed", LSCP + "convenedWhenNeeded"))
 
 KINDS = [
     Kind("body", "body", {
@@ -19,28 +27,21 @@ KINDS = [
         ref("reports_to", ORG + "reportsTo", "body"),
         ref("informs", LSCP + "informs", "body"),
         ref("supported_by", LSCP + "supportedBy", "body"),
-        Field("meets", LSCP + "meetingFrequency", "frequency", doc=(
-            "How often it meets: annual, semiannual, three-times-a-year, quarterly, bimonthly, monthly, "
-            "biweekly, weekly, ... (DCMI frequency terms), or the time between meetings as " + DURATION_WORDS
-            + ". P6W is every six weeks."), interval=LSCP + "meetingInterval"),
-        text("meets_as_stated", LSCP + "meetingFrequencyAsStated", "The source's words for how often it meets."),
+        *meetings("How often it meets: annual, semiannual, three-times-a-year, quarterly, bimonthly, monthly, "
+                  "biweekly, weekly, ... (DCMI frequency terms), or the time between meetings as " + DURATION_WORDS
+                  + ". P6W is every six weeks."),
         ref("chairing_rule", LSCP + "chairingRule", "local"),
-        ref("responsibility", LSCP + "hasResponsibility", "responsibility"),
+        RESPONSIBILITY,
         ref("oversees", LSCP + "oversees", "local"),
-        ref("area", LSCP + "area", "area"),
-        date("start", SCHEMA + "startDate"),
-        date("end", SCHEMA + "endDate", "When it ended (a body that no longer meets)."),
-        ref("replaced", LSCP + "replaced", "body", "What it replaced, of any kind: a body (a bare name), or a path: "
-            "org/NAME, partnership/NAME."),
+        area(),
+        *period(end="When it ended (a body that no longer meets)."),
+        replaced("body", "What it replaced, of any kind: a body (a bare name), or a path: org/NAME, partnership/NAME."),
         boolean("concerns_adults", LSCP + "concernsAdults",
                 "true for a body of a joint partnership's adults' side (a safeguarding adults board's subgroup)."),
         ref("resulted_from", ORG + "resultedFrom", "local"),
         ref("changed_by", ORG + "changedBy", "local"),
-        ref("covers_harm", LSCP + "coversHarm", "concept"),
-        ref("strategic_strand", LSCP + "strategicStrand", "concept"),
-        ref("addresses_priority", LSCP + "addressesPriority", "concept"),
-        Field("time_limited", LSCP + "timeLimited", "boolean"),
-        Field("convened_when_needed", LSCP + "convenedWhenNeeded", "boolean"),
+        *WORKS_ON,
+        *HOW_LONG_IT_LASTS,
     ], "A body of the partnership, with what it reports to and how often it meets (id/PARTNERSHIP/body/NAME)."),
     Kind("chairing-rule", "local", {"chairing-rule": LSCP + "ChairingRule"}, [
         ref("chair_drawn_from", LSCP + "chairDrawnFrom", "body"),

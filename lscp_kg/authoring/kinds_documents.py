@@ -4,6 +4,7 @@ inspections, contacts and source issues."""
 from __future__ import annotations
 
 from .kinds import DCT, LSCP, SCHEMA, Field, Kind, date, ref, term, text
+from .shared_fields import SCRUTINISED_BY, period
 
 GROUP = "Documents, law, reporting, contacts and source issues"
 PROV = "http://www.w3.org/ns/prov#"
@@ -31,15 +32,14 @@ KINDS = [
         *DOCUMENT_FIELDS,
         ref("produced_by", LSCP + "producedBy", "partnership"),
         text("status", LSCP + "documentStatus", "Its status in the source's words: published, under development."),
-        date("start", SCHEMA + "startDate", "First year (or date) of the period it covers."),
-        date("end", SCHEMA + "endDate", "Last year (or date) of the period it covers."),
+        *period("First year (or date) of the period it covers.", "Last year (or date) of the period it covers."),
         ref("part_of", DCT + "isPartOf", "our-doc", "The series it belongs to (annual reports)."),
         ref("threshold_level", LSCP + "thresholdLevel", "concept",
             "A level of need of a threshold document (the threshold check looks for these)."),
         ref("generated_by", PROV + "wasGeneratedBy", "local"),
         text("finding", LSCP + "finding"),
         ref("required_content", LSCP + "requiredContent", "aim"),
-        ref("scrutinised_by", LSCP + "scrutinisedBy", "post"),
+        SCRUTINISED_BY,
         ref("report_step", LSCP + "reportStep", "local", "A step of the report's path (see report-step)."),
         SIGNATORY,
     ], "A document of the partnership (id/PARTNERSHIP/doc/NAME): arrangements, annual reports, threshold guidance."),

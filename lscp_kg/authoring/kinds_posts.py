@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .kinds import LSCP, ORG, SCHEMA, Kind, boolean, date, ref, term
+from .kinds import LSCP, ORG, Kind, boolean, ref, term
+from .shared_fields import RESPONSIBILITY, period, replaced
 
 GROUP = "Posts, holders and seats"
 
@@ -20,22 +21,21 @@ KINDS = [
         ref("delegates_to", LSCP + "delegatesTo", "post", "The post a lead representative delegates to."),
         ref("represents", LSCP + "represents", "local", "A sector or service it represents on a body."),
         ref("represents_on", LSCP + "representsOn", "body"),
-        ref("responsibility", LSCP + "hasResponsibility", "responsibility"),
+        RESPONSIBILITY,
         ref("meets_regularly_with", LSCP + "meetsRegularlyWith", "post"),
         boolean("independent", LSCP + "independent",
                 "true when the source calls the post independent (an independent chair or scrutineer)."),
         ref("leads", LSCP + "leads", "partnership", "What the post leads, where the source says so: the partnership "
             "(a bare name) or a body (a path: NAME/body/NAME). A scrutineer who leads."),
-        date("start", SCHEMA + "startDate"),
-        date("end", SCHEMA + "endDate", "When the post ended (a post that no longer exists)."),
-        ref("replaced", LSCP + "replaced", "post", "What it replaced, of any kind: a post (a bare name), or a path."),
+        *period(end="When the post ended (a post that no longer exists)."),
+        replaced("post", "What it replaced, of any kind: a post (a bare name), or a path."),
     ], "A post (id/PARTNERSHIP/post/NAME): lead representatives, delegated officers, chairs, the scrutineer."),
     Kind("holding", "local", {"post-holding": LSCP + "PostHolding"}, [
         ref("holder", LSCP + "holder", "person"),
         ref("post", LSCP + "heldPost", "post"),
         term("status", LSCP + "holdingStatus", STATUSES, "current or former."),
-        date("start", SCHEMA + "startDate", "When the holder took the post, where the source says."),
-        date("end", SCHEMA + "endDate", "When the holder left the post, where the source says."),
+        *period("When the holder took the post, where the source says.",
+                "When the holder left the post, where the source says."),
     ], "Who holds or held a post, when the source says so (current or former)."),
     Kind("seat", "seat", {"seat": LSCP + "Seat"}, [
         ref("body", ORG + "organization", "body", "The body the seat is on."),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .kinds import DCT, LSCP, SCHEMA, Field, Kind, date, ref, text
+from .shared_fields import AIM, FUNDING, RESPONSIBILITY, period
 
 GROUP = "Responsibilities, priorities, programmes and funding"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -26,8 +27,7 @@ KINDS = [
         text("pref_label", SKOS + "prefLabel"),
         ref("top_concept", SKOS + "hasTopConcept", "concept"),
         ref("partnership_of", LSCP + "partnershipOf", "partnership"),
-        date("start", SCHEMA + "startDate"),
-        date("end", SCHEMA + "endDate"),
+        *period(),
     ], "A list of concepts: the partnership's priorities for a period, harms, reform areas, threshold levels."),
     Kind("concept", "concept", {
         "strategic-priority": LSCP + "StrategicPriority", "overarching-priority": LSCP + "OverarchingPriority",
@@ -41,8 +41,8 @@ KINDS = [
         ref("selected_by", LSCP + "selectedBy", "org"),
         ref("participant", LSCP + "participant", "org"),
         Field("number_of_participants", LSCP + "numberOfParticipants", "integer"),
-        ref("aim", LSCP + "aim", "aim"),
-        ref("funding", LSCP + "funding"),
+        AIM,
+        FUNDING,
         ref("implements", LSCP + "implements", "doc"),
         ref("reform_area", LSCP + "reformArea", "concept"),
         ref("governed_by", LSCP + "governedBy", "partnership"),
@@ -53,7 +53,7 @@ KINDS = [
         date("confirmed_until", LSCP + "confirmedUntil"),
         text("contribution_rule", LSCP + "contributionRule"),
         ref("host_agency", LSCP + "hostAgency", "org"),
-        ref("responsibility", LSCP + "hasResponsibility", "responsibility"),
+        RESPONSIBILITY,
     ], "How the partnership or a programme is funded."),
     Kind("amount", "local", {"monetary-amount": SCHEMA + "MonetaryAmount"}, [
         Field("value", SCHEMA + "value", "number"),
