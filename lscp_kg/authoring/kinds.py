@@ -2,7 +2,7 @@
 
 Each kind (person, body, seat, ...) has a namespace for its names, the classes
 its ``type`` can name, and fields; each field is one RDF property. Kinds are
-data: the groups live in ``kinds_*.py`` (the fields several kinds have in ``shared_fields.py``),
+data: the groups live in ``kinds_*.py`` (with the fields several kinds have, declared below),
 ``kind_registry.py`` collects them, and the JSON Schema is generated from them.
 
 >>> from lscp_kg.authoring.kind_registry import KINDS
@@ -14,6 +14,8 @@ data: the groups live in ``kinds_*.py`` (the fields several kinds have in ``shar
 >>> ns = Namespaces("https://x.org/", "wexcombe")
 >>> [(p.rsplit("#", 1)[1], o.value) for p, o in KINDS["chairing-rule"].field("rotation").objects("P1Y6M", ns)]
 [('chairRotationPeriod', 'P1Y6M')]
+>>> [(f.key, f.doc) for f in period(end="When it ended.")]
+[('start', ''), ('end', 'When it ended.')]
 >>> entry = {"partnership": "wexcombe", "type": "joint-safeguarding-partnership"}
 >>> sorted(t.object.value.rsplit("#", 1)[1] for t, *_ in compile_entry(entry, KINDS["partnership"], ns))
 ['JointSafeguardingPartnership', 'SafeguardingPartnership']
@@ -148,6 +150,37 @@ COMMON_FIELDS = (
          "e.g. 'seven' beside 7, 'November 2022' beside 2022-11, 'every two years' beside P2Y."),
     date("as_of", LSCP + "asOf", "The date the source says this statement is 'as of' ('Membership as of June 2024')."),
 )
+
+
+# Fields several kinds have: each property declared once here, with the kind's own words where they differ.
+AIM = ref("aim", LSCP + "aim", "aim")
+FUNDING = ref("funding", LSCP + "funding")
+RESPONSIBILITY = ref("responsibility", LSCP + "hasResponsibility", "responsibility")
+SCRUTINISED_BY = ref("scrutinised_by", LSCP + "scrutinisedBy", "post")
+#: How an organisation or a service ended without a change event: by a date at the latest, its functions passed on.
+WOUND_UP = (date("ceased_no_later_than", LSCP + "ceasedNoLaterThan"),
+            ref("functions_transferred_to", LSCP + "functionsTransferredTo", "org"))
+
+
+def area(doc: str = "") -> Field:
+    """The local authority area it covers (lscp:area)."""
+    return ref("area", LSCP + "area", "area", doc)
+
+
+def period(start: str = "", end: str = "") -> tuple[Field, Field]:
+    """When it began and ended (schema:startDate, schema:endDate), each said in the kind's words."""
+    return date("start", SCHEMA + "startDate", start), date("end", SCHEMA + "endDate", end)
+
+
+def replaced(target: str, doc: str) -> Field:
+    """What it replaced (lscp:replaced), of any kind; a bare name is in the ``target`` namespace."""
+    return ref("replaced", LSCP + "replaced", target, doc)
+
+
+def meetings(doc: str) -> tuple[Field, Field]:
+    """How often it meets (a DCMI frequency term, or the interval between meetings), and the source's words."""
+    return (Field("meets", LSCP + "meetingFrequency", "frequency", doc=doc, interval=LSCP + "meetingInterval"),
+            text("meets_as_stated", LSCP + "meetingFrequencyAsStated", "The source's words for how often it meets."))
 
 
 @dataclass(eq=False)  # kinds are compared by identity (used as set members)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .kinds import DURATION_WORDS, LSCP, ORG, Field, Kind, duration, ref, term, text
-from .shared_fields import AIM, FUNDING, RESPONSIBILITY, SCRUTINISED_BY, WOUND_UP, area, meetings, period, replaced
+from .kinds import (AIM, DURATION_WORDS, FUNDING, LSCP, ORG, RESPONSIBILITY, SCRUTINISED_BY, WOUND_UP, Field, Kind, area,
+                    duration, meetings, period, ref, replaced, term, text)
 
 GROUP = "Partnership, organisations and people"
 FOAF = "http://xmlns.com/foaf/0.1/"

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from .kinds import DCT, DURATION_WORDS, LSCP, ORG, Field, Kind, boolean, date, ref
+from .kinds import DCT, DURATION_WORDS, LSCP, ORG, RESPONSIBILITY, Field, Kind, area, boolean, date, meetings, period, ref, replaced
 from .kinds_agents import SECTOR
-from .shared_fields import RESPONSIBILITY, area, meetings, period, replaced
 
 GROUP = "Bodies, chairing and changes"
 PROV = "http://www.w3.org/ns/prov#"

@@ -3,8 +3,7 @@ inspections, contacts and source issues."""
 
 from __future__ import annotations
 
-from .kinds import DCT, LSCP, SCHEMA, Field, Kind, date, ref, term, text
-from .shared_fields import SCRUTINISED_BY, period
+from .kinds import DCT, LSCP, SCHEMA, SCRUTINISED_BY, Field, Kind, date, period, ref, term, text
 
 GROUP = "Documents, law, reporting, contacts and source issues"
 PROV = "http://www.w3.org/ns/prov#"

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from .kinds import LSCP, ORG, Kind, boolean, ref, term
-from .shared_fields import RESPONSIBILITY, period, replaced
+from .kinds import LSCP, ORG, RESPONSIBILITY, Kind, boolean, period, ref, replaced, term
 
 GROUP = "Posts, holders and seats"
 

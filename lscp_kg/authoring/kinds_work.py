@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from .kinds import DCT, LSCP, SCHEMA, Field, Kind, date, ref, text
-from .shared_fields import AIM, FUNDING, RESPONSIBILITY, period
+from .kinds import AIM, DCT, FUNDING, LSCP, RESPONSIBILITY, SCHEMA, Field, Kind, date, period, ref, text
 
 GROUP = "Responsibilities, priorities, programmes and funding"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
