@@ -180,8 +180,8 @@ def _link_quotes(rows: list[dict], bindings: list[dict], columns: list[str]) -> 
 
 
 def _said_once(rows: list[dict], columns: list[str]) -> list[dict]:
-    """Take out of ``columns`` each column (not the last, nor the quote) that holds one value on every row,
-    returning them as ``{"heading", "cell"}`` to say once above the table."""
+    """Take out of ``columns`` each column (but the quote, and never the last one left) that holds one value
+    on every row, returning them as ``{"heading", "cell"}`` to say once above the table."""
     constants = []
     if len(rows) < 2:
         return constants

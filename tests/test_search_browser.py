@@ -35,18 +35,17 @@ def focus_picker(browser, url: str, name: str = "body") -> None:
     browser.run_js("const i = document.getElementById(arguments[0]); i.focus(); i.select();", f"param-{name}")
 
 
-def test_picker_by_keyboard_alone(browser, live_server, kg):
-    focus_picker(browser, live_server.url + "/queries/members-of-body")
-    start = picker_state(browser)
-    assert start["value"] == "Lewisham Safeguarding Children Partnership Group"  # the current value, by its name
-    assert start["sent"] == "id/lewisham/body/partnership-group" and start["expanded"] == "false" and start["hidden"]
-
+def typing_offers_matches(browser) -> dict:
+    """Typing opens the list of matches; the text is sent as typed until an entity is chosen."""
     browser.type("multi agency chi")
     browser.wait_for(OPTIONS)
     state = picker_state(browser)
     assert state["options"][0] == "Multi-Agency Child Exploitation (MACE)" and state["expanded"] == "true"
     assert state["sent"] == "multi agency chi"  # typed, not chosen: sent as typed, the server resolves it
+    return state
 
+
+def arrows_wrap(browser, state: dict) -> None:
     browser.press("ArrowDown")
     state = picker_state(browser)
     assert state["active"] == state["chosen"] and state["chosen"].endswith("-option-0")
@@ -55,11 +54,15 @@ def test_picker_by_keyboard_alone(browser, live_server, kg):
     browser.press("ArrowDown")  # and down wraps back to the first
     assert picker_state(browser)["chosen"].endswith("-option-0")
 
+
+def escape_closes_keeping_the_text(browser) -> None:
     browser.press("Escape")
     closed = picker_state(browser)
     assert closed["hidden"] and closed["expanded"] == "false" and closed["active"] is None
     assert closed["value"] == "multi agency chi"  # Escape closes the list, the text stays
 
+
+def enter_chooses(browser, kg) -> None:
     browser.press("ArrowDown")  # reopens the list
     assert not picker_state(browser)["hidden"]
     browser.press("ArrowDown", "Enter")
@@ -69,11 +72,24 @@ def test_picker_by_keyboard_alone(browser, live_server, kg):
     assert "Chosen: Multi-Agency Child Exploitation (MACE)" in browser.run_js(
         "return document.querySelector('[data-picker-status]').textContent;")
 
+
+def enter_again_submits(browser, kg) -> None:
     browser.press("Enter")  # the list is closed: Enter submits the form
     wait_until(browser, "return location.search.includes('body=');")
     assert parse_qs(urlsplit(browser.url).query)["body"] == [kg.iri("id/lewisham/body/mace")]
     browser.wait_for("#param-body[role=combobox]")
     assert picker_state(browser)["value"] == "Multi-Agency Child Exploitation (MACE)"
+
+
+def test_picker_by_keyboard_alone(browser, live_server, kg):
+    focus_picker(browser, live_server.url + "/queries/members-of-body")
+    start = picker_state(browser)
+    assert start["value"] == "Lewisham Safeguarding Children Partnership Group"  # the current value, by its name
+    assert start["sent"] == "id/lewisham/body/partnership-group" and start["expanded"] == "false" and start["hidden"]
+    arrows_wrap(browser, typing_offers_matches(browser))
+    escape_closes_keeping_the_text(browser)
+    enter_chooses(browser, kg)
+    enter_again_submits(browser, kg)
     assert browser.dialogs() == [] and browser.console_errors() == []
     browser.assert_only_local()
 
