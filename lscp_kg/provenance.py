@@ -94,18 +94,25 @@ def source_texts(kg: KnowledgeGraph, owners: dict[str, Path]) -> tuple[dict[str,
 
 def check_provenance(kg: KnowledgeGraph) -> list[ProvenanceProblem]:
     """Every check described in the module docstring; an empty list means all pass."""
-    owners = kg.graph_files
-    problems: list[ProvenanceProblem] = []
+    texts, text_problems = source_texts(kg, kg.graph_files)
+    return (statements_outside_graphs(kg) + graphs_not_described(kg) + citations_without_reference(kg)
+            + text_problems + passages_not_verbatim(kg, texts, {p.graph for p in text_problems})
+            + people_merged_without_reason(kg))
 
-    def problem(graph: str, message: str, fix: str | None = None) -> None:
-        owner = owners.get(graph)
-        line = line_of(owner, graph, kg.base_iri) if owner else None
-        problems.append(ProvenanceProblem(graph, message, str(owner) if owner else None, line, fix))
 
-    # 1. No fact outside a named graph (the ontology has its own graph).
+def _graph_problem(kg: KnowledgeGraph, graph: str, message: str, fix: str | None = None) -> ProvenanceProblem:
+    """A problem of a named graph, with the file and line that write it."""
+    owner = kg.graph_files.get(graph)
+    line = line_of(owner, graph, kg.base_iri) if owner else None
+    return ProvenanceProblem(graph, message, str(owner) if owner else None, line, fix)
+
+
+def statements_outside_graphs(kg: KnowledgeGraph) -> list[ProvenanceProblem]:
+    """Check 1: no fact outside a named graph (the ontology has its own graph); the first 20 found."""
     loose = [(r["s"], r["p"], r["o"]) for r in kg.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 20",
                                                          use_default_graph_as_union=False)]
     found = default_graph_statements(data_files(kg.files), kg.base_iri, loose) if loose else {}
+    problems = []
     for statement in loose:
         file, line = found.get(statement, (None, None))
         text = " ".join(shown(t.value) if isinstance(t, ox.NamedNode) else str(t) for t in statement)
@@ -113,59 +120,71 @@ def check_provenance(kg: KnowledgeGraph) -> list[ProvenanceProblem]:
                                           str(file) if file else None, line,
                                           "move it into the named graph of the source passage that states it "
                                           "(or of the lscp:ExternalCitation it comes from)"))
+    return problems
 
-    # 2. Every named graph describes itself as a passage, citation or source document.
+
+def graphs_not_described(kg: KnowledgeGraph) -> list[ProvenanceProblem]:
+    """Check 2: every named graph describes itself as a passage, citation or source document."""
     kinds = " ".join(f"<{LSCP}{c}>" for c in PROVENANCE_CLASSES)
     query = f"""SELECT ?g (COUNT(?kind) AS ?n) WHERE {{
         GRAPH ?g {{ ?any ?p ?o }}
         OPTIONAL {{ GRAPH ?g {{ ?g a ?kind VALUES ?kind {{ {kinds} }} }} }}
     }} GROUP BY ?g"""
-    for row in kg.query(query, use_default_graph_as_union=False):
-        graph = row["g"].value
-        if graph == ONTOLOGY_IRI:
-            continue
-        if int(row["n"].value) == 0:
-            problem(graph, "named graph does not describe itself as lscp:SourcePassage, lscp:ExternalCitation or lscp:SourceDocument",
-                    "state in the graph what it is: '<graph> a lscp:SourcePassage' with its quote and lines, or "
-                    "'<graph> a lscp:ExternalCitation' with a dcterms:bibliographicCitation")
+    return [_graph_problem(kg, row["g"].value, "named graph does not describe itself as lscp:SourcePassage, "
+                           "lscp:ExternalCitation or lscp:SourceDocument",
+                           "state in the graph what it is: '<graph> a lscp:SourcePassage' with its quote and lines, or "
+                           "'<graph> a lscp:ExternalCitation' with a dcterms:bibliographicCitation")
+            for row in kg.query(query, use_default_graph_as_union=False)
+            if row["g"].value != ONTOLOGY_IRI and int(row["n"].value) == 0]
 
-    # 3. Citations name what they cite.
-    for row in kg.query(f"""SELECT ?g WHERE {{ GRAPH ?g {{ ?g a <{LSCP}ExternalCitation> .
-            FILTER NOT EXISTS {{ ?g <{PREFIXES['dcterms']}bibliographicCitation> ?c }} }} }}"""):
-        problem(row["g"].value, "external citation has no dcterms:bibliographicCitation",
-                'give it dcterms:bibliographicCitation "the Act, section, or document it cites"')
 
-    # 4. Passages: quote verbatim within their line span of their source text.
-    texts, text_problems = source_texts(kg, owners)
-    problems.extend(text_problems)
+def citations_without_reference(kg: KnowledgeGraph) -> list[ProvenanceProblem]:
+    """Check 3: citations name what they cite."""
+    rows = kg.query(f"""SELECT ?g WHERE {{ GRAPH ?g {{ ?g a <{LSCP}ExternalCitation> .
+            FILTER NOT EXISTS {{ ?g <{PREFIXES['dcterms']}bibliographicCitation> ?c }} }} }}""")
+    return [_graph_problem(kg, row["g"].value, "external citation has no dcterms:bibliographicCitation",
+                           'give it dcterms:bibliographicCitation "the Act, section, or document it cites"')
+            for row in rows]
+
+
+_PASSAGE_PARTS = (("lscp:source", "src"), ("prov:value", "quote"), ("lscp:startLine", "start"), ("lscp:endLine", "end"))
+
+
+def passages_not_verbatim(kg: KnowledgeGraph, texts: dict[str, list[str]],
+                          reported: set[str]) -> list[ProvenanceProblem]:
+    """Check 4: each passage's quote is verbatim within its line span of its source text (``reported``: the
+    source documents whose text is already reported missing)."""
     passages = kg.query(f"""SELECT ?g ?src ?quote ?start ?end WHERE {{ GRAPH ?g {{ ?g a <{LSCP}SourcePassage> .
         OPTIONAL {{ ?g <{LSCP}source> ?src }} OPTIONAL {{ ?g <{PREFIXES['prov']}value> ?quote }}
         OPTIONAL {{ ?g <{LSCP}startLine> ?start }} OPTIONAL {{ ?g <{LSCP}endLine> ?end }} }} }}""")
+    problems = []
     for row in passages:
-        graph = row["g"].value
-        if None in (row["src"], row["quote"], row["start"], row["end"]):
-            missing = [n for n, c in (("lscp:source", "src"), ("prov:value", "quote"), ("lscp:startLine", "start"),
-                                      ("lscp:endLine", "end")) if row[c] is None]
-            problem(graph, f"passage has no {', '.join(missing)}", "give the passage its source, its quote and its line span")
-            continue
-        lines = texts.get(row["src"].value)
-        if lines is None:
-            if not any(p.graph == row["src"].value for p in text_problems):
-                problem(graph, f"source {shown(row['src'].value)} is not a known lscp:SourceDocument",
-                        "describe the source document (a lscp:SourceDocument with lscp:textFile) or correct lscp:source")
-            continue
-        start, end = int(row["start"].value), int(row["end"].value)
-        if not 1 <= start <= end <= len(lines):
-            problem(graph, f"line span {start}-{end} is outside the source text, which has {len(lines)} lines",
-                    f"give lines between 1 and {len(lines)}, the first not after the last")
-            continue
-        span = fold_space("\n".join(lines[start - 1 : end]))
-        quote = fold_space(row["quote"].value)
-        if not quote or quote not in span:
-            problem(graph, f"quote not found verbatim in lines {start}-{end} of the source: {row['quote'].value[:80]!r}",
-                    "copy the quote exactly from those lines of the source text, or correct the line span")
-    problems.extend(people_merged_without_reason(kg))
+        found = _passage_problem(row, texts, reported)
+        if found:
+            problems.append(_graph_problem(kg, row["g"].value, *found))
     return problems
+
+
+def _passage_problem(row, texts: dict[str, list[str]], reported: set[str]) -> tuple[str, str] | None:
+    """What is wrong with one passage, and its fix; None if nothing (or only its source's missing text)."""
+    missing = [name for name, column in _PASSAGE_PARTS if row[column] is None]
+    if missing:
+        return f"passage has no {', '.join(missing)}", "give the passage its source, its quote and its line span"
+    lines = texts.get(row["src"].value)
+    if lines is None:
+        if row["src"].value in reported:
+            return None
+        return (f"source {shown(row['src'].value)} is not a known lscp:SourceDocument",
+                "describe the source document (a lscp:SourceDocument with lscp:textFile) or correct lscp:source")
+    start, end = int(row["start"].value), int(row["end"].value)
+    if not 1 <= start <= end <= len(lines):
+        return (f"line span {start}-{end} is outside the source text, which has {len(lines)} lines",
+                f"give lines between 1 and {len(lines)}, the first not after the last")
+    quote = fold_space(row["quote"].value)
+    if not quote or quote not in fold_space("\n".join(lines[start - 1 : end])):
+        return (f"quote not found verbatim in lines {start}-{end} of the source: {row['quote'].value[:80]!r}",
+                "copy the quote exactly from those lines of the source text, or correct the line span")
+    return None
 
 
 def _short(partnership: str) -> str:
