@@ -121,55 +121,97 @@ def insert_text(batch: list[ox.Quad], staging: dict[str, str]) -> str:
     return f"INSERT DATA {{\n{body}\n}}"
 
 
+@dataclass
+class Staging:
+    """Where a new version is loaded before the swap: each graph's staging name (the default graph under
+    :data:`DEFAULT_GRAPH_HOLDER`; :data:`UNION_GRAPH` once the union is copied)."""
+
+    version_id: str
+    targets: list[str]  # the named graphs of the new version
+    has_default: bool
+    graphs: dict[str, str]
+
+    @classmethod
+    def of(cls, quads: list[ox.Quad]) -> "Staging":
+        version_id = uuid.uuid4().hex
+        targets = sorted({q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)})
+        has_default = any(isinstance(q.graph_name, ox.DefaultGraph) for q in quads)
+        graphs = {target: f"{STAGING_PREFIX}{version_id}:{n}" for n, target in enumerate(targets)}
+        if has_default:
+            graphs[DEFAULT_GRAPH_HOLDER] = f"{STAGING_PREFIX}{version_id}:default"
+        return cls(version_id, targets, has_default, graphs)
+
+    @property
+    def union(self) -> str:
+        return f"{STAGING_PREFIX}{self.version_id}:union"
+
+    @property
+    def version(self) -> str:
+        return VERSION_PREFIX + self.version_id
+
+
 def publish(kg: KnowledgeGraph, remote: RemoteBackend, progress: Callable[[int, int], None] | None = None,
             batch_size: int = BATCH_QUADS) -> PublishReport:
     """Publish ``kg`` (already validated) to ``remote``; see the module docstring for the steps."""
     started = time.monotonic()
     deadline = lambda: time.monotonic() + UPDATE_TIMEOUT  # noqa: E731 - each request gets its own
     quads = list(kg.quads())
-    targets = sorted({q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)})
-    has_default = any(isinstance(q.graph_name, ox.DefaultGraph) for q in quads)
-    version_id = uuid.uuid4().hex
-    staging = {target: f"{STAGING_PREFIX}{version_id}:{n}" for n, target in enumerate(targets)}
-    if has_default:
-        staging[DEFAULT_GRAPH_HOLDER] = f"{STAGING_PREFIX}{version_id}:default"
-    union_note = (f"{STAGING_PREFIX}{version_id}:union", UNION_GRAPH)
-
+    staging = Staging.of(quads)
     previous = remote.published(refresh=True)
+    _prepare(remote, previous, staging, deadline)
+    _load(remote, quads, staging, deadline, progress, batch_size)
+    _check_and_copy_union(remote, quads, staging, deadline)
+    dropped = _swap(remote, kg, previous, staging, len(quads), deadline)
+    _drop_staging(remote, list(staging.graphs.values()), deadline)
+    return PublishReport(staging.version, len(staging.targets), len(quads), dropped, time.monotonic() - started)
+
+
+def _prepare(remote: RemoteBackend, previous, staging: Staging, deadline) -> None:
+    """A registry if the store has none; no staging graphs of an interrupted publish; the new ones noted."""
     if previous is None:
         remote.update(state_update(uuid.uuid4().hex, "ready"), deadline())
     _drop_stale_staging(remote, deadline)
-    remote.update(f"INSERT DATA {{ GRAPH <{REGISTRY_GRAPH}> {{ {staging_note([(s, t) for t, s in staging.items()] + [union_note])} }} }}",
-                  deadline())
+    notes = staging_note([(s, t) for t, s in staging.graphs.items()] + [(staging.union, UNION_GRAPH)])
+    remote.update(f"INSERT DATA {{ GRAPH <{REGISTRY_GRAPH}> {{ {notes} }} }}", deadline())
 
+
+def _load(remote: RemoteBackend, quads: list[ox.Quad], staging: Staging, deadline,
+          progress: Callable[[int, int], None] | None, batch_size: int) -> None:
+    """Step 1: every quad into the staging graph of its graph, batch by batch."""
     done = 0
     for batch in batches(quads, batch_size):
-        _insert(remote, batch, staging, deadline)
+        _insert(remote, batch, staging.graphs, deadline)
         done += len(batch)
         if progress:
             progress(done, len(quads))
-    staged = count_quads(remote, list(staging.values()))
+
+
+def _check_and_copy_union(remote: RemoteBackend, quads: list[ox.Quad], staging: Staging, deadline) -> None:
+    """Step 2: the staged quads counted; then the union graph copied inside the store and counted too."""
+    staged = count_quads(remote, list(staging.graphs.values()))
     if staged != len(quads):
         raise StoreError(f"the store holds {staged} of the {len(quads)} quads loaded; the published graph is unchanged")
-    union_staging = f"{STAGING_PREFIX}{version_id}:union"
-    _copy_into(remote, list(staging.values()), union_staging, deadline)
-    triples = len({q.triple for q in quads})
-    if count_quads(remote, [union_staging]) != triples:
+    _copy_into(remote, list(staging.graphs.values()), staging.union, deadline)
+    if count_quads(remote, [staging.union]) != len({q.triple for q in quads}):
         raise StoreError("the store's union graph does not hold every triple once; the published graph is unchanged")
-    staging[UNION_GRAPH] = union_staging
+    staging.graphs[UNION_GRAPH] = staging.union
 
+
+def _swap(remote: RemoteBackend, kg: KnowledgeGraph, previous, staging: Staging, quad_count: int, deadline) -> int:
+    """Step 3: the staging graphs copied onto their names, the old version's other graphs dropped, the registry
+    pointed at the new version; how many graphs were dropped."""
     old_graphs = set(previous.graphs) if previous else set()
     if previous and previous.default_graph:
         old_graphs.add(previous.default_graph)
-    dropped = sorted(old_graphs - set(staging))  # the union graph is in both: always moved onto
-    version = VERSION_PREFIX + version_id
-    published_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    dropped = sorted(old_graphs - set(staging.graphs))  # the union graph is in both: always moved onto
     operations = [f"DROP SILENT GRAPH <{g}>" for g in dropped]
     # COPY, not MOVE: every operation of the swap can be sent again without harm, so a swap the store
     # refused (Virtuoso times out a transaction under heavy reads) or whose answer was lost is retried.
-    operations += [f"COPY SILENT GRAPH <{s}> TO GRAPH <{t}>" for t, s in staging.items()]
-    description = version_description(version, targets, DEFAULT_GRAPH_HOLDER if has_default else None,
-                                      len(quads), published_at, kg.base_iri)
+    operations += [f"COPY SILENT GRAPH <{s}> TO GRAPH <{t}>" for t, s in staging.graphs.items()]
+    published_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    description = version_description(staging.version, staging.targets,
+                                      DEFAULT_GRAPH_HOLDER if staging.has_default else None,
+                                      quad_count, published_at, kg.base_iri)
     finish = [forget_version(previous.version)] if previous and previous.version else []
     finish += [f"INSERT DATA {{ GRAPH <{REGISTRY_GRAPH}> {{ {description} }} }}", state_update(uuid.uuid4().hex, "ready")]
 
@@ -178,8 +220,7 @@ def publish(kg: KnowledgeGraph, remote: RemoteBackend, progress: Callable[[int, 
     for chunk in chunks[:-1]:
         _retried(remote, " ;\n".join(chunk), deadline)
     _retried(remote, " ;\n".join(chunks[-1] + finish), deadline)
-    _drop_staging(remote, list(staging.values()), deadline)
-    return PublishReport(version, len(targets), len(quads), len(dropped), time.monotonic() - started)
+    return len(dropped)
 
 
 def _insert(remote: RemoteBackend, batch: list[ox.Quad], staging: dict[str, str], deadline) -> None:
