@@ -19,6 +19,7 @@ from pathlib import Path
 
 import click
 
+from .cli_options import base_option, data_option, load_or_exit, store_options
 from .coverage import Coverage, CoverageError, coverage_of_all
 
 #: How each count is named for people, in the order of lscp_kg.coverage.STATUSES.
@@ -88,35 +89,28 @@ def render_json(reports: list[Coverage]) -> str:
     return json.dumps({"documents": [r.to_dict(lines=False) for r in reports]}, indent=2, ensure_ascii=False) + "\n"
 
 
-def command() -> click.Command:
-    """The command, made when :mod:`lscp_kg.cli` registers it (its options are defined there, and that module
-    imports this one while it is being defined)."""
-    from .cli import base_option, data_option, load_or_exit, store_options
+@click.command()
+@click.option("--source", "sources", multiple=True, metavar="NAME",
+              help="Only this source document: its name (id/source/NAME) or IRI (repeatable; default: every one).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.option("--fail-on-uncited", is_flag=True,
+              help="Exit 1 while any line that states something is neither in the graph nor marked not_modelled, "
+                   "or is in the graph only in part.")
+@data_option
+@base_option
+@store_options
+def coverage(sources: tuple[str, ...], fmt: str, fail_on_uncited: bool, data: tuple[Path, ...], base_iri: str) -> None:
+    """What the graph leaves out of each source: every line cited, deliberately not modelled, or not in the graph.
 
-    @click.command()
-    @click.option("--source", "sources", multiple=True, metavar="NAME",
-                  help="Only this source document: its name (id/source/NAME) or IRI (repeatable; default: every one).")
-    @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
-    @click.option("--fail-on-uncited", is_flag=True,
-                  help="Exit 1 while any line that states something is neither in the graph nor marked not_modelled, "
-                       "or is in the graph only in part.")
-    @data_option
-    @base_option
-    @store_options
-    def coverage(sources: tuple[str, ...], fmt: str, fail_on_uncited: bool, data: tuple[Path, ...], base_iri: str) -> None:
-        """What the graph leaves out of each source: every line cited, deliberately not modelled, or not in the graph.
-
-        Lines that state something and are not in the graph are listed by number; mark one the graph should
-        not say with 'not_modelled: REASON' on a passage quoting it.
-        """
-        kg = load_or_exit(data, base_iri)
-        try:
-            reports = coverage_of_all(kg, sources)
-        except CoverageError as error:
-            raise click.BadParameter(str(error), param_hint="--source") from None
-        render = {"text": render_text, "json": render_json, "csv": render_csv}[fmt]
-        click.echo(render(reports), nl=False)
-        if fail_on_uncited and any(r.remaining() for r in reports):
-            sys.exit(1)
-
-    return coverage
+    Lines that state something and are not in the graph are listed by number; mark one the graph should
+    not say with 'not_modelled: REASON' on a passage quoting it.
+    """
+    kg = load_or_exit(data, base_iri)
+    try:
+        reports = coverage_of_all(kg, sources)
+    except CoverageError as error:
+        raise click.BadParameter(str(error), param_hint="--source") from None
+    render = {"text": render_text, "json": render_json, "csv": render_csv}[fmt]
+    click.echo(render(reports), nl=False)
+    if fail_on_uncited and any(r.remaining() for r in reports):
+        sys.exit(1)

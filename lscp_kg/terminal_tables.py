@@ -1,4 +1,4 @@
-"""Render query results for the terminal (table, CSV, JSON).
+"""Query results as ``lscp-kg query`` prints them on the terminal: an aligned table, CSV or JSON.
 
 >>> from lscp_kg.store import load_knowledge_graph
 >>> kg = load_knowledge_graph()
