@@ -22,7 +22,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 from lscp_kg.named_queries import ParameterError
 from lscp_kg.scrutiny_partnerships import resolve_partnership
 from lscp_kg.service.errors import HttpError
-from lscp_kg.service.links import entity_url, quote_url
+from lscp_kg.service.page_urls import entity_url, quote_url
 from lscp_kg.service.state import service_state
 from lscp_kg.visualisations.analysis import analyse
 from lscp_kg.visualisations.network_data import edge_item, node_item

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from lscp_kg.labels import labels_for
 from lscp_kg.namespaces import LSCP, PREFIXES
 from lscp_kg.partnership_graphs import graph_owners, may_use, owner_of
-from lscp_kg.service.links import entity_url, quote_url
+from lscp_kg.service.page_urls import entity_url, quote_url
 from lscp_kg.service.state import service_state
 
 CITATION = ox.NamedNode(PREFIXES["dcterms"] + "bibliographicCitation")

@@ -89,7 +89,7 @@ def test_every_entity_links_to_its_page(report, kg):
 
 
 def test_links_agree_with_the_service(app, report):
-    from lscp_kg.service.links import entity_url
+    from lscp_kg.service.page_urls import entity_url
 
     with app.test_request_context():
         for check in report.values():

@@ -91,7 +91,7 @@ def test_the_one_function_names_them_in_its_documented_order(kg):
 
 @pytest.mark.parametrize("iri", sorted(EXPECTED))
 def test_the_entity_page_shows_the_name(app, client, iri):
-    from lscp_kg.service.links import entity_url
+    from lscp_kg.service.page_urls import entity_url
 
     with app.test_request_context():
         url = entity_url(iri)
