@@ -44,8 +44,9 @@ def test_a_client_holds_at_most_per_client_places(clock):
         assert "already has 2 queries running" in refused.message
         with fair.admit("b"):
             assert fair.describe()["queries_waiting_or_running"] == 3
+        assert refusal(fair, "a").status == 429
     assert fair.running("a") == 0 and fair.describe() == {"queries_waiting_or_running": 0, "clients_slowed": 0,
-                                                          "refused": 1}
+                                                          "refused": 2}
 
 
 def test_all_clients_together_hold_at_most_the_query_slots(clock):

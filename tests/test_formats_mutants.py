@@ -131,7 +131,8 @@ def test_xml_refusal_names_the_forbidden_character(body, code):
 
 def test_xml_refusal_offers_other_rdf_for_rdf_xml():
     assert xml_refusal(b"\x01", RDFXML.media_type).endswith(
-        "cannot be sent as RDF/XML without being malformed; ask for Turtle (text/turtle), N-Triples or JSON-LD instead.")
+        "cannot be sent as RDF/XML without being malformed; ask for Turtle (text/turtle), N-Triples or JSON-LD "
+        "instead.")
 
 
 @pytest.mark.parametrize("body, media_type", [

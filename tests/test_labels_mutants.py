@@ -111,7 +111,7 @@ def test_a_partnership_names_from_its_own_graphs_then_the_common_data(partnershi
 
 @pytest.mark.parametrize("iri, name", [
     ("http://x/ns#heldSince", "heldSince"), ("http://x/a/b/", "b"), ("http://x/a#", "a"), ("urn", "urn"),
-    ("/", "/"), ("http://x/a/b#c/d", "d"),
+    ("/", "/"), ("http://x/a/b#c/d", "d"), ("http://x/ns#hasX", "hasX"),
 ])
 def test_local_name(iri, name):
     assert local_name(iri) == name
@@ -124,8 +124,8 @@ def test_words(name, spoken):
 
 
 def test_relations_are_named_by_label_or_by_their_local_name():
-    labels = labels_of_graph(quad("reportsTo", RDFS_LABEL, "reports to"))
-    assert labels.relation(EX + "reportsTo") == "reports to"
+    labels = labels_of_graph(quad("reportsTo", RDFS_LABEL, "is accountable to"))
+    assert labels.relation(EX + "reportsTo") == "is accountable to"
     assert labels.relation(EX + "heldSince") == "held since"
 
 
@@ -137,6 +137,13 @@ def test_a_relation_read_backwards():
         quad("chairs", INVERSE_OF, ox.NamedNode(EX + "chairedBy")), quad("chairedBy", RDFS_LABEL, "chaired by"),
         quad("memberOf", RDFS_LABEL, "member of"), quad("hasMember", INVERSE_OF, ox.NamedNode(EX + "memberOf")),
         quad("advises", INVERSE_OF, ox.Literal("not a property")),
+        quad("heldSince", PREFIXES["rdfs"] + "range", ox.NamedNode(EX + "Date")),  # not an inverse
+        quad("form", EX + "asks", ox.NamedNode(EX + "heldSince")),  # nor this
+        # English first whatever the order of the texts
+        quad("leads", INVERSE_LABEL, ox.Literal("a arweinir gan", language="cy")),
+        quad("leads", INVERSE_LABEL, "is led by"),
+        quad("funds", INVERSE_LABEL, ox.Literal("z ariennir gan", language="cy")),
+        quad("funds", INVERSE_LABEL, "is funded by"),
     )
     assert labels.inverse(EX + "reportsTo") == "is reported to by"  # English first
     assert labels.inverse(EX + "chairs") == "chaired by"  # its owl:inverseOf
@@ -144,4 +151,5 @@ def test_a_relation_read_backwards():
     assert labels.inverse(EX + "memberOf") == "has member"
     assert labels.inverse(EX + "advises") == "is advises of"
     assert labels.inverse(EX + "heldSince") == "is held since of"
+    assert (labels.inverse(EX + "leads"), labels.inverse(EX + "funds")) == ("is led by", "is funded by")
     assert labels.inverse(EX + "chairs") == "chaired by"  # remembered
