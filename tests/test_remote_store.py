@@ -23,10 +23,12 @@ from lscp_kg.backends import StoreError, StoreTimeout, store_settings
 from lscp_kg.backends.registry import STAGING_QUERY
 from lscp_kg.backends.remote import RemoteBackend
 from lscp_kg.backends.remote_results import solutions_from_json
+from lscp_kg.backends.remote_statements import RemoteStatements
 from lscp_kg.cli import main
 from lscp_kg.named_queries import load_named_queries
 from lscp_kg.namespaces import PREFIXES
 from lscp_kg.publish import publish
+from lscp_kg.service.app import create_app
 from lscp_kg.store import graph_from_quads, load_knowledge_graph
 
 
@@ -245,8 +247,6 @@ def test_virtuoso_partial_anytime_answers_are_refused(published):
 
 
 def test_an_answer_larger_than_allowed_is_refused_not_cut(remote_kg):
-    from lscp_kg.backends import StoreError
-
     with pytest.raises(StoreError, match="larger than 0.25 MiB"):
         remote_kg.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", max_answer_bytes=2**20 // 4)
 
@@ -279,8 +279,6 @@ def test_cli_commands_run_on_the_store(published, kg, tmp_path):
 
 
 def test_the_service_runs_unchanged_on_the_store(remote_kg, kg):
-    from lscp_kg.service.app import create_app
-
     limits = {"QUERY_TIME_LIMIT": 1.5, "QUERY_WORKERS": 1}
     remote_app = create_app({"KNOWLEDGE_GRAPH": remote_kg, **limits})
     local_app = create_app({"KNOWLEDGE_GRAPH": kg, **limits})
@@ -309,9 +307,6 @@ def answer_json(body: bytes):
 
 
 def test_the_service_description_on_the_store_does_not_download_the_graph(remote_kg, kg, monkeypatch):
-    from lscp_kg.backends.remote_statements import RemoteStatements
-    from lscp_kg.service.app import create_app
-
     def no_download(*_args, **_kwargs):
         raise AssertionError("the service description downloaded the graph")
 

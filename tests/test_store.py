@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from lscp_kg.backends import StoreSettings
 from lscp_kg.store import DataFileError, load_knowledge_graph
 
 
@@ -25,8 +26,6 @@ def test_broken_turtle_names_file_and_line(tmp_path):
 def test_a_broken_file_leaves_an_on_disk_store_as_it_was(tmp_path):
     """Bad data changes nothing: loading the shipped data plus a broken file into an existing on-disk store
     fails with the file's name before anything is written, and the store still holds the graph it held."""
-    from lscp_kg.backends import StoreSettings
-
     settings = StoreSettings(store_path=tmp_path / "store")
     good = load_knowledge_graph(settings=settings)
     before, fingerprint = len(good), good.fingerprint()

@@ -23,6 +23,7 @@ from lscp_kg.backends.sparql_text import QueryRefused
 from lscp_kg.cli import main
 from lscp_kg.namespaces import PREFIXES
 from lscp_kg.publish import batches, insert_text
+from lscp_kg.service.app import create_app
 from lscp_kg.store import DataFileError, KnowledgeGraph, load_knowledge_graph
 
 CASES = yaml.safe_load((Path(__file__).parent / "competency" / "questions.yaml").read_text(encoding="utf-8"))
@@ -261,8 +262,6 @@ def test_cli_query_on_a_store_path(runner, tmp_path):
 
 
 def test_the_service_runs_on_a_store_path_with_workers_opening_it_read_only(tmp_path, kg):
-    from lscp_kg.service.app import create_app
-
     on_disk = load_knowledge_graph(settings=store_settings(store_path=tmp_path / "store"))
     app = create_app({"KNOWLEDGE_GRAPH": on_disk, "QUERY_WORKERS": 1, "QUERY_TIME_LIMIT": 5})
     local = create_app({"KNOWLEDGE_GRAPH": kg, "QUERY_WORKERS": 1, "QUERY_TIME_LIMIT": 5})
