@@ -139,11 +139,11 @@ def test_a_relation_read_backwards():
         quad("advises", INVERSE_OF, ox.Literal("not a property")),
         quad("heldSince", PREFIXES["rdfs"] + "range", ox.NamedNode(EX + "Date")),  # not an inverse
         quad("form", EX + "asks", ox.NamedNode(EX + "heldSince")),  # nor this
-        # English first whatever the order of the texts
+        # English first, whatever the order of the texts and of the statements
         quad("leads", INVERSE_LABEL, ox.Literal("a arweinir gan", language="cy")),
         quad("leads", INVERSE_LABEL, "is led by"),
-        quad("funds", INVERSE_LABEL, ox.Literal("z ariennir gan", language="cy")),
         quad("funds", INVERSE_LABEL, "is funded by"),
+        quad("funds", INVERSE_LABEL, ox.Literal("z ariennir gan", language="cy")),
     )
     assert labels.inverse(EX + "reportsTo") == "is reported to by"  # English first
     assert labels.inverse(EX + "chairs") == "chaired by"  # its owl:inverseOf
