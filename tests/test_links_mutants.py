@@ -27,6 +27,7 @@ def test_query_string_escapes_by_the_one_rule(pairs, expected):
     (BASE + "id/a/b", "", {}, "/id/a/b"),
     (BASE + "id/a/b", "https://kg.example/mount/", {}, "https://kg.example/mount/id/a/b"),
     (BASE + "id/a/b", "/mount", {"format": "turtle"}, "/mount/id/a/b?format=turtle"),
+    (BASE + "id/a/b", "/mountX/", {}, "/mountX/id/a/b"),  # only slashes are trimmed
     (BASE + "id/a b", "", {}, "/entity?iri=https://b/id/a%20b"),
     (BASE + "id/", "", {}, "/entity?iri=https://b/id/"),  # nothing after id/: no path of its own
     (BASE + "other/a", "", {}, "/entity?iri=https://b/other/a"),
