@@ -18,43 +18,17 @@ import pytest
 import requests
 
 from axe_support import assert_accessible, sideways_overflow
+from page_table_support import read_table
 
 pytestmark = pytest.mark.browser
 
 MACE = "id/lewisham/body/mace"
 QUERY = "SELECT ?body ?label WHERE { ?body a lscp:Subgroup ; rdfs:label ?label } ORDER BY ?label"
 
-#: (name, path, what shows that the page is ready). ``{source}`` is a source document's page at some lines.
-PAGES = [
-    ("home", "/", "main h1"),
-    ("search results", "/search?q=mace", "main h1"),
-    ("questions", "/queries", "main h1"),
-    ("question with an answer", "/queries/members-of-body", "main table"),
-    ("accountability chain", "/queries/accountability-chain", "main h1"),
-    ("query page", "/query", ".CodeMirror"),
-    ("query page with an answer", "/query?query=" + quote(QUERY), "#results table"),
-    ("entity page", "/" + MACE, "main h1"),
-    ("source page", "{source}", "main h1"),
-    ("ontology", "/ontology", "main h1"),
-    ("explore index", "/explore/", "main h1"),
-    ("network view", "/explore/reporting", "#network[data-state=rendered]"),
-    ("entity network view", "/explore/entity?iri=" + MACE, "#network[data-state=rendered]"),
-    ("several-entity network view", f"/explore/entity?iri={MACE}&iri=id/lewisham/body/partnership-group&depth=0",
-     "#network[data-state=rendered]"),
-    ("accountability view", "/explore/accountability", "#network[data-state=rendered]"),
-    ("whole-structure view", "/explore/structure", "#network[data-state=rendered]"),
-    ("path view", f"/explore/path?from={MACE}&to=id/person/ceri-jacob", "#network[data-state=rendered]"),
-    ("analysis", "/explore/analysis", "main h1"),
-    ("scrutiny", "/scrutiny", "main h1"),
-    ("scrutiny with a finding opened", "/scrutiny#{finding}", "main h1"),
-    ("long entity page", "/id/partnership/lewisham", "main h1"),
-    ("partnerships side by side", "/compare", "main h1"),
-    ("source coverage", "{coverage}", "main h1"),
-    ("timeline", "/timeline", "main h1"),
-    ("not found", "/id/no-such-thing", "main h1"),
-    ("unmatched name, with suggestions", "/queries/members-of-body?body=" + quote("no such body at all"), "main h1"),
-    ("name with several matches", "/queries/members-of-body?body=group", "main h1"),
-]
+#: (name, path, what shows that the page is ready), from the table beside the fixtures; ``page_path`` fills the
+#: path's other placeholders.
+PAGES = [(name, path.replace("{query}", quote(QUERY)), ready)
+         for name, path, ready in read_table("accessibility-pages.tsv")]
 #: The pages that answer with an error status (the rest answer 200).
 STATUS = {"not found": 404, "unmatched name, with suggestions": 400}
 WIDTHS = {"laptop": None, "phone": 390}

@@ -11,17 +11,18 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
+from query_page_support import assert_answer_shows, editor_value, open_query_page, set_query
+
 pytestmark = pytest.mark.browser
 SCREENSHOT = os.environ.get("LSCP_KG_SCREENSHOT")  # a path: keep a picture of the page for a person to look at
 
 
 def test_example_named_query_runs_and_shows_a_table(browser, live_server):
-    browser.open(live_server.url + "/query")
-    browser.wait_for(".CodeMirror")  # the editor component loaded from the service
+    open_query_page(browser, live_server)  # the editor component loaded from the service
     assert browser.count(".CodeMirror .cm-keyword") > 0, "SPARQL keywords are highlighted"
 
     browser.select("#example", "statutory-partners")
-    assert "safeguardingPartner" in browser.run_js("return document.querySelector('.CodeMirror').CodeMirror.getValue();")
+    assert "safeguardingPartner" in editor_value(browser)
     browser.click("#run")
     rows = browser.wait_for("#results table.results tbody tr")
 
@@ -44,10 +45,6 @@ def test_example_named_query_runs_and_shows_a_table(browser, live_server):
     assert any(url.endswith("/vendor/codemirror/lib/codemirror.js") for url in browser.requested())
 
 
-def set_query(browser, text: str) -> None:
-    browser.run_js("document.querySelector('.CodeMirror').CodeMirror.setValue(arguments[0]);", text)
-
-
 def press(browser, *keys: str) -> None:
     """Key presses through WebDriver actions (modifiers held down while the last key is pressed)."""
     actions = [{"type": "keyDown", "value": k} for k in keys] + [{"type": "keyUp", "value": k} for k in reversed(keys)]
@@ -59,8 +56,7 @@ CONTROL, ENTER, SPACE = "\ue009", "\ue007", "\ue00d"
 
 
 def test_ctrl_enter_runs_the_query(browser, live_server):
-    browser.open(live_server.url + "/query")
-    browser.wait_for(".CodeMirror")
+    open_query_page(browser, live_server)
     set_query(browser, "SELECT ?label WHERE { ?p a lscp:SafeguardingPartnership ; rdfs:label ?label }")
     browser.run_js("const cm = document.querySelector('.CodeMirror').CodeMirror; cm.focus(); cm.setCursor(cm.lineCount(), 0);")
     press(browser, CONTROL, ENTER)
@@ -70,8 +66,7 @@ def test_ctrl_enter_runs_the_query(browser, live_server):
 
 
 def test_ctrl_space_completes_classes_and_properties_of_the_ontology(browser, live_server):
-    browser.open(live_server.url + "/query")
-    browser.wait_for(".CodeMirror")
+    open_query_page(browser, live_server)
     set_query(browser, "SELECT * WHERE { ?b a lscp:Sub")
     browser.run_js("const cm = document.querySelector('.CodeMirror').CodeMirror; cm.focus();"
                    "cm.setCursor({line: 0, ch: cm.getLine(0).length});")
@@ -80,7 +75,7 @@ def test_ctrl_space_completes_classes_and_properties_of_the_ontology(browser, li
     offered = browser.run_js("return Array.from(document.querySelectorAll('.CodeMirror-hints li')).map(li => li.textContent);")
     assert any(o.startswith("lscp:Subgroup") for o in offered), offered
     press(browser, ENTER)
-    assert browser.run_js("return document.querySelector('.CodeMirror').CodeMirror.getValue();").startswith(
+    assert editor_value(browser).startswith(
         "SELECT * WHERE { ?b a lscp:Subgroup")
     set_query(browser, "SELECT * WHERE { ?b org:rep")
     browser.run_js("const cm = document.querySelector('.CodeMirror').CodeMirror; cm.focus();"
@@ -91,8 +86,7 @@ def test_ctrl_space_completes_classes_and_properties_of_the_ontology(browser, li
 
 
 def test_an_unknown_prefix_gets_one_line_naming_it(browser, live_server):
-    browser.open(live_server.url + "/query")
-    browser.wait_for(".CodeMirror")
+    open_query_page(browser, live_server)
     set_query(browser, "SELECT * WHERE { ?s ex:name ?o }")
     browser.click("#run")
     browser.wait_for("#results pre.error")
@@ -105,14 +99,11 @@ def test_shared_url_runs_the_query_on_opening(browser, live_server):
 
     query = "SELECT ?label WHERE { <https://lscp-kg.example.org/id/partnership/lewisham> rdfs:label ?label }"
     browser.open(f"{live_server.url}/query?query={quote(query)}")
-    browser.wait_for("#results table.results tbody tr")
-    assert "Lewisham Safeguarding Children Partnership" in browser.text("#results table.results")
-    browser.assert_only_local()
+    assert_answer_shows(browser, "Lewisham Safeguarding Children Partnership", "#results table.results")
 
 
 def test_syntax_error_is_shown_as_text(browser, live_server):
-    browser.open(live_server.url + "/query")
-    browser.wait_for(".CodeMirror")
+    open_query_page(browser, live_server)
     browser.run_js("document.querySelector('.CodeMirror').CodeMirror.setValue('SELECT <img src=x onerror=alert(1)> WHERE {');")
     browser.click("#run")
     browser.wait_for("#results pre.error")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from browser_support import wait_until
+from query_page_support import assert_answer_shows, editor_value, open_query_page
 
 pytestmark = pytest.mark.browser
 
@@ -97,13 +98,8 @@ def test_open_a_question_and_choose_its_body_with_the_arrow_keys(browser, live_s
     assert browser.count("main table tbody tr") == 23
 
 
-def editor_value(browser) -> str:
-    return browser.run_js("return document.querySelector('.CodeMirror').CodeMirror.getValue();")
-
-
 def test_sparql_editor_by_keyboard_runs_with_control_enter_and_lets_the_focus_go(browser, live_server):
-    browser.open(live_server.url + "/query")
-    browser.wait_for(".CodeMirror")
+    open_query_page(browser, live_server)
     tab_to(browser, lambda f: browser.run_js("return !!document.activeElement.closest('.CodeMirror');"))
     assert browser.focused()["label"], "the editor's input has a name for screen readers"
     browser.press("Control+a", "Backspace")
@@ -111,15 +107,12 @@ def test_sparql_editor_by_keyboard_runs_with_control_enter_and_lets_the_focus_go
     assert "lscp:Subgroup" in editor_value(browser)
     browser.press("Escape")  # closes an autocompletion list, if one opened
     browser.press("Control+Enter")
-    browser.wait_for("#results table tbody tr")
-    assert "Multi-Agency Child Exploitation" in browser.text("#results table")
-    browser.assert_only_local()
+    assert_answer_shows(browser, "Multi-Agency Child Exploitation")
 
 
 def test_tab_moves_out_of_the_sparql_editor_both_ways(browser, live_server):
     """No keyboard trap (WCAG 2.1.2): Tab and Shift+Tab leave the editor and change nothing in it."""
-    browser.open(live_server.url + "/query")
-    browser.wait_for(".CodeMirror")
+    open_query_page(browser, live_server)
     in_editor = "return !!document.activeElement.closest('.CodeMirror');"
     tab_to(browser, lambda f: browser.run_js(in_editor))
     before = editor_value(browser)
@@ -134,8 +127,7 @@ def test_tab_moves_out_of_the_sparql_editor_both_ways(browser, live_server):
 
 
 def test_run_button_by_keyboard(browser, live_server):
-    browser.open(live_server.url + "/query")
-    browser.wait_for(".CodeMirror")
+    open_query_page(browser, live_server)
     tab_to(browser, lambda f: f["tag"] == "button" and f["text"] == "Run")
     browser.press("Enter")
     browser.wait_for("#results table tbody tr")
