@@ -1,4 +1,10 @@
-"""The home page's overview of each loaded partnership, from the data alone: its statutory partners
+"""The home page: the chooser of the loaded partnerships and one partnership's overview.
+
+With several partnerships loaded the home page lists their names (:func:`chooser`: filtered by ``?q=``, by first
+letter when there are many), each linked to its own overview (``/?partnership=IRI``); only the chosen
+partnership's overview is computed (:func:`partnership_overview`), once per loaded graph.
+
+An overview is from the data alone: its statutory partners
 and their delegated officers, the chair, its bodies and what they report to (an indented list),
 its priorities, its key documents with their status, and its scrutiny findings by severity. Bodies the
 arrangements say ended or were replaced are history: they are listed apart, as former bodies with their end date
@@ -7,7 +13,6 @@ or successor, never among the current ones.
 Which questions fill it, and which of their columns, is read from the questions' own ``#+ home:``
 headers (:mod:`lscp_kg.home_sections`), so adding a question to the home page changes its ``.rq`` file
 alone; the bodies' tree and the former bodies come from the pages' own queries (``queries/pages/*.rq``).
-An overview is computed once per loaded graph.
 """
 
 from __future__ import annotations
@@ -16,7 +21,11 @@ import datetime as _dt
 import re
 from pathlib import Path
 
+from lscp_kg.entity_links import query_string
 from lscp_kg.named_queries import QUERIES_DIR, load_named_queries
+from lscp_kg.scrutiny_partnerships import partnerships_in
+from lscp_kg.search_text import normalise
+from lscp_kg.service.cache import computed_once
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.history import date_in_words, last_day
 from lscp_kg.service.scrutiny import report_for
@@ -24,6 +33,8 @@ from lscp_kg.service.state import service_state
 
 PAGE_QUERIES = Path(QUERIES_DIR) / "pages"
 DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+#: from this many names on, the chooser groups them by first letter (a list of 150 needs signposts; of 5, none)
+GROUP_FROM = 20
 
 
 def _rows(query, **params) -> list[dict]:
@@ -174,11 +185,34 @@ def overview(partnership: str, label: str) -> dict:
             "sections": home_sections(partnership, today)}
 
 
-def overviews() -> list[dict]:
-    """One overview per loaded partnership, computed once per loaded graph."""
+def partnership_overview(partnership: str) -> dict:
+    """The overview of one loaded partnership (its IRI, as :func:`lscp_kg.scrutiny_partnerships.resolve_partnership`
+    gives it), computed once per loaded graph."""
     state = service_state()
-    key = ("overview", id(state.kg.backend))
-    if key not in state.cache:
-        listed = _rows(load_named_queries(PAGE_QUERIES)["partnerships"])
-        state.cache[key] = [overview(row["partnership"], row["label"] or row["partnership"]) for row in listed]
-    return state.cache[key]
+    return computed_once(state.cache, ("overview", id(state.kg.backend), partnership),
+                         lambda: overview(partnership, partnerships_in(state.kg)[partnership]))
+
+
+def by_letter(names: list[dict]) -> list[dict]:
+    """Names (in name order) grouped by their first letter, accents and case aside (``#`` for a digit or sign).
+
+    >>> [(g["letter"], [n["label"] for n in g["names"]]) for g in by_letter(
+    ...     [{"label": "Barnet"}, {"label": "Bexley"}, {"label": "Ealing"}, {"label": "3 Boroughs"}])]
+    [('#', ['3 Boroughs']), ('B', ['Barnet', 'Bexley']), ('E', ['Ealing'])]
+    """
+    groups: dict[str, list[dict]] = {}
+    for name in names:
+        first = normalise(name["label"])[:1].upper()
+        groups.setdefault(first if first.isalpha() else "#", []).append(name)
+    return [{"letter": letter, "names": groups[letter]} for letter in sorted(groups)]
+
+
+def chooser(home: str, wanted: str = "") -> dict:
+    """The home page's list of the loaded partnerships: those whose name contains ``wanted`` (case, accents and
+    apostrophes aside, as on ``/compare``), each linked to its overview under ``home`` (the home page's address);
+    grouped by first letter from :data:`GROUP_FROM` names on (else one group with no letter)."""
+    loaded = partnerships_in(service_state().kg)
+    names = [{"iri": iri, "label": label, "href": f"{home}?{query_string({'partnership': iri})}"}
+             for iri, label in loaded.items() if normalise(wanted) in normalise(label)]
+    groups = by_letter(names) if len(names) >= GROUP_FROM else [{"letter": None, "names": names}] if names else []
+    return {"loaded": len(loaded), "q": wanted, "shown": len(names), "groups": groups}

@@ -16,12 +16,14 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from lscp_kg.named_queries import ParameterError
 from lscp_kg.namespaces import ONTOLOGY_IRI, PREFIXES
+from lscp_kg.scrutiny_partnerships import partnerships_in, resolve_partnership
 from lscp_kg.sparql_terms import iri_term, values_block
 from lscp_kg.service.editor import completions, run_on_page
+from lscp_kg.service.errors import HttpError
 from lscp_kg.service.formats import HTML, PAGE_FORMATS, choose_format
 from lscp_kg.service.page_urls import entity_url
 from lscp_kg.service.ontology_doc import ontology_documentation, ontology_triples, vocabularies
-from lscp_kg.service.overview import overviews
+from lscp_kg.service.overview import chooser, partnership_overview
 from lscp_kg.service.state import service_state
 from lscp_kg.source_texts import sources_for
 
@@ -62,11 +64,30 @@ def sparql_writer() -> dict:
     return {"iri_term": iri_term}
 
 
+def home_partnership() -> str | None:
+    """The partnership whose overview the home page shows: ``?partnership=`` (an IRI, absolute or relative to the
+    base; one not loaded is a page not found), else the only one loaded; None to choose among several (or none)."""
+    kg = service_state().kg
+    asked = request.args.get("partnership", "").strip()
+    if asked:
+        try:
+            return resolve_partnership(kg, asked)
+        except ParameterError as error:
+            raise HttpError(404, str(error)) from None
+    loaded = list(partnerships_in(kg))
+    return loaded[0] if len(loaded) == 1 else None
+
+
 @bp.get("/")
 def home():
     state = service_state()
+    partnership = home_partnership()
+    if partnership is None:
+        return render_template("home_chooser.html", triples=len(state.kg),
+                               chooser=chooser(url_for("pages.home"), request.args.get("q", "").strip()))
     sources = {d.iri for d in sources_for(state.kg).documents()}
-    return render_template("index.html", triples=len(state.kg), overviews=overviews(), source_iris=sources)
+    return render_template("index.html", triples=len(state.kg), overview=partnership_overview(partnership),
+                           loaded=len(partnerships_in(state.kg)), source_iris=sources)
 
 
 @bp.get("/query")
