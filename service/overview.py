@@ -26,6 +26,7 @@ from lscp_kg.named_queries import QUERIES_DIR, load_named_queries
 from lscp_kg.scrutiny_partnerships import partnerships_in
 from lscp_kg.search_text import normalise
 from lscp_kg.service.cache import computed_once
+from lscp_kg.service.compare import natural_key
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.history import date_in_words, last_day
 from lscp_kg.service.scrutiny import report_for
@@ -209,10 +210,12 @@ def by_letter(names: list[dict]) -> list[dict]:
 
 def chooser(home: str, wanted: str = "") -> dict:
     """The home page's list of the loaded partnerships: those whose name contains ``wanted`` (case, accents and
-    apostrophes aside, as on ``/compare``), each linked to its overview under ``home`` (the home page's address);
-    grouped by first letter from :data:`GROUP_FROM` names on (else one group with no letter)."""
+    apostrophes aside, as on ``/compare``), in name order as there (numbers by value), each linked to its overview
+    under ``home`` (the home page's address); grouped by first letter from :data:`GROUP_FROM` names on (else one
+    group with no letter)."""
     loaded = partnerships_in(service_state().kg)
     names = [{"iri": iri, "label": label, "href": f"{home}?{query_string({'partnership': iri})}"}
-             for iri, label in loaded.items() if normalise(wanted) in normalise(label)]
+             for iri, label in sorted(loaded.items(), key=lambda item: natural_key(item[1]))
+             if normalise(wanted) in normalise(label)]
     groups = by_letter(names) if len(names) >= GROUP_FROM else [{"letter": None, "names": names}] if names else []
     return {"loaded": len(loaded), "q": wanted, "shown": len(names), "groups": groups}
