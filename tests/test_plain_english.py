@@ -209,6 +209,7 @@ def test_page_for_people_shows_no_jargon_unopened(client, name):
 #: partnership, names told apart by their partnership)
 SEVERAL = {
     "several: home": "/",
+    "several: a partnership's overview": "/?partnership=id/partnership/bareshire",
     "several: compare": "/compare",
     "several: scrutiny": "/scrutiny",
     "several: search results": "/search?q=chair",
