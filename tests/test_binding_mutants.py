@@ -39,6 +39,8 @@ def typed(value: str, datatype: str) -> ox.Literal:
     ("boolean", True, typed("true", "boolean")),
     ("boolean", False, typed("false", "boolean")),
     ("string", True, ox.Literal("true")),
+    ("string", False, ox.Literal("false")),
+    ("iri", "/Xa", ox.NamedNode(BASE + "Xa")),  # only slashes are dropped
     ("string", "  a b  ", ox.Literal("a b")),
     ("string", "x" * 10_000, ox.Literal("x" * 10_000)),
 ])
@@ -69,7 +71,7 @@ def test_to_term_refuses_by_name_and_says_why(kind, raw, message):
 def test_an_iri_pyoxigraph_refuses_says_so():
     with pytest.raises(ParameterError) as refused:
         Parameter("p", "iri").to_term("http://x/%zz", BASE)
-    assert refused.value.detail.startswith("expected an IRI: ")
+    assert refused.value.parameter == "p" and refused.value.detail.startswith("expected an IRI: ")
 
 
 QUERY = NamedQuery("q", "Q", "", "SELECT ?a ?n ?s WHERE {}", (
@@ -132,3 +134,9 @@ def test_a_missing_optional_iri_is_left_unbound_without_the_resolver():
     assert query.bind({}, BASE, lambda parameter, text: pytest.fail("resolver asked")) == {}
     assert query.bind({"a": True}, BASE, lambda parameter, text: pytest.fail("resolver asked")) == {
         ox.Variable("a"): ox.NamedNode(BASE + "true")}
+
+
+def test_missing_optional_parameters_are_skipped_and_the_next_ones_bound():
+    query = NamedQuery("q", "Q", "", "SELECT ?x ?y ?z {}", (
+        Parameter("x", "string"), Parameter("y", "string", default=""), Parameter("z", "string")))
+    assert query.bind({"z": "v"}, BASE) == {ox.Variable("z"): ox.Literal("v")}
