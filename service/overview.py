@@ -4,11 +4,10 @@ With several partnerships loaded the home page lists their names (:func:`chooser
 letter when there are many), each linked to its own overview (``/?partnership=IRI``); only the chosen
 partnership's overview is computed (:func:`partnership_overview`), once per loaded graph.
 
-An overview is from the data alone: its statutory partners
-and their delegated officers, the chair, its bodies and what they report to (an indented list),
-its priorities, its key documents with their status, and its scrutiny findings by severity. Bodies the
-arrangements say ended or were replaced are history: they are listed apart, as former bodies with their end date
-or successor, never among the current ones.
+An overview is from the data alone: its statutory partners and their delegated officers, the chair, its bodies
+and what they report to (an indented list), its priorities, its key documents with their status, and its scrutiny
+findings by severity. Bodies the arrangements say ended or were replaced are history: they are listed apart, as
+former bodies with their end date or successor, never among the current ones.
 
 Which questions fill it, and which of their columns, is read from the questions' own ``#+ home:``
 headers (:mod:`lscp_kg.home_sections`), so adding a question to the home page changes its ``.rq`` file
@@ -188,7 +187,8 @@ def overview(partnership: str, label: str) -> dict:
 
 def partnership_overview(partnership: str) -> dict:
     """The overview of one loaded partnership (its IRI, as :func:`lscp_kg.scrutiny_partnerships.resolve_partnership`
-    gives it), computed once per loaded graph."""
+    gives it), computed once per loaded graph. Its findings are counted in today's report of every partnership, the
+    one ``/scrutiny`` and ``/compare`` share (cached): a report of one partnership would run every rule again."""
     state = service_state()
     return computed_once(state.cache, ("overview", id(state.kg.backend), partnership),
                          lambda: overview(partnership, partnerships_in(state.kg)[partnership]))
@@ -208,12 +208,17 @@ def by_letter(names: list[dict]) -> list[dict]:
     return [{"letter": letter, "names": groups[letter]} for letter in sorted(groups)]
 
 
-def chooser(home: str, wanted: str = "") -> dict:
-    """The home page's list of the loaded partnerships: those whose name contains ``wanted`` (case, accents and
-    apostrophes aside, as on ``/compare``), in name order as there (numbers by value), each linked to its overview
-    under ``home`` (the home page's address); grouped by first letter from :data:`GROUP_FROM` names on (else one
-    group with no letter)."""
-    loaded = partnerships_in(service_state().kg)
+def chooser(loaded: dict[str, str], home: str, wanted: str = "") -> dict:
+    """The home page's list of the ``loaded`` partnerships (IRI: name): those whose name contains ``wanted`` (case,
+    accents and apostrophes aside, as on ``/compare``), in name order as there (numbers by value), each linked to its
+    overview under ``home`` (the home page's address); grouped by first letter from :data:`GROUP_FROM` names on
+    (else one group with no letter).
+
+    >>> listed = chooser({"https://b/p/2": "Borough 10", "https://b/p/1": "Borough 9", "https://b/p/3": "Town"},
+    ...                  "/", "bor")
+    >>> listed["shown"], [(n["label"], n["href"]) for n in listed["groups"][0]["names"]]
+    (2, [('Borough 9', '/?partnership=https://b/p/1'), ('Borough 10', '/?partnership=https://b/p/2')])
+    """
     names = [{"iri": iri, "label": label, "href": f"{home}?{query_string({'partnership': iri})}"}
              for iri, label in sorted(loaded.items(), key=lambda item: natural_key(item[1]))
              if normalise(wanted) in normalise(label)]

@@ -64,30 +64,29 @@ def sparql_writer() -> dict:
     return {"iri_term": iri_term}
 
 
-def home_partnership() -> str | None:
+def home_partnership(loaded: dict[str, str]) -> str | None:
     """The partnership whose overview the home page shows: ``?partnership=`` (an IRI, absolute or relative to the
-    base; one not loaded is a page not found), else the only one loaded; None to choose among several (or none)."""
-    kg = service_state().kg
+    base; one not ``loaded`` is a page not found), else the only one loaded; None to choose among several (or none)."""
     asked = request.args.get("partnership", "").strip()
     if asked:
         try:
-            return resolve_partnership(kg, asked)
+            return resolve_partnership(service_state().kg, asked)
         except ParameterError as error:
             raise HttpError(404, str(error)) from None
-    loaded = list(partnerships_in(kg))
-    return loaded[0] if len(loaded) == 1 else None
+    return next(iter(loaded)) if len(loaded) == 1 else None
 
 
 @bp.get("/")
 def home():
     state = service_state()
-    partnership = home_partnership()
+    loaded = partnerships_in(state.kg)
+    partnership = home_partnership(loaded)
     if partnership is None:
         return render_template("home_chooser.html", triples=len(state.kg),
-                               chooser=chooser(url_for("pages.home"), request.args.get("q", "").strip()))
+                               chooser=chooser(loaded, url_for("pages.home"), request.args.get("q", "").strip()))
     sources = {d.iri for d in sources_for(state.kg).documents()}
     return render_template("index.html", triples=len(state.kg), overview=partnership_overview(partnership),
-                           loaded=len(partnerships_in(state.kg)), source_iris=sources)
+                           loaded=len(loaded), source_iris=sources)
 
 
 @bp.get("/query")
