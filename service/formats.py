@@ -198,7 +198,7 @@ def error_media_type(accept: str | None, preferred: str = "text/plain") -> str:
 XML_MEDIA_TYPES = {XML.media_type: "SPARQL XML results", RDFXML.media_type: "RDF/XML"}
 # XML 1.0 cannot carry U+0000-U+0008, U+000B, U+000C, U+000E-U+001F, U+FFFE, U+FFFF or surrogates, even escaped:
 # their UTF-8 bytes, matched without decoding the whole answer.
-_XML_ILLEGAL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]|\xed[\xa0-\xbf]|&#(?:x0*(?:[0-8bcef]|1[0-9a-f]|d[89a-f][0-9a-f]{2}|fff[ef])|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));",
+_XML_ILLEGAL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]|\xed[\xa0-\xbf][\x80-\xbf]|&#(?:x0*(?:[0-8bcef]|1[0-9a-f]|d[89a-f][0-9a-f]{2}|fff[ef])|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));",
                           re.IGNORECASE)
 
 
@@ -209,6 +209,8 @@ def xml_refusal(body: bytes, media_type: str) -> str | None:
     'The answer holds the character U+0001, which XML cannot carry, so it c'
     >>> xml_refusal(b"<literal>caf\\xc3\\xa9</literal>", "application/rdf+xml") is None
     True
+    >>> xml_refusal(b"<literal>\\xed\\xa0\\x80</literal>", "application/rdf+xml")[:42]  # a surrogate, U+D800
+    'The answer holds the character U+D800, whi'
     """
     kind = XML_MEDIA_TYPES.get(media_type)
     found = _XML_ILLEGAL.search(body) if kind else None
