@@ -14,6 +14,7 @@ resting only on its own graphs and the common data.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -235,3 +236,15 @@ def test_every_result_rests_on_its_partnership_s_graphs_or_the_common_data(poole
         owner = (result.partnership or {}).get("iri")
         foreign = [e["graph"] for e in result.evidence if contexts.get(e["graph"], owner) != owner]
         assert not foreign, f"{result.rule} about {owner} rests on another partnership's graphs: {foreign}"
+
+
+@pytest.mark.parametrize("asof", ["2019-01-01", "2026-06-01"])
+def test_one_partnership_s_report_is_its_part_of_the_whole_report(pooled, asof):
+    """Asked for one partnership, the rules run with ``?partnership`` bound (fast at 150 partnerships); the
+    results must be exactly that partnership's results in the report on every partnership, run unbound."""
+    whole = run_scrutiny(pooled, asof)
+    owners = sorted({r.partnership["iri"] for r in whole.results if r.partnership})
+    assert len(owners) == 5
+    for owner in owners:
+        alone = run_scrutiny(pooled, asof, partnership=owner)
+        assert [asdict(r) for r in alone.results] == [asdict(r) for r in whole.of(owner)], owner
