@@ -25,7 +25,7 @@ from lscp_kg.service.formats import API_FORMATS, API_JSON, CSV, choose_format, s
 from lscp_kg.service.chains import build_chain, is_chain, number_steps
 from lscp_kg.service.request_log import note_query
 from lscp_kg.service.result_tables import requested_page, result_table
-from lscp_kg.service.results import QueryJob, QueryOutcome
+from lscp_kg.service.query_runner import QueryJob, QueryOutcome
 from lscp_kg.service.sparql import answer
 from lscp_kg.service.state import service_state
 from lscp_kg.service.suggestions import empty_answer
@@ -64,7 +64,7 @@ def run_named(query: NamedQuery, raw: dict, formats: dict, refusals: dict | None
                                                   "suggestions": list(error.suggestions)}) from error
     job = QueryJob(sparql, formats, substitutions=substitutions, row_cap=state.limits.row_cap,
                    refusals=refusals or {})
-    return state.pool.run(job)
+    return state.runner.run(job)
 
 
 def describe(query: NamedQuery) -> dict:

@@ -68,7 +68,7 @@ from server_support import start_server, stop_server  # noqa: E402
 
 #: Limits of the test app and the live server: small, so that the limit tests are quick.
 SERVICE_TEST_LIMITS = {"QUERY_TIME_LIMIT": 2.0, "QUERY_ROW_CAP": 500, "MAX_CONTENT_LENGTH": 64 * 1024,
-                       "MAX_QUERY_LENGTH": 20_000, "QUERY_WORKERS": 2}
+                       "MAX_QUERY_LENGTH": 20_000, "QUERY_WORKERS": 4}
 
 
 @pytest.fixture(scope="session")
@@ -78,7 +78,7 @@ def app(kg):
 
     application = create_app({"TESTING": True, "KNOWLEDGE_GRAPH": kg, **SERVICE_TEST_LIMITS})
     yield application
-    application.extensions["lscp_kg"].pool.close()
+    application.extensions["lscp_kg"].runner.close()
 
 
 @pytest.fixture

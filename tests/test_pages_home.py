@@ -49,7 +49,7 @@ def three_partnerships():
     application = create_app({"TESTING": True, "QUERY_WORKERS": 1,
                               "DATA": [FIXTURES / "exampleshire.trig", FIXTURES / "bareshire.trig"]})
     yield application.test_client()
-    application.extensions["lscp_kg"].pool.close()
+    application.extensions["lscp_kg"].runner.close()
 
 
 def test_several_partnerships_get_a_chooser_and_one_overview_each(three_partnerships):
@@ -91,7 +91,7 @@ def test_the_home_page_s_findings_come_from_the_scrutiny_report_s_runner_and_cac
     import datetime
 
     from lscp_kg.service import scrutiny as page
-    from lscp_kg.service.results import ScrutinyJob
+    from lscp_kg.service.query_runner import ScrutinyJob
 
     client.get("/")
     state = app.extensions["lscp_kg"]

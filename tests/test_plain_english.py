@@ -223,7 +223,7 @@ def several():
     application = create_app({"TESTING": True, "QUERY_WORKERS": 1,
                               "DATA": [FIXTURES / "exampleshire.trig", FIXTURES / "bareshire.trig"]})
     yield application.test_client()
-    application.extensions["lscp_kg"].pool.close()
+    application.extensions["lscp_kg"].runner.close()
 
 
 @pytest.mark.parametrize("name", list(SEVERAL))

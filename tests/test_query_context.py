@@ -331,7 +331,7 @@ def test_home_page_and_api_answer_for_the_chosen_partnership(riverbrook_file):
         by_name = client.get("/api/queries/delegated-officers",
                              query_string={"partnership": "Riverbrook Safeguarding Children Partnership"})
     finally:
-        application.extensions["lscp_kg"].pool.close()
+        application.extensions["lscp_kg"].runner.close()
     sections = {re.search(r">([^<]+)</a></h2>", part).group(1): part
                 for part in page.split('<section class="overview"')[1:]}
     lewisham, riverbrook = (sections["Lewisham Safeguarding Children Partnership"],

@@ -125,17 +125,18 @@ def test_a_worker_opens_it_through_the_registry(memtest, kg):
     assert worker_kg.fingerprint() == parent.fingerprint()
 
 
-def test_the_query_pool_gives_any_backend_its_time_limit(memtest):
+def test_the_query_runner_gives_any_backend_its_time_limit(memtest):
+    from lscp_kg.service.guarded_runner import GuardedRunner
     from lscp_kg.service.limits import Limits
-    from lscp_kg.service.pool import QueryPool
 
     graph = load_knowledge_graph(settings=StoreSettings(store=memtest))
-    pool = QueryPool(graph, Limits(time_limit=4.0))  # not started: no worker process
+    runner = GuardedRunner(graph, Limits(time_limit=4.0))  # nothing run: no process started
     try:
-        assert graph.backend.time_limit == pytest.approx(3.6) and pool.needs_network is False
-        assert pool.source == {"scheme": "memtest", "name": "shipped", "time_limit": pytest.approx(3.6)}
+        assert graph.backend.time_limit == pytest.approx(3.6) and runner.needs_network is False
+        source = graph.backend.worker_source()[0]
+        assert source == {"scheme": "memtest", "name": "shipped", "time_limit": pytest.approx(3.6)}
     finally:
-        pool.close()
+        runner.close()
 
 
 def test_a_remote_store_takes_its_time_limit_through_the_interface():
