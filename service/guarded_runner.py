@@ -154,7 +154,7 @@ class GuardedRunner:
         if self.watch is None or client_socket is None:
             return answer_of(self._run_in_child(job), job)
         limits = self.limits
-        self.watch.arm(client_socket.fileno(), {
+        self.watch.arm({
             "deadline": time.monotonic() + limits.time_limit, "time_limit": limits.time_limit,
             "memory_limit": resident_bytes() + limits.memory_limit if limits.memory_limit else 0,
             "client": client, "strikes": getattr(job, "counts_against_client", True), "suspect": suspect,

@@ -2,15 +2,17 @@
 
 pyoxigraph cannot interrupt a query, so a worker process running one past a
 limit is killed (SIGKILL) and gunicorn forks a fresh one from the preloaded
-server. Before a query starts, its worker sends the watch a duplicate of the
-client's socket with the query's deadline and memory allowance (:meth:`WatchLink.arm`);
-after it, the worker asks the watch to let go (:meth:`WatchLink.disarm`) and only
-then writes its answer. The watch looks every few milliseconds; a query past a
-limit has its worker killed, and the watch writes the client a complete ``503``
-with ``Retry-After`` and a plain-English reason on the socket it holds, frees
-the client's query place and counts a strike against it (:mod:`fairness`). A
-worker that dies mid-query for any other reason (killed by hand, or out of
-address space) costs only that query: its client gets a ``503`` too.
+server. While a worker serves a request, the watch holds a duplicate of the
+client's socket (:meth:`WatchLink.hold`, until the answer is about to be
+written: :meth:`WatchLink.release`); before a query, the worker tells it the
+query's deadline and memory allowance (:meth:`WatchLink.arm`), and after it
+waits for the watch to let go (:meth:`WatchLink.disarm`) before it goes on.
+The watch looks every few milliseconds; a query past a limit has its worker
+killed, and the watch writes the client a complete ``503`` with
+``Retry-After`` and a plain-English reason on the socket it holds, frees the
+client's query place and counts a strike against it (:mod:`fairness`). A
+worker that dies mid-request for any other reason (killed by hand, or out of
+address space) costs only that request: its client gets a ``503`` too.
 
 The watch is forked from the server's first process before the workers (it
 shares the fairness state) and dies with it.
@@ -46,9 +48,8 @@ class WatchCounters(ctypes.Structure):
 
 @dataclass
 class Armed:
-    """A query being watched: its client's socket, deadline and allowance."""
+    """A query being watched: its deadline and allowance, and its client."""
 
-    sock: socket.socket
     deadline: float
     memory_limit: int  # resident bytes past which the worker is stopped (0: none)
     client: str | None
@@ -82,10 +83,17 @@ class WatchLink:
     def hello(self, isolated: bool) -> None:
         self.sock.send(b"H" + json.dumps(isolated).encode())
 
-    def arm(self, client_socket: int, armed: dict) -> None:
-        """Watch the query about to run for the client on ``client_socket`` (``armed``: the fields of :class:`Armed`)."""
-        self.sock.sendmsg([b"S" + json.dumps(armed).encode()],
-                          [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [client_socket]))])
+    def hold(self, client_socket: int) -> None:
+        """A request from the client on ``client_socket`` is being served."""
+        self.sock.sendmsg([b"R"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [client_socket]))])
+
+    def release(self) -> None:
+        """The request's answer is about to be written."""
+        self.sock.send(b"E")
+
+    def arm(self, armed: dict) -> None:
+        """Watch the query about to run for the request held (``armed``: the fields of :class:`Armed`)."""
+        self.sock.send(b"S" + json.dumps(armed).encode())
 
     def disarm(self) -> None:
         """The query ended: once the watch has let go (or killed this worker), the answer may be written."""
@@ -107,7 +115,8 @@ class QueryWatch:
         self.listener.listen(512)
         self.pid: int | None = None
         self._links: dict[socket.socket, tuple[int, bool]] = {}  # a worker's line -> its pid, isolation
-        self._armed: dict[socket.socket, Armed] = {}
+        self._held: dict[socket.socket, socket.socket] = {}  # a worker's line -> the client it is serving
+        self._armed: dict[socket.socket, Armed] = {}  # a worker's line -> the query it is running
 
     def start(self) -> int:
         """Fork the watch (from the server's single-threaded first process); returns its pid."""
@@ -147,21 +156,31 @@ class QueryWatch:
             data, ancillary, _flags, _ = sock.recvmsg(65536, socket.CMSG_SPACE(4))
         except OSError:
             data, ancillary = b"", []
+        kind = data[:1]
         if not data:
             self._gone(sock)
-        elif data[:1] == b"H":
-            isolated = bool(json.loads(data[1:]))
-            self._links[sock] = (self._links[sock][0], isolated)
-            self.counters.workers += 1
-            self.counters.isolated += isolated
-        elif data[:1] == b"S":
-            fd = array.array("i", ancillary[0][2][:4])[0]
-            self._armed[sock] = Armed(socket.socket(fileno=fd), **json.loads(data[1:]))
-        elif data[:1] == b"D":
-            armed = self._armed.pop(sock, None)
-            if armed is not None:
-                armed.sock.close()
+        elif kind == b"R":
+            self._let_go(sock)
+            self._held[sock] = socket.socket(fileno=array.array("i", ancillary[0][2][:4])[0])
+        elif kind == b"S":
+            self._armed[sock] = Armed(**json.loads(data[1:]))
+        elif kind == b"D":
+            self._armed.pop(sock, None)
             sock.send(b"K")
+        elif kind == b"E":
+            self._let_go(sock)
+        elif kind == b"H":
+            self._hello(sock, bool(json.loads(data[1:])))
+
+    def _hello(self, sock: socket.socket, isolated: bool) -> None:
+        self._links[sock] = (self._links[sock][0], isolated)
+        self.counters.workers += 1
+        self.counters.isolated += isolated
+
+    def _let_go(self, sock: socket.socket) -> None:
+        held = self._held.pop(sock, None)
+        if held is not None:
+            held.close()
 
     @property
     def counters(self) -> WatchCounters:
@@ -169,9 +188,10 @@ class QueryWatch:
 
     def _gone(self, sock: socket.socket) -> None:
         """A worker's line closed: it ended (or was killed); a query it was running gets its answer here."""
-        pid, isolated = self._links.pop(sock)
-        if self._armed.get(sock) is not None:
+        pid, isolated = self._links[sock]
+        if sock in self._held:
             self._stop(sock, pid, OUTSIDE, strike=False)
+        del self._links[sock]
         self.counters.workers -= 1
         self.counters.isolated -= isolated
         sock.close()
@@ -187,20 +207,30 @@ class QueryWatch:
                            strike=True)
 
     def _stop(self, sock: socket.socket, pid: int, message: str, strike: bool) -> None:
-        armed = self._armed.pop(sock)
+        """Kill the worker, answer its client, and settle the client's query place."""
+        armed = self._armed.pop(sock, None)
         try:
             os.kill(pid, signal.SIGKILL)  # first, so that the worker writes nothing more
         except ProcessLookupError:
             pass
-        try:
-            armed.sock.settimeout(1.0)
-            armed.sock.sendall(refusal(message, armed.json))
-            armed.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:  # the client has gone
-            pass
-        armed.sock.close()
+        held = self._held.pop(sock, None)
+        if held is not None:
+            answer(held, refusal(message, armed.json if armed else False))
         self.counters.replaced += 1
+        if armed is None:
+            return
         if armed.client is not None:
             self.runner.fairness.release(armed.client, armed.suspect)
             if strike and armed.strikes:
                 self.runner.fairness.strike(armed.client)
+
+
+def answer(client: socket.socket, response: bytes) -> None:
+    """Write a whole answer to a client and close the connection (nothing if the client has gone)."""
+    try:
+        client.settimeout(1.0)
+        client.sendall(response)
+        client.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    client.close()
