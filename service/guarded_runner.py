@@ -151,10 +151,11 @@ class GuardedRunner:
 
     def _run(self, job, client: str | None, suspect: bool):
         client_socket = request.environ.get("gunicorn.socket") if has_request_context() else None
-        if self.watch is None or client_socket is None:
+        key = getattr(client_socket, "watch_key", None)  # set by the worker that holds the connection
+        if self.watch is None or key is None:
             return answer_of(self._run_in_child(job), job)
         limits = self.limits
-        self.watch.arm({
+        self.watch.arm({"key": key,
             "deadline": time.monotonic() + limits.time_limit, "time_limit": limits.time_limit,
             "memory_limit": resident_bytes() + limits.memory_limit if limits.memory_limit else 0,
             "client": client, "strikes": getattr(job, "counts_against_client", True), "suspect": suspect,

@@ -44,7 +44,6 @@ class Server(BaseApplication):
             "post_fork": self.post_fork, "when_ready": self.when_ready,
         }
         GuardedWorker.options, GuardedWorker.handoff = options, handoff_sockets()
-        app.wsgi_app = HeldRequests(app.wsgi_app, self.runner)
         super().__init__()
 
     def load_config(self):
@@ -60,7 +59,7 @@ class Server(BaseApplication):
         self.application.extensions["lscp_kg"].warm_up = "running"
         warm(self.application)
         request_log.synchronous = False
-        self.watch = QueryWatch(self.runner)
+        self.watch = QueryWatch(self.runner, GuardedWorker.handoff[0])
         self.watch.start()
         super().run()
 
@@ -80,26 +79,8 @@ class Server(BaseApplication):
         isolated = False if self.runner.needs_network else isolate_from_network()
         limit_address_space(2 * self.runner.limits.memory_limit)
         link.hello(isolated)
-        self.runner.watch = link
+        self.runner.watch = GuardedWorker.watch = link
         request_log.after_fork()
-
-
-class HeldRequests:
-    """WSGI layer: the query watch holds the client's socket while its request is served (until the answer is
-    ready to be written), so that a worker that dies meanwhile still answers its client (see :mod:`query_watch`)."""
-
-    def __init__(self, wsgi_app, runner):
-        self.wsgi_app, self.runner = wsgi_app, runner
-
-    def __call__(self, environ, start_response):
-        link, client = self.runner.watch, environ.get("gunicorn.socket")
-        if link is None or client is None:
-            return self.wsgi_app(environ, start_response)
-        link.hold(client.fileno())
-        try:
-            return self.wsgi_app(environ, start_response)
-        finally:
-            link.release()
 
 
 def network_isolation_refusal(kg) -> str | None:

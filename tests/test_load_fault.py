@@ -32,7 +32,7 @@ def server(tmp_path_factory):
         url, process = start_server(["--workers", str(WORKERS), "--time-limit", str(TIME_LIMIT)], log)
     except RuntimeError as error:
         pytest.fail(str(error))
-    wait_for_workers(url, 2)
+    wait_for_workers(url, WORKERS)
     yield url, process
     stop_server(process)
 
