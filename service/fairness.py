@@ -79,8 +79,8 @@ class Fairness:
     def __init__(self, limits: Limits):
         self.per_client, self.slots, self.window = limits.per_client, limits.query_slots, limits.strike_window
         self.suspect_slots = max(1, limits.query_slots // 2)
-        #: queries that may wait for a slot: the server processes beyond the slots, but one
-        self.max_waiting = max(0, limits.workers - 1 - limits.query_slots)
+        #: queries that may wait for a slot: the server processes beyond the slots but one (at least one)
+        self.max_waiting = max(1, limits.workers - 1 - limits.query_slots)
         self.queue_wait = limits.queue_wait
         self.base_penalty = max(10.0, 2 * limits.time_limit)
         self._lock = multiprocessing.Lock()
