@@ -122,7 +122,7 @@ def test_long_answers_are_paged_on_the_server(client):
     query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 450"
     first = client.get("/query", query_string={"query": query}).get_data(as_text=True)
     assert "450 rows, showing 1–200 (page 1 of 3)" in first
-    assert first.count("<tr><td") == 200
+    assert len(re.findall(r"<tr[^>]*><td", first)) == 200  # data rows, whether or not marked (past facts)
     following = re.search(r'<a href="([^"]+)" rel="next">', first).group(1).replace("&amp;", "&")
     second = client.get(following).get_data(as_text=True)
     assert "showing 201–400 (page 2 of 3)" in second and 'rel="prev"' in second
