@@ -68,10 +68,10 @@ def create_app(config: Mapping | None = None) -> Flask:
     register_error_handlers(app)
     register_request_log(app)
     register_security_headers(app, origins)
-    from lscp_kg.service import (compare, entities, explore, explore_export, links, pages, queries, scrutiny, search,
+    from lscp_kg.service import (compare, entities, explore, explore_export, links, pages, queries, scrutiny_pages, search,
                                  source_pages, sparql, timeline)
 
-    for blueprint in (sparql.bp, queries.bp, entities.bp, pages.bp, explore.bp, explore_export.bp, scrutiny.bp,
+    for blueprint in (sparql.bp, queries.bp, entities.bp, pages.bp, explore.bp, explore_export.bp, scrutiny_pages.bp,
                       source_pages.bp, search.bp, compare.bp, timeline.bp):
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(entity_url=links.entity_url, short_iri=links.short_iri, source_url=links.source_url,

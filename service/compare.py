@@ -122,7 +122,7 @@ def _question_rows() -> list[dict]:
 def findings_by_partnership(asof: str) -> tuple[dict | None, str | None]:
     """Each partnership's findings by severity (and checks passed), from ``/scrutiny``'s report and cache;
     ``(None, why)`` when the report could not be computed within the time limit."""
-    from lscp_kg.service.scrutiny import report_for
+    from lscp_kg.service.scrutiny_pages import report_for
 
     state = service_state()
     failed_key = ("compare-scrutiny-unavailable", asof, id(state.kg.backend))

@@ -96,14 +96,14 @@ def runner():
 
 @dataclass
 class LiveServer:
-    """A real ``lscp-kg serve`` (waitress) on a free 127.0.0.1 port; ``url`` has no trailing slash."""
+    """A real ``lscp-kg serve`` (gunicorn) on a free 127.0.0.1 port; ``url`` has no trailing slash."""
 
     url: str
     process: subprocess.Popen
     log_path: Path
 
     def log(self) -> str:
-        """What the server wrote so far (waitress's lines and one line per query)."""
+        """What the server wrote so far (gunicorn's lines and one line per query)."""
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 

@@ -53,7 +53,7 @@ def finding_networks(app, kg) -> list[str]:
     link them, and for every finding whatever the pages show."""
     from lscp_kg.scrutiny import run_scrutiny
     from lscp_kg.service.explore import report_with_views
-    from lscp_kg.service.scrutiny import network_href
+    from lscp_kg.service.scrutiny_pages import network_href
 
     client = app.test_client()
     with app.test_request_context():

@@ -277,7 +277,7 @@ def test_filter_by_name_forgives_case_and_accents(fixtures_app):
 
 
 def test_a_report_that_does_not_finish_leaves_the_rest_of_the_page(fixtures_app, monkeypatch):
-    from lscp_kg.service import scrutiny
+    from lscp_kg.service import scrutiny_pages as scrutiny
     from lscp_kg.service.errors import HttpError
 
     def stopped(asof, **options):
