@@ -1,7 +1,7 @@
 """Who may run a query now: a few queries per client, and a penalty box for abusive ones, across processes.
 
-A client is its address (``REMOTE_ADDR``; behind a reverse proxy, gunicorn's
-``forwarded_allow_ips`` sets it from ``X-Forwarded-For``). Admission, before a
+A client is its address (``REMOTE_ADDR``; behind a reverse proxy,
+``lscp-kg serve --trusted-proxy`` sets it from ``X-Forwarded-For``). Admission, before a
 request runs a query:
 
 * a client has at most ``per_client`` queries running or waiting at once

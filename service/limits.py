@@ -15,7 +15,9 @@ config key                default                 what it bounds
                                                   is killed and replaced)
 ``QUERY_QUEUE_WAIT``      2 x time limit + 5 s    how long a query waits for a free query
                                                   slot before 503
-``QUERY_MEMORY_LIMIT``    2 GiB                   address space of a worker (0 = none)
+``QUERY_MEMORY_LIMIT``    2 GiB                   memory a query may take in its worker
+                                                  (resident, beyond the worker's own; twice
+                                                  it in address space as a backstop; 0 = none)
 ``QUERY_PER_CLIENT``      3                       queries one client (address) may have
                                                   running or waiting at once -> 429
 ``QUERY_SLOTS``           workers - workers / 4   queries running at once, all clients

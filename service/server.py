@@ -13,6 +13,7 @@ never reach them at all; see the README's deployment notes.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -61,6 +62,7 @@ class Server(BaseApplication):
         request_log.synchronous = False
         self.watch = QueryWatch(self.runner, GuardedWorker.handoff[0])
         self.watch.start()
+        gc.freeze()  # what is built so far stays shared by the workers: the collector does not write to it
         super().run()
 
     def when_ready(self, arbiter) -> None:
