@@ -24,14 +24,20 @@ DEFINING = {PREFIXES["owl"] + "Class": "class", PREFIXES["rdfs"] + "Class": "cla
             PREFIXES["rdf"] + "Property": "property", PREFIXES["owl"] + "SymmetricProperty": "property"}
 
 
+class PageQueryJob(QueryJob):
+    """A query typed on the query page: stopped at a limit, the page says so beside the query."""
+
+    page_goes_on = True
+
+
 def run_on_page(text: str) -> dict:
     """Run a query typed on the page: ``{"table"|"graph_text"|"error", "status"}`` (4xx errors become messages)."""
     state = service_state()
     note_query(query_label(text))
     try:
         shape = check_query(text, state.limits.max_query_length)
-        outcome = state.runner.run(QueryJob(text, {"results": "json", "graph": "turtle"}, row_cap=state.limits.row_cap,
-                                          **dataset_of(shape, request.args)))
+        outcome = state.runner.run(PageQueryJob(text, {"results": "json", "graph": "turtle"},
+                                                row_cap=state.limits.row_cap, **dataset_of(shape, request.args)))
     except HttpError as refusal:
         if refusal.status >= 500 and refusal.status != 503:
             raise

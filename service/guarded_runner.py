@@ -4,8 +4,10 @@ In a server worker (:mod:`server`) the job runs right there, on the store the
 worker shares copy-on-write with the others, while the :mod:`query_watch`
 holds the client's socket and stops the worker if the query passes a limit.
 Anywhere else (the Flask test client, commands, the server's warm-up before it
-forks its workers) the job runs in a forked child that leaves the network and
-is killed past a limit, so that the same guarantees hold.
+forks its workers), and for a job whose page goes on when it is stopped (the
+scrutiny report, suggestions, the query page: ``page_goes_on``), the job runs
+in a forked child that leaves the network and is killed past a limit, so that
+the same guarantees hold.
 
 >>> from lscp_kg.store import load_knowledge_graph
 >>> from lscp_kg.service.limits import Limits
@@ -100,6 +102,7 @@ class GuardedRunner:
         self.needs_network = bool(kg.backend.needs_network)
         self.watch: WatchLink | None = None  # set in a server worker
         self.child_isolated: bool | None = None  # whether the last child left the network
+        self.process_isolated = False  # this process left it already (a server worker)
         self._children: set[int] = set()
 
     # --- what /health says ----------------------------------------------------------------------------------
@@ -152,7 +155,7 @@ class GuardedRunner:
     def _run(self, job, client: str | None, suspect: bool):
         client_socket = request.environ.get("gunicorn.socket") if has_request_context() else None
         key = getattr(client_socket, "watch_key", None)  # set by the worker that holds the connection
-        if self.watch is None or key is None:
+        if self.watch is None or key is None or getattr(job, "page_goes_on", False):
             return answer_of(self._run_in_child(job), job)
         limits = self.limits
         self.watch.arm({"key": key,
@@ -187,7 +190,7 @@ class GuardedRunner:
     def _child(self, job, write: int, parent: int) -> None:
         die_with_parent(parent)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        isolated = False if self.needs_network else isolate_from_network()
+        isolated = self.process_isolated or (not self.needs_network and isolate_from_network())
         limit_address_space(2 * self.limits.memory_limit)
         kg = reopened(self.kg) if self.needs_network else self.kg
         data = pickle.dumps((isolated, outcome_of(job, kg)))

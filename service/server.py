@@ -82,6 +82,7 @@ class Server(BaseApplication):
         limit_address_space(2 * self.runner.limits.memory_limit)
         link.hello(isolated)
         self.runner.watch = GuardedWorker.watch = link
+        self.runner.process_isolated = isolated
         request_log.after_fork()
 
 

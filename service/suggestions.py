@@ -38,6 +38,7 @@ class SuggestionJob(QueryJob):
     """A question run to see whether it answers: the service's own look, never a strike against the reader."""
 
     counts_against_client = False
+    page_goes_on = True  # a question stopped at the limit is only not suggested
 
 
 def _has_rows(query, raw: dict) -> bool:
