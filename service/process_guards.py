@@ -62,7 +62,9 @@ def limit_address_space(extra: int) -> None:
         return
     with open("/proc/self/statm", "rb") as statm:
         size = int(statm.read().split()[0]) * PAGE
-    resource.setrlimit(resource.RLIMIT_AS, (size + extra, size + extra))
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = size + extra if hard == resource.RLIM_INFINITY else min(size + extra, hard)  # never above a parent's
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def release_freed_memory() -> None:
