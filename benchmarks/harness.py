@@ -7,6 +7,7 @@ handles (never by name).
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import re
 import shutil
@@ -21,6 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from server_support import start_server, stop_server  # noqa: E402 - the one way to start and stop the service
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -71,11 +75,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its children, in bytes."""
+def tree_memory(pid: int) -> int:
+    """Memory of a process and all its children, in bytes: their proportional set sizes, so that pages the
+    forked workers share with the server are counted once, not once per worker."""
     try:
         root = psutil.Process(pid)
-        return sum(p.memory_info().rss for p in [root, *root.children(recursive=True)])
+        return sum(p.memory_full_info().pss for p in [root, *root.children(recursive=True)])
     except psutil.NoSuchProcess:
         return 0
 
@@ -143,36 +148,34 @@ def wait_for(port: int, path: str, deadline: float, process: subprocess.Popen | 
 # --- the service and the Oxigraph server ------------------------------------------------------------
 
 class Service:
-    """``lscp-kg serve`` in its own process, on a free port."""
+    """``lscp-kg serve`` in its own process, on a free port (started as the tests start it: tests/server_support)."""
 
     #: The load generators (wrk, the Python pool) are one client address: the per-address limits, meant for
     #: the public, are lifted so that they measure the service, not its fairness rules (benchmarks/soak.py
     #: measures those, with a client per address).
     ONE_ADDRESS = ("--queries-per-client", "256", "--connections-per-client", "0")
 
-    def __init__(self, *, data: list[Path] = (), threads: int = 96, workers: int = 2, time_limit: float = 30.0,
+    def __init__(self, *, data: list[Path] = (), workers: int | None = None, time_limit: float = 30.0,
                  extra: list[str] = ONE_ADDRESS):
-        self.port = free_port()
-        self.log = tempfile.NamedTemporaryFile(prefix="lscp-kg-bench-", suffix=".log", delete=False)
-        command = [PYTHON, "-c", "from lscp_kg.cli import main; main()", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                   "--threads", str(threads), "--workers", str(workers), "--time-limit", str(time_limit), *extra]
+        options = ["--time-limit", str(time_limit), *(["--workers", str(workers)] if workers else []), *extra]
         for path in data:
-            command += ["--data", str(path)]
+            options += ["--data", str(path)]
+        handle, log = tempfile.mkstemp(prefix="lscp-kg-bench-", suffix=".log")
+        os.close(handle)
+        self.log = Path(log)
         self.started = time.monotonic()
-        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                        cwd=REPO)
+        url, self.process = start_server(options, self.log, timeout=600)
+        self.port = int(url.rsplit(":", 1)[1])
 
     def wait_ready(self, path: str = "/sparql?query=ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D", timeout: float = 300) -> float:
-        """Seconds from process start to the first answered query (one a worker answers, whatever the data)."""
+        """Seconds from process start to the first answered query (whatever the data)."""
         return wait_for(self.port, path, time.monotonic() + timeout, self.process) - self.started
 
     def warm_workers(self, timeout: float = 300) -> None:
-        """Wait until every query worker is up (the first answer needs only one)."""
+        """Wait until every worker is up and the start-up answers are computed."""
         deadline = time.monotonic() + timeout
         client = Client(self.port)
         while time.monotonic() < deadline:
-            import json
-
             health = json.loads(client.get("/health")[1])
             if health["workers"] >= health["limits"]["workers"] and health.get("warm_up") in ("done", None):
                 break
@@ -180,22 +183,11 @@ class Service:
         client.close()
 
     def rss(self) -> int:
-        return tree_rss(self.process.pid)
+        return tree_memory(self.process.pid)
 
     def stop(self) -> None:
-        stop_process(self.process)
-        self.log.close()
-        os.unlink(self.log.name)
-
-
-def stop_process(process: subprocess.Popen, timeout: float = 15) -> None:
-    """Ask a server process to stop; kill it if it has not within ``timeout`` seconds."""
-    process.terminate()
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+        stop_server(self.process)
+        self.log.unlink(missing_ok=True)
 
 
 def oxigraph_binary() -> str | None:
@@ -226,7 +218,7 @@ class OxigraphServer:
         return "/query?query=" + urllib.parse.quote(sparql)
 
     def stop(self) -> None:
-        stop_process(self.process)
+        stop_server(self.process)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

@@ -230,7 +230,7 @@ def scale_tables(results: dict) -> list[str]:
     service = scale["service"]
     lines += ["", f"The service with N = {service['partnerships']} (plus Lewisham): first answer "
               f"{service['first_answer_seconds']:.1f} s after process start; resident memory of the server and its "
-              f"query workers {service['rss_ready'] / MB:,.0f} MB when ready, {service['rss_after_queries'] / MB:,.0f} MB "
+              f"worker processes (proportional set sizes: pages shared copy-on-write counted once) {service['rss_ready'] / MB:,.0f} MB when ready, {service['rss_after_queries'] / MB:,.0f} MB "
               f"after the queries below. Each query answered afresh over HTTP (`Cache-Control: no-cache`):", "",
               "| query | median ms | p99 ms | runs | p99 < 50 ms |", "|---|---|---|---|---|"]
     for name, t in service["queries"].items():
@@ -255,7 +255,7 @@ def write_report(results: dict, out: Path) -> None:
         f"- load average (1, 5, 15 min) at the start {', '.join(f'{x:.2f}' for x in m['load'])}, at the end "
         f"{', '.join(f'{x:.2f}' for x in results.get('load_after', results['machine']['load']))} (other processes on the machine share its 2 cores)",
         f"- data: the shipped Lewisham graph ({results['quads']:,} quads) unless said otherwise; the service runs with its "
-        f"defaults (2 query workers and a spare) but a 30 s time limit, 96 threads and, as the load generator is one "
+        f"defaults (gunicorn, 2 x cores + 1 worker processes) but a 30 s time limit and, as the load generator is one "
         f"client address, no per-address limits (the soak keeps them); load generator: {results['load_tool']}",
         "", "## Targets", "", *targets(results), "",
         "## Latency by engine: every named query (default parameters)", "",

@@ -25,6 +25,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import Service  # noqa: E402
+from server_support import server_workers  # noqa: E402 - put on the path by harness
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 KILLER = "SELECT (STRLEN(?s28) AS ?n) WHERE { BIND(\"abcdefgh\" AS ?s0) " + " ".join(
@@ -77,7 +78,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def soak(clients: int = 64, seconds: float = 60.0, time_limit: float = 5.0, memory_mib: int = 300) -> dict:
-    service = Service(threads=clients + 32, time_limit=time_limit,
+    service = Service(time_limit=time_limit,
                       extra=["--memory-limit", str(memory_mib), "--connections-per-client", "8"])
     try:
         service.wait_ready()
@@ -119,9 +120,9 @@ def soak(clients: int = 64, seconds: float = 60.0, time_limit: float = 5.0, memo
         def kill_by_hand():
             stop.wait(seconds / 2)
             for _ in range(100):
-                for worker in psutil.Process(service.process.pid).children(recursive=True):
+                for worker in server_workers(service.process):
                     try:
-                        if "worker_main" in " ".join(worker.cmdline()) and worker.cpu_percent(interval=0.05) > 50:
+                        if worker.cpu_percent(interval=0.05) > 50:
                             worker.kill()
                             killed.append(worker.pid)
                             return

@@ -19,7 +19,6 @@ validated by ``lscp-kg publish``).
 
 from __future__ import annotations
 
-import atexit
 from typing import Mapping
 
 from flask import Flask
@@ -29,8 +28,8 @@ from lscp_kg.named_queries import QUERIES_DIR, load_named_queries
 from lscp_kg.namespaces import DEFAULT_BASE_IRI
 from lscp_kg.service.cache import register_response_cache
 from lscp_kg.service.errors import register_error_handlers
+from lscp_kg.service.guarded_runner import GuardedRunner
 from lscp_kg.service.limits import Limits
-from lscp_kg.service.pool import QueryPool
 from lscp_kg.service.request_log import register_request_log
 from lscp_kg.service.security_headers import CONTENT_SECURITY_POLICY, register_security_headers  # noqa: F401 (re-exported)
 from lscp_kg.service.state import ServiceState
@@ -61,19 +60,18 @@ def create_app(config: Mapping | None = None) -> Flask:
             raise InvalidData(report)
     limits = Limits.from_config(app.config)
     app.config["MAX_CONTENT_LENGTH"] = limits.max_request_bytes
-    pool = QueryPool(kg, limits)
-    atexit.register(pool.close)
+    runner = GuardedRunner(kg, limits)
     origins = tuple(app.config["CORS_ORIGINS"])
     app.extensions["lscp_kg"] = ServiceState(kg=kg, named_queries=load_named_queries(app.config["QUERIES_DIR"] or QUERIES_DIR, kg=kg),
-                                             limits=limits, pool=pool, cors_origins=origins)
+                                             limits=limits, runner=runner, cors_origins=origins)
 
     register_error_handlers(app)
     register_request_log(app)
     register_security_headers(app, origins)
-    from lscp_kg.service import (compare, entities, explore, explore_export, page_urls, pages, queries, scrutiny,
+    from lscp_kg.service import (compare, entities, explore, explore_export, page_urls, pages, queries, scrutiny_pages,
                                  search_pages, source_pages, sparql, timeline)
 
-    for blueprint in (sparql.bp, queries.bp, entities.bp, pages.bp, explore.bp, explore_export.bp, scrutiny.bp,
+    for blueprint in (sparql.bp, queries.bp, entities.bp, pages.bp, explore.bp, explore_export.bp, scrutiny_pages.bp,
                       source_pages.bp, search_pages.bp, compare.bp, timeline.bp):
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(entity_url=page_urls.entity_url, short_iri=page_urls.short_iri,
@@ -81,7 +79,7 @@ def create_app(config: Mapping | None = None) -> Flask:
                                  source_documents=source_documents(kg))
     if kg.is_remote:  # a remote store gets new versions under us: no answers kept in memory (ETags still hold)
         app.config["RESPONSE_CACHE_BYTES"] = 0
-    register_response_cache(app, pool.fingerprint)
+    register_response_cache(app, kg.fingerprint().encode())
     return app
 
 

@@ -26,7 +26,7 @@ from lscp_kg.service.errors import HttpError
 from lscp_kg.service.formats import API_JSON, HTML, choose_format
 from lscp_kg.service.page_urls import entity_url
 from lscp_kg.service.queries import named_query, run_named
-from lscp_kg.service import scrutiny as scrutiny_page  # its report_for called through the module: tests replace it
+from lscp_kg.service import scrutiny_pages  # its report_for called through the module: tests replace it
 from lscp_kg.service.state import service_state
 
 bp = Blueprint("compare", __name__)
@@ -128,7 +128,7 @@ def findings_by_partnership(asof: str) -> tuple[dict | None, str | None]:
     if failed and time.monotonic() - failed[1] < UNAVAILABLE_FOR:
         return None, failed[0]
     try:
-        report = scrutiny_page.report_for(asof)
+        report = scrutiny_pages.report_for(asof)
     except HttpError as refusal:
         if refusal.status < 500:
             raise

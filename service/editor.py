@@ -15,7 +15,7 @@ from lscp_kg.service.errors import HttpError
 from lscp_kg.service.query_guard import check_query
 from lscp_kg.service.request_log import note_query, query_label
 from lscp_kg.service.result_tables import requested_page, result_table
-from lscp_kg.service.results import QueryJob
+from lscp_kg.service.query_runner import QueryJob
 from lscp_kg.service.sparql import dataset_of
 from lscp_kg.service.state import service_state
 
@@ -24,14 +24,20 @@ DEFINING = {PREFIXES["owl"] + "Class": "class", PREFIXES["rdfs"] + "Class": "cla
             PREFIXES["rdf"] + "Property": "property", PREFIXES["owl"] + "SymmetricProperty": "property"}
 
 
+class PageQueryJob(QueryJob):
+    """A query typed on the query page: stopped at a limit, the page says so beside the query."""
+
+    page_goes_on = True
+
+
 def run_on_page(text: str) -> dict:
     """Run a query typed on the page: ``{"table"|"graph_text"|"error", "status"}`` (4xx errors become messages)."""
     state = service_state()
     note_query(query_label(text))
     try:
         shape = check_query(text, state.limits.max_query_length)
-        outcome = state.pool.run(QueryJob(text, {"results": "json", "graph": "turtle"}, row_cap=state.limits.row_cap,
-                                          **dataset_of(shape, request.args)))
+        outcome = state.runner.run(PageQueryJob(text, {"results": "json", "graph": "turtle"},
+                                                row_cap=state.limits.row_cap, **dataset_of(shape, request.args)))
     except HttpError as refusal:
         if refusal.status >= 500 and refusal.status != 503:
             raise

@@ -53,9 +53,14 @@ def _preferred_error_type() -> str:
     return "text/html"
 
 
+def request_error_type() -> str:
+    """The media type of an error answer to the current request."""
+    return error_media_type(request.headers.get("Accept"), _preferred_error_type())
+
+
 def error_response(status: int, message: str, headers: dict | None = None, details: dict | None = None) -> Response:
     """The error answer for the current request."""
-    media_type = error_media_type(request.headers.get("Accept"), _preferred_error_type())
+    media_type = request_error_type()
     if media_type == "application/json":
         body = json.dumps({"error": message, "status": status, **(details or {})}, ensure_ascii=False) + "\n"
     elif media_type == "text/html":

@@ -10,37 +10,52 @@ config key                default                 what it bounds
                                                   cut and flagged ``X-Truncated: true``
 ``MAX_QUERY_LENGTH``      100000 characters       the SPARQL text -> 413
 ``MAX_CONTENT_LENGTH``    1 MiB                   a request body (Flask's own key) -> 413
-``QUERY_WORKERS``         2                       worker processes, so a runaway query
-                                                  never holds up the others
-``QUERY_SPARE_WORKERS``   1                       started workers standing by, to take over at
-                                                  once from a worker killed at a limit
-``QUERY_QUEUE_WAIT``      2 x time limit + 5 s    how long a request waits for a free
-                                                  worker before 503
-``QUERY_MEMORY_LIMIT``    2 GiB                   address space of a worker (0 = none)
+``QUERY_WORKERS``         2 x cores + 1           server processes (each answers one request
+                                                  at a time; one running a query past a limit
+                                                  is killed and replaced)
+``QUERY_QUEUE_WAIT``      2 x time limit + 5 s    how long a query waits for a free query
+                                                  slot before 503
+``QUERY_MEMORY_LIMIT``    2 GiB                   memory a query may take in its worker
+                                                  (resident, beyond the worker's own; twice
+                                                  it in address space as a backstop; 0 = none)
 ``QUERY_PER_CLIENT``      3                       queries one client (address) may have
                                                   running or waiting at once -> 429
-``QUERY_SLOTS``           24                      requests waiting for or holding a worker,
-                                                  all clients together -> 503 (the other
-                                                  request threads stay free for cheap answers)
+``QUERY_SLOTS``           workers - workers / 4   queries running at once, all clients
+                                                  together (beyond: a short wait, then 503);
+                                                  the other processes stay free for answers
+                                                  that need no query
 ``QUERY_STRIKE_WINDOW``   120 seconds             how long a query stopped at a limit (or
                                                   that killed its worker) counts against its
                                                   client, see :mod:`fairness`
 ========================  ======================  =========================================
 
-The HTTP server's own limits (``lscp-kg serve`` options) are :class:`ServerLimits`.
+The HTTP server's own limits (``lscp-kg serve`` options) are :class:`ServerOptions` (see :mod:`server`).
 
 >>> Limits.from_config({"QUERY_TIME_LIMIT": "2.5"}).time_limit
 2.5
 >>> Limits.from_config({}).queue_wait
 15.0
->>> ServerLimits().query_slots
-24
+>>> Limits.from_config({"QUERY_WORKERS": 8}).query_slots
+6
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Mapping
+
+#: server processes by default: one request at a time each, so a few per core (gunicorn's advice)
+DEFAULT_WORKERS = 2 * (os.cpu_count() or 1) + 1
+
+
+def query_slots_for(workers: int) -> int:
+    """Queries that may run at once: all processes but a quarter (at least one), kept for cheap answers.
+
+    >>> query_slots_for(5), query_slots_for(1)
+    (4, 1)
+    """
+    return max(1, workers - max(1, workers // 4))
 
 
 @dataclass(frozen=True)
@@ -49,32 +64,31 @@ class Limits:
     row_cap: int = 10_000
     max_query_length: int = 100_000
     max_request_bytes: int = 1024 * 1024
-    workers: int = 2
-    spare_workers: int = 1
+    workers: int = DEFAULT_WORKERS
     queue_wait: float = 15.0
     memory_limit: int = 2 * 1024**3
     per_client: int = 3
-    query_slots: int = 24
+    query_slots: int = query_slots_for(DEFAULT_WORKERS)
     strike_window: float = 120.0
 
     @classmethod
     def from_config(cls, config: Mapping) -> "Limits":
         time_limit = float(config.get("QUERY_TIME_LIMIT", cls.time_limit))
+        workers = int(config.get("QUERY_WORKERS", cls.workers))
         limits = cls(
             time_limit=time_limit,
             row_cap=int(config.get("QUERY_ROW_CAP", cls.row_cap)),
             max_query_length=int(config.get("MAX_QUERY_LENGTH", cls.max_query_length)),
             max_request_bytes=int(config.get("MAX_CONTENT_LENGTH") or cls.max_request_bytes),
-            workers=int(config.get("QUERY_WORKERS", cls.workers)),
-            spare_workers=int(config.get("QUERY_SPARE_WORKERS", cls.spare_workers)),
+            workers=workers,
             queue_wait=float(config.get("QUERY_QUEUE_WAIT", 2 * time_limit + 5.0)),
             memory_limit=int(config.get("QUERY_MEMORY_LIMIT", cls.memory_limit)),
             per_client=int(config.get("QUERY_PER_CLIENT", cls.per_client)),
-            query_slots=int(config.get("QUERY_SLOTS", cls.query_slots)),
+            query_slots=int(config.get("QUERY_SLOTS", query_slots_for(workers))),
             strike_window=float(config.get("QUERY_STRIKE_WINDOW", cls.strike_window)),
         )
         if (limits.time_limit <= 0 or limits.row_cap < 1 or limits.workers < 1 or limits.max_query_length < 1
-                or limits.per_client < 1 or limits.query_slots < 1 or limits.spare_workers < 0):
+                or limits.per_client < 1 or limits.query_slots < 1):
             raise ValueError(f"limits must be positive: {limits}")
         return limits
 
@@ -86,24 +100,16 @@ class Limits:
 
 
 @dataclass(frozen=True)
-class ServerLimits:
-    """What the HTTP server allows, so that slow or greedy clients cannot hold it (see :mod:`http_server`)."""
+class ServerOptions:
+    """What the HTTP server allows (``lscp-kg serve`` options), so that slow or greedy clients cannot hold it."""
 
-    #: request threads; ``QUERY_SLOTS`` of them at most wait for query workers, the rest serve cheap answers
-    threads: int = 32
-    #: threads kept for answers that need no worker (cache hits, /health, pages, assets)
-    reserved_threads: int = 8
-    #: open connections in all
-    connection_limit: int = 1000
-    #: open connections from one address (0: no limit; behind a reverse proxy, every client has its address)
-    connections_per_client: int = 64
-    #: seconds a client may take to send a request's line and headers
+    #: seconds a client may take to send a request's line and headers (and each later read of its body)
     header_timeout: float = 10.0
-    #: seconds an idle keep-alive connection stays open
-    idle_timeout: float = 30.0
-
-    @property
-    def query_slots(self) -> int:
-        """Request threads that may wait for or hold a query worker: all but the reserved ones (at most a
-        quarter of them, for small thread counts)."""
-        return max(1, self.threads - min(self.reserved_threads, self.threads // 4))
+    #: connections one address may hold open in one worker process, headers unfinished (0: no limit)
+    connections_per_client: int = 64
+    #: connections whose headers a worker process waits for at once
+    pending_per_worker: int = 1000
+    #: a request's line and headers, in bytes (a GET query's text travels in its line)
+    max_header_bytes: int = 512 * 1024
+    #: a request body, in bytes
+    max_request_bytes: int = 1024 * 1024

@@ -28,7 +28,7 @@ from lscp_kg.service.cache import computed_once
 from lscp_kg.service.compare import natural_key
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.history import date_in_words, last_day
-from lscp_kg.service.scrutiny import report_for
+from lscp_kg.service.scrutiny_pages import report_for
 from lscp_kg.service.state import service_state
 
 PAGE_QUERIES = Path(QUERIES_DIR) / "pages"
@@ -115,7 +115,7 @@ def past(rows: list[dict], today: str, column: str = "end") -> list[dict]:
 
 def scrutiny_report() -> dict | None:
     """Today's scrutiny report for every partnership, through ``/scrutiny``'s runner and cache
-    (:func:`lscp_kg.service.scrutiny.report_for`: a query worker, under the query time limit). None if it
+    (:func:`lscp_kg.service.scrutiny_pages.report_for`: a query worker, under the query time limit). None if it
     does not finish in time (the page then links to the report)."""
     try:
         return report_for(_dt.date.today().isoformat()).to_dict()

@@ -137,9 +137,9 @@ def health():
     if counts is None:  # the data is read-only between reloads: counted once (a remote store is not asked each time)
         counts = state.cache[("health", id(state.kg.backend))] = (len(state.kg), len(state.kg.named_graphs()))
     body = {"status": "ok", "triples": counts[0], "named_graphs": counts[1],
-            "named_queries": len(state.named_queries), "workers": state.pool.size,
-            "workers_replaced": state.pool.replaced, "workers_network_isolated": state.pool.network_isolated,
-            "network_isolation": state.pool.isolation(), "fairness": state.pool.fairness.describe(),
+            "named_queries": len(state.named_queries), "workers": state.runner.size,
+            "workers_replaced": state.runner.replaced, "workers_network_isolated": state.runner.network_isolated,
+            "network_isolation": state.runner.isolation(), "fairness": state.runner.fairness.describe(),
             "warm_up": state.warm_up,
             "limits": state.limits.describe()}
     return Response(json.dumps(body), mimetype="application/json")

@@ -25,7 +25,8 @@ from lscp_kg.service.formats import API_FORMATS, API_JSON, CSV, choose_format, s
 from lscp_kg.service.chains import build_chain, is_chain, number_steps
 from lscp_kg.service.request_log import note_query
 from lscp_kg.service.result_tables import requested_page, result_table
-from lscp_kg.service.results import QueryJob, QueryOutcome
+from lscp_kg.service.search_pages import choices_page
+from lscp_kg.service.query_runner import QueryJob, QueryOutcome
 from lscp_kg.service.sparql import answer
 from lscp_kg.service.state import service_state
 from lscp_kg.service.suggestions import empty_answer
@@ -64,7 +65,7 @@ def run_named(query: NamedQuery, raw: dict, formats: dict, refusals: dict | None
                                                   "suggestions": list(error.suggestions)}) from error
     job = QueryJob(sparql, formats, substitutions=substitutions, row_cap=state.limits.row_cap,
                    refusals=refusals or {})
-    return state.pool.run(job)
+    return state.runner.run(job)
 
 
 def describe(query: NamedQuery) -> dict:
@@ -141,38 +142,42 @@ def page(name: str):
     query = named_query(name)
     raw = raw_parameters(RESERVED + ("page",))
     values = {p.name: raw.get(p.name, p.default or "") for p in query.parameters}
-    table, chain, graph_text, error, status, field_errors, empty = None, None, None, None, 200, {}, None
+    parts = {"table": None, "chain": None, "graph_text": None, "empty": None, "error": None, "field_errors": {}}
+    status = 200
     try:
-        outcome = run_named(query, raw, {"results": "json", "graph": "turtle"})
-        bound = bound_iris(query, raw)
-        if outcome.kind == "graph":
-            graph_text = outcome.body.decode()
-        else:
-            document = json.loads(outcome.body)
-            if is_chain(document):
-                number_steps(document)
-            table = result_table(document, outcome.truncated, requested_page(), bound, one_entry_per_thing=True)
-            if is_chain(document):
-                chain = build_chain(document, next(iter(bound.values()), None))
-            if table["total"] == 0 and table["boolean"] is None:
-                empty = empty_answer(query, bound)
+        parts.update(answer_parts(query, raw))
     except HttpError as refusal:
         if refusal.status != 400:
             raise
-        error, status = refusal.message, 400
         problem = refusal.__cause__ if isinstance(refusal.__cause__, ParameterError) else None
         if problem is not None and problem.ambiguous:  # a name that fits several: the page of choices
-            from lscp_kg.service.search import choices_page
-
             return choices_page(query, raw, problem)
-        if problem is not None and problem.parameter not in raw and not raw:  # a first visit: the form asks
-            error, status = None, 200
-        elif problem is not None:
-            field_errors[problem.parameter] = problem
+        if problem is None or problem.parameter in raw or raw:  # not a first visit, where the form just asks
+            parts["error"], status = refusal.message, 400
+            if problem is not None:
+                parts["field_errors"][problem.parameter] = problem
     downloads = {fmt: url_for("queries.run_api", name=name, format=fmt, **raw) for fmt in ("csv", "json", "tsv", "xml")}
-    return render_template("query.html", query=query, values=values, table=table, chain=chain, graph_text=graph_text,
-                           error=error, downloads=downloads, field_errors=field_errors, empty=empty,
+    return render_template("query.html", query=query, values=values, downloads=downloads, **parts,
                            identifiers=identifiers(query, raw) if status == 200 else []), status
+
+
+def answer_parts(query: NamedQuery, raw: dict) -> dict:
+    """The answer of a named query, as its page shows it: a graph's text, or a table (and a chain of steps, or
+    what to say when it is empty)."""
+    outcome = run_named(query, raw, {"results": "json", "graph": "turtle"})
+    bound = bound_iris(query, raw)
+    if outcome.kind == "graph":
+        return {"graph_text": outcome.body.decode()}
+    document = json.loads(outcome.body)
+    parts = {}
+    if is_chain(document):
+        number_steps(document)
+    parts["table"] = table = result_table(document, outcome.truncated, requested_page(), bound, one_entry_per_thing=True)
+    if is_chain(document):
+        parts["chain"] = build_chain(document, next(iter(bound.values()), None))
+    if table["total"] == 0 and table["boolean"] is None:
+        parts["empty"] = empty_answer(query, bound)
+    return parts
 
 
 def bound_iris(query: NamedQuery, raw: dict) -> dict[str, str]:

@@ -107,38 +107,55 @@ class QuerySize:
     pattern_operators: int
 
 
+class _Meter:
+    """Counts, token by token, what :func:`measure` reports."""
+
+    def __init__(self):
+        self.depth = self.deepest = self.expression_depth = self.operators = self.biggest = self.pattern = 0
+
+    def open(self, token: Token) -> None:
+        self.depth += 1
+        self.deepest = max(self.deepest, self.depth)
+        if token.scope == "expr":
+            self.expression_depth += 1
+            if self.expression_depth == 1:
+                self.operators = 0
+        elif token.text == "{":
+            self.pattern += 1
+
+    def close(self, token: Token) -> None:
+        self.depth -= 1
+        if token.scope == "expr" and token.text == ")" and self.expression_depth:
+            self.expression_depth -= 1
+            self.biggest = max(self.biggest, self.operators)
+
+    def count(self, token: Token) -> None:
+        text, word = token.text, token.kind == "word"
+        if (word and text.lower() in _PATTERN_WORDS) or (text in ("/", "|") and token.scope in ("group", "list", "bnode")):
+            self.pattern += 1
+        elif self.expression_depth and token.scope == "expr" and (
+                text in _EXPRESSION_OPERATORS or (word and text.lower() == "in")):
+            self.operators += 1
+
+    def size(self) -> QuerySize:
+        return QuerySize(self.deepest, max(self.biggest, self.operators if self.expression_depth else 0), self.pattern)
+
+
 def measure(toks: list[Token]) -> QuerySize:
     """Nesting, the biggest expression and the pattern operators of a query's tokens.
 
     >>> measure(tokens("SELECT * { { ?s ?p ?o FILTER((1 + 2 * 3 < 4)) } BIND(!true AS ?x) } # {{{{"))
     QuerySize(nesting=4, expression_operators=3, pattern_operators=5)
     """
-    depth = deepest = 0
-    expression_depth = operators = biggest = pattern = 0
+    meter = _Meter()
     for token in toks:
-        text = token.text
-        if text in ("{", "(", "["):
-            depth += 1
-            deepest = max(deepest, depth)
-            if token.scope == "expr":
-                expression_depth += 1
-                if expression_depth == 1:
-                    operators = 0
-            elif text == "{":
-                pattern += 1
-        elif text in ("}", ")", "]"):
-            depth -= 1
-            if token.scope == "expr" and text == ")" and expression_depth:
-                expression_depth -= 1
-                biggest = max(biggest, operators)
-        elif (token.kind == "word" and text.lower() in _PATTERN_WORDS) or (
-                text in ("/", "|") and token.scope in ("group", "list", "bnode")):
-            pattern += 1
-        elif expression_depth and token.scope == "expr" and (
-                text in _EXPRESSION_OPERATORS or (token.kind == "word" and text.lower() == "in")):
-            operators += 1
-    biggest = max(biggest, operators if expression_depth else 0)
-    return QuerySize(deepest, biggest, pattern)
+        if token.text in ("{", "(", "["):
+            meter.open(token)
+        elif token.text in ("}", ")", "]"):
+            meter.close(token)
+        else:
+            meter.count(token)
+    return meter.size()
 
 
 _OPERAND_ENDS = frozenset({"var", "string", "langtag", "number", "iri", "pname", "bnode"})

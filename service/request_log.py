@@ -75,6 +75,11 @@ def write_query_line(label: str, status: int, elapsed_ms: float, rows, truncated
     _lines.put((time.time(), label, status, elapsed_ms, rows, truncated, cached))
 
 
+def after_fork() -> None:
+    """In a forked process: the writer thread stayed behind in the parent; a new one starts at the next line."""
+    _writer.clear()
+
+
 def register_request_log(app: Flask) -> None:
     global synchronous
     if app.config.get("TESTING"):  # a test process: every app in it logs at once

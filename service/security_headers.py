@@ -53,7 +53,7 @@ def register_security_headers(app: Flask, origins: tuple[str, ...]) -> None:
     @app.after_request
     def _headers(response):
         # XML that would be malformed is refused, whichever endpoint made it (files sent as they are, such as
-        # static assets under waitress's file wrapper, have no body to read here)
+        # static assets under the server's file wrapper, have no body to read here)
         if response.mimetype in XML_MEDIA_TYPES and not response.is_streamed and not response.direct_passthrough:
             refusal = xml_refusal(response.get_data(), response.mimetype)
             if refusal:

@@ -23,7 +23,7 @@ from lscp_kg.service.errors import HttpError
 from lscp_kg.service.formats import GRAPH_FORMATS, HTML, RESULT_FORMATS, choose_format, negotiate_or_none, refuse
 from lscp_kg.service.query_guard import check_query
 from lscp_kg.service.request_log import note_query, note_result, query_label
-from lscp_kg.service.results import QueryJob, QueryOutcome
+from lscp_kg.service.query_runner import QueryJob, QueryOutcome
 from lscp_kg.service.state import service_state
 
 bp = Blueprint("sparql", __name__)
@@ -144,7 +144,7 @@ def endpoint():
     formats, refusals = job_formats(shape.form, params.getlist("format"), request.headers.get("Accept"))
     job = QueryJob(sparql=text, formats=formats, refusals=refusals, row_cap=state.limits.row_cap,
                    **dataset_of(shape, params))
-    return answer(state.pool.run(job))
+    return answer(state.runner.run(job))
 
 
 def dataset_of(shape, params) -> dict:

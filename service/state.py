@@ -1,4 +1,4 @@
-"""What the app holds: the loaded graph, the named queries, the limits and the query workers.
+"""What the app holds: the loaded graph, the named queries, the limits and the guarded query runner.
 
 Blueprints reach it with :func:`service_state` (``current_app.extensions["lscp_kg"]``);
 other areas' blueprints use ``service_state().kg`` for the read-only graph.
@@ -12,7 +12,7 @@ from flask import current_app
 
 from lscp_kg.named_queries import NamedQuery
 from lscp_kg.service.limits import Limits
-from lscp_kg.service.pool import QueryPool
+from lscp_kg.service.guarded_runner import GuardedRunner
 from lscp_kg.store import KnowledgeGraph
 
 
@@ -21,7 +21,7 @@ class ServiceState:
     kg: KnowledgeGraph
     named_queries: dict[str, NamedQuery]
     limits: Limits
-    pool: QueryPool
+    runner: GuardedRunner
     cors_origins: tuple[str, ...] = ("*",)
     cache: dict = field(default_factory=dict)  # generated pages (the ontology documentation)
     warm_up: str = "not started"  # the start-up computation of the named queries' default answers (cache.warm)

@@ -2,7 +2,7 @@
 
 * :func:`questions_with_answers` runs every named question that takes an entity of this kind,
   with the entity bound (and the partnership, where the question takes one), through the
-  service's query pool (its time limit; a row cap of 1, since only "any row?" matters), and
+  service's guarded query runner (its time limit; a row cap of 1, since only "any row?" matters), and
   keeps those that answer. Entity pages suggest these; an empty answer offers them next.
   Results are kept per (entity, partnership) in the service's cache: the graph is read-only.
 * :func:`what_the_graph_says` lists, in words, the entity's kinds and a few of its relations,
@@ -24,7 +24,7 @@ from lscp_kg.named_queries import ParameterError
 from lscp_kg.namespaces import LSCP, PREFIXES
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.history import date_in_words, ended
-from lscp_kg.service.results import QueryJob
+from lscp_kg.service.query_runner import QueryJob
 from lscp_kg.service.scoping import Scope, entity_types
 from lscp_kg.service.state import service_state
 
@@ -38,13 +38,14 @@ class SuggestionJob(QueryJob):
     """A question run to see whether it answers: the service's own look, never a strike against the reader."""
 
     counts_against_client = False
+    page_goes_on = True  # a question stopped at the limit is only not suggested
 
 
 def _has_rows(query, raw: dict) -> bool:
     state = service_state()
     try:
         sparql, substitutions = query.prepare(raw, state.kg.base_iri, resolver(state.kg))
-        outcome = state.pool.run(SuggestionJob(sparql, {"results": "json", "graph": "turtle"},
+        outcome = state.runner.run(SuggestionJob(sparql, {"results": "json", "graph": "turtle"},
                                                substitutions=substitutions, row_cap=1))
     except (ParameterError, HttpError):  # a question that needs more than the entity, or stopped at the limit
         return False
@@ -69,7 +70,7 @@ def _default_answer(query, partnership: str | None) -> bytes:
         try:
             sparql, substitutions = query.prepare(_with_partnership(query, {}, partnership), state.kg.base_iri,
                                                   resolver(state.kg))
-            state.cache[key] = state.pool.run(SuggestionJob(sparql, {"results": "json", "graph": "ntriples"},
+            state.cache[key] = state.runner.run(SuggestionJob(sparql, {"results": "json", "graph": "ntriples"},
                                                             substitutions=substitutions,
                                                             row_cap=state.limits.row_cap)).body
         except (ParameterError, HttpError):

@@ -68,7 +68,7 @@ from server_support import start_server, stop_server  # noqa: E402
 
 #: Limits of the test app and the live server: small, so that the limit tests are quick.
 SERVICE_TEST_LIMITS = {"QUERY_TIME_LIMIT": 2.0, "QUERY_ROW_CAP": 500, "MAX_CONTENT_LENGTH": 64 * 1024,
-                       "MAX_QUERY_LENGTH": 20_000, "QUERY_WORKERS": 2}
+                       "MAX_QUERY_LENGTH": 20_000, "QUERY_WORKERS": 4}
 
 
 @pytest.fixture(scope="session")
@@ -78,7 +78,7 @@ def app(kg):
 
     application = create_app({"TESTING": True, "KNOWLEDGE_GRAPH": kg, **SERVICE_TEST_LIMITS})
     yield application
-    application.extensions["lscp_kg"].pool.close()
+    application.extensions["lscp_kg"].runner.close()
 
 
 @pytest.fixture
@@ -96,14 +96,14 @@ def runner():
 
 @dataclass
 class LiveServer:
-    """A real ``lscp-kg serve`` (waitress) on a free 127.0.0.1 port; ``url`` has no trailing slash."""
+    """A real ``lscp-kg serve`` (gunicorn) on a free 127.0.0.1 port; ``url`` has no trailing slash."""
 
     url: str
     process: subprocess.Popen
     log_path: Path
 
     def log(self) -> str:
-        """What the server wrote so far (waitress's lines and one line per query)."""
+        """What the server wrote so far (gunicorn's lines and one line per query)."""
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 

@@ -52,8 +52,8 @@ def opening_trig(slug: str, document_label: str, passage_text: str) -> str:
 
 
 def several_partnerships_client():
-    """A test client over Lewisham and two fictional partnerships (the scrutiny fixtures), and its app's pool to
+    """A test client over Lewisham and two fictional partnerships (the scrutiny fixtures), and its app's query runner to
     close: ``client, close = several_partnerships_client()``."""
     application = create_app({"TESTING": True, "QUERY_WORKERS": 1,
                               "DATA": [SCRUTINY_FIXTURES / "exampleshire.trig", SCRUTINY_FIXTURES / "bareshire.trig"]})
-    return application.test_client(), application.extensions["lscp_kg"].pool.close
+    return application.test_client(), application.extensions["lscp_kg"].runner.close

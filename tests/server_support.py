@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
+
 SERVING = re.compile(r"Serving on (http://127\.0\.0\.1:\d+)")
 
 
@@ -56,3 +58,39 @@ def session_from(address: str):
     session = requests.Session()
     session.mount("http://", SourceAdapter())
     return session
+
+
+#: The name the server's worker processes go by (``psutil.Process.name()``), see lscp_kg.service.query_watch.
+WORKER_NAME = "lscp-kg-worker"
+
+
+def server_workers(process) -> list:
+    """The worker processes of a running ``lscp-kg serve`` (gunicorn's workers, forked from it)."""
+    def named(child):
+        try:
+            return child.name() == WORKER_NAME
+        except psutil.NoSuchProcess:
+            return False
+
+    return [child for child in psutil.Process(process.pid).children(recursive=True) if named(child)]
+
+
+def busy_worker(workers: list, timeout: float = 20, step: float = 0.5, threshold: float = 0.05):
+    """The worker running a query: the one whose processor time grows (idle ones wait on their sockets);
+    None if none did within ``timeout`` seconds."""
+    def used(worker):
+        try:
+            times = worker.cpu_times()
+            return times.user + times.system
+        except psutil.NoSuchProcess:  # replaced meanwhile
+            return None
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        before = {w: used(w) for w in workers}
+        time.sleep(step)
+        grown = {w: used(w) - before[w] for w in workers if before[w] is not None and used(w) is not None}
+        busy = max(grown, key=grown.get, default=None)
+        if busy is not None and grown[busy] > threshold:
+            return busy
+    return None

@@ -150,7 +150,7 @@ def test_explanations_and_suggestions_do_not_change_when_other_partnerships_are_
                 found.append(html[html.index('<section class="empty-answer"'):html.index("</section>")])
             return found
         finally:
-            app.extensions["lscp_kg"].pool.close()
+            app.extensions["lscp_kg"].runner.close()
 
     alone = explanations(load_knowledge_graph())
     others = load_knowledge_graph([FIXTURES / n / "partnership.yaml" for n in ("eastmoor", "westmoor", "twin-rivers")])

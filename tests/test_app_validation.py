@@ -29,7 +29,7 @@ def test_unvalidated_data_is_served_only_when_asked_and_every_page_says_so(tmp_p
         page = app.test_client().get("/").get_data(as_text=True)
         assert 'class="not-validated"' in page
     finally:
-        app.extensions["lscp_kg"].pool.close()
+        app.extensions["lscp_kg"].runner.close()
 
 
 def test_a_version_that_passed_is_not_checked_again(kg, monkeypatch, tmp_path):

@@ -256,7 +256,7 @@ def client(northvale_kg):
 
     application = create_app({"TESTING": True, "KNOWLEDGE_GRAPH": northvale_kg, "QUERY_WORKERS": 1})
     yield application.test_client()
-    application.extensions["lscp_kg"].pool.close()
+    application.extensions["lscp_kg"].runner.close()
 
 
 def test_page_has_the_summary_and_every_line_not_blank(client):
@@ -342,7 +342,7 @@ def test_a_source_whose_text_is_missing(tmp_path):
         response = application.test_client().get("/source/lost/coverage")
         assert response.status_code == 404 and b"A lost page (fictional) is not available" in response.data
     finally:
-        application.extensions["lscp_kg"].pool.close()
+        application.extensions["lscp_kg"].runner.close()
 
 
 def test_reports_kept_are_bounded(northvale_kg):

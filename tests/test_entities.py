@@ -170,7 +170,7 @@ def hostile_app(tmp_path_factory):
         '}\n')
     application = create_app({"TESTING": True, "VALIDATE": False, "DATA": [data], "QUERY_WORKERS": 1})
     yield application
-    application.extensions["lscp_kg"].pool.close()
+    application.extensions["lscp_kg"].runner.close()
 
 
 def test_hostile_labels_and_quotes_show_as_text(hostile_app):

@@ -29,7 +29,7 @@ def client(kg):
 
     app = create_app({"TESTING": True, "KNOWLEDGE_GRAPH": kg, "QUERY_WORKERS": 1})
     yield app.test_client()
-    app.extensions["lscp_kg"].pool.close()
+    app.extensions["lscp_kg"].runner.close()
 
 
 def _labels(graph) -> set[str]:

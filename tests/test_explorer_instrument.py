@@ -39,7 +39,7 @@ def patient(kg):
 
     application = create_app({"TESTING": True, "KNOWLEDGE_GRAPH": kg, "QUERY_WORKERS": 1, "QUERY_TIME_LIMIT": 120})
     yield application
-    application.extensions["lscp_kg"].pool.close()
+    application.extensions["lscp_kg"].runner.close()
 
 
 def page_data(page: bytes) -> dict:
@@ -53,7 +53,7 @@ def finding_networks(app, kg) -> list[str]:
     link them, and for every finding whatever the pages show."""
     from lscp_kg.scrutiny import run_scrutiny
     from lscp_kg.service.explore import report_with_views
-    from lscp_kg.service.scrutiny import network_href
+    from lscp_kg.service.scrutiny_pages import network_href
 
     client = app.test_client()
     with app.test_request_context():

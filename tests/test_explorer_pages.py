@@ -80,7 +80,7 @@ def test_a_url_with_state_gives_the_same_picture_as_text(client, graph, iri):
 
 def test_findings_link_to_a_view_of_exactly_their_entities(app, client, kg, graph):
     from lscp_kg.scrutiny import run_scrutiny
-    from lscp_kg.service.scrutiny import network_href
+    from lscp_kg.service.scrutiny_pages import network_href
 
     findings = run_scrutiny(kg).to_dict()["findings"]
     with app.test_request_context():

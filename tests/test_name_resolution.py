@@ -199,7 +199,7 @@ def hostile_client():
     app = create_app({"TESTING": True, "VALIDATE": False, "DATA": [Path(__file__).resolve().parent / "fixtures" / "hostile"],
                       "QUERY_WORKERS": 1})
     yield app.test_client()
-    app.extensions["lscp_kg"].pool.close()
+    app.extensions["lscp_kg"].runner.close()
 
 
 def test_hostile_labels_stay_text_in_pickers_suggestions_and_choices(hostile_client):

@@ -119,7 +119,7 @@ def label_app(kg, tmp_path_factory):
     application = create_app({"TESTING": True, "KNOWLEDGE_GRAPH": kg, "QUERIES_DIR": folder, "QUERY_WORKERS": 1,
                               "QUERY_ROW_CAP": 50})
     yield application
-    application.extensions["lscp_kg"].pool.close()
+    application.extensions["lscp_kg"].runner.close()
 
 
 @pytest.mark.parametrize("attempt", [

@@ -93,7 +93,7 @@ def both_client(testshire_file):
 
     app = create_app({"TESTING": True, "VALIDATE": False, "DATA": [testshire_file], "QUERY_WORKERS": 1})
     yield app.test_client()
-    app.extensions["lscp_kg"].pool.close()
+    app.extensions["lscp_kg"].runner.close()
 
 
 def owners(hit) -> list[str]:
@@ -236,7 +236,7 @@ def testshire_site(testshire_file):
     server = serve(app)
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-    app.extensions["lscp_kg"].pool.close()
+    app.extensions["lscp_kg"].runner.close()
 
 
 @pytest.mark.browser

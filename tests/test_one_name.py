@@ -74,7 +74,7 @@ def app(kg):
     # and a store the service reads (a remote one, say) may still hold them.
     app = create_app({"TESTING": True, "KNOWLEDGE_GRAPH": kg, "QUERY_WORKERS": 1, "VALIDATE": False})
     yield app
-    app.extensions["lscp_kg"].pool.close()
+    app.extensions["lscp_kg"].runner.close()
 
 
 @pytest.fixture(scope="module")

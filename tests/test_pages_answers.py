@@ -115,14 +115,14 @@ def test_hostile_labels_stay_text_in_tables_chains_home_and_entity_pages(tmp_pat
         assert "&lt;img src=x onerror=alert(1)&gt;" in chain[chain.index('<section class="chain"'):]
         assert "&lt;svg onload=alert(3)&gt;" in pages[1].get_data(as_text=True)
     finally:
-        application.extensions["lscp_kg"].pool.close()
+        application.extensions["lscp_kg"].runner.close()
 
 
 def test_long_answers_are_paged_on_the_server(client):
     query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 450"
     first = client.get("/query", query_string={"query": query}).get_data(as_text=True)
     assert "450 rows, showing 1–200 (page 1 of 3)" in first
-    assert first.count("<tr><td") == 200
+    assert len(re.findall(r"<tr[^>]*><td", first)) == 200  # data rows, whether or not marked (past facts)
     following = re.search(r'<a href="([^"]+)" rel="next">', first).group(1).replace("&amp;", "&")
     second = client.get(following).get_data(as_text=True)
     assert "showing 201–400 (page 2 of 3)" in second and 'rel="prev"' in second
@@ -145,7 +145,7 @@ def test_a_source_page_shows_where_and_when_its_text_was_taken_from_when_the_dat
         assert "<dt>Retrieved:</dt> <dd>2026-11-30T09:00:00Z</dd>" in page
         assert re.findall(r'<div class="line marked" id="L(\d+)">', page) == ["2"]
     finally:
-        application.extensions["lscp_kg"].pool.close()
+        application.extensions["lscp_kg"].runner.close()
 
 
 def test_every_quote_of_the_scrutiny_page_links_to_its_source_lines(kg):
@@ -159,4 +159,4 @@ def test_every_quote_of_the_scrutiny_page_links_to_its_source_lines(kg):
         assert passages and len(links) == len(passages)
         assert all(re.fullmatch(r"/source/[\w-]+\?lines=\d+(-\d+)?#L\d+", link) for link in links)
     finally:
-        application.extensions["lscp_kg"].pool.close()
+        application.extensions["lscp_kg"].runner.close()

@@ -152,8 +152,8 @@ def test_the_home_page_s_findings_come_from_the_scrutiny_report_s_runner_and_cac
     in a query worker under the time limit, not a second time in the web process."""
     import datetime
 
-    from lscp_kg.service import scrutiny as page
-    from lscp_kg.service.results import ScrutinyJob
+    from lscp_kg.service import scrutiny_pages as page
+    from lscp_kg.service.query_runner import ScrutinyJob
 
     client.get("/")
     state = app.extensions["lscp_kg"]

@@ -23,7 +23,7 @@ def both(remote_kg, kg):  # noqa: F811
     apps = [create_app({"KNOWLEDGE_GRAPH": graph, **limits}) for graph in (remote_kg, kg)]
     yield [app.test_client() for app in apps]
     for app in apps:
-        app.extensions["lscp_kg"].pool.close()
+        app.extensions["lscp_kg"].runner.close()
 
 
 @pytest.mark.parametrize("path", PAGES)

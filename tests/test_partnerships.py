@@ -169,7 +169,7 @@ def client(everyone):
 
     app = create_app({"TESTING": True, "KNOWLEDGE_GRAPH": everyone, "QUERY_TIME_LIMIT": 120.0, "QUERY_WORKERS": 1})
     yield app.test_client()
-    app.extensions["lscp_kg"].pool.close()
+    app.extensions["lscp_kg"].runner.close()
 
 
 def test_service_scrutiny_per_partnership(client):

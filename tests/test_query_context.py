@@ -333,7 +333,7 @@ def test_home_page_and_api_answer_for_the_chosen_partnership(riverbrook_file):
         by_name = client.get("/api/queries/delegated-officers",
                              query_string={"partnership": "Riverbrook Safeguarding Children Partnership"})
     finally:
-        application.extensions["lscp_kg"].pool.close()
+        application.extensions["lscp_kg"].runner.close()
     lewisham, riverbrook = (sections["Lewisham Safeguarding Children Partnership"],
                             sections["Riverbrook Safeguarding Children Partnership"])
     assert ">Simon Dilkes</a>" in lewisham and "Alex Fenwick" not in lewisham

@@ -296,8 +296,8 @@ def test_the_service_runs_unchanged_on_the_store(remote_kg, kg):
         assert time.monotonic() - started < 4
         assert remote.post("/sparql", data={"update": "DROP ALL"}).status_code == 400
     finally:
-        remote_app.extensions["lscp_kg"].pool.close()
-        local_app.extensions["lscp_kg"].pool.close()
+        remote_app.extensions["lscp_kg"].runner.close()
+        local_app.extensions["lscp_kg"].runner.close()
 
 
 def answer_json(body: bytes):
@@ -320,4 +320,4 @@ def test_the_service_description_on_the_store_does_not_download_the_graph(remote
                        if t.predicate.value == "http://rdfs.org/ns/void#triples")
         assert int(triples.object.value) == len({q.triple for q in kg.quads()}), "the count is still right"
     finally:
-        app.extensions["lscp_kg"].pool.close()
+        app.extensions["lscp_kg"].runner.close()

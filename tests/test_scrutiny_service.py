@@ -17,7 +17,7 @@ def app(kg):
 
     application = create_app({"TESTING": True, "KNOWLEDGE_GRAPH": kg, **SERVICE_TEST_LIMITS, "QUERY_TIME_LIMIT": 120.0})
     yield application
-    application.extensions["lscp_kg"].pool.close()
+    application.extensions["lscp_kg"].runner.close()
 
 
 @pytest.fixture

@@ -237,7 +237,7 @@ def hostile_client():
 
     app = create_app({"TESTING": True, "VALIDATE": False, "DATA": [HOSTILE], "QUERY_WORKERS": 1})
     yield app.test_client()
-    app.extensions["lscp_kg"].pool.close()
+    app.extensions["lscp_kg"].runner.close()
 
 
 def test_hostile_labels_stay_text_in_search_results(hostile_client):

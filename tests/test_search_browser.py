@@ -118,7 +118,7 @@ def hostile_site():
     server = serve(app)
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-    app.extensions["lscp_kg"].pool.close()
+    app.extensions["lscp_kg"].runner.close()
 
 
 def test_hostile_labels_stay_text_in_the_picker_and_the_search_page(browser, hostile_site):

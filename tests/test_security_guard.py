@@ -82,7 +82,7 @@ def roomy_app(kg):
     application = create_app({"TESTING": True, "KNOWLEDGE_GRAPH": kg, "MAX_QUERY_LENGTH": 200_000,
                               "MAX_CONTENT_LENGTH": 1 << 20, "QUERY_WORKERS": 1, "QUERY_TIME_LIMIT": 10})
     yield application
-    application.extensions["lscp_kg"].pool.close()
+    application.extensions["lscp_kg"].runner.close()
 
 
 @pytest.mark.parametrize("name", sorted(KILLERS))
@@ -93,7 +93,7 @@ def test_worker_killing_queries_are_refused_before_they_run(roomy_app, name):
     body = response.get_data(as_text=True)
     assert response.status_code == 400 and words in body and "this service accepts at most" in body, body
     assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
-    assert roomy_app.extensions["lscp_kg"].pool.replaced == 0  # no worker died
+    assert roomy_app.extensions["lscp_kg"].runner.replaced == 0  # no worker died
 
 
 def test_the_size_messages_name_the_measure_and_the_limit():
@@ -118,13 +118,13 @@ def _at_the_limits() -> str:
 def test_a_query_just_within_every_limit_runs_in_a_worker(kg):
     """The limits stay well below what kills a worker: a query at all of them at once is answered."""
     from lscp_kg.service.limits import Limits
-    from lscp_kg.service.pool import QueryPool
+    from lscp_kg.service.guarded_runner import GuardedRunner
     from lscp_kg.service.query_guard import check_query
-    from lscp_kg.service.results import QueryJob
+    from lscp_kg.service.query_runner import QueryJob
 
     text = _at_the_limits()
     check_query(text, 10**6)
-    pool = QueryPool(kg, Limits(time_limit=30, workers=1))
+    pool = GuardedRunner(kg, Limits(time_limit=30, workers=1))
     try:
         outcome = pool.run(QueryJob(text, {"results": "json", "graph": None}))
         assert outcome.rows == 1 and pool.replaced == 0
@@ -151,10 +151,10 @@ def test_a_query_that_fails_in_its_worker_is_503_not_500(kg):
 
     from lscp_kg.service.errors import HttpError, register_error_handlers
     from lscp_kg.service.limits import Limits
-    from lscp_kg.service.pool import QueryPool
-    from lscp_kg.service.results import QueryJob
+    from lscp_kg.service.guarded_runner import GuardedRunner
+    from lscp_kg.service.query_runner import QueryJob
 
-    pool = QueryPool(kg, Limits(time_limit=10, workers=1))
+    pool = GuardedRunner(kg, Limits(time_limit=10, workers=1))
     app = Flask(__name__)
     register_error_handlers(app)
 

@@ -39,7 +39,7 @@ def test_utf8_queries_still_answer(client):
 
 
 def test_over_real_http_too(live_server):
-    """Through waitress, whose query string and body reach Flask as the client sent them."""
+    """Through gunicorn, whose query string and body reach Flask as the client sent them."""
     import requests
 
     url = live_server.url + "/sparql"

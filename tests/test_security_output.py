@@ -38,7 +38,7 @@ def hostile_app(tmp_path_factory):
     application = create_app({"TESTING": True, "VALIDATE": False, "DATA": [str(folder / "hostile.trig")], "QUERIES_DIR": str(queries),
                               "QUERY_WORKERS": 1})
     yield application
-    application.extensions["lscp_kg"].pool.close()
+    application.extensions["lscp_kg"].runner.close()
 
 
 CONTROL_SELECT = "SELECT ?l WHERE { <urn:test:control> rdfs:label ?l }"

@@ -227,7 +227,7 @@ def fixtures_app(tmp_path_factory):
     application = create_app({"TESTING": True, "KNOWLEDGE_GRAPH": load_knowledge_graph(SCRUTINY_FIXTURES),
                               **SERVICE_TEST_LIMITS, "QUERY_TIME_LIMIT": 120.0, "QUERY_WORKERS": 1})
     yield application
-    application.extensions["lscp_kg"].pool.close()
+    application.extensions["lscp_kg"].runner.close()
 
 
 def _labels(data: dict) -> list[str]:
@@ -276,7 +276,7 @@ def test_filter_by_name_forgives_case_and_accents(fixtures_app):
 
 
 def test_a_report_that_does_not_finish_leaves_the_rest_of_the_page(fixtures_app, monkeypatch):
-    from lscp_kg.service import scrutiny
+    from lscp_kg.service import scrutiny_pages as scrutiny
     from lscp_kg.service.errors import HttpError
 
     def stopped(asof, **options):
@@ -309,7 +309,7 @@ def scale_client(tmp_path_factory):
     application = create_app({"TESTING": True, "VALIDATE": False, "KNOWLEDGE_GRAPH": load_knowledge_graph([made.folder]),
                               **SERVICE_TEST_LIMITS, "QUERY_TIME_LIMIT": 5.0, "QUERY_WORKERS": 1})
     yield application.test_client()
-    application.extensions["lscp_kg"].pool.close()
+    application.extensions["lscp_kg"].runner.close()
 
 
 def test_150_partnerships_are_paged_25_at_a_time(scale_client):
@@ -372,7 +372,7 @@ def test_page_says_the_new_shapes_in_plain_words(tmp_path_factory):
     try:
         html = application.test_client().get("/compare?q=rotaford").get_data(as_text=True)
     finally:
-        application.extensions["lscp_kg"].pool.close()
+        application.extensions["lscp_kg"].runner.close()
     text = html_lib.unescape(_visible(html))
     joint = _label(kg, "https://lscp-kg.example.org/ontology#JointSafeguardingPartnership")
     assert f"{joint}, within Rota-wide arrangements (fictional)" in text

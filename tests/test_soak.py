@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import psutil
 import pytest
-from server_support import session_from, start_server, stop_server
+from server_support import server_workers, session_from, start_server, stop_server
 
 SECONDS = 15
 TIME_LIMIT = 5.0
@@ -34,7 +34,7 @@ THINK = 0.3  # seconds between a normal client's requests
 def server(tmp_path_factory):
     log = tmp_path_factory.mktemp("soak") / "server.log"
     try:
-        url, process = start_server(["--workers", "2", "--time-limit", str(TIME_LIMIT), "--threads", "48",
+        url, process = start_server(["--workers", "12", "--time-limit", str(TIME_LIMIT),
                                      "--memory-limit", str(MEMORY_LIMIT_MIB)], log)
     except RuntimeError as error:
         pytest.fail(str(error))
@@ -120,8 +120,7 @@ def kill_a_busy_worker(process, stop: threading.Event) -> list[int]:
             return None
 
     while not stop.is_set():
-        workers = [w for w in psutil.Process(process.pid).children(recursive=True)
-                   if "worker_main" in " ".join(w.cmdline())]
+        workers = server_workers(process)
         before = {w: used(w) for w in workers}
         time.sleep(0.3)
         grown = {w: used(w) - before[w] for w in workers if before[w] is not None and used(w) is not None}

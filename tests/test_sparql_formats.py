@@ -15,9 +15,9 @@ from lscp_kg.service.formats import (API_FORMATS, GRAPH_FORMATS, PAGE_FORMATS, R
                                      error_media_type, negotiate)
 from lscp_kg.service.query_guard import check_query, inspect_query
 from lscp_kg.service.errors import HttpError
-from lscp_kg.service.results import QueryJob, run_job
+from lscp_kg.service.query_runner import QueryJob, run_job
 
-SERVICE_MODULES = ["formats", "query_guard", "limits", "results", "request_log", "description", "links", "pool",
+SERVICE_MODULES = ["formats", "query_guard", "limits", "query_runner", "request_log", "description", "links", "guarded_runner", "fairness", "query_watch", "server",
                    "sparql", "queries", "entities", "pages", "app", "errors", "state", "ontology_doc"]
 
 

@@ -4,20 +4,18 @@ guarantee that no query makes the service contact another host or read a local f
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 import time
 
 import pytest
 import requests
 from network_support import ConnectionCounter
-from server_support import session_from
+from server_support import busy_worker, server_workers, session_from, start_server
 
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.limits import Limits
-from lscp_kg.service.pool import QueryPool
-from lscp_kg.service.results import QueryJob
+from lscp_kg.service.guarded_runner import GuardedRunner
+from lscp_kg.service.query_runner import QueryJob
 
 #: The runaway client has an address of its own: the service penalises a client whose query hits the
 #: time limit (429), and that penalty must not fall on the other tests' client, 127.0.0.1.
@@ -84,11 +82,11 @@ def test_named_query_api_has_the_same_time_limit(app, kg, tmp_path):
         assert response.status_code == 503 and "time limit" in response.json["error"]
         assert time.monotonic() - started < 3
     finally:
-        slow.extensions["lscp_kg"].pool.close()
+        slow.extensions["lscp_kg"].runner.close()
 
 
 def test_query_over_the_memory_limit_stops_its_worker_only(kg):
-    pool = QueryPool(kg, Limits(time_limit=30, workers=1, memory_limit=400 * 1024**2))
+    pool = GuardedRunner(kg, Limits(time_limit=30, workers=1, memory_limit=400 * 1024**2))
     greedy = ("SELECT (STRLEN(GROUP_CONCAT(?x)) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . "
               "BIND(CONCAT(STR(?c), STR(?f)) AS ?x) }")
     try:
@@ -108,23 +106,18 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def test_workers_die_with_the_server_even_mid_query():
-    server = subprocess.Popen([sys.executable, "-c", f"""
-import time
-from lscp_kg.store import load_knowledge_graph
-from lscp_kg.service.limits import Limits
-from lscp_kg.service.pool import QueryPool
-from lscp_kg.service.results import QueryJob
-pool = QueryPool(load_knowledge_graph(), Limits(workers=1, time_limit=600))
-pool.start()
-while pool.size < 1:
-    time.sleep(0.01)
-print(*[w.process.pid for w in pool._workers], flush=True)
-pool.run(QueryJob({RUNAWAY!r}, {{"results": "json", "graph": None}}))
-"""], stdout=subprocess.PIPE, text=True)
-    worker = int(server.stdout.readline())
-    time.sleep(0.5)  # the worker is deep in the runaway query now
-    assert _alive(worker)
+def test_workers_die_with_the_server_even_mid_query(tmp_path):
+    url, server = start_server(["--workers", "2", "--time-limit", "600"], tmp_path / "server.log")
+
+    def run_away():
+        try:
+            requests.get(url + "/sparql", params={"query": RUNAWAY}, timeout=30)
+        except requests.RequestException:  # the server is killed under it
+            pass
+
+    threading.Thread(target=run_away, daemon=True).start()
+    worker = busy_worker(server_workers(server)).pid
+    assert _alive(worker)  # the worker is deep in the runaway query now
     server.kill()
     server.wait()
     deadline = time.monotonic() + 5
@@ -208,9 +201,8 @@ def test_from_fetches_nothing_and_reads_no_file(endpoint, listener):
 
 def test_worker_cannot_reach_another_host_even_past_the_guard(kg, listener):
     """Defence in depth: a SERVICE query handed straight to a worker (skipping query_guard) reaches nothing."""
-    pool = QueryPool(kg, Limits(time_limit=10, workers=1))
+    pool = GuardedRunner(kg, Limits(time_limit=10, workers=1))
     try:
-        pool.start()
         job = QueryJob(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}",
                        {"results": "json", "graph": None})
         with pytest.raises(HttpError):

@@ -1,4 +1,4 @@
-"""/sparql through real clients against the real server (``lscp-kg serve`` under waitress).
+"""/sparql through real clients against the real server (``lscp-kg serve`` under gunicorn).
 
 SPARQLWrapper and rdflib's SPARQLStore for SELECT, ASK and CONSTRUCT in
 several formats; plain HTTP (requests) for content negotiation, the dataset

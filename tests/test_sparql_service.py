@@ -98,7 +98,7 @@ def test_configured_cors_origins(kg):
     refused = client.get("/api/queries", headers={"Origin": "https://elsewhere.example"})
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://tools.example" and "Origin" in allowed.headers["Vary"]
     assert "Access-Control-Allow-Origin" not in refused.headers
-    app.extensions["lscp_kg"].pool.close()
+    app.extensions["lscp_kg"].runner.close()
 
 
 def test_a_log_line_per_query(client, caplog):

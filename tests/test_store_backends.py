@@ -271,5 +271,5 @@ def test_the_service_runs_on_a_store_path_with_workers_opening_it_read_only(tmp_
         assert got.status_code == 200 and got.get_json() == want.get_json()
         assert app.test_client().get("/health").get_json()["triples"] == len(kg)
     finally:
-        app.extensions["lscp_kg"].pool.close()
-        local.extensions["lscp_kg"].pool.close()
+        app.extensions["lscp_kg"].runner.close()
+        local.extensions["lscp_kg"].runner.close()

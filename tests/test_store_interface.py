@@ -24,7 +24,7 @@ from lscp_kg.backends.dump import DumpBackend
 from lscp_kg.backends.embedded import EmbeddedBackend
 from lscp_kg.service.app import create_app
 from lscp_kg.service.limits import Limits
-from lscp_kg.service.pool import QueryPool
+from lscp_kg.service.guarded_runner import GuardedRunner
 from lscp_kg.store import KnowledgeGraph, graph_from_quads, load_knowledge_graph
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,14 +105,15 @@ def test_a_worker_opens_it_through_the_registry(memtest, kg):
     assert worker_kg.fingerprint() == parent.fingerprint()
 
 
-def test_the_query_pool_gives_any_backend_its_time_limit(memtest):
+def test_the_query_runner_gives_any_backend_its_time_limit(memtest):
     graph = load_knowledge_graph(settings=StoreSettings(store=memtest))
-    pool = QueryPool(graph, Limits(time_limit=4.0))  # not started: no worker process
+    runner = GuardedRunner(graph, Limits(time_limit=4.0))  # nothing run: no process started
     try:
-        assert graph.backend.time_limit == pytest.approx(3.6) and pool.needs_network is False
-        assert pool.source == {"scheme": "memtest", "name": "shipped", "time_limit": pytest.approx(3.6)}
+        assert graph.backend.time_limit == pytest.approx(3.6) and runner.needs_network is False
+        source = graph.backend.worker_source()[0]
+        assert source == {"scheme": "memtest", "name": "shipped", "time_limit": pytest.approx(3.6)}
     finally:
-        pool.close()
+        runner.close()
 
 
 def test_a_remote_store_takes_its_time_limit_through_the_interface():
@@ -141,8 +142,8 @@ def test_a_kind_of_store_in_the_registry_serves_pages_and_sparql_through_its_wor
     served = create_app({"KNOWLEDGE_GRAPH": graph, "QUERY_WORKERS": 1, "QUERY_TIME_LIMIT": 5})
     local = create_app({"KNOWLEDGE_GRAPH": kg, "QUERY_WORKERS": 1, "QUERY_TIME_LIMIT": 5})
     try:
-        # the workers (fresh interpreters) open the file themselves, through the registry
-        assert served.extensions["lscp_kg"].pool.source == {"scheme": "dump", "path": str(dump.resolve())}
+        # how a process that did not load it opens the store again: through the registry, by its scheme
+        assert graph.backend.worker_source()[0] == {"scheme": "dump", "path": str(dump.resolve())}
         page, want = served.test_client().get("/id/lewisham/body/mace"), local.test_client().get("/id/lewisham/body/mace")
         assert page.status_code == 200 and page.data == want.data and b"Multi-Agency" in page.data
         sparql = {"query": "SELECT ?l WHERE { ?p a lscp:SafeguardingPartnership ; rdfs:label ?l } ORDER BY ?l"}
@@ -153,8 +154,8 @@ def test_a_kind_of_store_in_the_registry_serves_pages_and_sparql_through_its_wor
             "Lewisham Safeguarding Children Partnership"]
         assert served.test_client().get("/health").get_json()["triples"] == len(kg)
     finally:
-        served.extensions["lscp_kg"].pool.close()
-        local.extensions["lscp_kg"].pool.close()
+        served.extensions["lscp_kg"].runner.close()
+        local.extensions["lscp_kg"].runner.close()
 
 
 def test_a_dump_that_cannot_be_read_is_refused_with_its_name(tmp_path):

@@ -44,6 +44,8 @@ class QueryJob:
 
     #: a query stopped at a limit is a strike against the client that sent it (see :mod:`fairness`)
     counts_against_client = True
+    #: the page that runs it goes on if it is stopped (it then runs in a child process: see :mod:`guarded_runner`)
+    page_goes_on = False
 
     def run(self, kg: KnowledgeGraph) -> "QueryOutcome":
         return run_job(kg, self)
@@ -58,6 +60,8 @@ class ScrutinyJob:
     options: tuple = ()  # (name, value) pairs
     #: the same report for everyone: one stopped at the time limit is no client's fault
     counts_against_client = False
+    #: the pages that show it say when it could not be computed in time
+    page_goes_on = True
 
     def run(self, kg: KnowledgeGraph):
         from lscp_kg.scrutiny import run_scrutiny

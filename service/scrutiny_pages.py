@@ -22,8 +22,8 @@ from lscp_kg.scrutiny import SEVERITIES, ScrutinyReport, parse_asof
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.formats import API_JSON, HTML, choose_format
 from lscp_kg.service.cache import computed_once
-from lscp_kg.service.links import entity_url
-from lscp_kg.service.results import ScrutinyJob
+from lscp_kg.service.page_urls import entity_url
+from lscp_kg.service.query_runner import ScrutinyJob
 from lscp_kg.service.state import service_state
 
 bp = Blueprint("scrutiny", __name__)
@@ -44,7 +44,7 @@ def report_for(asof: str, **options) -> ScrutinyReport:
         older = [k for k in state.cache if isinstance(k, tuple) and k[:1] == ("scrutiny",)]
         for stale in older[: max(0, len(older) - CACHED_REPORTS + 1)]:
             state.cache.pop(stale, None)
-    return computed_once(state.cache, key, lambda: state.pool.run(job))
+    return computed_once(state.cache, key, lambda: state.runner.run(job))
 
 
 def network_href(iris: list[str]) -> str | None:
