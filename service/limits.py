@@ -73,20 +73,16 @@ class Limits:
 
     @classmethod
     def from_config(cls, config: Mapping) -> "Limits":
-        time_limit = float(config.get("QUERY_TIME_LIMIT", cls.time_limit))
-        workers = int(config.get("QUERY_WORKERS", cls.workers))
-        limits = cls(
-            time_limit=time_limit,
-            row_cap=int(config.get("QUERY_ROW_CAP", cls.row_cap)),
-            max_query_length=int(config.get("MAX_QUERY_LENGTH", cls.max_query_length)),
-            max_request_bytes=int(config.get("MAX_CONTENT_LENGTH") or cls.max_request_bytes),
-            workers=workers,
-            queue_wait=float(config.get("QUERY_QUEUE_WAIT", 2 * time_limit + 5.0)),
-            memory_limit=int(config.get("QUERY_MEMORY_LIMIT", cls.memory_limit)),
-            per_client=int(config.get("QUERY_PER_CLIENT", cls.per_client)),
-            query_slots=int(config.get("QUERY_SLOTS", query_slots_for(workers))),
-            strike_window=float(config.get("QUERY_STRIKE_WINDOW", cls.strike_window)),
-        )
+        """The limits an app's config sets (each under its key in :data:`CONFIG_KEYS`), the others by default.
+
+        >>> Limits.from_config({"QUERY_TIME_LIMIT": "2", "QUERY_WORKERS": 5}).queue_wait
+        9.0
+        """
+        given = {name: kind(config[key]) for name, (key, kind) in CONFIG_KEYS.items()
+                 if config.get(key) is not None}
+        given.setdefault("queue_wait", 2 * given.get("time_limit", cls.time_limit) + 5.0)
+        given.setdefault("query_slots", query_slots_for(given.get("workers", cls.workers)))
+        limits = cls(**given)
         if (limits.time_limit <= 0 or limits.row_cap < 1 or limits.workers < 1 or limits.max_query_length < 1
                 or limits.per_client < 1 or limits.query_slots < 1):
             raise ValueError(f"limits must be positive: {limits}")
@@ -97,6 +93,14 @@ class Limits:
         return {"time_limit_seconds": self.time_limit, "row_cap": self.row_cap,
                 "max_query_length": self.max_query_length, "max_request_bytes": self.max_request_bytes,
                 "workers": self.workers, "queries_per_client": self.per_client}
+
+
+#: each limit's key in an app's config, and its type
+CONFIG_KEYS = {"time_limit": ("QUERY_TIME_LIMIT", float), "row_cap": ("QUERY_ROW_CAP", int),
+               "max_query_length": ("MAX_QUERY_LENGTH", int), "max_request_bytes": ("MAX_CONTENT_LENGTH", int),
+               "workers": ("QUERY_WORKERS", int), "queue_wait": ("QUERY_QUEUE_WAIT", float),
+               "memory_limit": ("QUERY_MEMORY_LIMIT", int), "per_client": ("QUERY_PER_CLIENT", int),
+               "query_slots": ("QUERY_SLOTS", int), "strike_window": ("QUERY_STRIKE_WINDOW", float)}
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,11 @@ import re
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
+import pytest
 
 SERVING = re.compile(r"Serving on (http://127\.0\.0\.1:\d+)")
 
@@ -32,6 +34,20 @@ def start_server(options: list[str], log_path: Path, timeout: float = 60,
         time.sleep(0.05)
     process.kill()
     raise RuntimeError(f"lscp-kg serve did not start:\n{log_path.read_text(errors='replace')}")
+
+
+@contextmanager
+def running_server(options: list[str], log_path: Path):
+    """A server for a test module's fixture: ``with running_server(options, log) as (url, process): yield ...``;
+    the test fails, with the server's log, if it does not start, and the server is stopped after."""
+    try:
+        url, process = start_server(options, log_path)
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    try:
+        yield url, process
+    finally:
+        stop_server(process)
 
 
 def stop_server(process: subprocess.Popen, timeout: float = 10) -> None:

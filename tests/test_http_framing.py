@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from server_support import start_server, stop_server
+from server_support import running_server
 
 HEADER_TIMEOUT = 2.0
 PER_CLIENT = 20
@@ -22,14 +22,9 @@ PER_CLIENT = 20
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    log = tmp_path_factory.mktemp("framing") / "server.log"
-    try:
-        url, process = start_server(["--workers", "1", "--header-timeout", str(HEADER_TIMEOUT),
-                                     "--connections-per-client", str(PER_CLIENT)], log)
-    except RuntimeError as error:
-        pytest.fail(str(error))
-    yield url
-    stop_server(process)
+    options = ["--workers", "1", "--header-timeout", str(HEADER_TIMEOUT), "--connections-per-client", str(PER_CLIENT)]
+    with running_server(options, tmp_path_factory.mktemp("framing") / "server.log") as (url, _):
+        yield url
 
 
 def connect(url: str, source: str = "127.0.0.1", timeout: float = 10) -> socket.socket:

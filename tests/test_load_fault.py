@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from server_support import busy_worker, server_workers, session_from, start_server, stop_server
+from server_support import busy_worker, running_server, server_workers, session_from, start_server, stop_server
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 FINGERPRINT = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
@@ -27,14 +27,10 @@ WORKERS = 6
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """``lscp-kg serve`` with 2 workers and a 2 s time limit, only for these tests (they kill its workers)."""
-    log = tmp_path_factory.mktemp("load-fault") / "server.log"
-    try:
-        url, process = start_server(["--workers", str(WORKERS), "--time-limit", str(TIME_LIMIT)], log)
-    except RuntimeError as error:
-        pytest.fail(str(error))
-    wait_for_workers(url, WORKERS)
-    yield url, process
-    stop_server(process)
+    options = ["--workers", str(WORKERS), "--time-limit", str(TIME_LIMIT)]
+    with running_server(options, tmp_path_factory.mktemp("load-fault") / "server.log") as (url, process):
+        wait_for_workers(url, WORKERS)
+        yield url, process
 
 
 def health(url: str) -> dict:

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import psutil
 import pytest
-from server_support import server_workers, session_from, start_server, stop_server
+from server_support import running_server, server_workers, session_from
 
 SECONDS = 15
 TIME_LIMIT = 5.0
@@ -32,19 +32,14 @@ THINK = 0.3  # seconds between a normal client's requests
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    log = tmp_path_factory.mktemp("soak") / "server.log"
-    try:
-        url, process = start_server(["--workers", "12", "--time-limit", str(TIME_LIMIT),
-                                     "--memory-limit", str(MEMORY_LIMIT_MIB)], log)
-    except RuntimeError as error:
-        pytest.fail(str(error))
-    session, deadline = session_from("127.0.5.2"), time.monotonic() + 180
-    while time.monotonic() < deadline and session.get(url + "/health", timeout=10).json()["warm_up"] != "done":
-        time.sleep(0.2)  # the named queries' default answers and today's scrutiny report, computed at start-up
-    while time.monotonic() < deadline and session.get(url + "/scrutiny.json", timeout=60).status_code != 200:
-        time.sleep(0.5)  # on a very busy machine the start-up report may have run past the time limit
-    yield url, process
-    stop_server(process)
+    options = ["--workers", "12", "--time-limit", str(TIME_LIMIT), "--memory-limit", str(MEMORY_LIMIT_MIB)]
+    with running_server(options, tmp_path_factory.mktemp("soak") / "server.log") as (url, process):
+        session, deadline = session_from("127.0.5.2"), time.monotonic() + 180
+        while time.monotonic() < deadline and session.get(url + "/health", timeout=10).json()["warm_up"] != "done":
+            time.sleep(0.2)  # the named queries' default answers and today's scrutiny report, computed at start-up
+        while time.monotonic() < deadline and session.get(url + "/scrutiny.json", timeout=60).status_code != 200:
+            time.sleep(0.5)  # on a very busy machine the start-up report may have run past the time limit
+        yield url, process
 
 
 def normal_requests(k: int):
