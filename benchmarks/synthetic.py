@@ -299,33 +299,48 @@ def generate(partnerships: int, years: int, out: Path | str, *, first_year: int 
     return Generated(folder, partnerships, years, tuple(files))
 
 
+#: The named queries that take a partnership (every one but those that span partnerships by design).
+TAKE_PARTNERSHIP = ("accountability-chain", "body-remit", "ceased-organisations", "chair-of-partnership",
+                    "chairing-of-body", "changes-over-time", "cross-border-groups", "delegated-officers", "facts-as-of",
+                    "lead-representatives", "legislation", "meeting-frequencies", "members-of-body", "person",
+                    "priorities", "programme", "report-path", "reporting-lines", "reports", "responsibilities",
+                    "seats-and-meetings-of-post", "seats-by-sector", "source-issues", "source-of-fact",
+                    "statutory-partners", "what-reports-to")
+
+
 def sample_parameters(n: int) -> dict[str, dict[str, str]]:
-    """Parameters that point the named queries at synthetic partnership ``n`` (the others use defaults)."""
+    """Parameters that point the named queries at synthetic partnership ``n``: the partnership to every question
+    that takes one, as a person asking about their partnership would, and its body, post or series where the
+    question needs one (the others use their defaults).
+
+    >>> sample_parameters(3)["facts-as-of"]
+    {'partnership': 'id/synthetic-3/partnership'}
+
+    Every question that declares a partnership parameter gets one:
+
+    >>> from lscp_kg.named_queries import load_named_queries
+    >>> takes = {name for name, query in load_named_queries().items() if "partnership" in {p.name for p in query.parameters}}
+    >>> takes == set(sample_parameters(1))
+    True
+    """
     base = f"id/synthetic-{n}/"
-    return {
+    specific = {
         "accountability-chain": {"start": base + "body/subgroup-4"},
         "body-remit": {"body": base + "body/subgroup-4"},
-        "chair-of-partnership": {"partnership": base + "partnership"},
         "chairing-of-body": {"body": base + "body/partnership-group"},
         "changes-over-time": {"entity": base + "body/subgroup-4"},
-        "cross-border-groups": {"partnership": base + "partnership"},
-        "delegated-officers": {"partnership": base + "partnership"},
-        "lead-representatives": {"partnership": base + "partnership"},
-        "legislation": {"partnership": base + "partnership"},
-        "meeting-frequencies": {"partnership": base + "partnership"},
         "members-of-body": {"body": base + "body/partnership-group"},
-        "person": {"person": base + "person/p001", "partnership": base + "partnership"},  # a person may sit in several
-        "priorities": {"partnership": base + "partnership"},
+        "person": {"person": base + "person/p001"},  # a person may sit in several partnerships
         "report-path": {"series": base + "doc/annual-reports"},
         "reporting-lines": {"target": base + "body/executive"},
-        "reports": {"partnership": base + "partnership"},
         "responsibilities": {"subject": base + "body/executive"},
         "seats-and-meetings-of-post": {"post": base + "post/independent-scrutineer"},
+        "seats-by-sector": {"body": base + "body/partnership-group"},
         "source-issues": {"entity": base + "body/partnership-group"},
         "source-of-fact": {"entity": base + "body/partnership-group"},
-        "statutory-partners": {"partnership": base + "partnership"},
         "what-reports-to": {"body": base + "body/support-team"},
     }
+    return {name: {**specific.get(name, {}), "partnership": base + "partnership"} for name in TAKE_PARTNERSHIP}
 
 
 def main() -> None:
