@@ -35,6 +35,8 @@ import latency  # noqa: E402
 import load  # noqa: E402
 from harness import REPO, OxigraphServer, Service, fastest_inlining, machine, named_query_path  # noqa: E402
 from report import write_report  # noqa: E402
+from scaling import bench_candidates, bench_scaling, rotating_queries, sparql_paths  # noqa: E402
+from scaling_report import section_markdown  # noqa: E402
 from synthetic import generate, sample_parameters  # noqa: E402
 
 CHEAP, EXPENSIVE = "statutory-partners", "accountability-chain"
@@ -109,29 +111,11 @@ def bench_throughput(kg, named_queries, quick: bool, bar) -> list[dict]:
     return rows
 
 
-def rotating_queries(kg, count: int) -> list[str]:
-    """Distinct SPARQL queries (so that no cache helps): a label-and-sort and an accountability path query,
-    each with a different LIMIT or start."""
-    starts = [row["x"].value for row in kg.query("PREFIX org: <http://www.w3.org/ns/org#> SELECT DISTINCT ?x WHERE { ?x org:reportsTo ?y } ORDER BY ?x")]
-    queries = []
-    for i in range(count):
-        if i % 2:
-            queries.append(f"SELECT ?x ?label WHERE {{ ?x rdfs:label ?label }} ORDER BY ?label LIMIT {1 + i}")
-        else:
-            start = starts[(i // 2) % len(starts)] if starts else kg.iri("id/partnership/lewisham")
-            queries.append(f"SELECT ?to WHERE {{ <{start}> org:reportsTo+ ?to }} LIMIT {100 + i}")
-    return queries
-
-
 def bench_fresh(kg, named_queries, quick: bool, bar) -> dict:
     """Answers computed afresh at 64 clients, beside the Oxigraph server: every named query (with its default
     parameters; no-cache to the service), and a rotating set of distinct /sparql queries."""
-    from urllib.parse import urlencode
-
     seconds, clients = (1 if quick else 3), 64
-    from lscp_kg.namespaces import PREFIXES
-
-    rows, prefixes = [], "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("org", "rdfs"))
+    rows = []
     service, server = Service(), OxigraphServer(ox.serialize(kg.quads(), format=ox.RdfFormat.N_QUADS))
     try:
         service.wait_ready()
@@ -150,9 +134,9 @@ def bench_fresh(kg, named_queries, quick: bool, bar) -> dict:
             peer = load.run_load(server.port, server.path(sparql), clients=clients, seconds=seconds, warmup=0.5,
                                  headers={"Accept": "application/sparql-results+json"})
             rows.append({"query": name, "service": ours, "oxigraph": peer})
-        queries = [prefixes + q for q in rotating_queries(kg, 50 if quick else 2000)]  # the same text to both
+        queries = rotating_queries(kg, 50 if quick else 2000)  # the same text to both
         bar.set_postfix_str("fresh rotating /sparql")
-        ours = load.run_load(service.port, ["/sparql?" + urlencode({"query": q}) for q in queries], clients=clients,
+        ours = load.run_load(service.port, sparql_paths(queries), clients=clients,
                              seconds=2 * seconds, warmup=0.5,
                              headers={"Accept": "application/sparql-results+json", "Cache-Control": "no-cache"})
         peer = load.run_load(server.port, [server.path(q) for q in queries], clients=clients,
@@ -229,7 +213,35 @@ def bench_scale(named_queries, quick: bool, bar, workdir: Path) -> dict:
     return results
 
 
-def main() -> None:
+def bench_search(quick: bool, bar) -> dict:
+    from search_bench import run  # the full-text search at the largest scale (raw results)
+
+    bar.set_postfix_str("search")
+    result = run(SCALES[-1], 3 if quick else 30)
+    bar.update(1)
+    return result
+
+
+def sections(kg, named_queries, quick: bool, bar, workdir: Path) -> dict:
+    """Every section of the run, by the name its raw results are kept under, in the order they run."""
+    return {
+        "latency": lambda: bench_latency(kg, named_queries, quick, bar),
+        "throughput": lambda: bench_throughput(kg, named_queries, quick, bar),
+        "fresh": lambda: bench_fresh(kg, named_queries, quick, bar),
+        "scaling": lambda: bench_scaling(kg, named_queries, quick, bar),
+        "candidates": lambda: bench_candidates(kg, named_queries, quick, bar),
+        "soak": lambda: bench_soak(quick, bar),
+        "startup": lambda: bench_startup(quick, bar),
+        "scale": lambda: bench_scale(named_queries, quick, bar, workdir),
+        "startup_largest": lambda: bench_startup(True, bar, data=[workdir / f"synthetic-{SCALES[-1]}"]),
+        "search": lambda: bench_search(quick, bar),
+    }
+
+
+SECTIONS = tuple(sections(None, None, False, None, Path()))  # the names only: nothing is run
+
+
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few repetitions: a smoke run, not for the table")
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks.md")
@@ -238,14 +250,37 @@ def main() -> None:
                         help="leave this named query out of the scale section (the report says so)")
     parser.add_argument("--resume", action="store_true",
                         help="run only the sections missing from the raw results of the last run (--json)")
+    parser.add_argument("--only", action="append", choices=SECTIONS, metavar="SECTION",
+                        help="run only this section (repeatable; one of " + ", ".join(SECTIONS) + "), into the raw "
+                        "results of the last run (--json) where there are some; prints its tables unless every "
+                        "section is then there")
     parser.add_argument("--render", action="store_true",
                         help="only write the Markdown again from the raw results of the last run (--json)")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def render(args) -> None:
+    results = json.loads(args.json.read_text(encoding="utf-8"))
+    results["scale"] = {(int(k) if k.isdigit() else k): v for k, v in results["scale"].items()}
+    write_report(results, args.out)
+    print(f"wrote {args.out} from {args.json}")
+
+
+def earlier_results(args, results: dict) -> dict:
+    """The raw results of the last run to continue (--resume) or to run some sections into (--only)."""
+    if not (args.resume or (args.only and args.json.exists())):
+        return results
+    done = json.loads(args.json.read_text(encoding="utf-8"))
+    for name in args.only or ():
+        done.pop(name, None)
+    return {**done, "skipped_at_scale": results["skipped_at_scale"],
+            "command": done["command"] + " && " + results["command"]}
+
+
+def main() -> None:
+    args = arguments()
     if args.render:
-        results = json.loads(args.json.read_text(encoding="utf-8"))
-        results["scale"] = {(int(k) if k.isdigit() else k): v for k, v in results["scale"].items()}
-        write_report(results, args.out)
-        print(f"wrote {args.out} from {args.json}")
+        render(args)
         return
 
     from lscp_kg.named_queries import load_named_queries
@@ -254,43 +289,30 @@ def main() -> None:
     kg = load_knowledge_graph()
     named_queries = load_named_queries(kg=kg)  # defaults resolved against the data, as the service does
     unique_cases = len(dict.fromkeys(latency.named_cases(named_queries) + latency.competency_cases()))
-    steps = unique_cases + 2 * 3 * 3 + 2 + (1 if args.quick else 5) + len(SCALES) + 1 + 1 + 1
+    steps = unique_cases + 2 * 3 * 3 + 2 + 2 + (1 if args.quick else 5) + len(SCALES) + 1 + 1 + 1
     results = {"machine": machine(), "started": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                "command": "python " + " ".join(shlex.quote(a) for a in ["benchmarks/run.py", *sys.argv[1:]]),
                "quick": args.quick, "load_tool": load.TOOL, "quads": len(kg), "years": YEARS}
     SKIP_AT_SCALE.extend(args.skip_at_scale)
     results["skipped_at_scale"] = list(SKIP_AT_SCALE)
-    if args.resume:
-        done = json.loads(args.json.read_text(encoding="utf-8"))
-        results = {**done, "skipped_at_scale": list(SKIP_AT_SCALE),
-                   "command": done["command"] + " && " + results["command"]}
+    results = earlier_results(args, results)
     started = time.monotonic()
     args.json.parent.mkdir(parents=True, exist_ok=True)
 
-    def keep(name, compute):  # raw results are saved after every section; --resume keeps those already there
-        if name not in results:
-            results[name] = compute()
-            args.json.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
-        else:
-            bar.update(1)
-
     with tqdm(total=steps, unit="step", desc="benchmarks") as bar, tempfile.TemporaryDirectory() as workdir:
-        keep("latency", lambda: bench_latency(kg, named_queries, args.quick, bar))
-        keep("throughput", lambda: bench_throughput(kg, named_queries, args.quick, bar))
-        keep("fresh", lambda: bench_fresh(kg, named_queries, args.quick, bar))
-        keep("soak", lambda: bench_soak(args.quick, bar))
-        bar.set_postfix_str("start-up")
-        keep("startup", lambda: bench_startup(args.quick, bar))
-        keep("scale", lambda: bench_scale(named_queries, args.quick, bar, Path(workdir)))
-        keep("startup_largest", lambda: bench_startup(True, bar, data=[Path(workdir) / f"synthetic-{SCALES[-1]}"]))
-        bar.set_postfix_str("search")
-        from search_bench import run as bench_search  # the full-text search at the largest scale (raw results)
-
-        keep("search", lambda: bench_search(SCALES[-1], 3 if args.quick else 30))
-        bar.update(1)
+        for name, compute in sections(kg, named_queries, args.quick, bar, Path(workdir)).items():
+            if name in results or (args.only and name not in args.only):  # --resume keeps those already there
+                bar.update(1)
+                continue
+            results[name] = compute()
+            args.json.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")  # after every section
     results["minutes"] = (time.monotonic() - started) / 60
     results["load_after"] = machine()["load"]
     args.json.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+    if not all(name in results for name in SECTIONS):
+        print("\n".join(section_markdown(results, load.TOOL)))
+        print(f"wrote {args.json}; not every section is there, so {args.out} is left as it was")
+        return
     write_report(results, args.out)
     print(f"wrote {args.out} and {args.json} in {results['minutes']:.1f} minutes")
 
