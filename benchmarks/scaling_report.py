@@ -46,38 +46,41 @@ def scaling_target(results: dict) -> list[str]:
             + (f"; fell: {', '.join(fell)}" if fell else "") + f" | {'**met**' if not fell else '**missed**'} |"]
 
 
+def _section(title: str, intro: str, columns: list[str], rows: list[str]) -> list[str]:
+    """A report section: its heading, a paragraph and a table of ``rows`` under ``columns``."""
+    return [f"## {title}", "", intro, "", "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns), *rows, ""]
+
+
 def scaling_table(results: dict, tool: str) -> list[str]:
     scaling = results.get("scaling")
     if not scaling:
         return []
-    lines = ["## Fresh answers as clients are added, beside the Oxigraph server", "",
-             f"Each row: a short warm-up, then about 3 s of load by {tool}; the service is asked with `Cache-Control: "
-             "no-cache`, the Oxigraph server with the same SPARQL (parameters inlined); the rotating row asks "
-             "distinct queries in turn, so that no cache helps.", "",
-             "| query | clients | service req/s | p99 ms | errors | Oxigraph req/s | ratio |",
-             "|---|---|---|---|---|---|---|"]
-    for row in scaling["rows"]:
-        ours, peer = row["service"], row["oxigraph"]
-        lines.append(f"| {row['query']} | {row['clients']} | {ours['rps']:,.0f} | {_ms(ours['p99'])} | "
-                     f"{ours['errors']} | {peer['rps']:,.0f} | {_ratio(ours, peer)} |")
-    return lines + [""]
+    rows = [f"| {row['query']} | {row['clients']} | {row['service']['rps']:,.0f} | {_ms(row['service']['p99'])} | "
+            f"{row['service']['errors']} | {row['oxigraph']['rps']:,.0f} | {_ratio(row['service'], row['oxigraph'])} |"
+            for row in scaling["rows"]]
+    return _section("Fresh answers as clients are added, beside the Oxigraph server",
+                    f"Each row: a short warm-up, then about 3 s of load by {tool}; the service is asked with "
+                    "`Cache-Control: no-cache`, the Oxigraph server with the same SPARQL (parameters inlined); the "
+                    "rotating row asks distinct queries in turn, so that no cache helps.",
+                    ["query", "clients", "service req/s", "p99 ms", "errors", "Oxigraph req/s", "ratio"], rows)
+
+
+def _candidate_row(row: dict) -> str:
+    if "skipped" in row:
+        return f"| {row['candidate']} | {row['skipped']} | | | | |"
+    return (f"| {row['candidate']} | {row['query']} | {row['clients']} | {row['rps']:,.0f} | {_ms(row['p99'])} | "
+            f"{row['errors']} |")
 
 
 def candidates_table(results: dict, tool: str) -> list[str]:
     found = results.get("candidates")
     if not found:
         return []
-    lines = ["## Candidates", "",
-             f"The designs measured for issue 18 on this machine ({found['cores']} cores), every answer computed "
-             f"afresh (`Cache-Control: no-cache`), about 3 s of load by {tool} per row after a short warm-up.", "",
-             "| candidate | query | clients | req/s | p99 ms | errors |", "|---|---|---|---|---|---|"]
-    for row in found["rows"]:
-        if "skipped" in row:
-            lines.append(f"| {row['candidate']} | {row['skipped']} | | | | |")
-            continue
-        lines.append(f"| {row['candidate']} | {row['query']} | {row['clients']} | {row['rps']:,.0f} | "
-                     f"{_ms(row['p99'])} | {row['errors']} |")
-    return lines + [""]
+    return _section("Candidates",
+                    f"The designs measured for issue 18 on this machine ({found['cores']} cores), every answer "
+                    f"computed afresh (`Cache-Control: no-cache`), about 3 s of load by {tool} per row after a short "
+                    "warm-up.", ["candidate", "query", "clients", "req/s", "p99 ms", "errors"],
+                    [_candidate_row(row) for row in found["rows"]])
 
 
 def section_markdown(results: dict, tool: str) -> list[str]:
