@@ -6,31 +6,15 @@ is kept by hand in ``benchmarks/analysis.md`` and copied in under the tables.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
-from scaling_report import candidates_table, scaling_table, scaling_target
+from markdown_cells import cell, ms, yes
+from scaling_report import candidates_table, fresh_table, fresh_targets, scaling_table, scaling_target, soak_target
 
 ANALYSIS = Path(__file__).resolve().parent / "analysis.md"
 #: The remote-store benchmark (benchmarks/store_backends.py) writes its own page; it is folded in as it stands.
 STORE_BACKENDS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks-store-backends.md"
 MB = 1024 * 1024
-
-
-def ms(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    return f"{value:.2f}" if value < 10 else f"{value:.1f}" if value < 1000 else f"{value:,.0f}"
-
-
-def cell(timing: dict, key: str = "median") -> str:
-    if timing.get("timed_out"):
-        return f"> {timing['timed_out'] * 1000:,.0f} (stopped)"
-    return ms(timing[key])
-
-
-def yes(flag: bool) -> str:
-    return "**met**" if flag else "**missed**"
 
 
 def _suite(results: dict, engine: str) -> tuple[float, bool]:
@@ -45,25 +29,64 @@ def _suite(results: dict, engine: str) -> tuple[float, bool]:
     return total, stopped
 
 
-def targets(results: dict) -> list[str]:
+def latency_targets(results: dict, gaps: dict) -> list[str]:
+    """HTTP beside in-process, afresh and revalidated, and the competency suite beside rdflib."""
     cases, named = results["latency"]["cases"], results["latency"]["named"]
-    gaps = {label: cases[label]["http_fresh"]["median"] - cases[label]["pyoxigraph"]["median"] for label in named}
     cached_gaps = {label: cases[label]["http_revalidate"]["median"] - cases[label]["pyoxigraph"]["median"] for label in named}
     fresh_ok = [label for label, gap in gaps.items() if gap <= 1.0]
     http_suite, _ = _suite(results, "http_fresh")
     rdflib_suite, stopped = _suite(results, "rdflib")
-    at64 = {(r["query"], r["target"]): r for r in results["throughput"] if r["clients"] == 64}
-    ours = [r for (q, t), r in at64.items() if t.startswith("service (cache")]
-    load_ok = all(r["rps"] >= 2000 and r["errors"] == 0 and r["p99"] < 50 for r in ours)
-    # The same target for answers computed afresh: a polling integrator gets the cached row, a new question this one.
-    fresh = [r for (q, t), r in at64.items() if t.startswith("service, answered afresh")]
-    fresh_load_ok = all(r["rps"] >= 2000 and r["errors"] == 0 and r["p99"] < 50 for r in fresh)
+    close = [label for label, gap in gaps.items() if gap <= 0.5]
+    return [
+        f"| Fresh named-query median over HTTP within 0.5 ms of in-process, every named query | {len(close)} of "
+        f"{len(gaps)} within 0.5 ms; largest gap {max(gaps.values()):.2f} ms ({max(gaps, key=gaps.get)}) | "
+        f"{yes(len(close) == len(gaps))} |",
+        f"| HTTP median within 1 ms of in-process, every named query (answered afresh) | {len(fresh_ok)} of {len(named)} "
+        f"within 1 ms; largest gap {max(gaps.values()):.2f} ms ({max(gaps, key=gaps.get)}) | {yes(len(fresh_ok) == len(named))} |",
+        f"| ... the same, as a polling integrator gets it (revalidated, 304) | largest gap "
+        f"{max(cached_gaps.values()):.2f} ms | {yes(max(cached_gaps.values()) <= 1.0)} |",
+        f"| Competency suite through HTTP faster than rdflib in-process | {ms(http_suite)} ms vs "
+        f"{'more than ' if stopped else ''}{ms(rdflib_suite)} ms (sum of medians, {len(results['latency']['competency'])} "
+        f"questions) | {yes(http_suite < rdflib_suite)} |"]
+
+
+def _at64(results: dict) -> dict:
+    return {(r["query"], r["target"]): r for r in results["throughput"] if r["clients"] == 64}
+
+
+def throughput_targets(results: dict) -> list[str]:
+    """>= 2,000 req/s at 64 clients from the cache, and the same target for answers computed afresh (a polling
+    integrator gets the cached row, a new question the afresh one)."""
+    lines = []
+    for title, kind in ((">= 2,000 named-query req/s, no errors, p99 < 50 ms at 64 clients (2 cores), from the "
+                         "response cache", "service (cache"),
+                        ("... the same, every answer computed afresh (no-cache)", "service, answered afresh")):
+        rows = [r for (_, target), r in _at64(results).items() if target.startswith(kind)]
+        met = all(r["rps"] >= 2000 and r["errors"] == 0 and r["p99"] < 50 for r in rows)
+        lines.append(f"| {title} | " + "; ".join(f"{r['query']}: {r['rps']:,.0f} req/s, p99 {ms(r['p99'])} ms, "
+                                                f"{r['errors']} errors" for r in rows) + f" | {yes(met)} |")
+    return lines
+
+
+def scale_targets(results: dict) -> list[str]:
+    """Every named query p99 < 50 ms at the largest N, and memory under 1 GB there."""
     service = results.get("scale", {}).get("service")
-    if service:
-        slow = {name: t["p99"] for name, t in service["queries"].items() if "p99" in t and not t["p99"] < 50}
-        rss = max(service["rss_ready"], service["rss_after_queries"])
-    startup = results["startup"]["median"]
-    stretch = []
+    if not service:
+        return ["| N = 150: every named query p99 < 50 ms; the service under 1 GB | not measured: the scale section did "
+                "not finish in the time of this run | **not measured** |"]
+    slow = {name: t["p99"] for name, t in service["queries"].items() if "p99" in t and not t["p99"] < 50}
+    rss = max(service["rss_ready"], service["rss_after_queries"])
+    return [f"| N = {service['partnerships']}, Y = {results['years']}: every named query p99 < 50 ms (service, afresh) | "
+            + (f"{len(slow)} over: " + ", ".join(f"{n} {ms(v)} ms" for n, v in sorted(slow.items(), key=lambda x: -x[1]))
+               if slow else "all under") + f" | {yes(not slow)} |",
+            f"| N = {service['partnerships']}: the service uses under 1 GB | {rss / MB:,.0f} MB (server and its query "
+            f"workers and the watch process, proportional set sizes) | {yes(rss < 1024 * MB)} |"]
+
+
+def stretch_target(results: dict) -> list[str]:
+    """Cached throughput beside the Oxigraph server's at 64 clients: met only where the peer was really measured;
+    the afresh figures are shown beside."""
+    at64, stretch = _at64(results), []
     for (query, target), row in at64.items():
         if target.startswith("service (cache"):
             peer = at64[(query, "Oxigraph server")]
@@ -71,41 +94,30 @@ def targets(results: dict) -> list[str]:
             note = " (no answer of the peer completed within the run: not counted as a win)" if peer["rps"] < 1 else ""
             stretch.append(f"{query}: cached {row['rps']:,.0f}"
                            + (f", afresh {afresh['rps']:,.0f}" if afresh else "") + f" vs {peer['rps']:,.0f} req/s{note}")
-    # Met only where the peer was really measured, for answers from the cache; the afresh figures are shown beside.
-    stretch_ok = all(at64[(q, t)]["rps"] >= at64[(q, "Oxigraph server")]["rps"] >= 1
-                     for q, t in at64 if t.startswith("service (cache"))
-    lines = [
+    met = all(at64[(q, t)]["rps"] >= at64[(q, "Oxigraph server")]["rps"] >= 1
+              for q, t in at64 if t.startswith("service (cache"))
+    return [f"| Stretch: service throughput >= Oxigraph server (64 clients), from the cache | {'; '.join(stretch)} | "
+            f"{yes(met)} |"]
+
+
+def targets(results: dict) -> list[str]:
+    cases, named = results["latency"]["cases"], results["latency"]["named"]
+    gaps = {label: cases[label]["http_fresh"]["median"] - cases[label]["pyoxigraph"]["median"] for label in named}
+    startup = results["startup"]["median"]
+    return [
         "| target | measured | |",
         "|---|---|---|",
-        *issue10_targets(results, gaps),
+        *fresh_targets(results),
+        *soak_target(results),
         *scaling_target(results),
-        f"| HTTP median within 1 ms of in-process, every named query (answered afresh) | {len(fresh_ok)} of {len(named)} "
-        f"within 1 ms; largest gap {max(gaps.values()):.2f} ms ({max(gaps, key=gaps.get)}) | {yes(len(fresh_ok) == len(named))} |",
-        f"| ... the same, as a polling integrator gets it (revalidated, 304) | largest gap "
-        f"{max(cached_gaps.values()):.2f} ms | {yes(max(cached_gaps.values()) <= 1.0)} |",
-        f"| Competency suite through HTTP faster than rdflib in-process | {ms(http_suite)} ms vs "
-        f"{'more than ' if stopped else ''}{ms(rdflib_suite)} ms (sum of medians, {len(results['latency']['competency'])} "
-        f"questions) | {yes(http_suite < rdflib_suite)} |",
-        f"| >= 2,000 named-query req/s, no errors, p99 < 50 ms at 64 clients (2 cores), from the response cache | "
-        + "; ".join(f"{r['query']}: {r['rps']:,.0f} req/s, p99 {ms(r['p99'])} ms, {r['errors']} errors" for r in ours)
-        + f" | {yes(load_ok)} |",
-        f"| ... the same, every answer computed afresh (no-cache) | "
-        + "; ".join(f"{r['query']}: {r['rps']:,.0f} req/s, p99 {ms(r['p99'])} ms, {r['errors']} errors" for r in fresh)
-        + f" | {yes(fresh_load_ok)} |",
-        *([f"| N = {service['partnerships']}, Y = {results['years']}: every named query p99 < 50 ms (service, afresh) | "
-           + (f"{len(slow)} over: " + ", ".join(f"{n} {ms(v)} ms" for n, v in sorted(slow.items(), key=lambda x: -x[1]))
-              if slow else "all under") + f" | {yes(not slow)} |",
-           f"| N = {service['partnerships']}: the service uses under 1 GB | {rss / MB:,.0f} MB (server and its query "
-           f"workers and the watch process, proportional set sizes) | {yes(rss < 1024 * MB)} |"] if service else
-          ["| N = 150: every named query p99 < 50 ms; the service under 1 GB | not measured: the scale section did not "
-           "finish in the time of this run | **not measured** |"]),
+        *latency_targets(results, gaps),
+        *throughput_targets(results),
+        *scale_targets(results),
         f"| Start-up to first answer under 2 s (Lewisham) | median {startup:.2f} s, max "
         f"{results['startup']['max']:.2f} s | {yes(startup < 2)} |",
-        f"| Stretch: service throughput >= Oxigraph server (64 clients), from the cache | {'; '.join(stretch)} | "
-        f"{yes(stretch_ok)} |",
+        *stretch_target(results),
         *search_target(results),
     ]
-    return lines
 
 
 def search_target(results: dict) -> list[str]:
@@ -133,58 +145,6 @@ def search_table(results: dict) -> list[str]:
         lines.append(f"| {kind} | {row['n']} | {ms(row['p50_ms'])} | {ms(row['p99_ms'])} | {ms(row['cpu_p50_ms'])} | "
                      f"{ms(row['cpu_p99_ms'])} |")
     return lines + [""]
-
-
-def issue10_targets(results: dict, gaps: dict) -> list[str]:
-    """The serving core's targets: fresh answers beside the Oxigraph server, and fairness under abuse."""
-    close = [label for label, gap in gaps.items() if gap <= 0.5]
-    lines = [f"| Fresh named-query median over HTTP within 0.5 ms of in-process, every named query | {len(close)} of "
-             f"{len(gaps)} within 0.5 ms; largest gap {max(gaps.values()):.2f} ms ({max(gaps, key=gaps.get)}) | "
-             f"{yes(len(close) == len(gaps))} |"]
-    fresh = results.get("fresh")
-    if fresh:
-        measured = [r for r in fresh["named"] if "skipped" not in r]
-        ratios = {r["query"]: r["service"]["rps"] / r["oxigraph"]["rps"] if r["oxigraph"]["rps"] else float("inf")
-                  for r in measured}
-        below = {q: v for q, v in ratios.items() if v < 1.0}
-        errors = sum(r["service"]["errors"] for r in measured)
-        lines.append(f"| Fresh named-query throughput at {fresh['clients']} clients >= the Oxigraph server's, every "
-                     f"named query (ratio per query in the table below) | {len(ratios) - len(below)} of {len(ratios)} "
-                     f"at >= 1.0; lowest {min(ratios.values()):.2f} ({min(ratios, key=ratios.get)}); {errors} errors "
-                     f"| {yes(not below and not errors)} |")
-        rot = fresh["rotating"]
-        ratio = rot["service"]["rps"] / rot["oxigraph"]["rps"] if rot["oxigraph"]["rps"] else float("inf")
-        lines.append(f"| Arbitrary fresh /sparql ({rot['queries']:,} distinct queries in turn) >= half the Oxigraph "
-                     f"server's throughput | {rot['service']['rps']:,.0f} vs {rot['oxigraph']['rps']:,.0f} req/s "
-                     f"(ratio {ratio:.2f}), {rot['service']['errors']} errors | {yes(ratio >= 0.5)} |")
-    soak = results.get("soak")
-    if soak:
-        ok = soak["errors"] == 0 and soak["p99"] < 250 and soak["health_failures"] == 0 and soak["health_max"] < 100
-        lines.append(f"| Soak: {soak['clients']} normal clients for {soak['seconds']:.0f} s with 2 runaway and 2 "
-                     f"worker-killing clients: 0 errors, p99 < 250 ms, /health always < 100 ms, a worker killed by "
-                     f"hand costs at most one request | {soak['requests']:,} requests, {soak['errors']} errors, p50 "
-                     f"{ms(soak['p50'])} ms, p99 {ms(soak['p99'])} ms; /health max {ms(soak['health_max'])} ms "
-                     f"({soak['health_failures']} failed); abusive clients: {soak['abusive_429']} of "
-                     f"{soak['abusive_requests']} refused with 429, {soak['abusive_stopped']} stopped; hand kill cost "
-                     f"{soak['killed_by_hand_cost']} request(s) | {yes(ok and soak['killed_by_hand_cost'] <= 1)} |")
-    return lines
-
-
-def fresh_table(results: dict) -> list[str]:
-    fresh = results.get("fresh")
-    if not fresh:
-        return []
-    lines = ["| query | service afresh req/s | p99 ms | errors | Oxigraph server req/s | p99 ms | ratio |",
-             "|---|---|---|---|---|---|---|"]
-    for r in fresh["named"] + [{"query": f"rotating /sparql ({fresh['rotating']['queries']} queries)", **fresh["rotating"]}]:
-        if "skipped" in r:
-            lines.append(f"| {r['query']} | not measured: {r['skipped'][:100]} | | | | | |")
-            continue
-        ours, peer = r["service"], r["oxigraph"]
-        ratio = f"{ours['rps'] / peer['rps']:.2f}" if peer["rps"] else "-"
-        lines.append(f"| {r['query']} | {ours['rps']:,.0f} | {ms(ours['p99'])} | {ours['errors']} | {peer['rps']:,.0f} | "
-                     f"{ms(peer['p99'])} | {ratio} |")
-    return lines
 
 
 def latency_table(results: dict, labels: list[str]) -> list[str]:
@@ -244,6 +204,21 @@ def scale_tables(results: dict) -> list[str]:
     return lines
 
 
+def kept_pages() -> list[str]:
+    """The hand-kept analysis and the remote-store benchmark's own page, folded in under the tables."""
+    lines = []
+    if ANALYSIS.exists():
+        lines += [ANALYSIS.read_text(encoding="utf-8").rstrip(), ""]
+    if STORE_BACKENDS.exists():
+        folded = STORE_BACKENDS.read_text(encoding="utf-8").rstrip().split("\n")
+        lines += ["## Remote store (Virtuoso): a separate run", "",
+                  f"Copied from [`docs/{STORE_BACKENDS.name}`]({STORE_BACKENDS.name}), written by "
+                  "`benchmarks/store_backends.py` (its own command, date and machine below).", ""]
+        lines += [("###" + line[1:]) if line.startswith("# ") else ("#" + line if line.startswith("##") else line)
+                  for line in folded[1:]] + [""]
+    return lines
+
+
 def write_report(results: dict, out: Path) -> None:
     m = results["machine"]
     http_suite, _ = _suite(results, "http_fresh")
@@ -277,12 +252,7 @@ def write_report(results: dict, out: Path) -> None:
         "(`oxigraph serve-read-only --union-default-graph`) gets the same SPARQL with the parameters inlined as a VALUES "
         "clause (after the query or first in WHERE, whichever it answers faster: it has no substitution).", "",
         *throughput_table(results), "",
-        *((["## Answers computed afresh, beside the Oxigraph server", "",
-             f"Each row: 0.5 s warm-up, then 3 s of load by {results['load_tool']} with "
-             f"{results['fresh']['clients']} keep-alive connections; the service is asked with `Cache-Control: "
-             "no-cache` (every answer computed afresh), the Oxigraph server with the same SPARQL (parameters inlined). "
-             "The rotating row asks distinct queries in turn (label-and-sort and `org:reportsTo+` path queries).", "",
-             *fresh_table(results), ""]) if results.get("fresh") else []),
+        *fresh_table(results, results["load_tool"]),
         *scaling_table(results, results["load_tool"]),
         *candidates_table(results, results["load_tool"]),
         f"## Scale: synthetic partnerships over {results['years']} years", "",
@@ -301,14 +271,6 @@ def write_report(results: dict, out: Path) -> None:
            f"{results['startup_largest']['median']:.2f} s (with `--no-validate`: the synthetic data is generated, and "
            "validating it takes many minutes)." if "startup_largest" in results else "."), "",
     ]
-    if ANALYSIS.exists():
-        lines += [ANALYSIS.read_text(encoding="utf-8").rstrip(), ""]
-    if STORE_BACKENDS.exists():
-        folded = STORE_BACKENDS.read_text(encoding="utf-8").rstrip().split("\n")
-        lines += ["## Remote store (Virtuoso): a separate run", "",
-                  f"Copied from [`docs/{STORE_BACKENDS.name}`]({STORE_BACKENDS.name}), written by "
-                  "`benchmarks/store_backends.py` (its own command, date and machine below).", ""]
-        lines += [("###" + line[1:]) if line.startswith("# ") else ("#" + line if line.startswith("##") else line)
-                  for line in folded[1:]] + [""]
+    lines += kept_pages()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines), encoding="utf-8")

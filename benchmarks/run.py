@@ -35,7 +35,7 @@ import latency  # noqa: E402
 import load  # noqa: E402
 from harness import REPO, OxigraphServer, Service, fastest_inlining, machine, named_query_path  # noqa: E402
 from report import write_report  # noqa: E402
-from scaling import bench_candidates, bench_scaling, rotating_queries, sparql_paths  # noqa: E402
+from scaling import FRESH, OXIGRAPH_HEADERS, bench_candidates, bench_scaling, rotating_queries, sparql_paths  # noqa: E402
 from scaling_report import section_markdown  # noqa: E402
 from synthetic import generate, sample_parameters  # noqa: E402
 
@@ -130,17 +130,16 @@ def bench_fresh(kg, named_queries, quick: bool, bar) -> dict:
                 rows.append({"query": name, "skipped": f"{type(error).__name__}: {error}"})
                 continue
             ours = load.run_load(service.port, named_query_path(name, {}), clients=clients, seconds=seconds,
-                                 warmup=0.5, headers={"Accept": "application/sparql-results+json", "Cache-Control": "no-cache"})
+                                 warmup=0.5, headers=FRESH)
             peer = load.run_load(server.port, server.path(sparql), clients=clients, seconds=seconds, warmup=0.5,
-                                 headers={"Accept": "application/sparql-results+json"})
+                                 headers=OXIGRAPH_HEADERS)
             rows.append({"query": name, "service": ours, "oxigraph": peer})
         queries = rotating_queries(kg, 50 if quick else 2000)  # the same text to both
         bar.set_postfix_str("fresh rotating /sparql")
-        ours = load.run_load(service.port, sparql_paths(queries), clients=clients,
-                             seconds=2 * seconds, warmup=0.5,
-                             headers={"Accept": "application/sparql-results+json", "Cache-Control": "no-cache"})
+        ours = load.run_load(service.port, sparql_paths(queries), clients=clients, seconds=2 * seconds, warmup=0.5,
+                             headers=FRESH)
         peer = load.run_load(server.port, [server.path(q) for q in queries], clients=clients,
-                             seconds=2 * seconds, warmup=0.5, headers={"Accept": "application/sparql-results+json"})
+                             seconds=2 * seconds, warmup=0.5, headers=OXIGRAPH_HEADERS)
     finally:
         service.stop()
         server.stop()
