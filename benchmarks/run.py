@@ -1,16 +1,21 @@
 """Run every benchmark in one go on this machine and write ``docs/benchmarks.md``.
 
     pip install -e '.[bench]' && apt-get install wrk   # wrk is optional (see load.py)
-    python benchmarks/run.py                           # about 15 minutes on 2 cores
+    python benchmarks/run.py                           # about 20 minutes on 2 cores
+    python benchmarks/run.py --quick --only scaling --json /tmp/b.json   # one section, a smoke run
 
 Sections: latency of every named query and of the competency suite by engine
 (pyoxigraph in-process, rdflib in-process, the service over HTTP, the Oxigraph
 server over HTTP); throughput under 1, 8 and 64 concurrent clients for a cheap
 and an expensive named query, against the service and the Oxigraph server;
-start-up to the first answer; and scale with N = 1, 10, 150 synthetic
-partnerships over 10 years (quads, load time, peak memory, every named query,
-and the service's memory and latency at the largest N). ``--quick`` cuts every
-repetition count and duration (for trying the script, not for the table).
+answers computed afresh at 64 clients, and at 2, 16 and 64 clients, beside the
+Oxigraph server; the candidate server designs (``scaling.py``: the previous one
+from its own checkout, ``LSCP_KG_PREVIOUS``); the soak; start-up to the first
+answer; and scale with N = 1, 10, 150 synthetic partnerships over 10 years
+(quads, load time, peak memory, every named query, and the service's memory and
+latency at the largest N). ``--quick`` cuts every repetition count and duration
+(for trying the script, not for the table); ``--only SECTION`` runs one section
+into the raw results of the last run.
 """
 
 from __future__ import annotations
