@@ -25,7 +25,12 @@ def clock(monkeypatch):
     class Clock:
         now = 1000.0
 
+        @classmethod
+        def sleep(cls, seconds: float) -> None:  # a query waiting for a slot lets the fake time pass
+            cls.now += seconds
+
     monkeypatch.setattr(time, "monotonic", lambda: Clock.now)
+    monkeypatch.setattr(time, "sleep", Clock.sleep)
     return Clock
 
 
@@ -50,10 +55,13 @@ def test_a_client_holds_at_most_per_client_places(clock):
 
 
 def test_all_clients_together_hold_at_most_the_query_slots(clock):
-    fair = Fairness(Limits(per_client=5, query_slots=2))
+    fair = Fairness(Limits(per_client=5, query_slots=2, queue_wait=3.0))
     with fair.admit("a"), fair.admit("b"):
-        refused = refusal(fair, "c")
+        started = clock.now
+        refused = refusal(fair, "c")  # waits for a slot as long as queue_wait, then is refused
         assert (refused.status, refused.headers["Retry-After"]) == (503, "1")
+        assert clock.now - started == pytest.approx(3.0, abs=0.05)
+        assert fair.describe()["queries_waiting_or_running"] == 2
     with fair.admit("c"):  # places given back
         assert fair.running("c") == 1
 
@@ -113,9 +121,9 @@ def test_a_suspect_runs_one_query_at_a_time(clock):
         pass
 
 
-@pytest.mark.parametrize("workers, suspects", [(1, 1), (2, 1), (4, 2), (5, 2), (6, 3)])
-def test_suspects_together_hold_at_most_half_the_workers(clock, workers, suspects):
-    fair = Fairness(Limits(time_limit=1.0, workers=workers, query_slots=50))
+@pytest.mark.parametrize("slots, suspects", [(2, 1), (3, 1), (4, 2), (5, 2), (6, 3)])
+def test_suspects_together_hold_at_most_half_the_query_slots(clock, slots, suspects):
+    fair = Fairness(Limits(time_limit=1.0, workers=50, query_slots=slots))
     clients = [f"10.0.0.{n}" for n in range(suspects + 1)]
     for client in clients:
         fair.strike(client)
