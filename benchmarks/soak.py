@@ -25,12 +25,11 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import Service  # noqa: E402
-from server_support import server_workers  # noqa: E402 - put on the path by harness
+from server_support import normal_request, server_workers  # noqa: E402 - put on the path by harness
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 KILLER = "SELECT (STRLEN(?s28) AS ?n) WHERE { BIND(\"abcdefgh\" AS ?s0) " + " ".join(
     f"BIND(CONCAT(?s{i}, ?s{i}) AS ?s{i + 1})" for i in range(28)) + " }"
-NAMED = ["statutory-partners", "accountability-chain", "members-of-body", "reports", "person", "facts-as-of"]
 
 
 class Client:
@@ -53,23 +52,6 @@ class Client:
             self.conn.close()
             self.conn = self._connect()
             return 0, repr(error).encode(), {}
-
-
-def normal_request(rng: random.Random, k: int, i: int):
-    fresh = {"Cache-Control": "no-cache"} if rng.random() < 0.5 else {}
-    kind = rng.randrange(6)
-    if kind == 0:
-        return "/api/queries/" + rng.choice(NAMED), {}, fresh
-    if kind == 1:
-        return "/sparql", {"query": f"SELECT ?x ?l WHERE {{ ?x rdfs:label ?l }} ORDER BY ?l LIMIT {1 + (k * 997 + i) % 400}"}, \
-            {"Accept": "application/sparql-results+json"}
-    if kind == 2:
-        return "/id/partnership/lewisham", {}, fresh
-    if kind == 3:
-        return "/explore/" + rng.choice(["structure", "accountability", "seats"]), {}, {}
-    if kind == 4:
-        return rng.choice(["/scrutiny.json", "/scrutiny"]), {}, {}
-    return "/queries/" + rng.choice(NAMED), {}, fresh
 
 
 def percentile(values: list[float], q: float) -> float:

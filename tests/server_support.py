@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import subprocess
 import sys
@@ -110,3 +111,27 @@ def busy_worker(workers: list, timeout: float = 20, step: float = 0.5, threshold
         if busy is not None and grown[busy] > threshold:
             return busy
     return None
+
+
+#: the named questions a normal client of the soaks asks
+SOAK_QUESTIONS = ["statutory-partners", "accountability-chain", "members-of-body", "reports", "person", "facts-as-of"]
+
+
+def normal_request(rng: random.Random, k: int, i: int) -> tuple[str, dict, dict]:
+    """The ``i``-th request of normal client ``k`` in the soaks (the suite's and the benchmark's): what people
+    and integrators ask, half of it fresh (``no-cache``); each /sparql query distinct, so that no cache helps.
+    Returns the path, its query parameters and the request headers."""
+    fresh = {"Cache-Control": "no-cache"} if rng.random() < 0.5 else {}
+    kind = rng.randrange(6)
+    if kind == 0:
+        return "/api/queries/" + rng.choice(SOAK_QUESTIONS), {}, fresh
+    if kind == 1:
+        return "/sparql", {"query": f"SELECT ?x ?l WHERE {{ ?x rdfs:label ?l }} ORDER BY ?l LIMIT {1 + (k * 997 + i) % 400}"}, \
+            {"Accept": "application/sparql-results+json"}
+    if kind == 2:
+        return "/id/partnership/lewisham", {}, fresh
+    if kind == 3:
+        return "/explore/" + rng.choice(["structure", "accountability", "seats"]), {}, {}
+    if kind == 4:  # today's report, as most people ask for it
+        return rng.choice(["/scrutiny.json", "/scrutiny"]), {}, {}
+    return "/queries/" + rng.choice(SOAK_QUESTIONS), {}, fresh

@@ -9,6 +9,7 @@ all" bounds here; the long form, with latency percentiles, is ``benchmarks/soak.
 
 from __future__ import annotations
 
+import itertools
 import random
 import threading
 import time
@@ -16,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import psutil
 import pytest
-from server_support import running_server, server_workers, session_from
+from server_support import normal_request, running_server, server_workers, session_from
 
 SECONDS = 15
 TIME_LIMIT = 5.0
@@ -25,7 +26,6 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 #: a string doubled 28 times: far past the workers' memory limit within a second or so
 KILLER = "SELECT (STRLEN(?s28) AS ?n) WHERE { BIND(\"abcdefgh\" AS ?s0) " + " ".join(
     f"BIND(CONCAT(?s{i}, ?s{i}) AS ?s{i + 1})" for i in range(28)) + " }"
-NAMED = ["statutory-partners", "accountability-chain", "members-of-body", "reports", "person", "facts-as-of"]
 KILLED_BY_HAND = "stopped from outside"
 THINK = 0.3  # seconds between a normal client's requests
 
@@ -43,26 +43,9 @@ def server(tmp_path_factory):
 
 
 def normal_requests(k: int):
-    """An endless mix of what people and integrators ask, some fresh (``no-cache``), some not."""
+    """Client ``k``'s endless requests (:func:`server_support.normal_request`)."""
     rng = random.Random(k)
-    i = 0
-    while True:
-        i += 1
-        fresh = {"Cache-Control": "no-cache"} if rng.random() < 0.5 else {}
-        kind = rng.randrange(6)
-        if kind == 0:
-            yield "/api/queries/" + rng.choice(NAMED), {}, fresh
-        elif kind == 1:  # a distinct /sparql query each time: no cache helps
-            yield "/sparql", {"query": f"SELECT ?x ?l WHERE {{ ?x rdfs:label ?l }} ORDER BY ?l LIMIT {1 + (k * 997 + i) % 400}"}, \
-                {"Accept": "application/sparql-results+json"}
-        elif kind == 2:
-            yield "/id/partnership/lewisham", {}, fresh
-        elif kind == 3:
-            yield "/explore/" + rng.choice(["structure", "accountability", "seats"]), {}, {}
-        elif kind == 4:  # today's report, as most people ask for it
-            yield rng.choice(["/scrutiny.json", "/scrutiny"]), {}, {}
-        else:
-            yield "/queries/" + rng.choice(NAMED), {}, fresh
+    return (normal_request(rng, k, i) for i in itertools.count(1))
 
 
 def run_normal(url: str, k: int, stop: threading.Event) -> list[tuple]:
