@@ -153,9 +153,8 @@ def time_oxigraph_server(server: OxigraphServer, kg, named_queries, case: Case, 
     query = named_queries[case.query]
     sparql = fastest_inlining(server.port, query.sparql, query.bind(dict(case.params), kg.base_iri))
     client = Client(server.port)
-    path = server.path(sparql)
-    try:
-        return measure(lambda: _ok(client.get(path, {"Accept": SPARQL_JSON})), **budget)
+    try:  # POSTed: some texts are longer than the 8 KB the Oxigraph server takes in a GET
+        return measure(lambda: _ok(client.post_query(sparql, {"Accept": SPARQL_JSON})), **budget)
     finally:
         client.close()
 
