@@ -17,7 +17,7 @@ from lscp_kg.service.query_guard import check_query, inspect_query
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.query_runner import QueryJob, run_job
 
-SERVICE_MODULES = ["formats", "query_guard", "limits", "query_runner", "request_log", "description", "links", "guarded_runner", "fairness", "query_watch", "server",
+SERVICE_MODULES = ["formats", "query_guard", "limits", "query_runner", "request_log", "description", "page_urls", "guarded_runner", "fairness", "query_watch", "server",
                    "sparql", "queries", "entities", "pages", "app", "errors", "state", "ontology_doc"]
 
 
