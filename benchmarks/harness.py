@@ -109,23 +109,19 @@ class Client:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
 
     def get(self, path: str, headers: dict | None = None) -> tuple[int, bytes]:
-        try:
-            self.conn.request("GET", path, headers=headers or {})
-            response = self.conn.getresponse()
-            return response.status, response.read()
-        except (http.client.HTTPException, OSError):
-            self.conn.close()
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-            raise
+        return self._send("GET", path, None, headers or {})
 
     def post_query(self, sparql: str, headers: dict | None = None) -> tuple[int, bytes]:
         """A SPARQL query POSTed to ``/query`` (the Oxigraph server's endpoint), for texts too long for a GET."""
+        return self._send("POST", "/query", sparql.encode("utf-8"),
+                          {"Content-Type": "application/sparql-query", **(headers or {})})
+
+    def _send(self, method: str, path: str, body: bytes | None, headers: dict) -> tuple[int, bytes]:
         try:
-            self.conn.request("POST", "/query", body=sparql.encode("utf-8"),
-                              headers={"Content-Type": "application/sparql-query", **(headers or {})})
+            self.conn.request(method, path, body=body, headers=headers)
             response = self.conn.getresponse()
             return response.status, response.read()
-        except (http.client.HTTPException, OSError):
+        except (http.client.HTTPException, OSError):  # a new connection for the next request
             self.conn.close()
             self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
             raise
