@@ -28,7 +28,7 @@ from multiprocessing.sharedctypes import RawValue
 
 from flask import has_request_context, request
 
-from lscp_kg.backends import StoreError, StoreTimeout, open_for_worker
+from lscp_kg.backends import StoreError, StoreTimeout
 from lscp_kg.service.errors import HttpError, request_error_type
 from lscp_kg.service.fairness import Fairness, current_client
 from lscp_kg.service.limits import Limits
@@ -85,8 +85,7 @@ def answer_of(outcome: tuple[str, object], job):
 def reopened(kg: KnowledgeGraph) -> KnowledgeGraph:
     """The graph for a forked process: a store reached over the network gets connections of its own (the
     parent's must not be shared); an on-disk store is reopened read-only; an in-memory one is shared as is."""
-    if kg.backend.needs_network or getattr(kg.backend, "path", None) is not None:
-        kg.backend = open_for_worker(kg.backend.worker_source()[0])
+    kg.backend = kg.backend.for_forked_process()
     return kg
 
 

@@ -117,6 +117,10 @@ class StoreBackend(Protocol):
         """How a query worker process opens this graph: a picklable description for :func:`open_for_worker`
         (its ``scheme`` a key of :data:`STORE_SCHEMES`) and the file descriptors the worker must inherit."""
 
+    def for_forked_process(self) -> "StoreBackend":
+        """The backend a forked server process uses: one with its own connections or file handle where the
+        parent's must not be shared, else this one (an in-memory store is shared copy-on-write)."""
+
 
 def open_for_worker(source: dict) -> "StoreBackend":
     """The backend a query worker process opens from a :meth:`StoreBackend.worker_source` description."""

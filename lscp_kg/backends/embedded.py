@@ -131,6 +131,10 @@ class EmbeddedBackend:
         return {"scheme": "file", "fd": handle}, (handle,)
 
 
+    def for_forked_process(self) -> "EmbeddedBackend":
+        """An on-disk store reopened read-only (its handle is not the parent's); one in memory shared as is."""
+        return self if self.path is None else type(self).from_worker_source(self.worker_source()[0])
+
     # A worker process gets the graph by pickling: from disk by its path, from memory as N-Quads.
     def __getstate__(self) -> dict:
         if self.path is not None:

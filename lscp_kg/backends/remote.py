@@ -73,6 +73,10 @@ class RemoteBackend:
     def from_worker_source(cls, source: dict) -> "RemoteBackend":
         return cls(source["url"], source["update_url"], source["timeout"])
 
+    def for_forked_process(self) -> "RemoteBackend":
+        """A backend of its own, whose connections are never the parent's."""
+        return type(self).from_worker_source(self.worker_source()[0])
+
     def describe(self) -> str:
         return f"SPARQL store at {self.url}"
 
