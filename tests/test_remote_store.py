@@ -63,6 +63,21 @@ def virtuoso(tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture(autouse=True)
+def virtuoso_still_answers(request):
+    """After each test, Virtuoso must still answer. Its SPARQL updates can stall behind lock waits
+    (openlink/virtuoso-opensource issues 165 and 1020); if one did, this test fails with the end of
+    Virtuoso's log, and the server is restarted on its database so the tests after it are served."""
+    yield
+    if "virtuoso" not in request.fixturenames:
+        return
+    server = request.getfixturevalue("virtuoso")
+    if not server.answers():
+        tail = server.log_tail()
+        server.restart()
+        pytest.fail(f"Virtuoso stopped answering during this test (restarted since). The end of its log:\n{tail}")
+
+
 def store_args(server) -> list[str]:
     return ["--store", f"sparql+{server.query_url}", "--store-update", f"sparql+{server.update_url}"]
 
@@ -157,17 +172,23 @@ def test_blank_nodes_datatypes_and_a_swap_that_readers_never_see_half_of(publish
     seen, stop = [], threading.Event()
 
     def read():
-        while not stop.is_set():
+        # A reader that asks again every 20 ms, as a busy service does; sending back to back instead
+        # only adds lock waits inside Virtuoso, whose SPARQL updates can then stall (see the fixture below).
+        while not stop.wait(0.02):
             seen.append(quad_count(reader))
 
     env = published.publisher_environment
     with pytest.MonkeyPatch.context() as patch:
         for key, value in env.items():
             patch.setenv(key, value)
-        thread = threading.Thread(target=read)
+        patch.setattr("lscp_kg.publish.UPDATE_TIMEOUT", 120.0)  # a stalled update fails this test, not the run
+        thread = threading.Thread(target=read, daemon=True)
         thread.start()
         try:
             publish(second, remote, batch_size=200)
+            after_swap = len(seen) + 2  # a count begun once the swap was done
+            while len(seen) < after_swap and thread.is_alive():
+                time.sleep(0.02)
             here = answer_rows(second.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <http://example.org/test/citation> { ?s ?p ?o } }"))
             there = list(reader.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <http://example.org/test/citation> { ?s ?p ?o } }",
                                       use_default_graph_as_union=True))
@@ -176,9 +197,9 @@ def test_blank_nodes_datatypes_and_a_swap_that_readers_never_see_half_of(publish
                 "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <http://example.org/test/citation> { ?s ?p ?o } }"))
             # blank nodes keep their structure; every literal keeps its datatype, language and characters
         finally:
-            publish(kg, remote, batch_size=200)
             stop.set()
-            thread.join()
+            thread.join(timeout=60)
+            publish(kg, remote, batch_size=200)
     assert set(seen) == sizes, f"a reader saw a count that is neither version's, or missed one: {sorted(set(seen))}"
     assert quad_count(reader) == len(kg)
 

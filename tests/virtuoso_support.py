@@ -111,14 +111,34 @@ class VirtuosoServer:
         self.folder.mkdir(parents=True, exist_ok=True)
         ini = self.folder / "virtuoso.ini"
         ini.write_text(INI.format(d=self.folder, sql_port=self.sql_port, http_port=self.http_port))
-        self.log = open(self.folder / "stdout.log", "wb")
-        self.process = subprocess.Popen([VIRTUOSO, "+foreground", "+configfile", str(ini)], cwd=self.folder,
-                                        stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        self._wait(timeout)
+        self._launch(timeout)
         self._isql("dba", f"DB.DBA.USER_CREATE('{PUBLISHER}', '{self.publisher_password}');\n"
                           f"GRANT SPARQL_UPDATE TO \"{PUBLISHER}\";\n"
                           f"DB.DBA.USER_CHANGE_PASSWORD('dba', 'dba', '{secrets.token_urlsafe(18)}');\n")
         return self
+
+    def _launch(self, timeout: float) -> None:
+        self.log = open(self.folder / "stdout.log", "ab")
+        self.process = subprocess.Popen([VIRTUOSO, "+foreground", "+configfile", str(self.folder / "virtuoso.ini")],
+                                        cwd=self.folder, stdout=self.log, stderr=subprocess.STDOUT,
+                                        stdin=subprocess.DEVNULL)
+        self._wait(timeout)
+
+    def restart(self, timeout: float = 90.0) -> None:
+        """Stop and start again on the same ports and database (users, passwords and data kept)."""
+        self.stop()
+        self._launch(timeout)
+
+    def answers(self, timeout: float = 15.0) -> bool:
+        """Whether the SPARQL endpoint answers a trivial query within ``timeout`` seconds."""
+        try:
+            return requests.get(self.query_url, params={"query": "ASK {}"}, timeout=timeout).ok
+        except requests.RequestException:
+            return False
+
+    def log_tail(self, lines: int = 40) -> str:
+        log = self.folder / "virtuoso.log"
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) if log.exists() else "(no log)"
 
     def _wait(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
