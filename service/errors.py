@@ -72,6 +72,26 @@ def error_response(status: int, message: str, headers: dict | None = None, detai
     return response
 
 
+def error_page_outside_a_request(app: Flask, status: int, message: str, headers: dict) -> tuple[list, bytes]:
+    """The HTML error page and its headers (security headers included) for an answer written outside any
+    request: the query watch's 503 to a browser whose query it stopped.
+
+    >>> from flask import Flask
+    >>> app = Flask(__name__, template_folder="templates")
+    >>> @app.after_request
+    ... def mark(response):
+    ...     response.headers["X-Marked"] = "yes"
+    ...     return response
+    >>> app.jinja_loader = __import__("jinja2").DictLoader({"error.html": "<p>{{ status }}: {{ message }}</p>"})
+    >>> headers, body = error_page_outside_a_request(app, 503, "Stopped <here>.", {"Retry-After": "2"})
+    >>> body, dict(headers)["X-Marked"], dict(headers)["Retry-After"], dict(headers)["Content-Type"]
+    (b'<p>503: Stopped &lt;here&gt;.</p>', 'yes', '2', 'text/html; charset=utf-8')
+    """
+    with app.test_request_context("/", headers={"Accept": "text/html"}):
+        response = app.process_response(error_response(status, message, headers))
+        return list(response.headers.items()), response.get_data()
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HttpError)
     def _http_error(error: HttpError):

@@ -35,12 +35,11 @@ from lscp_kg.service.limits import Limits
 from lscp_kg.service.process_guards import (die_with_parent, isolate_from_network, limit_address_space,
                                             release_freed_memory, resident_bytes)
 from lscp_kg.service.query_runner import NotAcceptableResult
-from lscp_kg.service.query_watch import OUTSIDE, WatchCounters, WatchLink
+from lscp_kg.service.query_watch import MEMORY_MESSAGE, OUTSIDE, WatchCounters, WatchLink, time_limit_message
 from lscp_kg.store import KnowledgeGraph
 from lscp_kg.syntax_errors import explain as explain_syntax_error
 
 STEP = 0.005  # seconds between looks at a child running a query
-MEMORY_MESSAGE = "The query was stopped: it needed more memory than this service allows."
 
 
 class StoppedQuery(HttpError):
@@ -161,7 +160,7 @@ class GuardedRunner:
             "deadline": time.monotonic() + limits.time_limit, "time_limit": limits.time_limit,
             "memory_limit": resident_bytes() + limits.memory_limit if limits.memory_limit else 0,
             "client": client, "strikes": getattr(job, "counts_against_client", True), "suspect": suspect,
-            "json": request_error_type() == "application/json"})
+            "media_type": request_error_type()})
         try:
             outcome = outcome_of(job, self.kg)
         finally:
@@ -222,8 +221,7 @@ class GuardedRunner:
 
     def _past_a_limit(self, pid: int, deadline: float, baseline: int) -> str | None:
         if time.monotonic() > deadline:
-            return (f"The query was stopped: it ran longer than this service's time limit of "
-                    f"{self.limits.time_limit:g} seconds.")
+            return time_limit_message(self.limits.time_limit)
         if self.limits.memory_limit and resident_bytes(pid) > baseline + self.limits.memory_limit:
             return MEMORY_MESSAGE
         return None

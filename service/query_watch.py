@@ -9,7 +9,8 @@ deadline and memory allowance (:meth:`WatchLink.arm`), and after it waits for
 the watch to let go (:meth:`WatchLink.disarm`) before it goes on.
 The watch looks every few milliseconds; a query past a limit has its worker
 killed, and the watch writes the client a complete ``503`` with
-``Retry-After`` and a plain-English reason on the socket it holds, frees the
+``Retry-After`` and a plain-English reason on the socket it holds (the site's
+own page for a browser, JSON or text for a program: :func:`refusal`), frees the
 client's query place and counts a strike against it (:mod:`fairness`). A
 worker that dies for any other reason (killed by hand, or out of address
 space) costs only the request it was serving: its client gets a ``503`` too
@@ -36,6 +37,7 @@ import struct
 import termios
 import time
 from dataclasses import dataclass
+from typing import Callable
 
 from lscp_kg.service.guarded_worker import hand_off
 from lscp_kg.service.process_guards import die_with_parent, name_process, resident_bytes
@@ -45,6 +47,16 @@ STEP = 0.005  # seconds between looks
 DISARM_WAIT = 10.0  # seconds a worker waits for the watch to let go of its query (it answers in microseconds)
 WATCH_NAME, WORKER_NAME = "lscp-kg-watch", "lscp-kg-worker"
 OUTSIDE = "The query's worker was stopped from outside; please try again."
+MEMORY_MESSAGE = "The query was stopped: it needed more memory than this service allows."
+
+
+def time_limit_message(limit: float) -> str:
+    """What a client whose query ran past the time limit is told.
+
+    >>> time_limit_message(1.0), time_limit_message(2.5)[-26:]
+    ("The query was stopped: it ran longer than this service's time limit of 1 second.", 'time limit of 2.5 seconds.')
+    """
+    return f"The query was stopped: it ran longer than this service's time limit of {limit:g} second{'' if limit == 1 else 's'}."
 TCP_INFO_BYTES_ACKED = slice(120, 128)  # struct tcp_info's tcpi_bytes_acked (Linux 4.1 and later)
 
 
@@ -64,21 +76,37 @@ class Armed:
     client: str | None
     strikes: bool  # a stopped query counts against its client
     suspect: bool  # the client holds a suspect's place (see fairness)
-    json: bool  # answer in JSON rather than plain text
+    media_type: str  # the form of an error answer the client asked for (JSON, HTML or plain text)
     time_limit: float
 
 
-def refusal(message: str, as_json: bool) -> bytes:
-    """The complete HTTP answer the watch writes for a stopped query.
+#: The headers of every answer the watch writes, beside its own body's.
+REFUSAL_HEADERS = {"Retry-After": "2", "Cache-Control": "no-store"}
 
-    >>> refusal("Stopped.", False).split(b"\\r\\n")[0]
+
+def refusal(message: str, media_type: str, page: Callable[[str], tuple[list, bytes]] | None = None) -> bytes:
+    """The complete HTTP answer the watch writes for a stopped query; ``page`` makes the HTML page for a
+    browser (with the service's own headers), plain text where there is none.
+
+    >>> refusal("Stopped.", "text/plain").split(b"\\r\\n")[0]
     b'HTTP/1.1 503 Service Unavailable'
+    >>> refusal("Stopped.", "application/json").endswith(b'{"error": "Stopped.", "status": 503}\\n')
+    True
+    >>> page = lambda message: ([("Content-Type", "text/html; charset=utf-8")], f"<p>{message}</p>".encode())
+    >>> b"Content-Type: text/html" in refusal("Stopped.", "text/html", page), refusal("Stopped.", "text/html", page)[-15:]
+    (True, b'<p>Stopped.</p>')
     """
-    body = (json.dumps({"error": message, "status": 503}) if as_json else message).encode() + b"\n"
-    kind = "application/json" if as_json else "text/plain; charset=utf-8"
-    head = (f"HTTP/1.1 503 Service Unavailable\r\nContent-Type: {kind}\r\nContent-Length: {len(body)}\r\n"
-            "Retry-After: 2\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n")
-    return head.encode() + body
+    if media_type == "text/html" and page is not None:
+        headers, body = page(message)
+    else:
+        as_json = media_type == "application/json"
+        body = (json.dumps({"error": message, "status": 503}) if as_json else message).encode() + b"\n"
+        headers = [("Content-Type", "application/json" if as_json else "text/plain; charset=utf-8"),
+                   ("X-Content-Type-Options", "nosniff"), *REFUSAL_HEADERS.items()]
+    kept = [(name, value) for name, value in headers if name.lower() not in ("content-length", "connection")]
+    head = "".join(f"{name}: {value}\r\n" for name, value in kept)
+    return (f"HTTP/1.1 503 Service Unavailable\r\n{head}Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+            .encode("latin-1") + body)
 
 
 @dataclass
@@ -162,8 +190,8 @@ class WatchLink:
 class QueryWatch:
     """The watch process (see the module docstring); ``runner`` gives it the fairness state and counters."""
 
-    def __init__(self, runner, handoff: socket.socket):
-        self.runner, self.handoff = runner, handoff
+    def __init__(self, runner, handoff: socket.socket, page: Callable[[str], tuple[list, bytes]] | None = None):
+        self.runner, self.handoff, self.page = runner, handoff, page  # page: a browser's 503 (see refusal)
         self.address = b"\0lscp-kg-watch-%d-%s" % (os.getpid(), secrets.token_hex(6).encode())
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.listener.bind(self.address)
@@ -256,11 +284,9 @@ class QueryWatch:
         for sock, armed in list(self._armed.items()):
             pid = self._links[sock][0]
             if now > armed.deadline:
-                self._stop(sock, pid, "The query was stopped: it ran longer than this service's time limit of "
-                                      f"{armed.time_limit:g} seconds.", strike=True)
+                self._stop(sock, pid, time_limit_message(armed.time_limit), strike=True)
             elif armed.memory_limit and resident_bytes(pid) > armed.memory_limit:
-                self._stop(sock, pid, "The query was stopped: it needed more memory than this service allows.",
-                           strike=True)
+                self._stop(sock, pid, MEMORY_MESSAGE, strike=True)
 
     def _stop(self, sock: socket.socket, pid: int, message: str, strike: bool) -> None:
         """Kill the worker, answer the clients it held, and settle the query's client's place."""
@@ -275,7 +301,7 @@ class QueryWatch:
                 connection.client.close()  # untouched: another worker serves it
                 continue
             answer(connection.client, refusal(message if armed and key == armed.key else OUTSIDE,
-                                              bool(armed and armed.json)))
+                                              armed.media_type if armed else "text/plain", self.page))
         self.counters.replaced += 1
         if armed is not None and armed.client is not None:
             self.runner.fairness.release(armed.client, armed.suspect)

@@ -22,12 +22,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lscp_kg.service import request_log
 from lscp_kg.service.cache import warm
+from lscp_kg.service.errors import error_page_outside_a_request
 from lscp_kg.service.guarded_runner import reopened
 from lscp_kg.service.guarded_worker import GuardedWorker, handoff_sockets
 from lscp_kg.service.limits import ServerOptions
 from lscp_kg.service.process_guards import (die_with_parent, isolate_from_network, limit_address_space,
                                             name_process)
-from lscp_kg.service.query_watch import WORKER_NAME, QueryWatch
+from lscp_kg.service.query_watch import REFUSAL_HEADERS, WORKER_NAME, QueryWatch
 
 
 class Server(BaseApplication):
@@ -60,10 +61,14 @@ class Server(BaseApplication):
         self.application.extensions["lscp_kg"].warm_up = "running"
         warm(self.application)
         request_log.synchronous = False
-        self.watch = QueryWatch(self.runner, GuardedWorker.handoff[0])
+        self.watch = QueryWatch(self.runner, GuardedWorker.handoff[0], page=self.stopped_query_page)
         self.watch.start()
         gc.freeze()  # what is built so far stays shared by the workers: the collector does not write to it
         super().run()
+
+    def stopped_query_page(self, message: str) -> tuple[list, bytes]:
+        """The page the watch writes to a browser whose query it stopped (rendered in the watch process)."""
+        return error_page_outside_a_request(self.application, 503, message, REFUSAL_HEADERS)
 
     def when_ready(self, arbiter) -> None:
         host, port = arbiter.LISTENERS[0].sock.getsockname()[:2]
