@@ -36,7 +36,7 @@ def parse_file(path: Path, base_iri: str, graph: ox.NamedNode | None = None) -> 
     """Parse one data file into quads: an authoring file compiled, an RDF file as :func:`parse_rdf_file` does."""
     if path.suffix in AUTHORING_SUFFIXES:
         # Imported only for an authoring file: lscp_kg.authoring costs about 270 ms (rdflib, jsonschema),
-        # which every process that loads no .yaml (each query worker imports this module) would pay.
+        # which every command that loads no .yaml (``lscp-kg query --store``, say) would pay.
         from .authoring.compiler import compile_file  # AuthoringError is a DataFileError
 
         return compile_file(path, base_iri)

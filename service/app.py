@@ -31,7 +31,7 @@ from lscp_kg.service.errors import register_error_handlers
 from lscp_kg.service.guarded_runner import GuardedRunner
 from lscp_kg.service.limits import Limits
 from lscp_kg.service.request_log import register_request_log
-from lscp_kg.service.security_headers import CONTENT_SECURITY_POLICY, register_security_headers  # noqa: F401 (re-exported)
+from lscp_kg.service.security_headers import register_security_headers
 from lscp_kg.service.state import ServiceState
 from lscp_kg.store import load_knowledge_graph
 from lscp_kg.validation_cache import validate_once

@@ -33,7 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lscp_kg.service.errors import HttpError
-from lscp_kg.sparql_reader import GLUE_KEYWORDS, Token, decode_escapes, glued_keyword, tokens
+from lscp_kg.sparql_reader import Token, decode_escapes, glued_keyword, tokens
 
 QUERY_FORMS = frozenset({"select", "ask", "construct", "describe"})
 PROLOGUE_WORDS = frozenset({"base", "prefix", "version"})

@@ -6,7 +6,6 @@ The remote store itself (Virtuoso) is exercised in tests/test_remote_store.py.
 
 from __future__ import annotations
 
-import pickle
 import time
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from lscp_kg.cli import main
 from lscp_kg.namespaces import PREFIXES
 from lscp_kg.publish import batches, insert_text
 from lscp_kg.service.app import create_app
-from lscp_kg.store import DataFileError, KnowledgeGraph, load_knowledge_graph
+from lscp_kg.store import DataFileError, load_knowledge_graph
 
 CASES = yaml.safe_load((Path(__file__).parent / "competency" / "questions.yaml").read_text(encoding="utf-8"))
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -209,19 +208,6 @@ def test_store_path_rebuilds_when_the_data_changes_and_keeps_the_old_store_on_a_
         load_knowledge_graph([extra], settings=store_settings(store_path=folder))
     assert (folder / "manifest.json").read_text() == manifest
     assert len(list(folder.glob("store-*"))) <= 2  # the current store and the one before
-
-
-def test_graphs_travel_to_worker_processes_by_pickling(tmp_path, kg):
-    in_memory = pickle.loads(pickle.dumps(kg))
-    assert len(in_memory) == len(kg) and in_memory.base_iri == kg.base_iri
-    on_disk = load_knowledge_graph(settings=store_settings(store_path=tmp_path / "s"))
-    copy = pickle.loads(pickle.dumps(on_disk))
-    assert copy.backend.path == on_disk.backend.path and len(copy) == len(kg)
-    remote = KnowledgeGraph(backend=RemoteBackend("http://127.0.0.1:9/sparql", "http://127.0.0.1:9/update", timeout=3))
-    state = pickle.dumps(remote)
-    assert b"PASSWORD" not in state.upper()
-    assert pickle.loads(state).backend.__getstate__() == {"url": "http://127.0.0.1:9/sparql",
-                                                         "update_url": "http://127.0.0.1:9/update", "timeout": 3}
 
 
 # --- the store options --------------------------------------------------------------------------

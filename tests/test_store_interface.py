@@ -2,10 +2,9 @@
 
 A new kind of store is one module and one line of the registry. The test backend below
 (``memtest://NAME``, a pyoxigraph store in memory that a test names) is found by its scheme,
-loaded by :func:`load_knowledge_graph`, reopened through the worker protocol, and answers every
-competency question as the embedded store does; the package's own smallest kind,
-:mod:`lscp_kg.backends.dump`, serves pages and /sparql through worker processes that open it
-through the registry. And no module of the package outside ``lscp_kg/backends/`` builds a
+loaded by :func:`load_knowledge_graph`, handed to a forked process through
+``for_forked_process``, and answers every competency question as the embedded store does; the
+package's own smallest kind, :mod:`lscp_kg.backends.dump`, serves pages and /sparql. And no module of the package outside ``lscp_kg/backends/`` builds a
 pyoxigraph store or reads a knowledge graph's ``.store``.
 """
 
@@ -19,12 +18,12 @@ import pytest
 import yaml
 
 from lscp_kg import backends
-from lscp_kg.backends import StoreSettings, backend_class, open_for_worker, store_settings
+from lscp_kg.backends import StoreSettings, backend_class, store_settings
 from lscp_kg.backends.dump import DumpBackend
 from lscp_kg.backends.embedded import EmbeddedBackend
 from lscp_kg.service.app import create_app
 from lscp_kg.service.limits import Limits
-from lscp_kg.service.guarded_runner import GuardedRunner
+from lscp_kg.service.guarded_runner import GuardedRunner, reopened
 from lscp_kg.store import KnowledgeGraph, graph_from_quads, load_knowledge_graph
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +37,8 @@ class MemTestBackend(EmbeddedBackend):
     """A whole kind of store: a pyoxigraph store in memory, filled from :data:`MEMTEST_DATA` by name.
 
     It answers through the embedded backend's methods; what makes it a kind of its own is how it is
-    opened (by its address, and in a worker) and described, and that it keeps the time limit it is given.
+    opened (by its address, and in a forked process) and described, and that it keeps the time limit it
+    is given.
     """
 
     def __init__(self, name: str):
@@ -51,14 +51,11 @@ class MemTestBackend(EmbeddedBackend):
     def from_settings(cls, settings: StoreSettings) -> "MemTestBackend":
         return cls(settings.store.split("://", 1)[1])
 
-    @classmethod
-    def from_worker_source(cls, source: dict) -> "MemTestBackend":
-        backend = cls(source["name"])
-        backend.set_time_limit(source["time_limit"])
+    def for_forked_process(self) -> "MemTestBackend":
+        """A store of its own in the forked process (as a store reached by connections would be)."""
+        backend = type(self)(self.name)
+        backend.set_time_limit(self.time_limit)
         return backend
-
-    def worker_source(self) -> tuple[dict, tuple[int, ...]]:
-        return {"scheme": "memtest", "name": self.name, "time_limit": self.time_limit}, ()
 
     def describe(self) -> str:
         return f"test store {self.name!r} (in memory)"
@@ -95,14 +92,18 @@ def test_load_knowledge_graph_opens_it_and_it_answers_like_the_embedded_store(me
         assert _rows(kg, sparql, substitutions), f"CQ{case['id']} answers nothing: the comparison would be empty"
 
 
-def test_a_worker_opens_it_through_the_registry(memtest, kg):
+def test_a_forked_process_gets_its_own_backend_with_the_same_limit(memtest, kg):
     parent = load_knowledge_graph(settings=StoreSettings(store=memtest))
     parent.backend.set_time_limit(12.5)
-    source, inherited = parent.backend.worker_source()
-    opened = open_for_worker(source)
-    assert isinstance(opened, MemTestBackend) and opened.time_limit == 12.5 and inherited == ()
-    worker_kg = KnowledgeGraph(backend=opened, base_iri=kg.base_iri)
-    assert worker_kg.fingerprint() == parent.fingerprint()
+    forked = KnowledgeGraph(backend=parent.backend.for_forked_process(), base_iri=kg.base_iri)
+    assert isinstance(forked.backend, MemTestBackend) and forked.backend is not parent.backend
+    assert forked.backend.time_limit == 12.5 and forked.fingerprint() == parent.fingerprint()
+
+
+def test_reopened_asks_the_backend_for_the_forked_process_s_store(memtest):
+    graph = load_knowledge_graph(settings=StoreSettings(store=memtest))
+    before = graph.backend
+    assert reopened(graph) is graph and isinstance(graph.backend, MemTestBackend) and graph.backend is not before
 
 
 def test_the_query_runner_gives_any_backend_its_time_limit(memtest):
@@ -110,8 +111,7 @@ def test_the_query_runner_gives_any_backend_its_time_limit(memtest):
     runner = GuardedRunner(graph, Limits(time_limit=4.0))  # nothing run: no process started
     try:
         assert graph.backend.time_limit == pytest.approx(3.6) and runner.needs_network is False
-        source = graph.backend.worker_source()[0]
-        assert source == {"scheme": "memtest", "name": "shipped", "time_limit": pytest.approx(3.6)}
+        assert graph.backend.for_forked_process().time_limit == pytest.approx(3.6)
     finally:
         runner.close()
 
@@ -120,18 +120,19 @@ def test_a_remote_store_takes_its_time_limit_through_the_interface():
     remote = backend_class("sparql+http://127.0.0.1:9/sparql").from_settings(
         store_settings(store="sparql+http://127.0.0.1:9/sparql"))
     remote.set_time_limit(2.5)
-    assert remote.needs_network and remote.worker_source()[0]["timeout"] == 2.5
-    assert open_for_worker(remote.worker_source()[0]).timeout == 2.5
+    forked = remote.for_forked_process()
+    assert remote.needs_network and forked is not remote and forked.timeout == 2.5 and forked.url == remote.url
 
 
-def test_the_embedded_store_reopens_through_the_registry_too(kg):
-    parent = graph_from_quads(kg.quads(), kg.base_iri)  # its own copy: worker_source names its version
-    source, inherited = parent.backend.worker_source()
-    assert source["scheme"] == "file" and inherited == (source["fd"],)
-    opened = KnowledgeGraph(backend=open_for_worker(source), base_iri=kg.base_iri)
-    assert len(opened) == len(kg) and opened.triple_count() == kg.triple_count()
+def test_the_embedded_store_is_shared_in_memory_and_reopened_read_only_on_disk(kg, tmp_path):
+    in_memory = graph_from_quads(kg.quads(), kg.base_iri)
+    assert in_memory.backend.for_forked_process() is in_memory.backend  # shared copy-on-write after the fork
+    on_disk = load_knowledge_graph(settings=store_settings(store_path=tmp_path / "s"))
+    forked = KnowledgeGraph(backend=on_disk.backend.for_forked_process(), base_iri=kg.base_iri)
+    assert forked.backend is not on_disk.backend and forked.backend.path == on_disk.backend.path
+    assert len(forked) == len(kg) and forked.triple_count() == kg.triple_count()
     ask = "SELECT ?l WHERE { ?p a lscp:SafeguardingPartnership ; rdfs:label ?l }"
-    assert _rows(opened, ask, None) == _rows(kg, ask, None) != []
+    assert _rows(forked, ask, None) == _rows(kg, ask, None) != []
 
 
 def test_a_kind_of_store_in_the_registry_serves_pages_and_sparql_through_its_workers(kg, tmp_path):
@@ -142,8 +143,7 @@ def test_a_kind_of_store_in_the_registry_serves_pages_and_sparql_through_its_wor
     served = create_app({"KNOWLEDGE_GRAPH": graph, "QUERY_WORKERS": 1, "QUERY_TIME_LIMIT": 5})
     local = create_app({"KNOWLEDGE_GRAPH": kg, "QUERY_WORKERS": 1, "QUERY_TIME_LIMIT": 5})
     try:
-        # how a process that did not load it opens the store again: through the registry, by its scheme
-        assert graph.backend.worker_source()[0] == {"scheme": "dump", "path": str(dump.resolve())}
+        assert graph.backend.for_forked_process() is graph.backend  # read once, shared by the forked processes
         page, want = served.test_client().get("/id/lewisham/body/mace"), local.test_client().get("/id/lewisham/body/mace")
         assert page.status_code == 200 and page.data == want.data and b"Multi-Agency" in page.data
         sparql = {"query": "SELECT ?l WHERE { ?p a lscp:SafeguardingPartnership ; rdfs:label ?l } ORDER BY ?l"}

@@ -14,19 +14,19 @@ Every caller (the service, the views, the scrutiny checks, the tests) goes
 through :class:`~lscp_kg.store.KnowledgeGraph` (``kg.query``, ``kg.statements``,
 ``kg.triple_count``, ``kg.fingerprint``...) and so never knows which one it has;
 nothing outside this package builds or touches a pyoxigraph store. Store kinds
-are chosen by address scheme (:data:`STORE_SCHEMES`), and a query worker opens
-its own copy from :meth:`StoreBackend.worker_source` (:func:`open_for_worker`)
-through the same registry: a new kind of store is one module and one line there.
+are chosen by address scheme (:data:`STORE_SCHEMES`); each process the server
+forks asks its backend for the one it should use
+(:meth:`StoreBackend.for_forked_process`).
 
 A new kind of store is one module and one line:
 
 1. a module here with a class that has the methods of :class:`StoreBackend`:
-   ``from_settings`` opens ``--store SCHEME://...``; ``worker_source`` returns
-   ``{"scheme": SCHEME, ...}``, which ``from_worker_source`` opens in a query
-   worker (a fresh interpreter: it finds the class through this registry);
-   ``needs_network`` says whether a worker may cut itself off from the network.
-   A store that pyoxigraph holds can inherit the embedded backend's methods, as
-   :mod:`.dump` does in 40 lines;
+   ``from_settings`` opens ``--store SCHEME://...``; ``for_forked_process``
+   gives a forked process its own connections or file handle where the
+   parent's must not be shared; ``needs_network`` says whether a process that
+   runs queries may cut itself off from the network. A store that pyoxigraph
+   holds can inherit the embedded backend's methods, as :mod:`.dump` does in
+   30 lines;
 2. ``"SCHEME": "lscp_kg.backends.module.Class"`` in :data:`STORE_SCHEMES`.
 
 Nothing else changes: the loader, the CLI's ``--store``, the service and its
@@ -70,10 +70,6 @@ class StoreBackend(Protocol):
     def from_settings(cls, settings: "StoreSettings") -> "StoreBackend":
         """The backend for ``--store ADDRESS`` (``settings.store``; the graph is already in the store)."""
 
-    @classmethod
-    def from_worker_source(cls, source: dict) -> "StoreBackend":
-        """Open the graph in a query worker from what :meth:`worker_source` described."""
-
     def set_time_limit(self, seconds: float) -> None:
         """Stop every later query after this long (a store without its own limit relies on the workers')."""
 
@@ -113,18 +109,9 @@ class StoreBackend(Protocol):
     def fingerprint(self) -> str:
         """A short name of the data version: it changes when the data does (cached answers key on it)."""
 
-    def worker_source(self) -> tuple[dict, tuple[int, ...]]:
-        """How a query worker process opens this graph: a picklable description for :func:`open_for_worker`
-        (its ``scheme`` a key of :data:`STORE_SCHEMES`) and the file descriptors the worker must inherit."""
-
     def for_forked_process(self) -> "StoreBackend":
         """The backend a forked server process uses: one with its own connections or file handle where the
         parent's must not be shared, else this one (an in-memory store is shared copy-on-write)."""
-
-
-def open_for_worker(source: dict) -> "StoreBackend":
-    """The backend a query worker process opens from a :meth:`StoreBackend.worker_source` description."""
-    return scheme_class(source["scheme"]).from_worker_source(source)
 
 
 def backend_class(address: str):

@@ -3,16 +3,17 @@
 The smallest kind of store, and the example of adding one: this module and the
 line ``"dump": "lscp_kg.backends.dump.DumpBackend"`` in
 :data:`~lscp_kg.backends.STORE_SCHEMES`. The file (N-Quads or TriG, as
-``lscp-kg export`` writes it) is served as it is: nothing else is loaded, and
-each query worker reads the file itself. It answers as the embedded store does,
-through :class:`~lscp_kg.backends.embedded.EmbeddedBackend`'s methods.
+``lscp-kg export`` writes it) is served as it is: nothing else is loaded. It is
+read once, before the server forks, and its processes share it. It answers as the
+embedded store does, through :class:`~lscp_kg.backends.embedded.EmbeddedBackend`'s
+methods (``for_forked_process`` included).
 
 >>> import tempfile
 >>> with tempfile.TemporaryDirectory() as folder:
 ...     path = Path(folder) / "graph.nq"
 ...     _ = path.write_text('<urn:a> <urn:b> "c" <urn:g> .\\n', encoding="utf-8")
-...     backend = DumpBackend.from_worker_source({"scheme": "dump", "path": str(path)})
-...     len(backend), backend.named_graphs(), backend.worker_source()[0]["path"] == str(path.resolve())
+...     backend = DumpBackend(path)
+...     len(backend), backend.named_graphs(), backend.for_forked_process() is backend
 (1, [<NamedNode value=urn:g>], True)
 """
 
@@ -30,18 +31,11 @@ class DumpBackend(EmbeddedBackend):
 
     def __init__(self, file: Path):
         super().__init__(_read(file))
-        self.file = file.resolve()  # a worker opens the same file whatever its working folder
+        self.file = file.resolve()  # named in full in describe(), whatever the working folder
 
     @classmethod
     def from_settings(cls, settings) -> "DumpBackend":
         return cls(Path(settings.store.split("://", 1)[1]))
-
-    @classmethod
-    def from_worker_source(cls, source: dict) -> "DumpBackend":
-        return cls(Path(source["path"]))
-
-    def worker_source(self) -> tuple[dict, tuple[int, ...]]:
-        return {"scheme": "dump", "path": str(self.file)}, ()
 
     def describe(self) -> str:
         return f"pyoxigraph store in memory, read from {self.file}"

@@ -24,7 +24,6 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -58,15 +57,6 @@ class EmbeddedBackend:
     @classmethod
     def from_settings(cls, settings) -> "EmbeddedBackend":
         raise ValueError(f"{settings.store!r}: an embedded store on disk is chosen with --store-path DIR")
-
-    @classmethod
-    def from_worker_source(cls, source: dict) -> "EmbeddedBackend":
-        if "path" in source:
-            return cls(ox.Store.read_only(source["path"]), Path(source["path"]))
-        store = ox.Store()
-        store.bulk_load(path=f"/proc/self/fd/{source['fd']}", format=ox.RdfFormat.N_QUADS)  # its own file offset
-        os.close(source["fd"])
-        return cls(store)
 
     def set_time_limit(self, seconds: float) -> None:
         """pyoxigraph has no time limit: the service's workers enforce it."""
@@ -112,41 +102,9 @@ class EmbeddedBackend:
                 self._fingerprint = digest.hexdigest()[:16]
         return self._fingerprint
 
-    def worker_source(self) -> tuple[dict, tuple[int, ...]]:
-        """On disk: the folder, which each worker opens read-only. In memory: an unlinked N-Quads file (it
-        disappears with the server however it ends) that each worker loads, so that the server keeps no
-        second copy of the graph."""
-        if self.path is not None:
-            return {"scheme": "file", "path": str(self.path)}, ()
-        handle, name = tempfile.mkstemp(prefix="lscp-kg-dataset-", suffix=".nq")
-        os.unlink(name)
-        with os.fdopen(os.dup(handle), "wb") as out:
-            ox.serialize(self.quads(), out, format=ox.RdfFormat.N_QUADS)
-        if getattr(self, "_fingerprint", None) is None:  # the file is the data: its hash names the version
-            digest = hashlib.sha256()
-            with open(f"/proc/self/fd/{handle}", "rb") as data:
-                for block in iter(lambda: data.read(1 << 20), b""):
-                    digest.update(block)
-            self._fingerprint = digest.hexdigest()[:16]
-        return {"scheme": "file", "fd": handle}, (handle,)
-
-
     def for_forked_process(self) -> "EmbeddedBackend":
         """An on-disk store reopened read-only (its handle is not the parent's); one in memory shared as is."""
-        return self if self.path is None else type(self).from_worker_source(self.worker_source()[0])
-
-    # A worker process gets the graph by pickling: from disk by its path, from memory as N-Quads.
-    def __getstate__(self) -> dict:
-        if self.path is not None:
-            return {"path": str(self.path)}
-        return {"nquads": ox.serialize(self.quads(), format=ox.RdfFormat.N_QUADS)}
-
-    def __setstate__(self, state: dict) -> None:
-        if "path" in state:
-            self.path, self.store = Path(state["path"]), ox.Store.read_only(state["path"])
-        else:
-            self.path, self.store = None, ox.Store()
-            self.store.bulk_extend(ox.parse(state["nquads"], format=ox.RdfFormat.N_QUADS))
+        return self if self.path is None else type(self)(ox.Store.read_only(str(self.path)), self.path)
 
 
 class _Digest:

@@ -1,7 +1,7 @@
 """HTTP to a SPARQL endpoint: one connection pool per process, credentials from the environment.
 
 Credentials never come from the command line (where ``ps`` shows them) nor
-from a pickled configuration: each process reads them from
+from a backend's settings: each process reads them from
 
 * ``LSCP_KG_STORE_USER`` / ``LSCP_KG_STORE_PASSWORD`` for queries (optional:
   most endpoints answer queries anonymously), and

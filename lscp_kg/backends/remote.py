@@ -19,8 +19,8 @@ backend's default). It is the HTTP read timeout, and Virtuoso is also given
 it (its ``timeout`` parameter, in ms); a Virtuoso answer cut short by that
 limit (``X-SQL-State: S1TAT``, partial rows) is refused, never returned.
 
-The backend pickles as its settings only; each process opens its own
-connections when it first needs them.
+A forked process gets a backend of its own (:meth:`RemoteBackend.for_forked_process`),
+which opens its own connections when it first needs them.
 """
 
 from __future__ import annotations
@@ -59,23 +59,19 @@ class RemoteBackend:
         self._checked_at = float("-inf")
         self._virtuoso = False
 
-    def __getstate__(self) -> dict:
-        return {"url": self.url, "update_url": self.update_url, "timeout": self.timeout}
-
-    def __setstate__(self, state: dict) -> None:
-        self.__init__(**state)
-
     @classmethod
     def from_settings(cls, settings) -> "RemoteBackend":
         return cls(settings.remote_url, settings.update_url)
 
-    @classmethod
-    def from_worker_source(cls, source: dict) -> "RemoteBackend":
-        return cls(source["url"], source["update_url"], source["timeout"])
-
     def for_forked_process(self) -> "RemoteBackend":
-        """A backend of its own, whose connections are never the parent's."""
-        return type(self).from_worker_source(self.worker_source()[0])
+        """A backend of its own, whose connections are never the parent's (same store, same time limit).
+
+        >>> parent = RemoteBackend("http://127.0.0.1:9/sparql", timeout=2.5)
+        >>> child = parent.for_forked_process()
+        >>> child is not parent, child.url, child.timeout
+        (True, 'http://127.0.0.1:9/sparql', 2.5)
+        """
+        return type(self)(self.url, self.update_url, self.timeout)
 
     def describe(self) -> str:
         return f"SPARQL store at {self.url}"
@@ -209,9 +205,6 @@ class RemoteBackend:
     def fingerprint(self) -> str:
         published = self.published()
         return f"{self.url} {published.token if published else '-'}"
-
-    def worker_source(self) -> tuple[dict, tuple[int, ...]]:
-        return {"scheme": "sparql+http", "url": self.url, "update_url": self.update_url, "timeout": self.timeout}, ()
 
     def __len__(self) -> int:
         named = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
