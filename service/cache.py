@@ -87,11 +87,6 @@ class ResponseCache:
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
-    def clear(self, version: str) -> None:
-        """Forget every answer (call after the data was reloaded, with the new data's version)."""
-        with self._lock:
-            self.version, self._entries, self._size = version, OrderedDict(), 0
-
     def _key(self, environ, accept: str | None = None) -> tuple:
         # No Host: cacheable answers hold no absolute URL of this service (the service description, which
         # names the endpoint, is never cached), so every name the server is reached by shares them.
