@@ -17,7 +17,8 @@ import click
 
 from .backends import StoreError, StoreSettings, store_settings
 from .namespaces import DEFAULT_BASE_IRI
-from .store import DataFileError, KnowledgeGraph, load_knowledge_graph
+from .store import KnowledgeGraph, load_knowledge_graph
+from .data_errors import DataFileError
 
 data_option = click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
                            help="Extra Turtle/TriG or authoring YAML file, or folder (repeatable).")

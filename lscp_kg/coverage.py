@@ -38,7 +38,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .coverage_lines import classify, left_out, quoted_ranges
-from .named_queries import QUERIES_DIR, parse_query_file
+from .query_files import parse_query_file, QUERIES_DIR
 from .per_store import PerStore
 from .source_texts import Document, sources_for
 

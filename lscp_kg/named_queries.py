@@ -30,8 +30,7 @@ The work is done in four modules, each with one job: :mod:`lscp_kg.query_files`
 reads a file and its header, :mod:`lscp_kg.query_parameters` turns a value
 into a term, :mod:`lscp_kg.query_binding` binds a query's parameters, and
 :mod:`lscp_kg.name_resolution` resolves names and default rules against the
-data. This module loads the folder of questions, and is where their users
-import these names from.
+data. This module loads the folder of questions.
 
 >>> queries = load_named_queries()
 >>> "statutory-partners" in queries
@@ -45,12 +44,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .name_resolution import resolve_defaults
-from .query_binding import BIND_STYLES, NamedQuery, values_first
-from .query_files import QUERIES_DIR, QueryFileError, parse_query_file, read_header
-from .query_parameters import PARAMETER_TYPES, Parameter, ParameterError
+from .query_binding import NamedQuery
+from .query_files import QUERIES_DIR, parse_query_file
 
-__all__ = ["BIND_STYLES", "PARAMETER_TYPES", "QUERIES_DIR", "NamedQuery", "Parameter", "ParameterError", "QueryFileError",
-           "load_named_queries", "parse_query_file", "read_header", "values_first"]
 
 
 def load_named_queries(directory: Path = QUERIES_DIR, kg=None) -> dict[str, NamedQuery]:

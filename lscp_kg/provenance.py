@@ -22,7 +22,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .namespaces import LSCP, ONTOLOGY_IRI, PREFIXES
-from .store import KnowledgeGraph, data_files
+from .store import KnowledgeGraph
+from .rdf_files import data_files
 from .validation_locate import default_graph_statements, line_of, shown
 
 _SPACE = re.compile(r"\s+")

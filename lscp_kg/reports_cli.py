@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from .cli_options import base_option, data_option, load_or_exit, store_options
-from .named_queries import ParameterError
+from .query_parameters import ParameterError
 from .scrutiny import parse_asof, run_scrutiny
 from .scrutiny_render import render_html, render_text
 

@@ -28,7 +28,7 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from .labels import labels_for
-from .named_queries import Parameter, ParameterError
+from .query_parameters import Parameter, ParameterError
 from .partnership_graphs import owners_of
 from .store import KnowledgeGraph
 

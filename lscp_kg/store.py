@@ -21,15 +21,9 @@ import pyoxigraph as ox
 
 from .backends import StoreBackend, StoreSettings, backend_class
 from .backends.embedded import EmbeddedBackend, open_on_disk
-from .data_errors import DataFileError
-from .locations import ONTOLOGY_DIR, ONTOLOGY_FILE, PACKAGE_ROOT, SHAPES_FILE, SHIPPED_DATA_DIR
 from .namespaces import DEFAULT_BASE_IRI, ONTOLOGY_IRI, PREFIXES
-from .rdf_files import AUTHORING_SUFFIXES, RDF_FORMATS, data_files, input_files, ontology_files, parse_rdf_file
+from .rdf_files import AUTHORING_SUFFIXES, input_files, parse_rdf_file
 
-# Imported from here by callers (the loader's module is where they look for the files and the error).
-__all__ = ["AUTHORING_SUFFIXES", "DataFileError", "KnowledgeGraph", "ONTOLOGY_DIR", "ONTOLOGY_FILE", "PACKAGE_ROOT",
-           "RDF_FORMATS", "SHAPES_FILE", "SHIPPED_DATA_DIR", "data_files", "graph_from_quads", "input_files",
-           "load_knowledge_graph", "ontology_files", "parse_file", "parse_inputs"]
 
 
 def parse_file(path: Path, base_iri: str, graph: ox.NamedNode | None = None) -> list[ox.Quad]:

@@ -24,7 +24,9 @@ from pyshacl import validate as shacl_validate
 from .authoring.locate import compilation
 from .authoring.violation_words import in_yaml_terms
 from .provenance import ProvenanceProblem, check_provenance
-from .store import RDF_FORMATS, SHAPES_FILE, KnowledgeGraph, data_files
+from .store import KnowledgeGraph
+from .locations import SHAPES_FILE
+from .rdf_files import data_files, RDF_FORMATS
 from .validation_locate import file_of, line_of, line_of_text, shown
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")

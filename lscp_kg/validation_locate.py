@@ -5,7 +5,7 @@ A node is found by the forms a data file may write it in: its full IRI, its IRI
 relative to the base, a prefixed name of one of the file's ``@prefix``
 declarations, or (in an authoring YAML file) the last segment of its IRI.
 
->>> from lscp_kg.store import SHIPPED_DATA_DIR
+>>> from lscp_kg.locations import SHIPPED_DATA_DIR
 >>> common = SHIPPED_DATA_DIR / "common" / "legislation-and-vocabularies.trig"
 >>> line_of(common, "http://purl.org/cld/freq/monthly", "https://lscp-kg.example.org/") > 1
 True

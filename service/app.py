@@ -24,7 +24,8 @@ from typing import Mapping
 from flask import Flask
 
 from lscp_kg.labels import labels_of
-from lscp_kg.named_queries import QUERIES_DIR, load_named_queries
+from lscp_kg.named_queries import load_named_queries
+from lscp_kg.query_files import QUERIES_DIR
 from lscp_kg.namespaces import DEFAULT_BASE_IRI
 from lscp_kg.service.cache import register_response_cache
 from lscp_kg.service.errors import register_error_handlers

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
-from lscp_kg.named_queries import ParameterError
+from lscp_kg.query_parameters import ParameterError
 from lscp_kg.scrutiny_partnerships import resolve_partnership
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.page_urls import entity_url, quote_url

@@ -21,7 +21,8 @@ import re
 from pathlib import Path
 
 from lscp_kg.entity_links import query_string
-from lscp_kg.named_queries import QUERIES_DIR, load_named_queries
+from lscp_kg.named_queries import load_named_queries
+from lscp_kg.query_files import QUERIES_DIR
 from lscp_kg.scrutiny_partnerships import partnerships_in
 from lscp_kg.search_text import normalise
 from lscp_kg.service.cache import computed_once

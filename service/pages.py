@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory, url_for
 
-from lscp_kg.named_queries import ParameterError
+from lscp_kg.query_parameters import ParameterError
 from lscp_kg.namespaces import ONTOLOGY_IRI, PREFIXES
 from lscp_kg.scrutiny_partnerships import partnerships_in, resolve_partnership
 from lscp_kg.sparql_terms import iri_term, values_block

@@ -19,7 +19,8 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from lscp_kg.labels import labels_for
 from lscp_kg.name_resolution import resolver
-from lscp_kg.named_queries import NamedQuery, ParameterError
+from lscp_kg.query_binding import NamedQuery
+from lscp_kg.query_parameters import ParameterError
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.formats import API_FORMATS, API_JSON, CSV, choose_format, spreadsheet_safe_csv
 from lscp_kg.service.chains import build_chain, is_chain, number_steps

@@ -17,7 +17,7 @@ import json
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from lscp_kg.named_queries import ParameterError
+from lscp_kg.query_parameters import ParameterError
 from lscp_kg.scrutiny import SEVERITIES, ScrutinyReport, parse_asof
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.formats import API_JSON, HTML, choose_format

@@ -19,7 +19,8 @@ import re
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from lscp_kg.named_queries import NamedQuery, ParameterError
+from lscp_kg.query_binding import NamedQuery
+from lscp_kg.query_parameters import ParameterError
 from lscp_kg.name_resolution import kinds_in_words, looks_like_iri, resolve_value
 from lscp_kg.namespaces import PREFIXES
 from lscp_kg.search import ANY_KIND, MAX_LIMIT, MAX_QUERY_LENGTH, Hit, index_for, search

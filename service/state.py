@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
-from lscp_kg.named_queries import NamedQuery
+from lscp_kg.query_binding import NamedQuery
 from lscp_kg.service.limits import Limits
 from lscp_kg.service.guarded_runner import GuardedRunner
 from lscp_kg.store import KnowledgeGraph

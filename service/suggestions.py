@@ -20,7 +20,7 @@ from flask import url_for
 
 from lscp_kg.labels import labels_for
 from lscp_kg.name_resolution import resolver
-from lscp_kg.named_queries import ParameterError
+from lscp_kg.query_parameters import ParameterError
 from lscp_kg.namespaces import LSCP, PREFIXES
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.history import date_in_words, ended

@@ -20,7 +20,9 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from lscp_kg.labels import labels_for
 from lscp_kg.name_resolution import resolve_value, resolver
-from lscp_kg.named_queries import QUERIES_DIR, Parameter, ParameterError, load_named_queries
+from lscp_kg.named_queries import load_named_queries
+from lscp_kg.query_files import QUERIES_DIR
+from lscp_kg.query_parameters import Parameter, ParameterError
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.formats import API_JSON, HTML, choose_format
 from lscp_kg.service.page_urls import entity_url, quote_url

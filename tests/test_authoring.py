@@ -14,7 +14,8 @@ from lscp_kg.authoring import AuthoringError, compile_file
 from lscp_kg.authoring.quotes import SourceText
 from lscp_kg.authoring.schema import SCHEMA_FILE, authoring_schema
 from lscp_kg.cli import main
-from lscp_kg.store import DataFileError, load_knowledge_graph
+from lscp_kg.store import load_knowledge_graph
+from lscp_kg.data_errors import DataFileError
 
 BASE = "https://lscp-kg.example.org/"
 SOURCE = ("Testshire Safeguarding Children Partnership\n"
@@ -233,7 +234,7 @@ def test_editors_see_the_shipped_files_as_valid_and_a_typo_as_invalid():
     from jsonschema import Draft202012Validator
 
     from lscp_kg.authoring.yamlload import load_yaml_text
-    from lscp_kg.store import SHIPPED_DATA_DIR
+    from lscp_kg.locations import SHIPPED_DATA_DIR
 
     validator = Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
     worked = Path(__file__).parent / "fixtures" / "worked-example" / "partnership.yaml"

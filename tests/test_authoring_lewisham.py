@@ -21,7 +21,7 @@ import pytest
 
 from lscp_kg.authoring import compile_file
 from lscp_kg.authoring.from_trig import convert
-from lscp_kg.store import SHIPPED_DATA_DIR
+from lscp_kg.locations import SHIPPED_DATA_DIR
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LEWISHAM = SHIPPED_DATA_DIR / "lewisham"

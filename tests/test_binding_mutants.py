@@ -10,7 +10,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from lscp_kg.named_queries import NamedQuery, Parameter, ParameterError
+from lscp_kg.query_binding import NamedQuery
+from lscp_kg.query_parameters import Parameter, ParameterError
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 BASE = "http://b/"

@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 from lscp_kg.cli import main
 from lscp_kg.coverage import coverage_of, find_document
 from lscp_kg.coverage_lines import NAVIGATION, classify
-from lscp_kg.store import SHIPPED_DATA_DIR, load_knowledge_graph
+from lscp_kg.store import load_knowledge_graph
+from lscp_kg.locations import SHIPPED_DATA_DIR
 
 EXAMPLE = Path(__file__).parent / "fixtures" / "worked-example"
 LEWISHAM_TEXT = SHIPPED_DATA_DIR / "lewisham" / "sources" / "our-partnership-arrangements.txt"

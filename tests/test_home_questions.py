@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from lscp_kg.named_queries import QUERIES_DIR, QueryFileError, load_named_queries, parse_query_file
+from lscp_kg.named_queries import load_named_queries
+from lscp_kg.query_files import parse_query_file, QUERIES_DIR, QueryFileError
 from lscp_kg.service import overview
 
 LEWISHAM = "https://lscp-kg.example.org/id/partnership/lewisham"

@@ -10,7 +10,9 @@ import pytest
 
 from lscp_kg import name_resolution
 from lscp_kg.name_resolution import resolve_value, resolver
-from lscp_kg.named_queries import QUERIES_DIR, ParameterError, QueryFileError, load_named_queries, parse_query_file
+from lscp_kg.named_queries import load_named_queries
+from lscp_kg.query_files import parse_query_file, QUERIES_DIR, QueryFileError
+from lscp_kg.query_parameters import ParameterError
 from lscp_kg.service.app import create_app
 from lscp_kg.store import load_knowledge_graph
 

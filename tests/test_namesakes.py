@@ -13,7 +13,8 @@ import re
 
 import pytest
 
-from lscp_kg.named_queries import ParameterError, load_named_queries
+from lscp_kg.named_queries import load_named_queries
+from lscp_kg.query_parameters import ParameterError
 from lscp_kg.name_resolution import resolve_value
 from lscp_kg.search import index_for, search
 from lscp_kg.store import load_knowledge_graph

@@ -24,7 +24,8 @@ import pytest
 from lscp_kg.backends.query_rewrite import bind_values, prepare
 from lscp_kg.entity_links import coverage_href, entity_href, source_href
 from lscp_kg.labels import NAMING_PROPERTIES, labels_for
-from lscp_kg.named_queries import NamedQuery, Parameter, values_first
+from lscp_kg.query_binding import NamedQuery, values_first
+from lscp_kg.query_parameters import Parameter
 from lscp_kg.partnership_graphs import graph_owners, may_use
 from lscp_kg.scrutiny_partnerships import contexts_of
 from lscp_kg.sparql_terms import sparql_term, values_block

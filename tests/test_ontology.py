@@ -13,7 +13,8 @@ import rdflib
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS
 
 from lscp_kg.namespaces import LSCP
-from lscp_kg.store import ONTOLOGY_DIR, SHIPPED_DATA_DIR, ontology_files
+from lscp_kg.locations import ONTOLOGY_DIR, SHIPPED_DATA_DIR
+from lscp_kg.rdf_files import ontology_files
 
 REPO = Path(__file__).resolve().parent.parent
 CHECKED = {"org": ORG, "prov": PROV, "skos": SKOS, "dcterms": DCTERMS, "foaf": FOAF, "schema": SDO}

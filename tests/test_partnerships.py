@@ -11,9 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from lscp_kg.cli import main
-from lscp_kg.named_queries import ParameterError
+from lscp_kg.query_parameters import ParameterError
 from lscp_kg.scrutiny import run_scrutiny
-from lscp_kg.store import SHIPPED_DATA_DIR, load_knowledge_graph
+from lscp_kg.store import load_knowledge_graph
+from lscp_kg.locations import SHIPPED_DATA_DIR
 from lscp_kg.validation import validate_graph
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "scrutiny"

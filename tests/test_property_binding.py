@@ -15,7 +15,8 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from lscp_kg.named_queries import NamedQuery, Parameter, ParameterError
+from lscp_kg.query_binding import NamedQuery
+from lscp_kg.query_parameters import Parameter, ParameterError
 
 BASE = "https://lscp-kg.example.org/"
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -10,7 +10,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from lscp_kg.named_queries import NamedQuery, QueryFileError, load_named_queries, parse_query_file, values_first
+from lscp_kg.named_queries import load_named_queries
+from lscp_kg.query_binding import NamedQuery, values_first
+from lscp_kg.query_files import parse_query_file, QueryFileError
 
 
 def rows(result) -> list:

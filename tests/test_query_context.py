@@ -17,7 +17,8 @@ import pyoxigraph as ox
 import pytest
 import yaml
 
-from lscp_kg.named_queries import QUERIES_DIR, load_named_queries
+from lscp_kg.named_queries import load_named_queries
+from lscp_kg.query_files import QUERIES_DIR
 from lscp_kg.store import load_knowledge_graph
 
 CASES = yaml.safe_load((Path(__file__).parent / "competency" / "questions.yaml").read_text(encoding="utf-8"))

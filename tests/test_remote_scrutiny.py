@@ -19,7 +19,8 @@ from lscp_kg.backends import store_settings
 from lscp_kg.backends.remote import RemoteBackend
 from lscp_kg.publish import publish
 from lscp_kg.scrutiny import ScrutinyReport, run_scrutiny
-from lscp_kg.store import SHIPPED_DATA_DIR, load_knowledge_graph
+from lscp_kg.store import load_knowledge_graph
+from lscp_kg.locations import SHIPPED_DATA_DIR
 
 HERE = Path(__file__).resolve().parent
 SCRUTINY_FIXTURES = HERE / "fixtures" / "scrutiny"

@@ -21,7 +21,8 @@ import pytest
 
 from lscp_kg.scrutiny import ScrutinyReport, run_scrutiny
 from lscp_kg.scrutiny_render import render_html, render_text
-from lscp_kg.store import SHIPPED_DATA_DIR, load_knowledge_graph
+from lscp_kg.store import load_knowledge_graph
+from lscp_kg.locations import SHIPPED_DATA_DIR
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "scrutiny"
 COMMON = SHIPPED_DATA_DIR / "common"

@@ -8,7 +8,7 @@ import pytest
 
 from lscp_kg.provenance import fold_space
 from lscp_kg.scrutiny import run_scrutiny
-from lscp_kg.store import SHIPPED_DATA_DIR
+from lscp_kg.locations import SHIPPED_DATA_DIR
 
 SOURCE = (SHIPPED_DATA_DIR / "lewisham" / "sources" / "our-partnership-arrangements.txt").read_text(encoding="utf-8").split("\n")
 TODAY = "2026-11-26"

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from lscp_kg.scrutiny import ScrutinyReport, load_rules, run_scrutiny
-from lscp_kg.store import SHIPPED_DATA_DIR, load_knowledge_graph
+from lscp_kg.store import load_knowledge_graph
+from lscp_kg.locations import SHIPPED_DATA_DIR
 from lscp_kg.validation import validate_graph
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "scrutiny"

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from lscp_kg.named_queries import ParameterError, QueryFileError
+from lscp_kg.query_files import QueryFileError
+from lscp_kg.query_parameters import ParameterError
 from lscp_kg.scrutiny import RULES_DIR, RuleFileError, load_rules, parse_asof, run_scrutiny
 
 PREFIXES = "PREFIX lscp: <https://lscp-kg.example.org/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"

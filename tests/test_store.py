@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from lscp_kg.backends import StoreSettings
-from lscp_kg.store import DataFileError, load_knowledge_graph
+from lscp_kg.store import load_knowledge_graph
+from lscp_kg.data_errors import DataFileError
 
 
 def test_shipped_graph_loads_with_every_partner(kg):

@@ -23,7 +23,8 @@ from lscp_kg.cli import main
 from lscp_kg.namespaces import PREFIXES
 from lscp_kg.publish import batches, insert_text
 from lscp_kg.service.app import create_app
-from lscp_kg.store import DataFileError, load_knowledge_graph
+from lscp_kg.store import load_knowledge_graph
+from lscp_kg.data_errors import DataFileError
 
 CASES = yaml.safe_load((Path(__file__).parent / "competency" / "questions.yaml").read_text(encoding="utf-8"))
 XSD = "http://www.w3.org/2001/XMLSchema#"

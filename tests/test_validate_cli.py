@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from lscp_kg.cli import main
-from lscp_kg.store import SHIPPED_DATA_DIR
+from lscp_kg.locations import SHIPPED_DATA_DIR
 
 PASSAGE = """@prefix lscp: <https://lscp-kg.example.org/ontology#> .
 @prefix prov: <http://www.w3.org/ns/prov#> .

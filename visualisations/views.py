@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from lscp_kg.named_queries import Parameter, ParameterError
+from lscp_kg.query_parameters import Parameter, ParameterError
 
 from .layout import around_fixed, column_positions, pack
 from .projection import accountability_graph, is_lead_representative

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..store import DataFileError, KnowledgeGraph, graph_from_quads, input_files, parse_inputs
+from ..store import KnowledgeGraph, graph_from_quads, parse_inputs
+from ..data_errors import DataFileError
+from ..rdf_files import input_files
 from ..validation import validate_graph
 from ..validation_locate import file_of
 from .compiler import Compilation, compile_document

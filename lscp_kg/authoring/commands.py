@@ -8,7 +8,9 @@ from pathlib import Path
 import click
 
 from ..namespaces import DEFAULT_BASE_IRI
-from ..store import AUTHORING_SUFFIXES, SHIPPED_DATA_DIR, DataFileError
+from ..data_errors import DataFileError
+from ..locations import SHIPPED_DATA_DIR
+from ..rdf_files import AUTHORING_SUFFIXES
 from .new import new_partnership
 from .trig import to_trig
 

@@ -2,7 +2,7 @@
 itself (the source's exact characters, its line span, its source document) and holds the facts
 written under it.
 
->>> from lscp_kg.store import SHIPPED_DATA_DIR
+>>> from lscp_kg.locations import SHIPPED_DATA_DIR
 >>> quads = compile_file(SHIPPED_DATA_DIR / "lewisham" / "partnership.yaml")
 >>> len(quads) > 1500
 True

@@ -22,7 +22,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..namespaces import DEFAULT_BASE_IRI, PREFIXES, curie
-from ..store import SHIPPED_DATA_DIR, data_files, ontology_files, parse_file
+from ..store import parse_file
+from ..locations import SHIPPED_DATA_DIR
+from ..rdf_files import data_files, ontology_files
 from .compiler import CITATION_KEYS, PROV_VALUE, SOURCE_KEYS, compile_document
 from .kind_registry import KINDS
 from .kinds import LSCP, RDF_TYPE

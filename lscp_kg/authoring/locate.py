@@ -1,7 +1,7 @@
 """The line of an authoring YAML file that writes a statement, for messages that name file and line
 (lscp_kg.validation_locate asks here for .yaml files).
 
->>> from lscp_kg.store import SHIPPED_DATA_DIR
+>>> from lscp_kg.locations import SHIPPED_DATA_DIR
 >>> path = SHIPPED_DATA_DIR / "lewisham" / "partnership.yaml"
 >>> base = "https://lscp-kg.example.org/"
 >>> lines = path.read_text(encoding="utf-8").split("\\n")
