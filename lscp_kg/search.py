@@ -79,7 +79,7 @@ def index_for(kg) -> SearchIndex:
     """The search index of this graph, built (or read from beside its on-disk store) on first use."""
     backend = kg.backend
     index = _INDEXES.get(backend)
-    if index is not None and kg.is_remote and time.monotonic() - index.checked_at > REMOTE_RECHECK_SECONDS:
+    if index is not None and kg.data_may_change and time.monotonic() - index.checked_at > REMOTE_RECHECK_SECONDS:
         index.checked_at = time.monotonic()
         if kg.backend.data_version(refresh=True) != index.version:
             index = None
@@ -87,7 +87,7 @@ def index_for(kg) -> SearchIndex:
         return index
     with _BUILDING:
         index = _INDEXES.get(backend)
-        if index is not None and not kg.is_remote:
+        if index is not None and not kg.data_may_change:
             return index
         store_dir = getattr(backend, "path", None)
         if store_dir is not None:

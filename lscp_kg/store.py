@@ -57,7 +57,18 @@ class KnowledgeGraph:
 
     @property
     def is_remote(self) -> bool:
+        """Whether the graph is reached over the network (its processes keep the network)."""
         return bool(self.backend.needs_network)
+
+    @property
+    def data_may_change(self) -> bool:
+        """Whether the data can change under this process (a shared store another process publishes to), so
+        that answers computed from it must not be kept.
+
+        >>> load_knowledge_graph().data_may_change
+        False
+        """
+        return self.backend.data_version() is not None
 
     def __len__(self) -> int:
         return len(self.backend)

@@ -78,7 +78,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.jinja_env.globals.update(entity_url=page_urls.entity_url, short_iri=page_urls.short_iri,
                                  source_url=page_urls.source_url, quote_url=page_urls.quote_url,
                                  source_documents=source_documents(kg))
-    if kg.is_remote:  # a remote store gets new versions under us: no answers kept in memory (ETags still hold)
+    if kg.data_may_change:  # a shared store gets new versions under us: no answers kept in memory (ETags still hold)
         app.config["RESPONSE_CACHE_BYTES"] = 0
     register_response_cache(app, kg.fingerprint().encode())
     return app

@@ -114,7 +114,7 @@ def _question_rows() -> list[dict]:
     def build():
         outcome = run_named(query, {}, {"results": "json", "graph": None})
         return partnership_rows(json.loads(outcome.body))
-    if state.kg.is_remote:  # a remote store gets new versions under us: asked afresh each time
+    if state.kg.data_may_change:  # a shared store gets new versions under us: asked afresh each time
         return build()
     return computed_once(state.cache, ("compare", id(state.kg.backend)), build)
 
