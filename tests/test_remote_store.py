@@ -66,7 +66,7 @@ def virtuoso(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def virtuoso_still_answers(request):
     """After each test, Virtuoso must still answer. Its SPARQL updates can stall behind lock waits
-    (openlink/virtuoso-opensource issues 165 and 1020); if one did, this test fails with the end of
+    (openlink/virtuoso-opensource issues 165, 271 and 1020); if one did, this test fails with the end of
     Virtuoso's log, and the server is restarted on its database so the tests after it are served."""
     yield
     if "virtuoso" not in request.fixturenames:
