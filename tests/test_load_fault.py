@@ -121,11 +121,20 @@ def _workers(process: subprocess.Popen) -> list:
     return server_workers(process)
 
 
+def every_worker(url: str, process: subprocess.Popen, timeout: float = 60) -> list:
+    """All ``WORKERS`` worker processes, once a replacement for one killed by an earlier test has started."""
+    deadline = time.monotonic() + timeout
+    wait_for_workers(url, WORKERS, timeout)
+    while len(workers := _workers(process)) != WORKERS and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return workers
+
+
 def test_a_worker_killed_mid_query_is_replaced_and_nothing_is_lost(server):
     url, process = server
-    before, replaced = fingerprint(url), health(url)["workers_replaced"]
-    workers = _workers(process)
+    workers = every_worker(url, process)
     assert len(workers) == WORKERS
+    before, replaced = fingerprint(url), health(url)["workers_replaced"]
     answers = []
     thread = threading.Thread(target=lambda: answers.append(  # a client of its own: the kill is no strike against it
         session_from("127.0.8.1").get(url + "/sparql", params={"query": RUNAWAY}, timeout=60)))
