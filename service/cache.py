@@ -1,6 +1,7 @@
 """Answers that stay the same until the data changes: ETags, ``Cache-Control`` and a response cache.
 
-The graph is read-only between reloads, so the answer to a GET of a query
+The graph is read only while the service runs (a shared store that
+another process publishes to is asked afresh), so the answer to a GET of a query
 (``/sparql?query=``, ``/api/queries/<name>?...``), of the named-query list or
 of an entity page depends only on the request and the data
 (:data:`CACHEABLE_ENDPOINTS`). For such an answer the service then

@@ -116,14 +116,14 @@ def _question_rows() -> list[dict]:
         return partnership_rows(json.loads(outcome.body))
     if state.kg.data_may_change:  # a shared store gets new versions under us: asked afresh each time
         return build()
-    return computed_once(state.cache, ("compare", id(state.kg.backend)), build)
+    return computed_once(state.cache, "compare", build)
 
 
 def findings_by_partnership(asof: str) -> tuple[dict | None, str | None]:
     """Each partnership's findings by severity (and checks passed), from ``/scrutiny``'s report and cache;
     ``(None, why)`` when the report could not be computed within the time limit."""
     state = service_state()
-    failed_key = ("compare-scrutiny-unavailable", asof, id(state.kg.backend))
+    failed_key = ("compare-scrutiny-unavailable", asof)
     failed = state.cache.get(failed_key)
     if failed and time.monotonic() - failed[1] < UNAVAILABLE_FOR:
         return None, failed[0]

@@ -50,7 +50,7 @@ def run_on_page(text: str) -> dict:
 def completions() -> list[dict]:
     """Prefixes, then the ontology's classes and properties as prefixed names (computed once per graph)."""
     state = service_state()
-    key = ("editor-words", id(state.kg.backend))
+    key = "editor-words"
     if key not in state.cache:
         labels = labels_for(state.kg)
         words = [{"text": f"PREFIX {p}: <{iri}>", "display": f"{p}:", "kind": "prefix"} for p, iri in PREFIXES.items()]

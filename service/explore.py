@@ -39,10 +39,10 @@ VIEW_TITLES = {"structure": "Whole structure", "accountability": "Accountability
 
 
 def cached(key: str, build):
-    """One page (or page part) per loaded graph: a reload swaps the store, and with it the key. Pages link under
+    """One page (or page part) per app (its graph is the app's for its life). Pages link under
     the service's mount point, so they are kept with the service, not with the projections."""
     state = service_state()
-    full_key = ("explore", key, id(state.kg.backend))
+    full_key = ("explore", key)
     if full_key not in state.cache:
         state.cache[full_key] = build()
     return state.cache[full_key]

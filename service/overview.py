@@ -191,7 +191,7 @@ def partnership_overview(partnership: str) -> dict:
     gives it), computed once per loaded graph. Its findings are counted in today's report of every partnership, the
     one ``/scrutiny`` and ``/compare`` share (cached): a report of one partnership would run every rule again."""
     state = service_state()
-    return computed_once(state.cache, ("overview", id(state.kg.backend), partnership),
+    return computed_once(state.cache, ("overview", partnership),
                          lambda: overview(partnership, partnerships_in(state.kg)[partnership]))
 
 

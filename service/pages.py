@@ -133,9 +133,9 @@ def ontology():
 @bp.get("/health")
 def health():
     state = service_state()
-    counts = state.cache.get(("health", id(state.kg.backend)))
-    if counts is None:  # the data is read-only between reloads: counted once (a remote store is not asked each time)
-        counts = state.cache[("health", id(state.kg.backend))] = (len(state.kg), len(state.kg.named_graphs()))
+    counts = state.cache.get("health")
+    if counts is None:  # counted once per app (a remote store is not asked each time)
+        counts = state.cache["health"] = (len(state.kg), len(state.kg.named_graphs()))
     body = {"status": "ok", "triples": counts[0], "named_graphs": counts[1],
             "named_queries": len(state.named_queries), "workers": state.runner.size,
             "workers_replaced": state.runner.replaced, "workers_network_isolated": state.runner.network_isolated,

@@ -35,11 +35,11 @@ PARAMETERS = ("asof", "format", "partnership")
 
 def report_for(asof: str, **options) -> ScrutinyReport:
     """The report as of a date (and ``options`` of :func:`run_scrutiny`, e.g. a partnership), from a small
-    cache tied to the loaded graph (a reload swaps the backend); computed in a query worker, under the
+    cache kept with the app (its graph is the app's for its life); computed in a query worker, under the
     query time limit."""
     state = service_state()
     job = ScrutinyJob(asof, tuple(sorted(options.items())))
-    key = ("scrutiny", job, id(state.kg.backend))
+    key = ("scrutiny", job)
     if key not in state.cache:
         older = [k for k in state.cache if isinstance(k, tuple) and k[:1] == ("scrutiny",)]
         for stale in older[: max(0, len(older) - CACHED_REPORTS + 1)]:

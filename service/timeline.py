@@ -39,7 +39,7 @@ ENTITY = Parameter("entity", "iri", "The entity whose changes to show", classes=
 
 def _query(name: str = PAGE_QUERY):
     state = service_state()
-    key = ("timeline-queries", id(state.kg.backend))
+    key = "timeline-queries"
     if key not in state.cache:  # defaults ("the only partnership") resolved against the loaded data, once
         state.cache[key] = load_named_queries(Path(QUERIES_DIR) / "pages", kg=state.kg)
     return state.cache[key][name]

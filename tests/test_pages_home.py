@@ -30,7 +30,7 @@ def chosen(page: str) -> list[tuple[str, str]]:
 def computed_overviews(client) -> list[str]:
     """The partnerships whose overview the app has computed (and keeps)."""
     cache = client.application.extensions["lscp_kg"].cache
-    return [key[2] for key in cache if isinstance(key, tuple) and key[:1] == ("overview",)]
+    return [key[1] for key in cache if isinstance(key, tuple) and key[:1] == ("overview",)]
 
 
 def test_home_gives_the_overview_of_the_one_partnership(client):

@@ -62,7 +62,7 @@ class EmbeddedBackend:
         """pyoxigraph has no time limit: the service's workers enforce it."""
 
     def data_version(self, refresh: bool = False) -> str | None:
-        return None  # a reload makes a new backend
+        return None  # its data never changes: built once, then read only
 
     def check_base_iri(self, base_iri: str) -> str | None:
         return None  # built here, from the same base
@@ -88,7 +88,7 @@ class EmbeddedBackend:
         return self.store.quads_for_pattern(subject, predicate, object, graph)
 
     def triple_count(self) -> int:
-        if getattr(self, "_triples", None) is None:  # read-only between reloads (a reload makes a new backend)
+        if getattr(self, "_triples", None) is None:  # read only once built
             self._triples = len({quad.triple for quad in self.quads()})
         return self._triples
 
