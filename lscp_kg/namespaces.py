@@ -47,8 +47,3 @@ def curie(iri: str) -> str:
         if iri.startswith(namespace) and _LOCAL_NAME.fullmatch(iri[len(namespace):]):
             return f"{prefix}:{iri[len(namespace):]}"
     return iri
-
-
-def sparql_prologue() -> str:
-    """PREFIX declarations for every namespace above, for hand-written queries."""
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())

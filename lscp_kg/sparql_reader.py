@@ -199,15 +199,6 @@ def _opened_scope(bracket: str, scope: str, mode: str | None, previous: list[Tok
     return "values" if _after_values(previous) else "group"
 
 
-def bare_words(text: str) -> list[str]:
-    """The keywords and other bare words of a SPARQL text, lower-cased, in order.
-
-    >>> bare_words(r'SELECT ?x { ?x a "INSERT" ; ex:load <urn:drop> ; ex:b\'\' ?y }')
-    ['select', 'a']
-    """
-    return [t.text.lower() for t in tokens(text) if t.kind == "word"]
-
-
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 

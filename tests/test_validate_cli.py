@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -121,8 +120,8 @@ def test_export_keeps_provenance(runner, tmp_path, fmt, kg):
                      rdf:predicate lscp:meetingFrequency ; prov:wasDerivedFrom ?g . ?g prov:value ?q }}"""
     else:
         ask = f"ASK {{ GRAPH ?g {{ {fact} }} GRAPH ?g {{ ?g prov:value ?q }} }}"
-    from lscp_kg.namespaces import sparql_prologue
-    assert bool(back.query(sparql_prologue() + ask))
+    from lscp_kg.namespaces import PREFIXES
+    assert bool(back.query(ask, prefixes=PREFIXES))
     assert len({q.triple for q in back}) >= len({q.triple for q in kg.quads()})
 
 

@@ -14,9 +14,11 @@ The text is read with :mod:`.sparql_text` (so braces or keywords inside
 strings, IRIs and comments never count).
 
 >>> import pyoxigraph as ox
->>> bind_values("SELECT ?x ?l WHERE { ?x rdfs:label ?l }", {ox.Variable("x"): ox.NamedNode("http://x/a")})
-'SELECT ?x ?l WHERE { VALUES (?x) { (<http://x/a>) }\\n <http://x/a> rdfs:label ?l }'
->>> bind_values("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } # }", {ox.Variable("s"): ox.Literal('a"b')})
+>>> def bound(text, substitutions):
+...     return prepare(text, substitutions, None, {}).text(None, None)
+>>> bound("SELECT ?x ?l WHERE { ?x <http://x/label> ?l }", {ox.Variable("x"): ox.NamedNode("http://x/a")})
+'SELECT ?x ?l WHERE { VALUES (?x) { (<http://x/a>) }\\n <http://x/a> <http://x/label> ?l }'
+>>> bound("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } # }", {ox.Variable("s"): ox.Literal('a"b')})
 'CONSTRUCT { ?s ?p ?o } WHERE { VALUES (?s) { ("a\\\\"b") }\\n "a\\\\"b" ?p ?o } # }'
 """
 
@@ -122,8 +124,8 @@ def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
     return text
 
 
-def bind_values(text: str, substitutions: dict | None) -> str:
-    """The query with its parameters bound by a VALUES block (see the module docstring).
+def _binding_edits(text: str, toks: list[Token], info: QueryOutline, substitutions: dict | None) -> list:
+    """The edits that bind the parameters by a VALUES block (see the module docstring).
 
     At the top of the WHERE group, the values are bound before any BIND or
     OPTIONAL reads them, as with pyoxigraph's substitution. A WHERE group
@@ -131,10 +133,9 @@ def bind_values(text: str, substitutions: dict | None) -> str:
     beside it); a query without a WHERE group gets a trailing VALUES clause.
     """
     if not substitutions:
-        return text
-    toks, info = tokens(text), outline(text)
-    return _apply(text, _values_edit(text, toks, info, values_block(substitutions, write=term_text))
-                  + _constant_edits(toks, info, substitutions))
+        return []
+    return (_values_edit(text, toks, info, values_block(substitutions, write=term_text))
+            + _constant_edits(toks, info, substitutions))
 
 
 def prologue(info: QueryOutline, base_iri: str | None, prefixes: dict[str, str] | None) -> str:
@@ -207,9 +208,7 @@ def prepare(text: str, substitutions: dict | None, base_iri: str | None,
     edits = [(start, end, "") for _, _, start, end in info.dataset_clauses]
     marker = "\x00"  # where the dataset goes: found again after the other edits
     edits.append((info.dataset_at, info.dataset_at, marker))
-    if substitutions:
-        edits += _values_edit(text, toks, info, values_block(substitutions, write=term_text))
-        edits += _constant_edits(toks, info, substitutions)
+    edits += _binding_edits(text, toks, info, substitutions)
     body = _apply(text, edits)
     query_from = tuple(_expand(t, base, known) for named, t, _, _ in info.dataset_clauses if not named)
     query_from_named = tuple(_expand(t, base, known) for named, t, _, _ in info.dataset_clauses if named)
