@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from synthetic import generate  # noqa: E402
 
-from lscp_kg.search import SearchIndex  # noqa: E402
+from lscp_kg.search_index import SearchIndex  # noqa: E402
 from lscp_kg.search_build import build_index  # noqa: E402
 from lscp_kg.store import load_knowledge_graph  # noqa: E402
 

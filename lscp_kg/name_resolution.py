@@ -36,7 +36,9 @@ import pyoxigraph as ox
 
 from .query_binding import NamedQuery
 from .query_parameters import Parameter, ParameterError
-from .search import ANY_KIND, MAX_QUERY_LENGTH, Hit, index_for
+from .search import index_for
+from .search_hits import Hit
+from .search_index import ANY_KIND, MAX_QUERY_LENGTH
 
 log = logging.getLogger(__name__)
 SUGGESTIONS = 8

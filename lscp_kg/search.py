@@ -41,9 +41,8 @@ from pathlib import Path
 from typing import Iterable
 
 from .search_build import SCHEMA_VERSION, build_index
-from .search_hits import Hit, SearchResult, display_name  # noqa: F401 - the search's users import them from here
-from .search_index import ANY_KIND, MAX_LIMIT, MAX_QUERY_LENGTH, REMOTE_RECHECK_SECONDS, SearchIndex  # noqa: F401
-from .search_text import edit_distance  # noqa: F401 - tests import it from here
+from .search_hits import SearchResult
+from .search_index import REMOTE_RECHECK_SECONDS, SearchIndex
 
 
 # -- one index per loaded graph ------------------------------------------------------------------

@@ -36,7 +36,7 @@ from collections import defaultdict
 from .labels import LABEL_PROPERTIES, is_english, labels_for
 from .namespaces import PREFIXES
 from .search_owners import areas_of, owners, short_names
-from .search_text import comparable, index_terms, names_of, normalise, trigrams  # noqa: F401 - normalise: tests
+from .search_text import comparable, index_terms, names_of, trigrams
 
 SCHEMA_VERSION = 3
 PRIMARY_NAMES = ("rdfs:label", "skos:prefLabel", "foaf:name", "schema:name")

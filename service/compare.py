@@ -20,7 +20,7 @@ import time
 from flask import Blueprint, Response, render_template, request, url_for
 
 from lscp_kg.scrutiny import SEVERITIES, parse_asof
-from lscp_kg.search_build import normalise
+from lscp_kg.search_text import normalise
 from lscp_kg.service.cache import computed_once
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.formats import API_JSON, HTML, choose_format

@@ -23,7 +23,9 @@ from lscp_kg.query_binding import NamedQuery
 from lscp_kg.query_parameters import ParameterError
 from lscp_kg.name_resolution import kinds_in_words, looks_like_iri, resolve_value
 from lscp_kg.namespaces import PREFIXES
-from lscp_kg.search import ANY_KIND, MAX_LIMIT, MAX_QUERY_LENGTH, Hit, index_for, search
+from lscp_kg.search import index_for, search
+from lscp_kg.search_hits import Hit
+from lscp_kg.search_index import ANY_KIND, MAX_LIMIT, MAX_QUERY_LENGTH
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.explore import network
 from lscp_kg.service.page_urls import entity_url

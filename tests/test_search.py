@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from lscp_kg.backends import store_settings
-from lscp_kg.search import SearchIndex, edit_distance, index_file, index_for, search
-from lscp_kg.search_build import build_index, normalise
+from lscp_kg.search import index_file, index_for, search
+from lscp_kg.search_build import build_index
+from lscp_kg.search_index import SearchIndex
+from lscp_kg.search_text import edit_distance, normalise
 from lscp_kg.store import load_knowledge_graph
 
 LSCP = "https://lscp-kg.example.org/ontology#"

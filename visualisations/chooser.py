@@ -2,7 +2,7 @@
 
 A name that is not unique is shown with its partnerships beside it
 ("Operational team (Eastshire)"), as search shows it: the display names come
-from the search index (:attr:`lscp_kg.search.Hit.display`), one place for
+from the search index (:attr:`lscp_kg.search_hits.Hit.display`), one place for
 them. A node the index does not hold, whose name another node of the network
 also has, is told apart by the partnerships the network gives it.
 
