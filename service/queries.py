@@ -25,7 +25,7 @@ from lscp_kg.service.errors import HttpError
 from lscp_kg.service.formats import API_FORMATS, API_JSON, CSV, choose_format, spreadsheet_safe_csv
 from lscp_kg.service.chains import build_chain, is_chain, number_steps
 from lscp_kg.service.request_log import note_query
-from lscp_kg.service.result_tables import requested_page, result_table
+from lscp_kg.service.result_tables import heading, requested_page, result_table
 from lscp_kg.service.search_pages import choices_page
 from lscp_kg.service.query_runner import QueryJob, QueryOutcome
 from lscp_kg.service.sparql import answer
@@ -160,6 +160,12 @@ def page(name: str):
     downloads = {fmt: url_for("queries.run_api", name=name, format=fmt, **raw) for fmt in ("csv", "json", "tsv", "xml")}
     return render_template("query.html", query=query, values=values, downloads=downloads, **parts,
                            identifiers=identifiers(query, raw) if status == 200 else []), status
+
+
+@bp.app_context_processor
+def parameter_words() -> dict:
+    """A form field is named as its column would be ("asof": "As of"): one wording for a variable's name."""
+    return {"parameter_heading": heading}
 
 
 def answer_parts(query: NamedQuery, raw: dict) -> dict:

@@ -171,8 +171,17 @@ def test_page_shows_an_error_summary_the_field_error_and_the_closest_matches(cli
     assert response.status_code == 400
     summary = page[page.index('class="error-summary"'):page.index("</div>", page.index('class="error-summary"'))]
     assert "There is a problem" in summary and 'href="#param-body"' in summary
+    assert "Body: " in summary and "parameter 'body'" not in summary, "the field named as its label names it"
     assert '<p class="field-error" id="param-body-error">' in page and 'aria-invalid="true"' in page
     assert re.search(r'<a href="/queries/members-of-body\?body=id/person/pinaki-ghoshal"[^>]*>Pinaki Ghoshal</a>', page)
+
+
+def test_a_field_is_named_in_words_in_its_label_and_in_the_error_summary(client):
+    response = client.get("/queries/facts-as-of", query_string={"asof": "last spring"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert re.search(r'<label for="param-asof">As of <span', page)
+    assert '<a href="#param-asof">As of: expected a date as YYYY-MM-DD</a>' in page
 
 
 def test_page_with_a_name_runs_the_question(client):
