@@ -92,9 +92,10 @@ def server_workers(process) -> list:
     return [child for child in psutil.Process(process.pid).children(recursive=True) if named(child)]
 
 
-def busy_worker(workers: list, timeout: float = 20, step: float = 0.5, threshold: float = 0.05):
-    """The worker running a query: the one whose processor time grows (idle ones wait on their sockets);
-    None if none did within ``timeout`` seconds."""
+def busy_worker(process, timeout: float = 20, step: float = 0.5, threshold: float = 0.05):
+    """The worker of server ``process`` running a query: the one whose processor time grows (idle ones wait on
+    their sockets); None if none did within ``timeout`` seconds. The workers are listed again at each step:
+    the server says it is serving before gunicorn has forked (and named) every worker."""
     def used(worker):
         try:
             times = worker.cpu_times()
@@ -104,9 +105,9 @@ def busy_worker(workers: list, timeout: float = 20, step: float = 0.5, threshold
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        before = {w: used(w) for w in workers}
+        before = {w: used(w) for w in server_workers(process)}
         time.sleep(step)
-        grown = {w: used(w) - before[w] for w in workers if before[w] is not None and used(w) is not None}
+        grown = {w: used(w) - before[w] for w in before if before[w] is not None and used(w) is not None}
         busy = max(grown, key=grown.get, default=None)
         if busy is not None and grown[busy] > threshold:
             return busy

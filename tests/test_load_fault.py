@@ -139,7 +139,7 @@ def test_a_worker_killed_mid_query_is_replaced_and_nothing_is_lost(server):
     thread = threading.Thread(target=lambda: answers.append(  # a client of its own: the kill is no strike against it
         session_from("127.0.8.1").get(url + "/sparql", params={"query": RUNAWAY}, timeout=60)))
     thread.start()
-    busy = busy_worker(workers)
+    busy = busy_worker(process)
     assert busy is not None, "no worker started the query"
     busy.kill()
     thread.join(timeout=30)

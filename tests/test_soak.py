@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import psutil
 import pytest
-from server_support import normal_request, running_server, server_workers, session_from
+from server_support import busy_worker, normal_request, running_server, session_from
 
 SECONDS = 15
 TIME_LIMIT = 5.0
@@ -90,24 +90,13 @@ def kill_a_busy_worker(process, stop: threading.Event) -> list[int]:
     threading.Thread(target=lambda: session_from("127.0.9.1").get(
         process.url + "/sparql", params={"query": RUNAWAY}, timeout=60), daemon=True).start()
 
-    def used(worker):
-        try:
-            times = worker.cpu_times()
-            return times.user + times.system
-        except psutil.NoSuchProcess:  # the killer queries end workers too
-            return None
-
     while not stop.is_set():
-        workers = server_workers(process)
-        before = {w: used(w) for w in workers}
-        time.sleep(0.3)
-        grown = {w: used(w) - before[w] for w in workers if before[w] is not None and used(w) is not None}
-        busy = max(grown, key=grown.get, default=None)
-        if busy is not None and grown[busy] > 0.02:
+        busy = busy_worker(process, timeout=0.3, step=0.3, threshold=0.02)
+        if busy is not None:
             try:
                 busy.kill()
                 return [busy.pid]
-            except psutil.NoSuchProcess:
+            except psutil.NoSuchProcess:  # the killer queries end workers too
                 continue
     return []
 

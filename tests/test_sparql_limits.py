@@ -12,7 +12,7 @@ import time
 import pytest
 import requests
 from network_support import ConnectionCounter
-from server_support import busy_worker, server_workers, session_from, start_server
+from server_support import busy_worker, session_from, start_server
 
 from lscp_kg.service.errors import HttpError
 from lscp_kg.service.limits import Limits
@@ -55,7 +55,6 @@ def test_runaway_query_is_stopped_near_its_limit_while_another_client_is_served(
     thread.start()
     time.sleep(0.3)  # the runaway is now holding a worker
     other = requests.Session()  # another client, on its own connection
-    started = time.monotonic()
     quick = other.get(endpoint, params={"query": QUICK}, timeout=30)
     quick_finished = time.monotonic()
     thread.join(timeout=30)
@@ -118,7 +117,9 @@ def test_workers_die_with_the_server_even_mid_query(tmp_path):
             pass
 
     threading.Thread(target=run_away, daemon=True).start()
-    worker = busy_worker(server_workers(server)).pid
+    busy = busy_worker(server)
+    assert busy is not None, "no worker started the query"
+    worker = busy.pid
     assert _alive(worker)  # the worker is deep in the runaway query now
     server.kill()
     server.wait()
