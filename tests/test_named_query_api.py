@@ -174,7 +174,7 @@ def test_query_page_shows_a_parameter_error(client):
     response = client.get("/queries/members-of-body", query_string={"body": "<script>alert(1)</script>"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "parameter &#39;body&#39;" in page and "<script>alert" not in page
+    assert '<a href="#param-body">Body: ' in page and "<script>alert" not in page
 
 
 def test_every_named_query_page_runs_with_its_defaults(client, named_queries):
