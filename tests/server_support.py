@@ -107,7 +107,8 @@ def busy_worker(process, timeout: float = 20, step: float = 0.5, threshold: floa
     while time.monotonic() < deadline:
         before = {w: used(w) for w in server_workers(process)}
         time.sleep(step)
-        grown = {w: used(w) - before[w] for w in before if before[w] is not None and used(w) is not None}
+        after = {w: used(w) for w in before}  # read once: a worker may end between two reads
+        grown = {w: after[w] - before[w] for w in before if before[w] is not None and after[w] is not None}
         busy = max(grown, key=grown.get, default=None)
         if busy is not None and grown[busy] > threshold:
             return busy
